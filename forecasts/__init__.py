@@ -1,0 +1,1 @@
+"""History -> forecast -> staffing requirement: what is needed, hour by hour."""
