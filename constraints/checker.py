@@ -1,0 +1,490 @@
+"""The rule checker: does a finished rota keep the labour law and the agents' facts?
+
+It reads only the rota itself (rota.csv columns), the agents, their absences, the rules and the
+pattern book, and recomputes everything it needs (rest, night hours, cycle fit) from the
+shifts' start and end. It does not use `lines.py` nor the planner, so it cannot inherit their
+mistakes: it is the proof that what the optimiser built is lawful.
+
+Each rule is one small function of the prepared `RotaFacts`, returning `Violation`s:
+
+- overlap, back_to_back (art. 103), daily_rest (`min_daily_rest_h`), weekly_rest (art. 110),
+- shift_length, shift_day, absence, night_ok, consecutive_nights, pattern, unknown_agent,
+  hours_consistency.
+
+Weekly rest (art. 110) is read per calendar week, Monday 00:00 to Monday 00:00: every week that
+touches the horizon must hold an uninterrupted rest of at least `weekly_rest_h` (42 h) of which
+at least half lies inside that week. A rest is the time between the end of one shift and the
+start of the agent's next. Counting half of it inside the week, rather than all of it, lets a
+rest that spans the night from Sunday to Monday serve the weeks on both sides, as it does in
+practice (a 5/2 with Sunday and Monday off rests 63 h every 7 days, 30 h of it in one week and
+33 h in the next), while every week still needs 21 h of such a rest inside itself, so the
+longest run of work between two weekly rests stays that of the strict calendar reading (about
+12 days against 11.5). The rule is monotone: removing a shift (an absence) never creates a
+violation. Before an agent's first known shift (no previous rota given, or nothing in it) and
+after the last shift, rest is open-ended: the checker cannot see beyond the horizon and assumes
+nothing worse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+from constraints.errors import RuleError
+from constraints.labour import LabourRules
+from constraints.patterns import PatternBook
+
+ROTA_COLUMNS = ("agent_id", "date", "start", "end", "paid_hours", "night_hours", "shift")
+HOURS_TOLERANCE = 0.01
+_H = pd.Timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: which, who, when (a shift's start, a day or a week's Monday), and why."""
+
+    rule: str
+    agent_id: str
+    when: datetime | date | None
+    detail: str
+
+
+@dataclass(frozen=True, eq=False)
+class RotaFacts:
+    """The inputs, normalised once, that every rule reads.
+
+    shifts: the rota, one row per shift, with `day` (midnight of `date`) and `on_site_h`.
+    timeline: rota plus earlier shifts of the previous rota, per agent by start, `current`
+    marking rota rows. agents: indexed by agent_id. absences: inclusive day ranges.
+    """
+
+    shifts: pd.DataFrame
+    timeline: pd.DataFrame
+    agents: pd.DataFrame
+    absences: pd.DataFrame
+    rules: LabourRules
+    book: PatternBook
+    start: pd.Timestamp      # midnight of the horizon's first day
+    days: int
+
+    @property
+    def end(self) -> pd.Timestamp:
+        return self.start + pd.Timedelta(days=self.days)
+
+
+def _dt(value) -> datetime | date | None:
+    if value is None or value is pd.NaT:
+        return None
+    return value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
+
+
+def _v(rule: str, agent_id, when, detail: str) -> Violation:
+    return Violation(rule, str(agent_id), _dt(when), detail)
+
+
+def _fmt(ts: pd.Timestamp) -> str:
+    return ts.strftime("%Y-%m-%d %H:%M")
+
+
+# ----------------------------------------------------------------------------- preparation
+
+
+def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise RuleError(f"the {what} has no column {missing[0]!r}")
+
+
+def _text(s: pd.Series) -> pd.Series:
+    """Stripped strings, with missing cells as None (not the text "nan")."""
+    return s.map(lambda x: None if pd.isna(x) else str(x).strip()).astype(object)
+
+
+def _timestamps(s: pd.Series) -> pd.Series:
+    return pd.to_datetime(s).astype("datetime64[s]")
+
+
+def _shift_frame(rota: pd.DataFrame) -> pd.DataFrame:
+    _require(rota, ROTA_COLUMNS, "rota")
+    out = pd.DataFrame({
+        "agent_id": _text(rota["agent_id"]),
+        "day": _timestamps(rota["date"]).dt.normalize(),
+        "start": _timestamps(rota["start"]),
+        "end": _timestamps(rota["end"]),
+        "paid_hours": pd.to_numeric(rota["paid_hours"], errors="coerce"),
+        "night_hours": pd.to_numeric(rota["night_hours"], errors="coerce"),
+        "shift": _text(rota["shift"]),
+        "pattern": _text(rota["pattern"]) if "pattern" in rota else pd.Series(None, index=rota.index, dtype=object),
+    })
+    out["on_site_h"] = (out["end"] - out["start"]) / _H
+    return out.reset_index(drop=True)
+
+
+def _agent_frame(agents: pd.DataFrame) -> pd.DataFrame:
+    _require(agents, ("agent_id", "pattern"), "agents table")
+    out = pd.DataFrame({
+        "agent_id": _text(agents["agent_id"]),
+        "pattern": _text(agents["pattern"]),
+    })
+    night_ok = agents["night_ok"] if "night_ok" in agents else pd.Series(True, index=agents.index)
+    out["night_ok"] = night_ok.map(lambda v: not (v is False or v is np.False_ or
+                                                  str(v).strip().lower() in ("false", "0", "no")))
+    cycle = agents["cycle_start"] if "cycle_start" in agents else pd.Series(pd.NaT, index=agents.index)
+    cycle = cycle.map(lambda x: None if pd.isna(x) or (isinstance(x, str) and not x.strip()) else x)
+    out["cycle_start"] = pd.to_datetime(cycle).astype("datetime64[s]").dt.normalize()
+    return out.drop_duplicates("agent_id").set_index("agent_id")
+
+
+def _absence_frame(absences: pd.DataFrame | None) -> pd.DataFrame:
+    if absences is None or absences.empty:
+        return pd.DataFrame({"agent_id": pd.Series(dtype=str), "start": pd.Series(dtype="datetime64[s]"),
+                             "end": pd.Series(dtype="datetime64[s]")})
+    _require(absences, ("agent_id", "start", "end"), "absences table")
+    return pd.DataFrame({
+        "agent_id": _text(absences["agent_id"]),
+        "start": _timestamps(absences["start"]).dt.normalize(),
+        "end": _timestamps(absences["end"]).dt.normalize(),
+    })
+
+
+def _timeline(shifts: pd.DataFrame, previous: pd.DataFrame | None, start: pd.Timestamp) -> pd.DataFrame:
+    """Rota shifts plus the previous rota's earlier shifts that the rota does not repeat."""
+    cur = shifts[["agent_id", "start", "end"]].assign(current=True)
+    parts = [cur]
+    if previous is not None and not previous.empty:
+        _require(previous, ("agent_id", "start", "end"), "previous rota")
+        prev = pd.DataFrame({
+            "agent_id": _text(previous["agent_id"]),
+            "start": _timestamps(previous["start"]),
+            "end": _timestamps(previous["end"]),
+        })
+        prev = prev[prev["start"] < start]
+        prev = prev.merge(cur[["agent_id", "start", "end"]].drop_duplicates(), how="left", indicator=True)
+        parts.append(prev[prev["_merge"] == "left_only"].drop(columns="_merge").assign(current=False))
+    t = pd.concat(parts, ignore_index=True).sort_values(["agent_id", "start", "end"], kind="stable")
+    t = t.reset_index(drop=True)
+    ends_so_far = t.groupby("agent_id")["end"].cummax()
+    t["prev_end"] = ends_so_far.groupby(t["agent_id"]).shift()
+    t["gap_h"] = (t["start"] - t["prev_end"]) / _H
+    return t
+
+
+def prepare(rota: pd.DataFrame, agents: pd.DataFrame, absences: pd.DataFrame | None, rules: LabourRules,
+            book: PatternBook, start: date, days: int, previous: pd.DataFrame | None = None) -> RotaFacts:
+    """Normalise the inputs once (types, columns, the agent's timeline) for the rules."""
+    if days < 1:
+        raise RuleError(f"a horizon needs at least one day, got {days}")
+    origin = pd.Timestamp(start).normalize().as_unit("s")
+    shifts = _shift_frame(rota)
+    return RotaFacts(shifts, _timeline(shifts, previous, origin), _agent_frame(agents),
+                     _absence_frame(absences), rules, book, origin, days)
+
+
+# ----------------------------------------------------------------------------- hour arithmetic
+
+
+def night_hours(start: pd.Series, end: pd.Series, rules: LabourRules) -> np.ndarray:
+    """Hours of each [start, end) inside the night window, e.g. 8 for 20:00-08:00 (art. 96).
+
+    Counts night hours from a fixed origin: a full day holds `night_window_h`, and inside a day
+    the window is [00:00, night_end) and [night_start, 24:00); the difference at both ends is
+    the shift's share.
+    """
+    ns = rules.night_start.hour + rules.night_start.minute / 60
+    ne = rules.night_end.hour + rules.night_end.minute / 60
+
+    def cumulative(ts: pd.Series) -> np.ndarray:
+        midnight = ts.dt.normalize()
+        days = ((midnight - pd.Timestamp("2000-01-01")) / pd.Timedelta(days=1)).to_numpy(float)
+        h = ((ts - midnight) / _H).to_numpy(float)
+        return days * rules.night_window_h + np.minimum(h, ne) + np.maximum(h - ns, 0.0)
+
+    return cumulative(end) - cumulative(start)
+
+
+# ----------------------------------------------------------------------------- rules
+
+
+def check_unknown_agent(f: RotaFacts) -> list[Violation]:
+    """A shift for someone who is not in the agents table."""
+    bad = f.shifts[~f.shifts["agent_id"].isin(f.agents.index)]
+    return [_v("unknown_agent", r.agent_id, r.start, "agent is not in the agents table")
+            for r in bad.drop_duplicates("agent_id").itertuples()]
+
+
+def check_overlap(f: RotaFacts) -> list[Violation]:
+    """Two shifts of one agent that overlap in time."""
+    t = f.timeline
+    bad = t[t["current"] & (t["gap_h"] < 0)]
+    return [_v("overlap", r.agent_id, r.start, f"shift from {_fmt(r.start)} starts before the "
+               f"previous one ends at {_fmt(r.prev_end)}") for r in bad.itertuples()]
+
+
+def check_back_to_back(f: RotaFacts) -> list[Violation]:
+    """A shift that starts the moment the previous one ends: two shifts in a row (art. 103)."""
+    t = f.timeline
+    bad = t[t["current"] & (t["gap_h"] == 0)]
+    return [_v("back_to_back", r.agent_id, r.start, f"shift from {_fmt(r.start)} follows the previous "
+               "one without any rest (two shifts in a row, art. 103)") for r in bad.itertuples()]
+
+
+def check_daily_rest(f: RotaFacts) -> list[Violation]:
+    """Less rest between two shifts than `min_daily_rest_h`."""
+    t = f.timeline
+    need = f.rules.min_daily_rest_h
+    bad = t[t["current"] & (t["gap_h"] > 0) & (t["gap_h"] < need)]
+    return [_v("daily_rest", r.agent_id, r.start, f"only {r.gap_h:g} h of rest before the shift from "
+               f"{_fmt(r.start)}; the minimum is {need:g} h") for r in bad.itertuples()]
+
+
+def _rests(t: pd.DataFrame, origin: pd.Timestamp) -> pd.DataFrame:
+    """Every rest per agent in hours from `origin`; open-ended before the first and after the last shift."""
+    first = t.groupby("agent_id", sort=False)["start"].min()
+    last = t.groupby("agent_id", sort=False)["end"].max()
+    inner = t[t["gap_h"] > 0]
+    frames = [
+        pd.DataFrame({"agent_id": inner["agent_id"].to_numpy(),
+                      "a": ((inner["prev_end"] - origin) / _H).to_numpy(float),
+                      "b": ((inner["start"] - origin) / _H).to_numpy(float)}),
+        pd.DataFrame({"agent_id": first.index.to_numpy(), "a": -np.inf,
+                      "b": ((first - origin) / _H).to_numpy(float)}),
+        pd.DataFrame({"agent_id": last.index.to_numpy(), "a": ((last - origin) / _H).to_numpy(float),
+                      "b": np.inf}),
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def check_weekly_rest(f: RotaFacts) -> list[Violation]:
+    """A calendar week without 42 h of uninterrupted rest, half of it inside the week (art. 110)."""
+    if f.shifts.empty:
+        return []
+    need = f.rules.weekly_rest_h
+    rests = _rests(f.timeline, f.start)
+    rests["length"] = rests["b"] - rests["a"]
+    agents = pd.Index(f.shifts["agent_id"].unique())
+    out = []
+    week = -24.0 * f.start.weekday()
+    while week < 24.0 * f.days:
+        inside = np.minimum(rests["b"], week + 168) - np.maximum(rests["a"], week)
+        ok = (rests["length"] >= need) & (inside >= need / 2)
+        passed = set(rests.loc[ok, "agent_id"])
+        longest = inside.clip(lower=0).groupby(rests["agent_id"]).max()
+        monday = (f.start + pd.Timedelta(hours=week)).date()
+        for agent in agents.difference(list(passed)):
+            out.append(_v("weekly_rest", agent, monday, f"week from Monday {monday}: no uninterrupted rest "
+                          f"of {need:g} h with {need / 2:g} h of it inside the week (the longest rest "
+                          f"inside the week is {longest.get(agent, 0.0):g} h; art. 110)"))
+        week += 168
+    return out
+
+
+def check_shift_length(f: RotaFacts) -> list[Violation]:
+    """A shift that ends before it starts or keeps the agent on site longer than `max_shift_h`."""
+    s = f.shifts
+    out = [_v("shift_length", r.agent_id, r.start, f"shift from {_fmt(r.start)} ends at {_fmt(r.end)}, "
+              "not after it starts") for r in s[s["on_site_h"] <= 0].itertuples()]
+    longest = f.rules.max_shift_h
+    out += [_v("shift_length", r.agent_id, r.start, f"shift from {_fmt(r.start)} is {r.on_site_h:g} h on "
+               f"site; the longest allowed is {longest:g} h") for r in s[s["on_site_h"] > longest].itertuples()]
+    return out
+
+
+def check_shift_day(f: RotaFacts) -> list[Violation]:
+    """A shift filed under another day than the one it starts on (a night shift belongs to its start)."""
+    s = f.shifts
+    bad = s[s["day"] != s["start"].dt.normalize()]
+    return [_v("shift_day", r.agent_id, r.start, f"shift from {_fmt(r.start)} is dated {r.day.date()}; "
+               "a shift belongs to the day it starts") for r in bad.itertuples()]
+
+
+def check_absence(f: RotaFacts) -> list[Violation]:
+    """A shift on a day the agent is absent (vacation, sick leave, training...)."""
+    if f.absences.empty or f.shifts.empty:
+        return []
+    m = f.shifts[["agent_id", "day", "start"]].merge(f.absences, on="agent_id", suffixes=("", "_abs"))
+    bad = m[(m["day"] >= m["start_abs"]) & (m["day"] <= m["end"])].drop_duplicates(["agent_id", "start"])
+    return [_v("absence", r.agent_id, r.day.date(), f"works on {r.day.date()} during an absence "
+               f"{r.start_abs.date()}..{r.end.date()}") for r in bad.itertuples()]
+
+
+def check_night_ok(f: RotaFacts) -> list[Violation]:
+    """Night-window hours for an agent who may not work at night."""
+    s = f.shifts
+    no_nights = f.agents.index[~f.agents["night_ok"]]
+    mine = s[s["agent_id"].isin(no_nights)]
+    if mine.empty:
+        return []
+    hours = night_hours(mine["start"], mine["end"], f.rules)
+    bad = mine[hours > 0].assign(night=hours[hours > 0])
+    return [_v("night_ok", r.agent_id, r.start, f"shift from {_fmt(r.start)} has {r.night:g} night hours "
+               "but the agent may not work at night") for r in bad.itertuples()]
+
+
+def check_consecutive_nights(f: RotaFacts) -> list[Violation]:
+    """More night shifts on consecutive days than `max_consecutive_nights` allows.
+
+    A night shift is one with at least half of its hours in the night window.
+    """
+    limit = f.rules.max_consecutive_nights
+    s = f.shifts
+    if limit is None or s.empty:
+        return []
+    hours = night_hours(s["start"], s["end"], f.rules)
+    nights = s[(2 * hours >= s["on_site_h"]) & (s["on_site_h"] > 0)]
+    nights = nights.drop_duplicates(["agent_id", "day"]).sort_values(["agent_id", "day"])
+    step = nights.groupby("agent_id")["day"].diff() != pd.Timedelta(days=1)
+    run = nights.groupby(step.cumsum()).cumcount() + 1
+    bad = nights[run == limit + 1]
+    return [_v("consecutive_nights", r.agent_id, r.day.date(), f"night shift on {r.day.date()} is more than "
+               f"{limit} in a row") for r in bad.itertuples()]
+
+
+def _cycle_table(book: PatternBook, pattern: str, offsets: np.ndarray) -> tuple[list[tuple[str, int]], np.ndarray]:
+    """For each (variant, phase) of the pattern, the template index planned on each day offset (-1 off)."""
+    pat = book.patterns[pattern]
+    names = list(book.templates)
+    n = pat.cycle_length
+    keys, rows = [], []
+    for v in pat.variants:
+        codes = np.array([-1 if t is None else names.index(t) for t in v.cycle])
+        for p in range(n):
+            keys.append((v.name, p))
+            rows.append(codes[(p + offsets) % n])
+    return keys, np.array(rows)
+
+
+def check_pattern(f: RotaFacts) -> list[Violation]:
+    """Worked days that fit no phase of the agent's pattern cycle (absence days count as off).
+
+    Inside the horizon, the agent works exactly the cycle's work days that are not absence days;
+    a shift before or after the horizon (a night begun the day before) must fall on a work day.
+    When the `shift` column names a template, it must be the cycle's template of that day. With
+    a cycle_start, only the phase it implies is allowed. All agents of a pattern are matched
+    against all (variant, phase) cycles at once: agents x cycles x days booleans.
+    """
+    s = f.shifts[f.shifts["agent_id"].isin(f.agents.index)]
+    if s.empty:
+        return []
+    out: list[Violation] = []
+    own = s["agent_id"].map(f.agents["pattern"])
+    wrong = s[s["pattern"].notna() & (s["pattern"] != own)].drop_duplicates("agent_id")
+    out += [_v("pattern", r.agent_id, None, f"the rota gives pattern {r.pattern!r}; the agent's pattern is "
+               f"{f.agents.at[r.agent_id, 'pattern']!r}") for r in wrong.itertuples()]
+    unknown = s[~own.isin(list(f.book.patterns))].drop_duplicates("agent_id")
+    out += [_v("pattern", a, None, f"unknown pattern {f.agents.at[a, 'pattern']!r}") for a in unknown["agent_id"]]
+
+    names = list(f.book.templates)
+    offset = ((s["day"] - f.start) / pd.Timedelta(days=1)).astype(int).to_numpy()
+    lo, hi = min(-1, int(offset.min())), max(f.days, int(offset.max()) + 1)
+    offsets = np.arange(lo, hi)
+    in_horizon = (offsets >= 0) & (offsets < f.days)
+    code = s["shift"].map({n: i for i, n in enumerate(names)}).fillna(-2).astype(int).to_numpy()
+    for pattern, rows in s.groupby(own.to_numpy()).indices.items():
+        if pattern not in f.book.patterns:
+            continue
+        keys, plan = _cycle_table(f.book, pattern, offsets)                    # (K, D)
+        ids, who = np.unique(s["agent_id"].to_numpy()[rows], return_inverse=True)
+        worked = np.full((len(ids), len(offsets)), -1)                         # (A, D) template or -1
+        worked[who, offset[rows] - lo] = code[rows]
+        off = np.zeros_like(worked, dtype=bool)                                # absence days
+        ab = f.absences[f.absences["agent_id"].isin(ids)]
+        pos = pd.Index(ids)
+        for agent, a, b in zip(ab["agent_id"], ab["start"], ab["end"]):
+            i = pos.get_loc(agent)
+            off[i, max((a - f.start).days - lo, 0):max((b - f.start).days - lo + 1, 0)] = True
+        n = f.book.patterns[pattern].cycle_length
+        cycle_start = f.agents["cycle_start"].reindex(ids)
+        fixed = cycle_start.notna().to_numpy()
+        phase = ((f.start - cycle_start).dt.days % n).fillna(-1).astype(int).to_numpy()
+        allowed = ~fixed[:, None] | (np.array([k[1] for k in keys])[None, :] == phase[:, None])   # (A, K)
+        w, p = worked[:, None, :], plan[None, :, :]
+        wrong_template = (w >= 0) & (p >= 0) & (w != p)
+        on_off_day = (w != -1) & (p == -1)
+        missing = in_horizon & (p >= 0) & (w == -1) & ~off[:, None, :]
+        bad = wrong_template | on_off_day | missing                            # (A, K, D)
+        errors = np.where(allowed, bad.sum(axis=2), np.iinfo(np.int64).max)
+        for i in np.flatnonzero(errors.min(axis=1) > 0):
+            best = int(np.argmin(errors[i]))
+            variant, ph = keys[best]
+            j = int(np.flatnonzero(bad[i, best])[0])
+            day = (f.start + pd.Timedelta(days=int(offsets[j]))).date()
+            why = ("works a day off" if on_off_day[i, best, j] else
+                   "does not work a work day" if missing[i, best, j] else
+                   f"works {names[worked[i, j]]!r} where the cycle has {names[plan[best, j]]!r}")
+            fixed_by = f" (phase fixed by cycle_start {cycle_start.iloc[i].date()})" if fixed[i] else ""
+            out.append(_v("pattern", ids[i], day, f"worked days fit no phase of {pattern}{fixed_by}; closest "
+                          f"is variant {variant} phase {ph}, which on {day} {why}"))
+    return out
+
+
+def check_hours_consistency(f: RotaFacts) -> list[Violation]:
+    """paid_hours and night_hours that disagree with start, end and the template's break.
+
+    paid = on site - the template's break; night = on-site hours in the night window, capped at
+    the paid hours (the pay convention: the unpaid break's place in the shift is not planned).
+    """
+    s = f.shifts
+    out: list[Violation] = []
+    breaks = s["shift"].map({n: t.break_h for n, t in f.book.templates.items()})
+    unknown = s[breaks.isna()]
+    out += [_v("hours_consistency", r.agent_id, r.start, f"shift template {r.shift!r} is not defined, so "
+               "its paid hours cannot be checked") for r in unknown.itertuples()]
+    expected_paid = s["on_site_h"] - breaks
+    bad = s[breaks.notna() & ~((s["paid_hours"] - expected_paid).abs() <= HOURS_TOLERANCE)]
+    out += [_v("hours_consistency", r.agent_id, r.start, f"shift from {_fmt(r.start)} states {r.paid_hours:g} "
+               f"paid hours; {r.on_site_h:g} h on site less a {r.shift} break is {e:g} h")
+            for r, e in zip(bad.itertuples(), expected_paid[bad.index])]
+    # night hours are counted on site, then capped at the paid hours (the break is somewhere in them)
+    night = pd.Series(night_hours(s["start"], s["end"], f.rules), index=s.index)
+    night = night.where(expected_paid.isna(), np.minimum(night, expected_paid))
+    bad = s[~((s["night_hours"] - night).abs() <= HOURS_TOLERANCE)]
+    out += [_v("hours_consistency", r.agent_id, r.start, f"shift from {_fmt(r.start)} states {r.night_hours:g} "
+               f"night hours; its {f.rules.night_start:%H:%M}-{f.rules.night_end:%H:%M} share is {e:g} h")
+            for r, e in zip(bad.itertuples(), night[bad.index])]
+    return out
+
+
+RULES: dict[str, Callable[[RotaFacts], list[Violation]]] = {
+    "unknown_agent": check_unknown_agent,
+    "overlap": check_overlap,
+    "back_to_back": check_back_to_back,
+    "daily_rest": check_daily_rest,
+    "weekly_rest": check_weekly_rest,
+    "shift_length": check_shift_length,
+    "shift_day": check_shift_day,
+    "absence": check_absence,
+    "night_ok": check_night_ok,
+    "consecutive_nights": check_consecutive_nights,
+    "pattern": check_pattern,
+    "hours_consistency": check_hours_consistency,
+}
+
+
+def check_rota(
+    rota: pd.DataFrame,
+    agents: pd.DataFrame,
+    absences: pd.DataFrame,
+    rules: LabourRules,
+    book: PatternBook,
+    start: date,
+    days: int,
+    previous: pd.DataFrame | None = None,
+    *,
+    only: Iterable[str] | None = None,
+) -> list[Violation]:
+    """Every violation of every rule (or of the rules named in `only`), sorted by agent and time.
+
+    `previous` is the rota before the horizon (same columns); it gives the rest before the first
+    shift, so continuity across two planning runs is checked too.
+    """
+    names = list(RULES) if only is None else list(only)
+    for name in names:
+        if name not in RULES:
+            raise RuleError(f"unknown rule {name!r}; known: {', '.join(RULES)}")
+    facts = prepare(rota, agents, absences, rules, book, start, days, previous)
+    found = [v for name in names for v in RULES[name](facts)]
+    return sorted(found, key=lambda v: (v.agent_id, str(v.when) if v.when is not None else "", v.rule, v.detail))

@@ -1,0 +1,227 @@
+"""Lines: the legal ways to work a pattern over a planning horizon.
+
+A line fixes a pattern's variant, the phase of its cycle on the horizon's first day and one start
+time per shift template, so it is a complete, stable rota for one agent. The optimiser only
+chooses how many agents of each class work each line (DESIGN.md §5), so every rule that concerns
+one agent's sequence of shifts is settled here, once: a line is generated only if its cycle,
+repeated for ever, keeps the labour rules (rest between shifts, weekly rest, shift length,
+nights in a row). The rule checker verifies the result independently.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from types import MappingProxyType
+
+import numpy as np
+
+from constraints.labour import LabourRules
+from constraints.patterns import Pattern, PatternBook, ShiftTemplate, Variant
+
+HOUR = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class PlannedShift:
+    """One shift of a line; it belongs to the day it starts on, even when it ends the next day."""
+
+    day: date
+    start: datetime          # naive site-local
+    end: datetime
+    template: str
+    break_h: float
+
+    @property
+    def on_site_h(self) -> float:
+        return (self.end - self.start) / HOUR
+
+    @property
+    def paid_h(self) -> float:
+        return self.on_site_h - self.break_h
+
+
+@dataclass(frozen=True)
+class Line:
+    """One way to work a pattern over the horizon: the same for every agent put on it."""
+
+    key: str                 # stable and readable, e.g. "2/2 day-night p1 08:00/20:00"
+    pattern: str
+    variant: str
+    phase: int               # cycle day index of the horizon's first day
+    starts: Mapping[str, time]            # start per template the line's shifts use
+    shifts: tuple[PlannedShift, ...]      # every shift overlapping the horizon, in order
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "starts", MappingProxyType(dict(self.starts)))
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.shifts))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Line):
+            return NotImplemented
+        return (self.key, self.pattern, self.variant, self.phase, dict(self.starts), self.shifts) == (
+            other.key, other.pattern, other.variant, other.phase, dict(other.starts), other.shifts)
+
+    @property
+    def paid_h(self) -> float:
+        """Paid hours of all the line's shifts (the one begun before the horizon included)."""
+        return sum(s.paid_h for s in self.shifts)
+
+
+def _as_date(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def phase_on(pattern: Pattern, cycle_start: date, day: date) -> int:
+    """Cycle day index of `day` for an agent whose cycle (day index 0) began on `cycle_start`."""
+    return (_as_date(day) - _as_date(cycle_start)).days % pattern.cycle_length
+
+
+def _hours(t: time) -> float:
+    return t.hour + t.minute / 60
+
+
+def _night_h(a: float, b: float, rules: LabourRules) -> float:
+    """Hours of [a, b) in the night window; a, b in hours from any midnight."""
+    ns, ne = _hours(rules.night_start), _hours(rules.night_end)
+    per_day = 24 - ns + ne
+
+    def cumulative(t: float) -> float:   # night hours from hour 0 to t
+        d, h = divmod(t, 24.0)
+        return d * per_day + min(h, ne) + max(0.0, h - ns)
+
+    return cumulative(b) - cumulative(a)
+
+
+def _cycle_shifts(variant: Variant, starts: Mapping[str, time], templates: Mapping[str, ShiftTemplate],
+                  phase: int, first: int, last: int) -> list[tuple[int, float, float, str]]:
+    """(day offset, start hour, end hour, template) of the cycle repeated over offsets [first, last).
+
+    Hours count from midnight of the horizon's first day (offset 0).
+    """
+    n = len(variant.cycle)
+    out = []
+    for k in range(first, last):
+        name = variant.cycle[(phase + k) % n]
+        if name is not None:
+            a = 24.0 * k + _hours(starts[name])
+            out.append((k, a, a + templates[name].length_h, name))
+    return out
+
+
+def _legal(variant: Variant, starts: Mapping[str, time], templates: Mapping[str, ShiftTemplate],
+           start: date, days: int, phase: int, rules: LabourRules) -> bool:
+    """Whether the cycle, repeated before and after the horizon, keeps every labour rule.
+
+    The weekly-rest rule is the checker's: each calendar week touching the horizon needs a rest
+    of at least `weekly_rest_h`, at least half of it inside that week. Because the cycle is
+    extended on both sides, no rest is open-ended here, which is stricter than the checker.
+    """
+    n = len(variant.cycle)
+    margin = 7 + n + 2        # a week's edge plus one whole rest beyond it
+    shifts = _cycle_shifts(variant, starts, templates, phase, -margin, days + margin)
+    if any(b - a > rules.max_shift_h for _, a, b, _ in shifts):
+        return False
+    gaps = [(shifts[i][2], shifts[i + 1][1]) for i in range(len(shifts) - 1)]
+    if any(b - a <= 0 or b - a < rules.min_daily_rest_h for a, b in gaps):
+        return False
+    if rules.max_consecutive_nights is not None:
+        run, prev = 0, None
+        for k, a, b, _ in shifts:
+            if 2 * _night_h(a, b, rules) >= b - a:
+                run = run + 1 if prev == k - 1 else 1
+                prev = k
+                if run > rules.max_consecutive_nights:
+                    return False
+    need = rules.weekly_rest_h
+    week = -24.0 * start.weekday()
+    while week < 24.0 * days:
+        if not any(b - a >= need and min(b, week + 168) - max(a, week) >= need / 2 for a, b in gaps):
+            return False
+        week += 168
+    return True
+
+
+def generate_lines(
+    book: PatternBook,
+    pattern: str,
+    start: date,
+    days: int,
+    *,
+    phase: int | None = None,
+    night_ok: bool = True,
+    variants: Sequence[str] | None = None,
+    rules: LabourRules | None = None,
+) -> list[Line]:
+    """Every legal line of `pattern` over `days` days from `start`.
+
+    phase: the cycle day index of `start` (None = every phase). night_ok=False drops lines with
+    any hour in the night window. variants: restrict to these variant names. rules: the labour
+    rules lines must keep (None = the defaults). Lines are ordered by variant, start times,
+    phase; a start time that no shift of the horizon uses is left out of `starts` and of the key.
+    """
+    pat = book.pattern(pattern)
+    start = _as_date(start)
+    if days < 1:
+        raise ValueError(f"a horizon needs at least one day, got {days}")
+    n = pat.cycle_length
+    if phase is not None and not 0 <= phase < n:
+        raise ValueError(f"phase {phase} is outside the {n}-day cycle of {pattern} (0..{n - 1})")
+    rules = rules if rules is not None else LabourRules()
+    chosen = pat.variants if variants is None else tuple(pat.variant(v) for v in variants)
+    phases = range(n) if phase is None else (phase,)
+    origin = datetime.combine(start, time())
+    lines: list[Line] = []
+    seen: set[str] = set()
+    for variant in chosen:
+        used = list(dict.fromkeys(t for t in variant.cycle if t is not None))
+        for combo in itertools.product(*(book.templates[t].starts for t in used)):
+            starts = dict(zip(used, combo))
+            for p in phases:
+                raw = [s for s in _cycle_shifts(variant, starts, book.templates, p, -1, days) if s[2] > 0]
+                if not night_ok and any(_night_h(a, b, rules) > 0 for _, a, b, _ in raw):
+                    continue
+                in_use = [t for t in used if any(s[3] == t for s in raw)]
+                times = "/".join(f"{starts[t]:%H:%M}" for t in in_use) or "off"
+                key = f"{pat.name} {variant.name} p{p} {times}"
+                if key in seen or not _legal(variant, starts, book.templates, start, days, p, rules):
+                    continue
+                seen.add(key)
+                shifts = tuple(
+                    PlannedShift(start + timedelta(days=k), origin + a * HOUR, origin + b * HOUR, t,
+                                 book.templates[t].break_h)
+                    for k, a, b, t in raw
+                )
+                lines.append(Line(key, pat.name, variant.name, p, {t: starts[t] for t in in_use}, shifts))
+    return lines
+
+
+def coverage_matrix(lines: Sequence[Line], start: datetime, hours: int) -> np.ndarray:
+    """(n_lines, hours) uint8: 1 where the line's agent is on site in hour h after `start`.
+
+    Shifts start and end on whole hours (templates are validated so), hence 0/1 is exact;
+    `start` must lie on the hour as well.
+    """
+    origin = start if isinstance(start, datetime) else datetime.combine(start, time())
+    rows, a, b = [], [], []
+    for i, line in enumerate(lines):
+        for s in line.shifts:
+            rows.append(i)
+            a.append((s.start - origin) / HOUR)
+            b.append((s.end - origin) / HOUR)
+    cov = np.zeros((len(lines), hours + 1), dtype=np.int32)
+    if rows:
+        lo, hi = np.asarray(a), np.asarray(b)
+        if not (np.all(lo == np.round(lo)) and np.all(hi == np.round(hi))):
+            raise ValueError("coverage is hourly: shifts and the grid start must lie on the hour")
+        lo = np.clip(lo, 0, hours).astype(np.int64)
+        hi = np.clip(hi, 0, hours).astype(np.int64)
+        keep = lo < hi
+        r = np.asarray(rows)[keep]
+        np.add.at(cov, (r, lo[keep]), 1)
+        np.add.at(cov, (r, hi[keep]), -1)
+    return (np.cumsum(cov[:, :hours], axis=1) > 0).astype(np.uint8)

@@ -1,0 +1,339 @@
+"""Pay rules and premiums under the Labour Code: night, holiday and overtime.
+
+Money is in roubles; every premium is on the agent's hourly base rate. The bill of a rota is
+
+    base            = paid hours x rate                      (every paid hour once)
+    night premium   = night hours x rate x night_premium     (art. 154: at least +20 %)
+    holiday premium = holiday hours x rate x (multiplier - 1) (art. 153: at least double)
+    overtime        = overtime extra x rate                  (art. 152: +50 % then +100 %)
+
+The premiums are *extras* on top of the base, which has already paid each hour once; that is
+why a holiday hour adds (multiplier - 1) and overtime adds 0.5 / 1.0, not 1.5 / 2.
+
+Convention for night and holiday hours: they are measured on the on-site interval of a shift,
+break included, then capped at the paid hours. The unpaid break's position inside a shift is
+not planned, so it cannot be taken out of one part of the night rather than another; counting
+on site gives the DESIGN's "a 20:00-08:00 shift has 8 night hours" (11 paid hours, 8 of the 12
+on site at night). The cap keeps a shift wholly at night (22:00-06:00 with a 1 h break: 7 paid)
+from earning premiums on more hours than it pays.
+
+Times are wall-clock times of the site (Russia has no daylight saving time); aware datetimes
+are read on their own wall clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from constraints.calendar import RU_CALENDAR, ProductionCalendar
+from constraints.errors import RuleError
+
+DAY_S = 86_400
+LAW_NIGHT_START = time(22, 0)  # art. 96
+LAW_NIGHT_END = time(6, 0)
+
+
+class PayRules(BaseModel):
+    """The `[pay]` section of rota.toml. Defaults are the legal minimums; below them is an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    night_premium: float = 0.20  # extra share of the rate per night hour (art. 154, decree 554)
+    night_start: time = LAW_NIGHT_START
+    night_end: time = LAW_NIGHT_END
+    holiday_multiplier: float = 2.0  # pay of an hour worked on an art. 112 holiday (art. 153)
+    overtime_first_hours: float = 2.0  # art. 152: the first two hours ...
+    overtime_first_multiplier: float = 1.5  # ... at least one and a half times
+    overtime_after_multiplier: float = 2.0  # the rest at least double
+    overtime_cap_year_h: float = 120.0  # art. 99
+    accounting_period: Literal["month", "quarter", "year"] = "month"  # art. 104
+    hours_per_week: float = 40.0  # art. 91; 36 or 24 for the reduced weeks of art. 92
+
+    @field_validator("night_premium")
+    @classmethod
+    def _night_premium(cls, v: float) -> float:
+        if v < 0.20:
+            raise ValueError(f"{v:g} is below the legal minimum of 0.20 (+20 % per night hour, art. 154, decree 554)")
+        if v > 1.0:
+            raise ValueError(f"{v:g} is a share of the rate, e.g. 0.2 for +20 %; above 1.0 (+100 %) looks like a percentage")
+        return v
+
+    @field_validator("holiday_multiplier")
+    @classmethod
+    def _holiday(cls, v: float) -> float:
+        if v < 2.0:
+            raise ValueError(f"{v:g} is below the legal minimum of 2.0 (double pay on a holiday, art. 153)")
+        return v
+
+    @field_validator("overtime_first_multiplier")
+    @classmethod
+    def _ot_first(cls, v: float) -> float:
+        if v < 1.5:
+            raise ValueError(f"{v:g} is below the legal minimum of 1.5 for the first overtime hours (art. 152)")
+        return v
+
+    @field_validator("overtime_after_multiplier")
+    @classmethod
+    def _ot_after(cls, v: float) -> float:
+        if v < 2.0:
+            raise ValueError(f"{v:g} is below the legal minimum of 2.0 for later overtime hours (art. 152)")
+        return v
+
+    @field_validator("overtime_first_hours")
+    @classmethod
+    def _ot_hours(cls, v: float) -> float:
+        if not 0 <= v <= 2:
+            raise ValueError(f"{v:g} must be between 0 and 2: the law pays at most two hours at the lower rate (art. 152)")
+        return v
+
+    @field_validator("overtime_cap_year_h")
+    @classmethod
+    def _ot_cap(cls, v: float) -> float:
+        if not 0 <= v <= 120:
+            raise ValueError(f"{v:g} must be between 0 and 120 hours a year (art. 99)")
+        return v
+
+    @field_validator("hours_per_week")
+    @classmethod
+    def _week(cls, v: float) -> float:
+        if not 0 < v <= 40:
+            raise ValueError(f"{v:g} must be above 0 and at most 40 (art. 91)")
+        return v
+
+    @field_validator("night_start")
+    @classmethod
+    def _night_start(cls, v: time) -> time:
+        if not time(12, 0) <= v <= LAW_NIGHT_START:
+            raise ValueError(f"{v:%H:%M}: night must begin in the evening, no later than 22:00 (art. 96)")
+        return v
+
+    @field_validator("night_end")
+    @classmethod
+    def _night_end(cls, v: time) -> time:
+        if not LAW_NIGHT_END <= v <= time(12, 0):
+            raise ValueError(f"{v:%H:%M}: night must end in the morning, no earlier than 06:00 (art. 96)")
+        return v
+
+    @model_validator(mode="after")
+    def _ot_order(self) -> PayRules:
+        if self.overtime_after_multiplier < self.overtime_first_multiplier:
+            raise ValueError("overtime_after_multiplier must not be below overtime_first_multiplier")
+        return self
+
+    @property
+    def night_window_s(self) -> tuple[int, int]:
+        """(start, end) of the night as seconds after midnight; the window crosses midnight."""
+        return _seconds(self.night_start), _seconds(self.night_end)
+
+
+def _seconds(t: time) -> int:
+    return t.hour * 3600 + t.minute * 60 + t.second
+
+
+def parse_pay(raw: Mapping[str, Any] | None) -> PayRules:
+    """Validate the `[pay]` table of rota.toml; the first problem becomes a RuleError naming it."""
+    try:
+        return PayRules.model_validate(dict(raw or {}))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        setting = f"pay.{loc}" if loc else "pay"
+        if err["type"] == "extra_forbidden":
+            known = ", ".join(PayRules.model_fields)
+            raise RuleError(f"unknown setting; known ones are {known}", setting=setting) from None
+        ctx_error = err.get("ctx", {}).get("error")
+        message = str(ctx_error) if err["type"] == "value_error" and ctx_error else err["msg"]
+        raise RuleError(message, setting=setting) from None
+
+
+DEFAULT_RULES = PayRules()
+
+
+# -- hours of one shift -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShiftHours:
+    """Hours of one shift: paid (on site minus unpaid break), at night, on an art. 112 holiday."""
+
+    paid_h: float
+    night_h: float
+    holiday_h: float
+
+
+def _wall_seconds(ts: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
+    """Seconds since 1970-01-01 00:00 of the wall clock, as int64 (vectorised)."""
+    s = pd.Series(pd.to_datetime(ts))
+    if s.dt.tz is not None:
+        s = s.dt.tz_localize(None)
+    return s.to_numpy().astype("datetime64[s]").astype(np.int64)
+
+
+def _night_cumulative_s(t: np.ndarray, rules: PayRules) -> np.ndarray:
+    """Night seconds in [epoch, t): whole days times the night's length plus today's part.
+
+    Differences of this function give the night inside any interval, and are additive over
+    splits by construction.
+    """
+    ns, ne = rules.night_window_s
+    day, tod = np.divmod(t, DAY_S)
+    per_day = ne + DAY_S - ns
+    return day * per_day + np.minimum(tod, ne) + np.maximum(tod - ns, 0)
+
+
+def _holiday_cumulative_s(t: np.ndarray, calendar: ProductionCalendar) -> np.ndarray:
+    """Holiday seconds in [t.min's day, t): 24 h per whole holiday day plus today's part."""
+    day, tod = np.divmod(t, DAY_S)
+    first = int(day.min())
+    span = np.arange(first, int(day.max()) + 1)
+    is_hol = calendar.holiday_mask(span.astype("datetime64[D]"))
+    before = np.concatenate([[0], np.cumsum(is_hol)[:-1]])  # holidays strictly before each day
+    k = day - first
+    return before[k] * DAY_S + np.where(is_hol[k], tod, 0)
+
+
+def night_hours(start: datetime, end: datetime, rules: PayRules = DEFAULT_RULES) -> float:
+    """Hours of [start, end) inside the night window of any day (22:00-06:00 by default)."""
+    t = _wall_seconds([start, end])
+    _check_order(t[0], t[1], start)
+    c = _night_cumulative_s(t, rules)
+    return float(c[1] - c[0]) / 3600
+
+
+def holiday_hours(start: datetime, end: datetime, calendar: ProductionCalendar = RU_CALENDAR) -> float:
+    """Hours of [start, end) falling between 00:00 and 24:00 of an art. 112 holiday (art. 153)."""
+    t = _wall_seconds([start, end])
+    _check_order(t[0], t[1], start)
+    c = _holiday_cumulative_s(t, calendar)
+    return float(c[1] - c[0]) / 3600
+
+
+def _check_order(s: int, e: int, when: datetime) -> None:
+    if e < s:
+        raise RuleError("a shift ends before it starts", when=when)
+
+
+def shift_hours(
+    start: datetime,
+    end: datetime,
+    break_h: float = 0.0,
+    calendar: ProductionCalendar = RU_CALENDAR,
+    rules: PayRules = DEFAULT_RULES,
+) -> ShiftHours:
+    """Paid, night and holiday hours of one shift (see the module's note on the break)."""
+    frame = shift_hours_frame(pd.DataFrame({"start": [start], "end": [end], "break_h": [break_h]}), calendar, rules)
+    row = frame.iloc[0]
+    return ShiftHours(float(row["paid_hours"]), float(row["night_hours"]), float(row["holiday_hours"]))
+
+
+def shift_hours_frame(
+    df: pd.DataFrame, calendar: ProductionCalendar = RU_CALENDAR, rules: PayRules = DEFAULT_RULES
+) -> pd.DataFrame:
+    """Add paid_hours, night_hours, holiday_hours to a frame of shifts (start, end, break_h).
+
+    `break_h` may be absent (no unpaid break). Returns a copy; the input is left as it is.
+    """
+    out = df.copy()
+    if out.empty:
+        return out.assign(paid_hours=0.0, night_hours=0.0, holiday_hours=0.0)
+    s, e = _wall_seconds(out["start"]), _wall_seconds(out["end"])
+    brk = out["break_h"].to_numpy(float) if "break_h" in out else np.zeros(len(out))
+    length_h = (e - s) / 3600
+    bad = np.flatnonzero((e <= s) | (brk < 0) | (brk >= length_h))
+    if bad.size:
+        i = int(bad[0])
+        what = "ends before it starts" if e[i] <= s[i] else f"has a break of {brk[i]:g} h that does not fit"
+        raise RuleError(f"shift {out['start'].iloc[i]} - {out['end'].iloc[i]} {what}", when=str(out["start"].iloc[i]))
+    paid = length_h - brk
+    both = np.concatenate([s, e])
+    night = np.diff(_night_cumulative_s(both, rules).reshape(2, -1), axis=0)[0] / 3600
+    hol = np.diff(_holiday_cumulative_s(both, calendar).reshape(2, -1), axis=0)[0] / 3600
+    out["paid_hours"] = paid
+    out["night_hours"] = np.minimum(night, paid)
+    out["holiday_hours"] = np.minimum(hol, paid)
+    return out
+
+
+# -- premiums and the bill ---------------------------------------------------------------------
+
+
+def rate_hours(paid_h: Any, night_h: Any, holiday_h: Any, rules: PayRules = DEFAULT_RULES) -> Any:
+    """Cost of hours in "rate-hours": paid plus the night and holiday extras (scalars or arrays).
+
+    Overtime is left out: it depends on the whole accounting period, not on one shift.
+    """
+    return paid_h + night_h * rules.night_premium + holiday_h * (rules.holiday_multiplier - 1)
+
+
+def line_rate_hours(shifts: Iterable[ShiftHours], rules: PayRules = DEFAULT_RULES) -> float:
+    """Cost of a line (shifts worked over the horizon) in rate-hours; a line costs rate x this."""
+    return float(sum(rate_hours(h.paid_h, h.night_h, h.holiday_h, rules) for h in shifts))
+
+
+def overtime(worked_h: Any, norm_h: Any, rules: PayRules = DEFAULT_RULES) -> tuple[Any, Any]:
+    """(overtime hours, premium in rate-hours) of a period's hours against its norm (art. 152).
+
+    Overtime is what exceeds the norm. Base pay has already paid each of those hours once,
+    so the premium is the extra only: the first `overtime_first_hours` at +0.5 and the rest at
+    +1.0 with the default multipliers. Works on scalars and arrays.
+    """
+    ot = np.maximum(np.asarray(worked_h, float) - np.asarray(norm_h, float), 0.0)
+    first = np.minimum(ot, rules.overtime_first_hours)
+    extra = first * (rules.overtime_first_multiplier - 1) + (ot - first) * (rules.overtime_after_multiplier - 1)
+    if ot.ndim == 0:
+        return float(ot), float(extra)
+    return ot, extra
+
+
+PAY_COLUMNS = [
+    "agent_id", "paid_hours", "night_hours", "holiday_hours", "overtime_hours",
+    "base", "night_premium", "holiday_premium", "overtime", "total",
+]  # fmt: skip
+
+
+def pay_frame(
+    shifts: pd.DataFrame,
+    rates: Mapping[str, float],
+    norms: Mapping[str, float],
+    rules: PayRules = DEFAULT_RULES,
+) -> pd.DataFrame:
+    """Pay per agent for one accounting period, in roubles rounded to kopecks.
+
+    `shifts` has one row per shift (or per agent) with agent_id, paid_hours, night_hours,
+    holiday_hours; `rates` is the hourly base rate and `norms` the period's norm (already
+    reduced for absences) per agent. Hours worked on a holiday and paid double do not count
+    towards overtime (art. 152 part 3), so overtime = paid - holiday hours above the norm.
+    """
+    need = {"agent_id", "paid_hours", "night_hours", "holiday_hours"}
+    missing = need - set(shifts.columns)
+    if missing:
+        raise RuleError(f"the shifts frame lacks column(s) {', '.join(sorted(missing))}")
+    hours = (
+        shifts.assign(agent_id=shifts["agent_id"].astype(str))
+        .groupby("agent_id", sort=True)[["paid_hours", "night_hours", "holiday_hours"]]
+        .sum()
+        .reset_index()
+    )
+    for name, table in (("rate", rates), ("norm", norms)):
+        absent = [a for a in hours["agent_id"] if a not in table]
+        if absent:
+            raise RuleError(f"no {name} for this agent", agent_id=absent[0])
+    rate = hours["agent_id"].map(lambda a: float(rates[a])).to_numpy(float)
+    norm = hours["agent_id"].map(lambda a: float(norms[a])).to_numpy(float)
+    ot_h, ot_extra = overtime(hours["paid_hours"].to_numpy(float) - hours["holiday_hours"].to_numpy(float), norm, rules)
+    out = hours.assign(
+        overtime_hours=ot_h,
+        base=(hours["paid_hours"] * rate).round(2),
+        night_premium=(hours["night_hours"] * rate * rules.night_premium).round(2),
+        holiday_premium=(hours["holiday_hours"] * rate * (rules.holiday_multiplier - 1)).round(2),
+        overtime=np.round(ot_extra * rate, 2),
+    )
+    out["total"] = out[["base", "night_premium", "holiday_premium", "overtime"]].sum(axis=1).round(2)
+    return out[PAY_COLUMNS]

@@ -1,0 +1,78 @@
+"""`[labour]`: the defaults are the law's figures, and a setting may not be looser than the law."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+from pydantic import ValidationError
+
+from constraints.errors import RuleError
+from constraints.labour import LabourRules, parse_labour
+
+
+def test_defaults_are_the_law_and_the_design() -> None:
+    r = parse_labour({})
+    assert r == LabourRules()
+    assert r.min_daily_rest_h == 12                      # DESIGN §6: a setting, default 12 h
+    assert r.weekly_rest_h == 42                         # art. 110
+    assert r.max_shift_h == 12
+    assert (r.night_start, r.night_end) == (time(22), time(6))   # art. 96
+    assert r.night_window_h == 8
+    assert r.max_consecutive_nights is None
+    assert parse_labour(None) == r
+
+
+def test_stricter_settings_are_accepted() -> None:
+    r = parse_labour({"weekly_rest_h": 48, "min_daily_rest_h": 24, "night_start": "21:00",
+                      "night_end": "07:00", "max_consecutive_nights": 2, "max_shift_h": 11.5})
+    assert (r.weekly_rest_h, r.min_daily_rest_h, r.max_consecutive_nights) == (48, 24, 2)
+    assert r.night_window_h == 10
+    assert r.max_shift_h == 11.5
+
+
+@pytest.mark.parametrize(
+    ("raw", "setting", "words"),
+    [
+        ({"weekly_rest_h": 30}, "labour.weekly_rest_h", "42"),
+        ({"min_daily_rest_h": -1}, "labour.min_daily_rest_h", "greater than or equal to 0"),
+        ({"min_daily_rest_h": 200}, "labour.min_daily_rest_h", "less than 168"),
+        ({"max_shift_h": 0}, "labour.max_shift_h", "greater than 0"),
+        ({"max_shift_h": 25}, "labour.max_shift_h", "less than or equal to 24"),
+        ({"max_shift_h": "12"}, "labour.max_shift_h", "number"),
+        ({"weekly_rest_h": True}, "labour.weekly_rest_h", "number"),
+        ({"night_start": "23:00"}, "labour.night_start", "art. 96"),
+        ({"night_end": "05:00"}, "labour.night_end", "art. 96"),
+        ({"night_start": "06:00"}, "labour.night_start", "empty"),
+        ({"night_start": "02:00"}, "labour.night_start", "art. 96"),
+        ({"night_end": "nine"}, "labour.night_end", "time"),
+        ({"max_consecutive_nights": 0}, "labour.max_consecutive_nights", "greater than or equal to 1"),
+        ({"rest_h": 12}, "labour.rest_h", "Extra inputs"),
+    ],
+)
+def test_impossible_values_name_the_setting(raw: dict, setting: str, words: str) -> None:
+    with pytest.raises(RuleError) as info:
+        parse_labour(raw)
+    assert info.value.setting == setting
+    assert words in info.value.message
+
+
+def test_not_a_table() -> None:
+    with pytest.raises(RuleError) as info:
+        parse_labour([("weekly_rest_h", 42)])
+    assert info.value.setting == "labour"
+
+
+def test_rules_are_frozen_and_validated_when_built_directly() -> None:
+    r = LabourRules()
+    with pytest.raises(ValidationError):
+        r.weekly_rest_h = 40  # type: ignore[misc]
+    with pytest.raises(ValidationError):
+        LabourRules(weekly_rest_h=41)
+
+
+def test_assumptions_report_the_daily_rest_setting() -> None:
+    text = parse_labour({"min_daily_rest_h": 11}).assumptions()
+    assert "11 h" in text["minimum daily rest"]
+    assert "42 h" in text["weekly rest"] and "art. 110" in text["weekly rest"]
+    assert "22:00-06:00" in text["night"]

@@ -1,0 +1,208 @@
+"""Pay rules and premiums against the Labour Code's numbers and hand-computed cases."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from constraints.calendar import RU_CALENDAR
+from constraints.errors import RuleError
+from constraints.pay import (
+    PayRules,
+    ShiftHours,
+    holiday_hours,
+    line_rate_hours,
+    night_hours,
+    overtime,
+    parse_pay,
+    pay_frame,
+    shift_hours,
+    shift_hours_frame,
+)
+
+D = datetime
+
+
+def test_defaults_are_the_legal_minimums() -> None:
+    r = parse_pay({})
+    assert r.night_premium == 0.20  # art. 154, decree 554
+    assert (r.night_start, r.night_end) == (time(22), time(6))  # art. 96
+    assert r.holiday_multiplier == 2.0  # art. 153
+    assert (r.overtime_first_hours, r.overtime_first_multiplier, r.overtime_after_multiplier) == (2, 1.5, 2.0)
+    assert r.overtime_cap_year_h == 120  # art. 99
+    assert r.accounting_period == "month" and r.hours_per_week == 40
+
+
+@pytest.mark.parametrize(
+    ("raw", "setting"),
+    [
+        ({"night_premium": 0.19}, "pay.night_premium"),
+        ({"night_premium": 20}, "pay.night_premium"),  # a percentage, not a share
+        ({"holiday_multiplier": 1.5}, "pay.holiday_multiplier"),
+        ({"overtime_first_multiplier": 1.25}, "pay.overtime_first_multiplier"),
+        ({"overtime_after_multiplier": 1.5}, "pay.overtime_after_multiplier"),
+        ({"overtime_first_hours": 3}, "pay.overtime_first_hours"),
+        ({"overtime_cap_year_h": 150}, "pay.overtime_cap_year_h"),
+        ({"night_start": "23:00"}, "pay.night_start"),
+        ({"night_end": "05:00"}, "pay.night_end"),
+        ({"hours_per_week": 48}, "pay.hours_per_week"),
+        ({"accounting_period": "week"}, "pay.accounting_period"),
+        ({"night_premum": 0.3}, "pay.night_premum"),  # typo: unknown setting
+    ],
+)
+def test_settings_below_the_law_are_rejected_by_name(raw: dict, setting: str) -> None:
+    with pytest.raises(RuleError) as err:
+        parse_pay(raw)
+    assert err.value.setting == setting
+    assert str(err.value).startswith(f"setting '{setting}': ")
+    assert "\n" not in str(err.value)
+
+
+def test_more_generous_settings_are_accepted() -> None:
+    r = parse_pay({"night_premium": 0.4, "night_start": "21:00", "holiday_multiplier": 2.5, "accounting_period": "quarter"})
+    assert r.night_premium == 0.4 and r.night_start == time(21) and r.holiday_multiplier == 2.5
+    assert night_hours(D(2025, 3, 3, 20), D(2025, 3, 4, 8), r) == 9  # 21:00-06:00
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (D(2025, 3, 3, 20), D(2025, 3, 4, 8), 8.0),  # DESIGN §6: a 20:00-08:00 shift has 8
+        (D(2025, 3, 3, 22), D(2025, 3, 4, 6), 8.0),
+        (D(2025, 3, 3, 8), D(2025, 3, 3, 20), 0.0),
+        (D(2025, 3, 3, 6), D(2025, 3, 3, 18), 0.0),
+        (D(2025, 3, 3, 18), D(2025, 3, 4, 3), 5.0),  # 22:00-03:00
+        (D(2025, 3, 3, 5, 30), D(2025, 3, 3, 22, 15), 0.75),  # 05:30-06:00 and 22:00-22:15
+        (D(2025, 3, 3, 0), D(2025, 3, 6, 0), 24.0),  # three whole days
+    ],
+)
+def test_night_hours(start: datetime, end: datetime, expected: float) -> None:
+    assert night_hours(start, end) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (D(2026, 12, 31, 20), D(2027, 1, 1, 8), 8.0),  # Dec 31 is a transferred day off: single pay
+        (D(2027, 1, 8, 20), D(2027, 1, 9, 8), 4.0),  # Jan 8 is a holiday, Jan 9 is not
+        (D(2025, 1, 7, 8), D(2025, 1, 7, 20), 12.0),  # a Christmas day shift
+        (D(2025, 5, 9, 20), D(2025, 5, 10, 8), 4.0),  # a Victory Day night shift: 20:00-24:00
+        (D(2025, 5, 8, 20), D(2025, 5, 9, 8), 8.0),  # the night into May 9: 00:00-08:00
+        (D(2025, 5, 2, 8), D(2025, 5, 2, 20), 0.0),  # transferred day off 2025-05-02
+        (D(2026, 3, 9, 8), D(2026, 3, 9, 20), 0.0),  # 2026-03-09, the day off for Sunday Mar 8
+    ],
+)
+def test_holiday_hours(start: datetime, end: datetime, expected: float) -> None:
+    assert holiday_hours(start, end, RU_CALENDAR) == pytest.approx(expected)
+
+
+def test_shift_hours_counts_night_and_holiday_on_site_capped_at_paid() -> None:
+    # 12 h on site, 1 h unpaid break: 11 paid, 8 at night, 8 on Jan 1.
+    assert shift_hours(D(2026, 12, 31, 20), D(2027, 1, 1, 8), 1.0) == ShiftHours(11.0, 8.0, 8.0)
+    # Wholly at night and on Jan 1, 8 h on site, 1 h break: premiums on at most the 7 paid hours.
+    assert shift_hours(D(2027, 1, 1, 22), D(2027, 1, 2, 6), 1.0) == ShiftHours(7.0, 7.0, 7.0)
+    # 5/2 day shift 09:00-18:00 with lunch: 8 paid, nothing extra.
+    assert shift_hours(D(2025, 3, 17, 9), D(2025, 3, 17, 18), 1.0) == ShiftHours(8.0, 0.0, 0.0)
+
+
+def test_shift_hours_frame_matches_single_shifts_and_rejects_bad_rows() -> None:
+    shifts = pd.DataFrame(
+        {
+            "start": [D(2026, 12, 31, 20), D(2025, 1, 7, 8), D(2025, 3, 3, 18), D(2027, 1, 8, 20)],
+            "end": [D(2027, 1, 1, 8), D(2025, 1, 7, 20), D(2025, 3, 4, 3), D(2027, 1, 9, 8)],
+            "break_h": [1.0, 1.0, 0.5, 1.0],
+        }
+    )
+    out = shift_hours_frame(shifts)
+    for row in out.itertuples():
+        h = shift_hours(row.start, row.end, row.break_h)
+        assert (row.paid_hours, row.night_hours, row.holiday_hours) == pytest.approx((h.paid_h, h.night_h, h.holiday_h))
+    assert list(out["paid_hours"]) == [11, 11, 8.5, 11]
+    assert list(out["holiday_hours"]) == [8, 11, 0, 4]  # Jan 7: 12 on site, capped at 11 paid
+    with pytest.raises(RuleError, match="ends before it starts"):
+        shift_hours_frame(shifts.assign(end=shifts["start"] - timedelta(hours=1)))
+    with pytest.raises(RuleError, match="break"):
+        shift_hours_frame(shifts.assign(break_h=12.0))
+
+
+@pytest.mark.parametrize(
+    ("worked", "norm", "ot_h", "extra"),
+    [
+        (150, 151, 0, 0),
+        (152, 151, 1, 0.5),  # first hours: 1.5x, i.e. +0.5 on top of base
+        (153, 151, 2, 1.0),
+        (156, 151, 5, 2 * 0.5 + 3 * 1.0),  # then 2x, i.e. +1.0
+    ],
+)
+def test_overtime_split(worked: float, norm: float, ot_h: float, extra: float) -> None:
+    assert overtime(worked, norm, PayRules()) == pytest.approx((ot_h, extra))
+
+
+def test_pay_of_a_hand_computed_rota() -> None:
+    """Two agents, one accounting period, norms given.
+
+    Agent A (300 rub/h, norm 15 h), two 2/2 night shifts with a 1 h break:
+      Jan 8 2027 20:00-Jan 9 08:00: 11 paid, 8 night, 4 holiday (20:00-24:00 of Jan 8)
+      Jan 10 20:00-Jan 11 08:00:     11 paid, 8 night, 0 holiday
+      paid 22, night 16, holiday 4; overtime counts 22 - 4 = 18 h (holiday hours paid double
+      are left out, art. 152 part 3), 3 h above the norm: 2 x 0.5 + 1 x 1.0 = 2 rate-hours.
+      base 22 x 300 = 6600; night 16 x 300 x 0.2 = 960; holiday 4 x 300 x 1 = 1200;
+      overtime 2 x 300 = 600; total 9360.
+    Agent B (250.50 rub/h, norm 8 h), two 5/2 days 09:00-18:00 with a 1 h lunch on Mon Jan 11
+    and Tue Jan 12: paid 16, 8 h over the norm: 2 x 0.5 + 6 x 1.0 = 7 rate-hours.
+      base 16 x 250.5 = 4008; overtime 7 x 250.5 = 1753.50; total 5761.50.
+    """
+    shifts = pd.DataFrame(
+        {
+            "agent_id": ["A", "A", "B", "B"],
+            "start": [D(2027, 1, 8, 20), D(2027, 1, 10, 20), D(2027, 1, 11, 9), D(2027, 1, 12, 9)],
+            "end": [D(2027, 1, 9, 8), D(2027, 1, 11, 8), D(2027, 1, 11, 18), D(2027, 1, 12, 18)],
+            "break_h": [1.0, 1.0, 1.0, 1.0],
+        }
+    )
+    bill = pay_frame(shift_hours_frame(shifts), {"A": 300.0, "B": 250.5}, {"A": 15.0, "B": 8.0}, PayRules())
+    assert list(bill.columns) == [
+        "agent_id", "paid_hours", "night_hours", "holiday_hours", "overtime_hours",
+        "base", "night_premium", "holiday_premium", "overtime", "total",
+    ]  # fmt: skip
+    a, b = (bill.set_index("agent_id").loc[k] for k in ("A", "B"))
+    assert (a.paid_hours, a.night_hours, a.holiday_hours, a.overtime_hours) == (22, 16, 4, 3)
+    assert (a.base, a.night_premium, a.holiday_premium, a.overtime, a.total) == pytest.approx((6600, 960, 1200, 600, 9360))
+    assert (b.paid_hours, b.night_hours, b.holiday_hours, b.overtime_hours) == (16, 0, 0, 8)
+    assert (b.base, b.night_premium, b.holiday_premium, b.overtime, b.total) == pytest.approx((4008, 0, 0, 1753.5, 5761.5))
+    # A line costs rate x rate-hours: A's two shifts, 22 + 16 x 0.2 + 4 x 1 = 29.2, are
+    # 300 x 29.2 = 8760 = base + night + holiday (overtime belongs to the period, not a line).
+    a_shifts = [shift_hours(r.start, r.end, r.break_h) for r in shifts[shifts.agent_id == "A"].itertuples()]
+    assert line_rate_hours(a_shifts, PayRules()) == pytest.approx(29.2)
+
+
+def test_pay_frame_names_an_agent_without_a_rate() -> None:
+    shifts = pd.DataFrame({"agent_id": ["A"], "paid_hours": [11.0], "night_hours": [0.0], "holiday_hours": [0.0]})
+    with pytest.raises(RuleError, match="agent A"):
+        pay_frame(shifts, {}, {"A": 100.0})
+
+
+moments = st.datetimes(min_value=D(2024, 1, 1), max_value=D(2028, 12, 31)).map(lambda t: t.replace(second=0, microsecond=0))
+minutes = st.integers(min_value=0, max_value=4 * 24 * 60)
+
+
+@given(start=moments, length=minutes, cut=st.floats(0, 1))
+def test_night_hours_add_up_over_splits_and_stay_in_bounds(start: datetime, length: int, cut: float) -> None:
+    end = start + timedelta(minutes=length)
+    mid = start + timedelta(minutes=round(length * cut))
+    whole = night_hours(start, end)
+    assert whole == pytest.approx(night_hours(start, mid) + night_hours(mid, end), abs=1e-9)
+    assert 0 <= whole <= length / 60 + 1e-9
+
+
+@given(start=moments, length=minutes, cut=st.floats(0, 1))
+def test_holiday_hours_add_up_over_splits_and_stay_in_bounds(start: datetime, length: int, cut: float) -> None:
+    end = start + timedelta(minutes=length)
+    mid = start + timedelta(minutes=round(length * cut))
+    whole = holiday_hours(start, end)
+    assert whole == pytest.approx(holiday_hours(start, mid) + holiday_hours(mid, end), abs=1e-9)
+    assert 0 <= whole <= length / 60 + 1e-9
