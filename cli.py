@@ -1,0 +1,249 @@
+"""`rota`: the command line. Parses arguments, calls the packages, prints. No domain logic here."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from constraints.errors import RuleError
+from forecasts.errors import InputError
+
+SAMPLE = Path(__file__).resolve().parent / "sample_data"
+
+app = typer.Typer(
+    name="rota",
+    help=(
+        "Workforce and shift planning for a 24/7 contact centre: forecast contacts, size the "
+        "staff, schedule 2/2, 3/3 and 5/2 rotas, export for HR.\n\n"
+        "Start with:  rota plan   (runs everything on the bundled sample workspace)"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def command(**kwargs: Any) -> Callable[[F], F]:
+    """Register a command whose bad input ends in one line on stderr and exit code 2."""
+
+    def wrap(fn: F) -> F:
+        @functools.wraps(fn)
+        def run(*args: Any, **kw: Any) -> Any:
+            try:
+                return fn(*args, **kw)
+            except (InputError, RuleError) as exc:
+                err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+                raise typer.Exit(2) from None
+
+        app.command(**kwargs)(run)
+        return fn
+
+    return wrap
+
+
+def _date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"expected a date YYYY-MM-DD, got {value!r}", column=option) from None
+
+
+def _config(path: Path | None) -> Any:
+    from planner.config import load_config
+
+    return load_config(path)
+
+
+def _print_written(*paths: Path) -> None:
+    for p in paths:
+        out.print(f"  wrote [cyan]{p}[/]", highlight=False)
+
+
+HistoryOpt = Annotated[
+    Path,
+    typer.Option(
+        "--history",
+        help="History CSV/XLSX: ts, [channel], [queue], contacts, [aht_s]; or one row per contact.",
+    ),
+]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="rota.toml with the site's settings (default: built-in defaults).")
+]
+
+
+@command(
+    epilog="Example: rota forecast --start 2026-11-23 --days 7 --out forecast.csv --plot forecast.png"
+)
+def forecast(
+    start: Annotated[str, typer.Option(help="First day of the forecast, YYYY-MM-DD; only history before it is used.")],
+    out_path: Annotated[Path, typer.Option("--out", help="CSV to write: ts,channel,queue,contacts.")],
+    history: HistoryOpt = SAMPLE / "history.csv",
+    days: Annotated[int, typer.Option(min=1, max=400, help="Number of days to forecast.")] = 7,
+    config: ConfigOpt = None,
+    method: Annotated[
+        str | None,
+        typer.Option(help="daily_profile, weekly_mean, seasonal_naive, or 'best' to pick per series by backtest (default: rota.toml, else best)."),
+    ] = None,
+    plot: Annotated[Path | None, typer.Option(help="PNG: recent history and the forecast.")] = None,
+) -> None:
+    """Forecast contacts hour by hour for every channel and queue of the history."""
+    from planner import pipeline
+
+    cfg = _config(config)
+    result = pipeline.run_forecast(history, _date(start, "--start"), days, cfg, method=method, console=out)
+    written = pipeline.write_forecast(result, out_path, plot)
+    out.print(pipeline.forecast_table(result))
+    _print_written(*written)
+
+
+@command(epilog="Example: rota backtest --history sample_data/history.csv --origins 4")
+def backtest(
+    history: HistoryOpt = SAMPLE / "history.csv",
+    config: ConfigOpt = None,
+    origins: Annotated[int, typer.Option(min=1, max=52, help="Weekly forecast origins at the end of history.")] = 4,
+) -> None:
+    """Score every forecasting method per series by a rolling-origin backtest (WAPE, bias)."""
+    from planner import pipeline
+
+    cfg = _config(config)
+    table = pipeline.run_backtest(history, cfg, origins=origins, console=out)
+    out.print(pipeline.backtest_table(table))
+
+
+@command(epilog="Example: rota requirements --forecast forecast.csv --config sample_data/rota.toml --out req.csv")
+def requirements(
+    forecast_path: Annotated[Path, typer.Option("--forecast", help="Forecast CSV: ts,channel,queue,contacts[,aht_s].")],
+    out_path: Annotated[Path, typer.Option("--out", help="CSV to write: agents needed per hour and channel.")],
+    config: ConfigOpt = None,
+) -> None:
+    """Turn a forecast into agents needed per hour (Erlang C/A, chat, e-mail, shrinkage)."""
+    from planner import pipeline
+
+    cfg = _config(config)
+    req = pipeline.run_requirements(forecast_path, cfg)
+    written = pipeline.write_requirements(req, out_path)
+    out.print(pipeline.requirements_table(req))
+    _print_written(*written)
+
+
+class _Solving:
+    """Live solver progress (objective and bound) and Ctrl-C as 'stop and keep the best rota'."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.stop = threading.Event()
+        self._status = None
+
+    def __enter__(self) -> "_Solving":
+        import signal
+
+        self._old = signal.signal(signal.SIGINT, self._interrupt)
+        self._status = out.status("solving …")
+        self._status.__enter__()
+        return self
+
+    def _interrupt(self, *_: Any) -> None:
+        if self.stop.is_set():
+            raise KeyboardInterrupt
+        self.stop.set()
+        err.print("[yellow]stopping: the best rota found so far will be kept (Ctrl-C again to abort)[/]")
+
+    def progress(self, t: float, objective: float, bound: float) -> None:
+        gap = (objective - bound) / objective if objective else 0.0
+        self._status.update(f"solving … {t:5.1f} s   objective {objective:,.0f} RUB   bound {bound:,.0f}   gap {gap:.2%}")
+
+    def __exit__(self, *exc: Any) -> None:
+        import signal
+
+        self._status.__exit__(*exc)
+        signal.signal(signal.SIGINT, self._old)
+
+
+def _finish(run: Any, out_dir: Path) -> None:
+    from planner import pipeline
+    from planner.report import summary_table
+
+    written = pipeline.write_schedule(run, out_dir)
+    out.print(summary_table(run.summary))
+    for v in run.schedule.violations[:10]:
+        err.print(f"[red]violation[/] {v.rule}: {v.agent_id} {v.when}: {v.detail}", highlight=False)
+    _print_written(*written)
+    if run.summary["violations"]:
+        raise typer.Exit(1)
+
+
+WeeksOpt = Annotated[int, typer.Option(min=1, max=13, help="Number of weeks to schedule.")]
+TimeLimitOpt = Annotated[
+    float | None, typer.Option("--time-limit", min=1, help="Solver time limit in seconds (default: rota.toml, 30).")
+]
+PreviousOpt = Annotated[
+    Path | None, typer.Option("--previous", help="Last period's rota.csv: agents keep their 2/2 and 3/3 cycle.")
+]
+
+
+@command(epilog=(
+    "Example: rota schedule --requirements req.csv --agents sample_data/agents.csv "
+    "--absences sample_data/absences.csv --config sample_data/rota.toml --start 2026-11-23 --weeks 1 --out out/"
+))
+def schedule(
+    requirements_path: Annotated[Path, typer.Option("--requirements", help="CSV with ts and agents (as `rota requirements` writes).")],
+    agents: Annotated[Path, typer.Option(help="Agents CSV/XLSX: agent_id, name, team, pattern, shift_pref, skills, rate_rub_h, …")],
+    start: Annotated[str, typer.Option(help="First day of the rota, YYYY-MM-DD.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for rota.csv, coverage.csv, summary.json.")],
+    absences: Annotated[Path | None, typer.Option(help="Absences CSV/XLSX: agent_id, start, end, kind.")] = None,
+    config: ConfigOpt = None,
+    previous: PreviousOpt = None,
+    weeks: WeeksOpt = 1,
+    time_limit: TimeLimitOpt = None,
+) -> None:
+    """Schedule named agents on their 2/2, 3/3 and 5/2 rotas against hourly requirements."""
+    from planner import pipeline
+
+    cfg = _config(config)
+    req = pipeline.read_requirements(requirements_path)
+    first = _date(start, "--start")
+    with _Solving() as solving:
+        run = pipeline.run_schedule(cfg, req, agents, absences, first, weeks, previous_path=previous,
+                                    time_limit_s=time_limit, progress=solving.progress, stop=solving.stop)
+    _finish(run, out_dir)
+
+
+@command(epilog="Example: rota plan --workspace sample_data --start 2026-11-23 --weeks 1 --out out/")
+def plan(
+    workspace: Annotated[Path, typer.Option(help="Workspace folder with rota.toml and its data files.")] = SAMPLE,
+    start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (default: next Monday).")] = None,
+    weeks: WeeksOpt = 1,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the results.")] = Path("out"),
+    previous: PreviousOpt = None,
+    time_limit: TimeLimitOpt = None,
+) -> None:
+    """The weekly job: forecast -> staffing requirements -> rota -> results, in one go."""
+    from planner import pipeline
+
+    first = _date(start, "--start") if start else pipeline.next_monday(date.today())
+    out.print(f"Planning {weeks} week(s) from {first} for workspace [cyan]{workspace}[/]", highlight=False)
+    with _Solving() as solving:
+        run = pipeline.run_plan(workspace, first, weeks, time_limit_s=time_limit, previous_path=previous,
+                                progress=solving.progress, stop=solving.stop, console=out)
+    _finish(run, out_dir)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

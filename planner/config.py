@@ -1,0 +1,151 @@
+"""rota.toml: one file, validated section by section by the package that owns each section.
+
+`[site]`, `[data]`, `[solver]` and `[objective]` are the planner's own; `[forecast]`,
+`[staffing]` and `[channels.*]` belong to `forecasts`; `[shifts]`, `[patterns]`, `[labour]` and
+`[pay]` to `constraints`. Every error names the file and the dotted setting, so a team lead can
+find the line to fix.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from constraints.errors import RuleError
+from constraints.labour import LabourRules, parse_labour
+from constraints.patterns import PatternBook, parse_pattern_book
+from constraints.pay import PayRules, parse_pay
+from forecasts.errors import InputError
+from forecasts.forecast import ForecastSettings
+from forecasts.settings import StaffingSettings, parse_staffing
+
+SECTIONS = (
+    "site", "data", "forecast", "staffing", "channels",
+    "shifts", "patterns", "labour", "pay", "solver", "objective",
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SiteSettings(_Strict):
+    """Who the site is; the time zone is the one every timestamp of the workspace is read in."""
+
+    name: str = "Contact centre"
+    timezone: str = "Europe/Moscow"
+
+
+class DataFiles(_Strict):
+    """Where the workspace's data files are, relative to the folder of rota.toml."""
+
+    history: str = "history.csv"
+    agents: str = "agents.csv"
+    absences: str | None = "absences.csv"
+
+
+class SolverSettings(_Strict):
+    """CP-SAT limits; seed and workers are settings so that a run can be reproduced."""
+
+    time_limit_s: float = Field(30.0, gt=0)
+    workers: int = Field(2, ge=1, le=64)
+    seed: int = Field(0, ge=0)
+
+
+class ObjectiveSettings(_Strict):
+    """Weights of the objective: service first, then money, then a little against surplus.
+
+    `missed_contact_rub` prices a contact that misses its service target, which puts service and
+    pay on one scale; `over_staffing_rub_h` is the small price of an agent-hour above need.
+    """
+
+    missed_contact_rub: float = Field(500.0, ge=0)
+    over_staffing_rub_h: float = Field(5.0, ge=0)
+    max_shortfall_steps: int = Field(20, ge=1, le=200)
+
+
+@dataclass(frozen=True)
+class RotaConfig:
+    """Everything rota.toml says, validated, with the defaults filled in."""
+
+    source: str
+    root: Path
+    site: SiteSettings = field(default_factory=SiteSettings)
+    data: DataFiles = field(default_factory=DataFiles)
+    forecast: ForecastSettings = field(default_factory=ForecastSettings)
+    staffing: StaffingSettings = field(default_factory=lambda: parse_staffing({}, "defaults"))
+    book: PatternBook = field(default_factory=lambda: parse_pattern_book({}, {}))
+    labour: LabourRules = field(default_factory=lambda: parse_labour({}))
+    pay: PayRules = field(default_factory=lambda: parse_pay({}))
+    solver: SolverSettings = field(default_factory=SolverSettings)
+    objective: ObjectiveSettings = field(default_factory=ObjectiveSettings)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def path(self, relative: str) -> Path:
+        """A data file of the workspace, relative to the folder of rota.toml."""
+        p = Path(relative)
+        return p if p.is_absolute() else self.root / p
+
+
+def _pydantic(model: type[_Strict], raw: Any, section: str, source: str) -> Any:
+    if not isinstance(raw, dict):
+        raise InputError(f"[{section}] must be a table", file=source, column=section)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join([section, *(str(p) for p in err["loc"])])
+        raise InputError(err["msg"], file=source, column=where) from None
+
+
+def _rules(parse: Any, *args: Any, source: str) -> Any:
+    try:
+        return parse(*args)
+    except RuleError as exc:
+        raise InputError(exc.message, file=source, column=exc.setting) from None
+
+
+def default_config(root: Path | None = None) -> RotaConfig:
+    """The settings used when no rota.toml is given."""
+    return RotaConfig(source="defaults", root=root or Path.cwd())
+
+
+def load_config(path: str | Path | None) -> RotaConfig:
+    """Read and validate rota.toml; `None` means all defaults."""
+    if path is None:
+        return default_config()
+    path = Path(path)
+    source = path.name
+    if not path.is_file():
+        raise InputError("config file not found", file=str(path))
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError("rota.toml must be UTF-8 text", file=source) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", file=source) from None
+    unknown = sorted(set(raw) - set(SECTIONS))
+    if unknown:
+        raise InputError(
+            f"unknown section [{unknown[0]}]; known sections: {', '.join(SECTIONS)}",
+            file=source, column=unknown[0],
+        )
+    forecast_raw = raw.get("forecast", {})
+    return RotaConfig(
+        source=source,
+        root=path.resolve().parent,
+        site=_pydantic(SiteSettings, raw.get("site", {}), "site", source),
+        data=_pydantic(DataFiles, raw.get("data", {}), "data", source),
+        forecast=_pydantic(ForecastSettings, forecast_raw, "forecast", source),
+        staffing=parse_staffing(raw, source),
+        book=_rules(parse_pattern_book, raw.get("patterns", {}), raw.get("shifts", {}), source=source),
+        labour=_rules(parse_labour, raw.get("labour", {}), source=source),
+        pay=_rules(parse_pay, raw.get("pay", {}), source=source),
+        solver=_pydantic(SolverSettings, raw.get("solver", {}), "solver", source),
+        objective=_pydantic(ObjectiveSettings, raw.get("objective", {}), "objective", source),
+        raw=raw,
+    )

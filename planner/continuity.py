@@ -1,0 +1,119 @@
+"""Continuity between two rotas: an agent already in a 2/2 or 3/3 cycle keeps its phase.
+
+The phase comes from the previous rota when one is given (what really happened beats what the
+agents file says), else from `cycle_start`; otherwise the optimiser chooses it. The previous
+rota also fixes the earliest legal start of the first shift (daily rest after the last one),
+the night shift that runs over into the horizon, and the nights, weekends and holiday hours
+each agent already had, which the fair assignment balances.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from constraints.labour import LabourRules
+from constraints.lines import phase_on
+from constraints.patterns import OFF, PatternBook
+from forecasts.errors import InputError
+from forecasts.tables import read_table, to_numbers, to_strings, to_timestamps
+
+PREVIOUS_COLUMNS = ("agent_id", "date", "start", "end")
+
+
+@dataclass(frozen=True)
+class Carry:
+    """What one agent brings into the horizon."""
+
+    phase: int | None                                   # cycle day index of the horizon's first day
+    phase_source: str                                   # "previous rota", "cycle_start" or "free"
+    earliest_start: datetime | None = None              # first shift may not start before this
+    spill_in: tuple[tuple[datetime, datetime], ...] = ()  # shifts of the previous rota running into the horizon
+    history: tuple[float, float, float] = (0.0, 0.0, 0.0)  # nights, weekend days, holiday hours before
+
+
+def read_previous(path: Path) -> pd.DataFrame:
+    """Read a previous rota.csv (or any table with agent_id, date, start, end)."""
+    name = Path(path).name
+    df = read_table(path, required=PREVIOUS_COLUMNS,
+                    optional=("paid_hours", "night_hours", "holiday_hours", "pattern", "shift"),
+                    what="previous rota")
+    out = pd.DataFrame({"agent_id": to_strings(df, "agent_id", file=name)})
+    out["date"] = to_timestamps(df, "date", file=name).dt.normalize()
+    out["start"] = to_timestamps(df, "start", file=name)
+    out["end"] = to_timestamps(df, "end", file=name)
+    bad = out.index[out["end"] <= out["start"]]
+    if len(bad):
+        raise InputError("a shift must end after it starts", file=name, row=int(bad[0]), column="end")
+    for col in ("night_hours", "holiday_hours"):
+        out[col] = to_numbers(df, col, file=name, min_value=0, allow_empty=True).fillna(0.0) if col in df else 0.0
+    return out.reset_index(drop=True)
+
+
+def _phase_from_days(worked: set[date], absent: set[date], first: date, start: date,
+                     cycles: list[tuple[bool, ...]]) -> int | None:
+    """The one phase whose cycle matches the worked days of [first, start), or None."""
+    length = len(cycles[0])
+    fits = []
+    for p in range(length):
+        for work in cycles:
+            ok = True
+            d = first
+            while d < start:
+                idx = (p + (d - start).days) % length
+                if (d in worked) != work[idx] and not (d in absent and not (d in worked)):
+                    ok = False
+                    break
+                d += timedelta(days=1)
+            if ok:
+                fits.append(p)
+                break
+    return fits[0] if len(fits) == 1 else None
+
+
+def carry_over(agents: pd.DataFrame, absences: pd.DataFrame, book: PatternBook, labour: LabourRules,
+               start: date, previous: pd.DataFrame | None = None) -> dict[str, Carry]:
+    """Phase, earliest start, spill-in shifts and fairness history of every agent."""
+    horizon = datetime.combine(start, datetime.min.time())
+    out: dict[str, Carry] = {}
+    prev_by_agent = {} if previous is None else {a: g for a, g in previous.groupby("agent_id")}
+    for row in agents.itertuples(index=False):
+        pattern = book.pattern(row.pattern)
+        cycles = [tuple(t != OFF and t is not None for t in v.cycle) for v in pattern.variants]
+        phase, source = None, "free"
+        if isinstance(row.cycle_start, (pd.Timestamp, date)) and not pd.isna(row.cycle_start):
+            phase, source = phase_on(pattern, pd.Timestamp(row.cycle_start).date(), start), "cycle_start"
+        carry = Carry(phase, source)
+        g = prev_by_agent.get(row.agent_id)
+        if g is not None:
+            before = g[g["start"] < horizon]
+            if not before.empty:
+                worked = {d.date() for d in before["date"]}
+                first = min(max(min(worked), start - timedelta(days=2 * pattern.cycle_length)), start)
+                mine = absences[absences["agent_id"] == row.agent_id]
+                absent = {
+                    (s + timedelta(days=k)).date()
+                    for s, e in zip(mine["start"], mine["end"])
+                    for k in range((e - s).days + 1)
+                }
+                p = _phase_from_days(worked, absent, first, start, cycles)
+                if p is not None:
+                    phase, source = p, "previous rota"
+                last_end = before["end"].max().to_pydatetime()
+                rest = timedelta(hours=max(labour.min_daily_rest_h, 0.0))
+                spill = before[before["end"] > horizon]
+                nights = float((before["night_hours"] > 0).sum())
+                weekends = float((before["date"].dt.dayofweek >= 5).sum())
+                holidays = float(before["holiday_hours"].sum())
+                carry = Carry(
+                    phase, source,
+                    earliest_start=last_end + rest if rest > timedelta(0) else last_end + timedelta(minutes=1),
+                    spill_in=tuple(sorted((s.to_pydatetime(), e.to_pydatetime())
+                                          for s, e in zip(spill["start"], spill["end"]))),
+                    history=(nights, weekends, holidays),
+                )
+        out[row.agent_id] = carry
+    return out

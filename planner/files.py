@@ -1,0 +1,50 @@
+"""Writing results so that a failed run never leaves a half-written file behind.
+
+Every output goes to a temporary file in the same folder first and is then renamed over the
+target, which is atomic on POSIX and Windows file systems.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+
+@contextmanager
+def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; rename it onto `target` only on success."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_atomic(target: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
+    """Call `write(tmp_path)` and move the result onto `target`."""
+    with atomic_path(target) as tmp:
+        write(tmp)
+    return Path(target)
+
+
+def write_csv(frame: pd.DataFrame, target: str | os.PathLike[str]) -> Path:
+    """Write a frame as UTF-8 CSV (ISO timestamps, no index), atomically."""
+    return write_atomic(
+        target, lambda tmp: frame.to_csv(tmp, index=False, date_format="%Y-%m-%d %H:%M")
+    )
+
+
+def write_text(text: str, target: str | os.PathLike[str]) -> Path:
+    """Write UTF-8 text atomically."""
+    return write_atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -1,0 +1,246 @@
+"""The stages of rota wired together for the command line: each stage reads its input, runs,
+and hands back a frame that can be written to CSV and read back by the next stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from forecasts.errors import InputError
+from forecasts.forecast import backtest_frame, forecast_frame
+from forecasts.history import HistoryData, load_history, to_hourly
+from forecasts.plot import plot_forecast
+from forecasts.staffing import requirements as staffing_requirements
+from forecasts.tables import read_table, to_numbers, to_strings, to_timestamps
+from planner.config import RotaConfig
+from planner.files import write_csv
+
+if TYPE_CHECKING:
+    from planner.schedule import Schedule
+
+
+@dataclass(frozen=True)
+class ForecastResult:
+    """A forecast with the history it came from and the method chosen per series."""
+
+    history: HistoryData
+    hourly: pd.DataFrame
+    forecast: pd.DataFrame
+    start: date
+    days: int
+
+
+def _warn(console: Console | None, warnings: tuple[str, ...]) -> None:
+    if console is not None:
+        for w in warnings:
+            console.print(f"[yellow]warning:[/] {w}", highlight=False)
+
+
+def load_hourly(path: Path, console: Console | None = None) -> tuple[HistoryData, pd.DataFrame]:
+    """Read and validate a history file and put it on the hourly grid."""
+    data = load_history(path)
+    _warn(console, data.warnings)
+    return data, to_hourly(data)
+
+
+def run_forecast(
+    history: Path, start: date, days: int, cfg: RotaConfig, *, method: str = "best",
+    console: Console | None = None,
+) -> ForecastResult:
+    """Forecast every series of the history from `start` for `days` days."""
+    data, hourly = load_hourly(history, console)
+    if hourly["ts"].min() >= pd.Timestamp(start):
+        raise InputError(f"no history before the forecast start {start}", file=Path(history).name)
+    methods = None if method is None else ("best" if method == "best" else [method])
+    fc = forecast_frame(hourly, start, days, methods=methods, settings=cfg.forecast)
+    return ForecastResult(data, hourly, fc, start, days)
+
+
+def write_forecast(result: ForecastResult, out: Path, plot: Path | None) -> list[Path]:
+    """Write the forecast CSV (and the chart, if asked)."""
+    written = [write_csv(result.forecast, out)]
+    if plot is not None:
+        plot_forecast(result.hourly, result.forecast, plot)
+        written.append(Path(plot))
+    return written
+
+
+def forecast_table(result: ForecastResult) -> Table:
+    """Contacts per series in the horizon, for the terminal."""
+    t = Table(title=f"Forecast {result.start} + {result.days} days")
+    for col in ("channel", "queue", "contacts", "peak hour"):
+        t.add_column(col, justify="right" if col != "channel" else "left")
+    for (ch, q), g in result.forecast.groupby(["channel", "queue"], sort=True):
+        t.add_row(ch, q, f"{g['contacts'].sum():,.0f}", f"{g['contacts'].max():,.0f}")
+    return t
+
+
+def run_backtest(history: Path, cfg: RotaConfig, *, origins: int, console: Console | None = None) -> pd.DataFrame:
+    """Rolling-origin backtest of every method on every series."""
+    _, hourly = load_hourly(history, console)
+    return backtest_frame(hourly, origins=origins, settings=cfg.forecast)
+
+
+def backtest_table(scores: pd.DataFrame) -> Table:
+    """WAPE and bias per series and method, the best marked."""
+    t = Table(title="Backtest: WAPE and bias per series and method (lower WAPE is better)")
+    for col in ("channel", "queue", "method", "WAPE", "bias", ""):
+        t.add_column(col)
+    for row in scores.itertuples(index=False):
+        t.add_row(row.channel, row.queue, row.method, f"{row.wape:.3f}", f"{row.bias:+.3f}", "best" if row.best else "")
+    return t
+
+
+def read_forecast(path: Path) -> pd.DataFrame:
+    """Read a forecast CSV as written by `rota forecast` (or any ts,contacts file)."""
+    name = Path(path).name
+    df = read_table(path, required=("ts", "contacts"), optional=("channel", "queue", "aht_s"), what="forecast")
+    out = pd.DataFrame({"ts": to_timestamps(df, "ts", file=name)})
+    out["channel"] = to_strings(df, "channel", file=name).str.lower() if "channel" in df else "phone"
+    out["queue"] = to_strings(df, "queue", file=name) if "queue" in df else "main"
+    out["contacts"] = to_numbers(df, "contacts", file=name, min_value=0)
+    if "aht_s" in df:
+        out["aht_s"] = to_numbers(df, "aht_s", file=name, min_value=0)
+    return out
+
+
+def run_requirements(forecast_path: Path, cfg: RotaConfig) -> pd.DataFrame:
+    """Agents needed per hour, channel and queue for the forecast."""
+    return staffing_requirements(read_forecast(forecast_path), cfg.staffing)
+
+
+def write_requirements(req: pd.DataFrame, out: Path) -> list[Path]:
+    return [write_csv(req, out)]
+
+
+def requirements_table(req: pd.DataFrame) -> Table:
+    """Agent-hours needed per channel, for the terminal."""
+    t = Table(title="Staffing requirement")
+    for col in ("channel", "queue", "contacts", "agent-hours", "scheduled agent-hours", "peak scheduled"):
+        t.add_column(col, justify="left" if col in ("channel", "queue") else "right")
+    for (ch, q), g in req.groupby(["channel", "queue"], sort=True):
+        t.add_row(
+            ch, q, f"{g['contacts'].sum():,.0f}", f"{g['agents'].sum():,.0f}",
+            f"{g['scheduled_agents'].sum():,.0f}", f"{g['scheduled_agents'].max():,.0f}",
+        )
+    return t
+
+
+# --------------------------------------------------------------------------- scheduling
+
+
+def read_requirements(path: Path) -> pd.DataFrame:
+    """Read a requirements CSV: only `ts` and `agents` are needed.
+
+    With no `scheduled_agents` column, `agents` is taken as the agents wanted on duty. Without
+    contacts, a missing agent is priced the same in every hour.
+    """
+    name = Path(path).name
+    df = read_table(path, required=("ts", "agents"),
+                    optional=("channel", "queue", "contacts", "aht_s", "scheduled_agents", "service_level",
+                              "answer_s", "sl_target", "patience_s", "model", "traffic_erl", "occupancy",
+                              "asa_s", "p_abandon"),
+                    what="requirements")
+    out = pd.DataFrame({"ts": to_timestamps(df, "ts", file=name)})
+    out["channel"] = to_strings(df, "channel", file=name).str.lower() if "channel" in df else "all"
+    out["queue"] = to_strings(df, "queue", file=name) if "queue" in df else "main"
+    out["agents"] = to_numbers(df, "agents", file=name, min_value=0)
+    out["scheduled_agents"] = (to_numbers(df, "scheduled_agents", file=name, min_value=0)
+                               if "scheduled_agents" in df else out["agents"])
+    out["contacts"] = to_numbers(df, "contacts", file=name, min_value=0) if "contacts" in df else 0.0
+    for col in ("aht_s", "answer_s", "sl_target", "patience_s"):
+        if col in df:
+            out[col] = to_numbers(df, col, file=name, allow_empty=True)
+    if "model" in df:
+        out["model"] = to_strings(df, "model", file=name, allow_empty=True)
+    dup = out.duplicated(["ts", "channel", "queue"], keep="first")
+    if dup.any():
+        row = int(out.index[dup][0])
+        raise InputError("the same hour, channel and queue appear twice", file=name, row=row, column="ts")
+    return out.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class PlanRun:
+    """A scheduling run and everything needed to write and print it."""
+
+    cfg: RotaConfig
+    schedule: "Schedule"
+    agents: pd.DataFrame
+    absences: pd.DataFrame
+    requirements: pd.DataFrame
+    summary: dict
+    forecast: ForecastResult | None = None
+
+
+def run_schedule(
+    cfg: RotaConfig, requirements: pd.DataFrame, agents_path: Path, absences_path: Path | None,
+    start: date, weeks: int, *, previous_path: Path | None = None, time_limit_s: float | None = None,
+    progress=None, stop=None, forecast: ForecastResult | None = None,
+) -> PlanRun:
+    """Schedule the agents of a workspace against a requirements frame."""
+    from planner.continuity import read_previous
+    from planner.report import summary
+    from planner.schedule import solve_schedule
+    from planner.workspace import load_absences, load_agents
+
+    agents = load_agents(agents_path, cfg.book)
+    absences = load_absences(absences_path, agents)
+    previous = read_previous(previous_path) if previous_path is not None else None
+    sched = solve_schedule(cfg, requirements, agents, absences, start, weeks * 7, previous,
+                           time_limit_s=time_limit_s, progress=progress, stop=stop)
+    return PlanRun(cfg, sched, agents, absences, requirements, summary(sched, cfg, agents), forecast)
+
+
+def write_schedule(run: PlanRun, out: Path) -> list[Path]:
+    """rota.csv, coverage.csv and summary.json into the output folder (each written atomically)."""
+    from planner.files import write_text
+    from planner.report import summary_json
+
+    out = Path(out)
+    r = run.schedule.rota
+    rota = r.assign(date=r["date"].dt.strftime("%Y-%m-%d"), start=r["start"].dt.strftime("%Y-%m-%dT%H:%M"),
+                    end=r["end"].dt.strftime("%Y-%m-%dT%H:%M"))
+    written = [
+        write_csv(rota, out / "rota.csv"),
+        write_csv(run.schedule.coverage.round({"service_level": 4, "contacts": 1}), out / "coverage.csv"),
+        write_text(summary_json(run.summary), out / "summary.json"),
+    ]
+    if run.forecast is not None:
+        written.append(write_csv(run.forecast.forecast, out / "forecast.csv"))
+        written.append(write_csv(run.requirements, out / "requirements.csv"))
+    return written
+
+
+def next_monday(today: date) -> date:
+    """The Monday after `today` (a week's rota is made for the coming week)."""
+    from datetime import timedelta
+
+    return today + timedelta(days=7 - today.weekday())
+
+
+def run_plan(
+    workspace: Path, start: date, weeks: int, *, time_limit_s: float | None = None, previous_path: Path | None = None,
+    progress=None, stop=None, console: Console | None = None,
+) -> PlanRun:
+    """The whole weekly job on a workspace: forecast, requirements, schedule."""
+    from planner.config import load_config
+
+    toml = Path(workspace) / "rota.toml"
+    if not toml.is_file():
+        raise InputError("no rota.toml in the workspace folder", file=str(workspace))
+    cfg = load_config(toml)
+    fc = run_forecast(cfg.path(cfg.data.history), start, weeks * 7, cfg, console=console)
+    req = staffing_requirements(fc.forecast, cfg.staffing)
+    absences = cfg.path(cfg.data.absences) if cfg.data.absences else None
+    if absences is not None and not absences.exists():
+        absences = None
+    return run_schedule(cfg, req, cfg.path(cfg.data.agents), absences, start, weeks,
+                        previous_path=previous_path, time_limit_s=time_limit_s, progress=progress, stop=stop,
+                        forecast=fc)

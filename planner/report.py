@@ -1,0 +1,101 @@
+"""What a scheduling run is worth, in numbers a team lead and HR read: summary.json and the
+short table printed at the end of a run."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rich.table import Table
+
+from planner.config import RotaConfig
+from planner.schedule import Schedule
+
+COST_PARTS = ("base", "night_premium", "holiday_premium", "overtime", "total")
+
+
+def _num(x: float) -> float | None:
+    """JSON has no NaN: a missing figure is null."""
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), 6)
+
+
+def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any]:
+    """The run's status and KPIs (the keys of summary.json)."""
+    cov = s.coverage
+    short = np.maximum(cov["required"] - cov["scheduled"], 0)
+    contacts = cov["contacts"].to_numpy(float)
+    sl = cov["service_level"].to_numpy(float)
+    weighted = np.where(np.isnan(sl), 0.0, contacts)
+    level = float((np.nan_to_num(sl) * weighted).sum() / weighted.sum()) if weighted.sum() > 0 else math.nan
+    cost = {k: round(float(s.pay[k].sum()), 2) for k in COST_PARTS}
+    ot = s.pay.set_index("agent_id")["overtime_hours"] if not s.pay.empty else pd.Series(dtype=float)
+    pace = ot * 365.0 / s.days
+    rules = Counter(v.rule for v in s.violations)
+    return {
+        "status": s.model.status,
+        "objective": _num(s.model.objective),
+        "bound": _num(s.model.bound),
+        "gap": _num(s.model.gap),
+        "solve_seconds": _num(s.model.solve_seconds),
+        "start": s.start.isoformat(),
+        "days": s.days,
+        "agents": int(len(agents)),
+        "agents_scheduled": int(s.rota["agent_id"].nunique()),
+        "shifts": int(len(s.rota)),
+        "required_agent_hours": _num(cov["required"].sum()),
+        "scheduled_agent_hours": _num(cov["scheduled"].sum()),
+        "shortfall_agent_hours": _num(short.sum()),
+        "hours_short": int((short > 0).sum()),
+        "hours_without_agents": int((cov["scheduled"] == 0).sum()),
+        "contacts": _num(contacts.sum()),
+        "service_level": _num(level),
+        "cost": cost,
+        "cost_per_contact": _num(cost["total"] / contacts.sum()) if contacts.sum() > 0 else None,
+        "paid_hours": _num(s.pay["paid_hours"].sum()) if not s.pay.empty else 0.0,
+        "night_hours": _num(s.pay["night_hours"].sum()) if not s.pay.empty else 0.0,
+        "holiday_hours": _num(s.pay["holiday_hours"].sum()) if not s.pay.empty else 0.0,
+        "overtime_hours": _num(ot.sum()),
+        "overtime_yearly_cap_h": cfg.pay.overtime_cap_year_h,
+        "agents_above_overtime_cap_pace": sorted(pace[pace > cfg.pay.overtime_cap_year_h].index.tolist()),
+        "against_preference": list(s.assignment.against_preference),
+        "violations": int(len(s.violations)),
+        "violations_by_rule": dict(sorted(rules.items())),
+        "model": {
+            "classes": len(s.classes),
+            "lines": len(s.lines),
+            "objective_parts_rub": {k: _num(v) for k, v in s.model.penalties.items()},
+            "time_limit_s": cfg.solver.time_limit_s,
+            "workers": cfg.solver.workers,
+            "seed": cfg.solver.seed,
+        },
+    }
+
+
+def summary_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def summary_table(data: dict[str, Any]) -> Table:
+    """The compact table printed at the end of a run."""
+    t = Table(title=f"Rota {data['start']} + {data['days']} days", show_header=False)
+    t.add_column("what")
+    t.add_column("value", justify="right")
+    gap = data["gap"]
+    t.add_row("solver", f"{data['status']}, gap {gap:.2%}" if gap is not None else data["status"])
+    t.add_row("agents scheduled", f"{data['agents_scheduled']} of {data['agents']}, {data['shifts']} shifts")
+    t.add_row("agent-hours required / scheduled",
+              f"{data['required_agent_hours']:,.0f} / {data['scheduled_agent_hours']:,.0f}")
+    t.add_row("short", f"{data['shortfall_agent_hours']:,.0f} agent-hours in {data['hours_short']} hours")
+    if data["service_level"] is not None:
+        t.add_row("expected service level", f"{data['service_level']:.1%}")
+    t.add_row("hours with nobody on duty", str(data["hours_without_agents"]))
+    c = data["cost"]
+    t.add_row("pay, RUB", f"{c['total']:,.0f}  (base {c['base']:,.0f}, night {c['night_premium']:,.0f}, "
+                          f"holiday {c['holiday_premium']:,.0f}, overtime {c['overtime']:,.0f})")
+    t.add_row("against their shift wish", str(len(data["against_preference"])))
+    t.add_row("labour-rule violations", str(data["violations"]))
+    return t

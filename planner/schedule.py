@@ -1,0 +1,345 @@
+"""From requirements and people to a named, checked, costed rota.
+
+1. Agents with the same hard attributes (pattern, phase, night_ok, absence days, rest carried
+   over from the previous rota) form a class.
+2. `constraints.lines` gives every legal line of each pattern; a class may work the lines its
+   attributes allow. A class with absences gets its own copies of those lines with the absent
+   days' shifts removed, so what a line delivers is exact.
+3. The CP-SAT model (`planner.model`) chooses how many agents of each class work each line.
+4. `planner.assign` names the agents inside each class (preferences, fairness).
+5. The rota is written out shift by shift, costed with `constraints.pay` and proven legal by
+   the independent `constraints.checker`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+import pandas as pd
+
+from constraints.calendar import RU_CALENDAR
+from constraints.checker import Violation, check_rota
+from constraints.lines import Line, PlannedShift, coverage_matrix, generate_lines
+from constraints.pay import night_hours as pay_night_hours
+from constraints.pay import overtime, pay_frame, shift_hours_frame
+from forecasts.errors import InputError
+from forecasts.staffing import service_delivered
+from planner.assign import Assignment, assign, line_traits
+from planner.config import RotaConfig
+from planner.continuity import Carry, carry_over
+from planner.model import ModelInput, ModelResult, NoLineError, solve
+from planner.penalties import ShortfallPenalty, shortfall_penalty
+
+ROTA_COLUMNS = ("agent_id", "date", "start", "end", "paid_hours", "night_hours", "holiday_hours", "pattern", "shift")
+
+
+@dataclass(frozen=True)
+class AgentClass:
+    """Agents the model may treat as one: same pattern and the same hard restrictions."""
+
+    pattern: str
+    phase: int | None
+    night_ok: bool
+    absent_days: tuple[date, ...]
+    earliest_start: datetime | None
+    spill_in: tuple[tuple[datetime, datetime], ...]
+    members: tuple[str, ...] = field(default=(), compare=False)
+
+    def describe(self) -> str:
+        bits = [self.pattern, "free phase" if self.phase is None else f"phase {self.phase}"]
+        if not self.night_ok:
+            bits.append("no nights")
+        if self.absent_days:
+            bits.append(f"absent {len(self.absent_days)} day(s)")
+        if self.earliest_start:
+            bits.append(f"rest until {self.earliest_start:%Y-%m-%d %H:%M}")
+        return ", ".join(bits)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Everything one scheduling run produced."""
+
+    start: date
+    days: int
+    rota: pd.DataFrame
+    coverage: pd.DataFrame
+    pay: pd.DataFrame
+    violations: tuple[Violation, ...]
+    model: ModelResult
+    assignment: Assignment
+    classes: tuple[AgentClass, ...]
+    lines: tuple[Line, ...]
+    penalty: ShortfallPenalty
+
+
+def absence_days(absences: pd.DataFrame, start: date, days: int) -> dict[str, set[date]]:
+    """Days of the horizon each agent is absent."""
+    last = start + timedelta(days=days - 1)
+    out: dict[str, set[date]] = {}
+    for a, s, e in zip(absences["agent_id"], absences["start"], absences["end"]):
+        lo, hi = max(pd.Timestamp(s).date(), start), min(pd.Timestamp(e).date(), last)
+        for k in range((hi - lo).days + 1):
+            out.setdefault(a, set()).add(lo + timedelta(days=k))
+    return out
+
+
+def agent_classes(agents: pd.DataFrame, absent: dict[str, set[date]], carry: dict[str, Carry]) -> list[AgentClass]:
+    """Group agents by their hard attributes; members sorted, classes in a stable order."""
+    groups: dict[tuple, list[str]] = {}
+    for row in agents.itertuples(index=False):
+        c = carry[row.agent_id]
+        key = (row.pattern, c.phase, bool(row.night_ok), tuple(sorted(absent.get(row.agent_id, ()))),
+               c.earliest_start, c.spill_in)
+        groups.setdefault(key, []).append(row.agent_id)
+    return [AgentClass(*key, members=tuple(sorted(m))) for key, m in sorted(groups.items(), key=lambda kv: kv[1][0])]
+
+
+def _without(line: Line, absent: tuple[date, ...]) -> Line:
+    """The line as an agent absent on those days works it."""
+    days = set(absent)
+    return Line(line.key + " -abs", line.pattern, line.variant, line.phase, line.starts,
+                tuple(s for s in line.shifts if s.day not in days))
+
+
+def _fits(cls: AgentClass, line: Line, start: date) -> bool:
+    if cls.phase is not None and line.phase != cls.phase:
+        return False
+    spill = tuple((s.start, s.end) for s in line.shifts if s.day < start)
+    if cls.earliest_start is not None:
+        if spill != cls.spill_in:
+            return False
+        first = next((s for s in line.shifts if s.day >= start), None)
+        if first is not None and first.start < cls.earliest_start:
+            return False
+    return True
+
+
+def _no_line_reason(cls: AgentClass, pattern_lines: list[Line], night_lines: set[str], start: date) -> str:
+    same_phase = [l for l in pattern_lines if cls.phase is None or l.phase == cls.phase]
+    if not same_phase:
+        return f"no line of pattern {cls.pattern} has phase {cls.phase}"
+    if not cls.night_ok and all(l.key in night_lines for l in same_phase):
+        return f"every {cls.pattern} line in phase {cls.phase} works at night, and night_ok is false"
+    return ("no line continues the previous rota with the minimum daily rest "
+            f"(first shift may not start before {cls.earliest_start:%Y-%m-%d %H:%M})")
+
+
+def build_lines(cfg: RotaConfig, classes: list[AgentClass], start: date, days: int) -> tuple[list[Line], np.ndarray]:
+    """All lines the model may use and the (classes x lines) allowed matrix."""
+    by_pattern = {p: generate_lines(cfg.book, p, start, days, rules=cfg.labour) for p in sorted({c.pattern for c in classes})}
+    day_only = {p: {l.key for l in generate_lines(cfg.book, p, start, days, night_ok=False, rules=cfg.labour)}
+                for p in by_pattern}
+    lines: list[Line] = [l for p in sorted(by_pattern) for l in by_pattern[p]]
+    index = {l.key: i for i, l in enumerate(lines)}
+    rows: list[list[int]] = []
+    for cls in classes:
+        ok = [l for l in by_pattern[cls.pattern]
+              if (cls.night_ok or l.key in day_only[cls.pattern]) and _fits(cls, l, start)]
+        if not ok:
+            night_lines = {l.key for l in by_pattern[cls.pattern]} - day_only[cls.pattern]
+            raise InputError(
+                f"no legal rota for {', '.join(cls.members)} ({cls.describe()}): "
+                + _no_line_reason(cls, by_pattern[cls.pattern], night_lines, start),
+                column="agents",
+            )
+        if cls.absent_days:
+            idx = []
+            for l in ok:
+                lines.append(_without(l, cls.absent_days))
+                idx.append(len(lines) - 1)
+            rows.append(idx)
+        else:
+            rows.append([index[l.key] for l in ok])
+    allowed = np.zeros((len(classes), len(lines)), dtype=bool)
+    for c, idx in enumerate(rows):
+        allowed[c, idx] = True
+    return lines, allowed
+
+
+def _shift_table(lines: list[Line], cfg: RotaConfig) -> pd.DataFrame:
+    """Every shift of every line with its paid, night and holiday hours (pay rules)."""
+    rows = [(i, s.day, s.start, s.end, s.break_h, s.template) for i, l in enumerate(lines) for s in l.shifts]
+    df = pd.DataFrame(rows, columns=["line", "day", "start", "end", "break_h", "shift"])
+    if df.empty:
+        return df.assign(paid_hours=[], night_hours=[], holiday_hours=[])
+    return shift_hours_frame(df, RU_CALENDAR, cfg.pay)
+
+
+def line_costs(cfg: RotaConfig, classes: list[AgentClass], lines: list[Line], allowed: np.ndarray,
+               agents: pd.DataFrame, start: date, days: int, shifts: pd.DataFrame) -> np.ndarray:
+    """Roubles for one agent of class c on line l: base, premiums and overtime over the horizon."""
+    in_h = shifts[(shifts["day"] >= start) & (shifts["day"] < start + timedelta(days=days))]
+    per_line = in_h.groupby("line")[["paid_hours", "night_hours", "holiday_hours"]].sum().reindex(range(len(lines)), fill_value=0.0)
+    paid = per_line["paid_hours"].to_numpy()
+    rate_h = paid + per_line["night_hours"].to_numpy() * cfg.pay.night_premium \
+        + per_line["holiday_hours"].to_numpy() * (cfg.pay.holiday_multiplier - 1)
+    rates = agents.set_index("agent_id")["rate_rub_h"]
+    last = start + timedelta(days=days - 1)
+    cost = np.zeros(allowed.shape)
+    for c, cls in enumerate(classes):
+        norm = RU_CALENDAR.norm_h(start, last, cfg.pay.hours_per_week, excluded_dates=cls.absent_days)
+        _, ot_extra = overtime(paid - per_line["holiday_hours"].to_numpy(), norm, cfg.pay)
+        cost[c] = float(rates.loc[list(cls.members)].mean()) * (rate_h + ot_extra)
+    return np.where(allowed, cost, 0.0)
+
+
+def horizon_penalty(requirements: pd.DataFrame, cfg: RotaConfig, start: date, days: int) -> ShortfallPenalty:
+    """The shortfall penalty on exactly the hours of the horizon (missing hours need nobody)."""
+    hours = pd.date_range(pd.Timestamp(start), periods=days * 24, freq="h")
+    req = requirements[(requirements["ts"] >= hours[0]) & (requirements["ts"] <= hours[-1])]
+    if req.empty:
+        raise InputError(f"the requirements have no hour between {hours[0]:%Y-%m-%d %H:%M} and "
+                         f"{hours[-1]:%Y-%m-%d %H:%M}: nothing to schedule", column="ts")
+    pen = shortfall_penalty(req, missed_contact_rub=cfg.objective.missed_contact_rub,
+                            steps=cfg.objective.max_shortfall_steps)
+    pos = hours.get_indexer(pen.ts)
+    required = np.zeros(len(hours), dtype=np.int64)
+    cost = np.zeros((len(hours), pen.cost.shape[1]))
+    required[pos] = pen.required
+    cost[pos] = pen.cost
+    return ShortfallPenalty(hours, required, cost, pen.erlang_rows)
+
+
+def rota_frame(agents: pd.DataFrame, assignment: Assignment, lines: list[Line], shifts: pd.DataFrame,
+               start: date, days: int) -> pd.DataFrame:
+    """One row per agent-shift in the horizon, in the rota.csv layout."""
+    line_of = pd.DataFrame({"agent_id": list(assignment.line_of), "line": list(assignment.line_of.values())})
+    end = start + timedelta(days=days)
+    own = shifts[(shifts["day"] >= start) & (shifts["day"] < end)]
+    rota = line_of.merge(own, on="line").merge(agents[["agent_id", "pattern"]], on="agent_id")
+    rota = rota.assign(date=pd.to_datetime(rota["day"])).sort_values(["agent_id", "start"])
+    return rota[list(ROTA_COLUMNS)].reset_index(drop=True)
+
+
+def solve_schedule(
+    cfg: RotaConfig,
+    requirements: pd.DataFrame,
+    agents: pd.DataFrame,
+    absences: pd.DataFrame,
+    start: date,
+    days: int,
+    previous: pd.DataFrame | None = None,
+    *,
+    time_limit_s: float | None = None,
+    progress: Callable[[float, float, float], None] | None = None,
+    stop: threading.Event | None = None,
+) -> Schedule:
+    """Schedule every agent over [start, start + days) against the requirements."""
+    penalty = horizon_penalty(requirements, cfg, start, days)
+    absent = absence_days(absences, start, days)
+    carry = carry_over(agents, absences, cfg.book, cfg.labour, start, previous)
+    classes = agent_classes(agents, absent, carry)
+    lines, allowed = build_lines(cfg, classes, start, days)
+    shifts = _shift_table(lines, cfg)
+    hours = days * 24
+    origin = datetime.combine(start, time())
+    coverage = coverage_matrix(lines, origin, hours)
+    inp = ModelInput(
+        required=penalty.required.astype(float),
+        shortfall_cost=penalty.cost,
+        over_cost=cfg.objective.over_staffing_rub_h,
+        class_sizes=np.array([len(c.members) for c in classes], dtype=np.int64),
+        coverage=coverage,
+        allowed=allowed,
+        availability=None,
+        line_cost=line_costs(cfg, classes, lines, allowed, agents, start, days, shifts),
+    )
+    try:
+        result = solve(inp, time_limit_s=time_limit_s or cfg.solver.time_limit_s, workers=cfg.solver.workers,
+                       seed=cfg.solver.seed, progress=progress, stop=stop)
+    except NoLineError as exc:  # build_lines already names them; kept as a safety net
+        names = "; ".join(", ".join(classes[c].members) for c in exc.classes)
+        raise InputError(f"no legal line for {names}", column="agents") from None
+    traits = line_traits(lines, start, days,
+                         night_hours=lambda a, b: pay_night_hours(a, b, cfg.pay),
+                         holiday_hours=None)
+    assignment = assign(result.counts, [c.members for c in classes], traits,
+                        shift_pref=dict(zip(agents["agent_id"], agents["shift_pref"])),
+                        history={a: c.history for a, c in carry.items()})
+    rota = rota_frame(agents, assignment, lines, shifts, start, days)
+    on_duty = on_duty_per_hour(assignment, coverage)
+    cover = coverage_frame(requirements, penalty, on_duty, cfg)
+    pay = agent_pay(rota, agents, absent, cfg, start, days)
+    violations = check_rota(rota, agents, absences, cfg.labour, cfg.book, start, days, previous)
+    return Schedule(start, days, rota, cover, pay, tuple(violations), result, assignment,
+                    tuple(classes), tuple(lines), penalty)
+
+
+def on_duty_per_hour(assignment: Assignment, coverage: np.ndarray) -> np.ndarray:
+    """Agents on site per hour, counted from the named assignment (not from the model's counts)."""
+    on = np.zeros(coverage.shape[1], dtype=np.int64)
+    for line in assignment.line_of.values():
+        on += coverage[line]
+    return on
+
+
+def coverage_frame(requirements: pd.DataFrame, penalty: ShortfallPenalty, on_duty: np.ndarray,
+                   cfg: RotaConfig) -> pd.DataFrame:
+    """Per hour: agents required and scheduled, and the service level the scheduled deliver."""
+    sl, contacts = delivered_service(requirements, penalty.ts, on_duty, cfg)
+    return pd.DataFrame({
+        "ts": penalty.ts, "required": penalty.required, "scheduled": on_duty,
+        "service_level": sl, "contacts": contacts,
+    })
+
+
+def _largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
+    """Split a whole number in proportion to weights, in whole numbers that add up to it."""
+    if total <= 0 or weights.sum() <= 0:
+        return np.zeros(len(weights), dtype=np.int64)
+    exact = total * weights / weights.sum()
+    base = np.floor(exact).astype(np.int64)
+    rest = total - int(base.sum())
+    if rest > 0:
+        base[np.argsort(-(exact - base), kind="stable")[:rest]] += 1
+    return base
+
+
+def delivered_service(requirements: pd.DataFrame, hours: pd.DatetimeIndex, on_duty: np.ndarray,
+                      cfg: RotaConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Contact-weighted service level per hour that the agents on duty deliver, and contacts.
+
+    The agents on duty in an hour serve the channels and queues of that hour in proportion to
+    what each asked for (one pooled team); shrinkage takes the requirement's own share of them
+    off the phones; each queue's model then gives its service level.
+    """
+    needed = {"ts", "channel", "queue", "contacts", "aht_s", "agents", "scheduled_agents", "answer_s"}
+    contacts = np.zeros(len(hours))
+    if not needed <= set(requirements.columns):
+        return np.full(len(hours), np.nan), contacts
+    req = requirements[requirements["ts"].isin(hours)].reset_index(drop=True)
+    pos = hours.get_indexer(req["ts"])
+    productive = np.zeros(len(req))
+    sched = req["scheduled_agents"].to_numpy(float)
+    prod_need = req["agents"].to_numpy(float)
+    for h in np.unique(pos):
+        rows = np.flatnonzero(pos == h)
+        ratio = prod_need[rows].sum() / sched[rows].sum() if sched[rows].sum() > 0 else 1.0 - cfg.staffing.shrinkage
+        pool = int(np.floor(on_duty[h] * ratio + 1e-9))
+        weights = np.where(prod_need[rows] > 0, prod_need[rows], 0.0)
+        productive[rows] = _largest_remainder(pool, weights if weights.sum() > 0 else np.ones(len(rows)))
+    sl = service_delivered(req, productive, cfg.staffing)
+    c = req["contacts"].to_numpy(float)
+    weight = np.where(np.isnan(sl), 0.0, c)
+    np.add.at(contacts, pos, weight)
+    served = np.zeros(len(hours))
+    np.add.at(served, pos, np.nan_to_num(sl) * weight)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        level = np.where(contacts > 0, served / contacts, np.nan)
+    return level, contacts
+
+
+def agent_pay(rota: pd.DataFrame, agents: pd.DataFrame, absent: dict[str, set[date]], cfg: RotaConfig,
+              start: date, days: int) -> pd.DataFrame:
+    """Pay per agent over the horizon against the pro-rated norm (absence days taken out)."""
+    last = start + timedelta(days=days - 1)
+    norms = {a: RU_CALENDAR.norm_h(start, last, cfg.pay.hours_per_week, excluded_dates=absent.get(a, ()))
+             for a in agents["agent_id"]}
+    rates = dict(zip(agents["agent_id"], agents["rate_rub_h"]))
+    pay = pay_frame(rota, rates, norms, cfg.pay)
+    return pay.assign(norm_hours=pay["agent_id"].map(norms))

@@ -1,0 +1,103 @@
+"""The people side of a workspace: agents and their absences, read and validated.
+
+Both files go through the same robust table reader as the history, so the Russian export
+quirks (cp1251, `;`, BOM, Excel) are handled alike, and every problem names file, row, column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from constraints.patterns import PatternBook
+from forecasts.errors import InputError
+from forecasts.tables import read_table, to_bools, to_choice, to_dates, to_numbers, to_strings
+
+SHIFT_PREFS = ("day", "night", "any")
+ABSENCE_KINDS = ("vacation", "sick", "training", "unpaid", "other")
+AGENT_COLUMNS = ("agent_id", "name", "team", "pattern", "shift_pref", "skills", "rate_rub_h", "cycle_start", "night_ok")
+
+
+@dataclass(frozen=True)
+class People:
+    """Validated agents (one row each) and absences (one row per spell, dates inclusive)."""
+
+    agents: pd.DataFrame
+    absences: pd.DataFrame
+
+
+def _row(i: int) -> int:
+    """The reader indexes rows by their spreadsheet row number already."""
+    return int(i)
+
+
+def load_agents(path: Path, book: PatternBook) -> pd.DataFrame:
+    """Read agents: agent_id, name, team, pattern, shift_pref, skills, rate_rub_h, [cycle_start], [night_ok]."""
+    name = Path(path).name
+    df = read_table(
+        path,
+        required=("agent_id", "pattern", "rate_rub_h"),
+        optional=("name", "team", "shift_pref", "skills", "cycle_start", "night_ok"),
+        what="agents",
+    )
+    if df.empty:
+        raise InputError("no agents in the file", file=name)
+    ids = to_strings(df, "agent_id", file=name)
+    dup = ids[ids.duplicated(keep="first")]
+    if not dup.empty:
+        i = dup.index[0]
+        first = ids[ids == dup.iloc[0]].index[0]
+        raise InputError(
+            f"agent_id {dup.iloc[0]!r} appears twice (rows {_row(first)} and {_row(i)})",
+            file=name, row=_row(i), column="agent_id",
+        )
+    out = pd.DataFrame({"agent_id": ids})
+    out["name"] = to_strings(df, "name", file=name, allow_empty=True) if "name" in df else ids
+    out["team"] = to_strings(df, "team", file=name, allow_empty=True) if "team" in df else ""
+    out["pattern"] = to_choice(df, "pattern", sorted(book.patterns), file=name)
+    if "shift_pref" in df:
+        out["shift_pref"] = to_choice(df, "shift_pref", SHIFT_PREFS, file=name, default="any")
+    else:
+        out["shift_pref"] = "any"
+    skills = df["skills"].fillna("").astype(str) if "skills" in df else pd.Series("", index=df.index)
+    out["skills"] = skills.map(lambda s: ";".join(sorted({p.strip().lower() for p in s.replace(",", ";").split(";") if p.strip()})))
+    out["rate_rub_h"] = to_numbers(df, "rate_rub_h", file=name, min_value=0)
+    bad = out.index[out["rate_rub_h"] <= 0]
+    if len(bad):
+        raise InputError("hourly rate must be above zero", file=name, row=_row(bad[0]), column="rate_rub_h")
+    out["cycle_start"] = to_dates(df, "cycle_start", file=name) if "cycle_start" in df else pd.NaT
+    out["night_ok"] = to_bools(df, "night_ok", file=name, default=True) if "night_ok" in df else True
+    return out.reset_index(drop=True)
+
+
+def load_absences(path: Path | None, agents: pd.DataFrame) -> pd.DataFrame:
+    """Read absences: agent_id, start, end (inclusive dates), kind."""
+    empty = pd.DataFrame({"agent_id": pd.Series(dtype=str), "start": pd.Series(dtype="datetime64[ns]"),
+                          "end": pd.Series(dtype="datetime64[ns]"), "kind": pd.Series(dtype=str)})
+    if path is None:
+        return empty
+    name = Path(path).name
+    df = read_table(path, required=("agent_id", "start", "end"), optional=("kind",), what="absences")
+    if df.empty:
+        return empty
+    out = pd.DataFrame({"agent_id": to_strings(df, "agent_id", file=name)})
+    known = set(agents["agent_id"])
+    for i, v in out["agent_id"].items():
+        if v not in known:
+            raise InputError(f"unknown agent {v!r} (not in the agents file)", file=name, row=_row(i), column="agent_id")
+    out["start"] = to_dates(df, "start", file=name)
+    out["end"] = to_dates(df, "end", file=name)
+    for col in ("start", "end"):
+        missing = out.index[out[col].isna()]
+        if len(missing):
+            raise InputError("date is missing", file=name, row=_row(missing[0]), column=col)
+    bad = out.index[out["end"] < out["start"]]
+    if len(bad):
+        raise InputError("end is before start", file=name, row=_row(bad[0]), column="end")
+    if "kind" in df:
+        out["kind"] = to_choice(df, "kind", ABSENCE_KINDS, file=name, default="other")
+    else:
+        out["kind"] = "other"
+    return out.reset_index(drop=True)
