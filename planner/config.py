@@ -135,7 +135,7 @@ def load_config(path: str | Path | None) -> RotaConfig:
             file=source, column=unknown[0],
         )
     forecast_raw = raw.get("forecast", {})
-    return RotaConfig(
+    cfg = RotaConfig(
         source=source,
         root=path.resolve().parent,
         site=_pydantic(SiteSettings, raw.get("site", {}), "site", source),
@@ -149,3 +149,11 @@ def load_config(path: str | Path | None) -> RotaConfig:
         objective=_pydantic(ObjectiveSettings, raw.get("objective", {}), "objective", source),
         raw=raw,
     )
+    for end in ("night_start", "night_end"):
+        if getattr(cfg.labour, end) != getattr(cfg.pay, end):
+            raise InputError(
+                f"labour.{end} and pay.{end} differ: the night that is paid extra and the night the "
+                "labour rules protect must be the same window; set both to the same time",
+                file=source, column=f"labour.{end}",
+            )
+    return cfg
