@@ -12,7 +12,7 @@ plain keyword arguments.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal, Sequence
+from typing import Any, Callable, Literal, Sequence
 
 import numpy as np
 import pandas as pd
@@ -135,6 +135,7 @@ def forecast_frame(
     horizon: int | None = None,
     step: int | None = None,
     settings: ForecastSettings | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
     """Hourly forecast `ts, channel, queue, contacts` (+ `aht_s` if the history has it) for
     every series, from local midnight of `start` for `days` days, using only history before
@@ -154,6 +155,8 @@ def forecast_frame(
     has_aht = "aht_s" in hourly.columns
     frames, picks = [], {}
     for (channel, queue), part in _series(hourly):
+        if progress is not None:
+            progress(f"{channel}/{queue}")
         y = _complete(part, before=begin)
         if y is None:
             raise InputError(f"series {channel}/{queue} has no history before {begin.date()}", column="ts")
@@ -185,6 +188,7 @@ def backtest_frame(
     horizon: int | None = None,
     step: int | None = None,
     settings: ForecastSettings | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
     """Backtest every method on every series: `channel, queue, method, wape, bias, best`
     (plus `origins, actual, forecast, abs_error`), pooled over the origins. Arguments left
@@ -193,6 +197,8 @@ def backtest_frame(
     candidates = opts.pop("candidates")
     tables = []
     for (channel, queue), part in _series(hourly):
+        if progress is not None:
+            progress(f"{channel}/{queue}")
         y = _complete(part, before=None)
         if y is None:
             continue

@@ -36,6 +36,36 @@ class ForecastResult:
     days: int
 
 
+def _series_count(hourly: pd.DataFrame) -> int:
+    return int(hourly[["channel", "queue"]].drop_duplicates().shape[0])
+
+
+def _stepper(console: Console | None, what: str, total: int):
+    """A rich progress bar over series (or nothing without a console)."""
+    from contextlib import nullcontext
+
+    if console is None:
+        return nullcontext(None)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    progress = Progress(TextColumn(f"{what} [cyan]{{task.fields[series]}}"), BarColumn(), MofNCompleteColumn(),
+                        console=console, transient=True)
+
+    class _Step:
+        def __enter__(self):
+            progress.__enter__()
+            self.task = progress.add_task(what, total=total, series="")
+            return self
+
+        def __call__(self, name: str) -> None:
+            progress.update(self.task, advance=1, series=name)
+
+        def __exit__(self, *exc):
+            progress.__exit__(*exc)
+
+    return _Step()
+
+
 def _warn(console: Console | None, warnings: tuple[str, ...]) -> None:
     if console is not None:
         for w in warnings:
@@ -58,7 +88,8 @@ def run_forecast(
     if hourly["ts"].min() >= pd.Timestamp(start):
         raise InputError(f"no history before the forecast start {start}", file=Path(history).name)
     methods = None if method is None else ("best" if method == "best" else [method])
-    fc = forecast_frame(hourly, start, days, methods=methods, settings=cfg.forecast)
+    with _stepper(console, "forecasting", _series_count(hourly)) as step:
+        fc = forecast_frame(hourly, start, days, methods=methods, settings=cfg.forecast, progress=step)
     return ForecastResult(data, hourly, fc, start, days)
 
 
@@ -74,17 +105,19 @@ def write_forecast(result: ForecastResult, out: Path, plot: Path | None) -> list
 def forecast_table(result: ForecastResult) -> Table:
     """Contacts per series in the horizon, for the terminal."""
     t = Table(title=f"Forecast {result.start} + {result.days} days")
-    for col in ("channel", "queue", "contacts", "peak hour"):
-        t.add_column(col, justify="right" if col != "channel" else "left")
+    for col in ("channel", "queue", "method", "contacts", "busiest hour"):
+        t.add_column(col, justify="left" if col in ("channel", "queue", "method") else "right")
+    picks = result.forecast.attrs.get("methods", {})
     for (ch, q), g in result.forecast.groupby(["channel", "queue"], sort=True):
-        t.add_row(ch, q, f"{g['contacts'].sum():,.0f}", f"{g['contacts'].max():,.0f}")
+        t.add_row(ch, q, picks.get(f"{ch}/{q}", ""), f"{g['contacts'].sum():,.0f}", f"{g['contacts'].max():,.0f}")
     return t
 
 
 def run_backtest(history: Path, cfg: RotaConfig, *, origins: int, console: Console | None = None) -> pd.DataFrame:
     """Rolling-origin backtest of every method on every series."""
     _, hourly = load_hourly(history, console)
-    return backtest_frame(hourly, origins=origins, settings=cfg.forecast)
+    with _stepper(console, "backtesting", _series_count(hourly)) as step:
+        return backtest_frame(hourly, origins=origins, settings=cfg.forecast, progress=step)
 
 
 def backtest_table(scores: pd.DataFrame) -> Table:

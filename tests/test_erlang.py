@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import math
-import time
 from pathlib import Path
 
 import numpy as np
@@ -299,19 +298,16 @@ def test_required_agents_is_the_smallest_that_meets_both_targets(calls, aht, ans
     assert not meets(np.maximum(need - 1, 0))[busy].any()
 
 
-def test_five_thousand_erlangs_is_finite_and_fast() -> None:
-    """A guard against overflow and runaway loops, not a benchmark (see bench/)."""
+def test_five_thousand_erlangs_is_finite() -> None:
+    """A guard against overflow and NaN for very large centres; speed is measured in bench/."""
     calls = 5000 * 3600 / 300
-    started = time.perf_counter()
     n = np.array([4000, 4990, 5000, 5050, 5100, 6000])
     c = erlang_c(calls=calls, interval_s=3600, aht_s=300, agents=n, answer_s=20)
     a = erlang_a(calls=calls, interval_s=3600, aht_s=300, agents=n, answer_s=20, patience_s=240)
     need_c = required_agents(calls=calls, interval_s=3600, aht_s=300, answer_s=20, sl_target=0.8)
     need_a = required_agents(calls=calls, interval_s=3600, aht_s=300, answer_s=20, sl_target=0.8, patience_s=240)
-    elapsed = time.perf_counter() - started
     for field in (c.p_wait, c.service_level, c.occupancy, a.p_wait, a.p_abandon, a.service_level, a.asa_s):
         assert np.isfinite(field).all()
     assert np.isfinite(c.asa_s[n > 5000]).all()
     assert 0.0 <= a.service_level.min() and a.service_level.max() <= 1.0
     assert 5000 < need_c < 5100 and need_a <= need_c
-    assert elapsed < 2.0
