@@ -22,6 +22,7 @@ from forecasts.errors import InputError
 from forecasts.tables import read_table, to_numbers, to_strings, to_timestamps
 
 PREVIOUS_COLUMNS = ("agent_id", "date", "start", "end")
+PREVIOUS_SHEET = "Shifts"  # the sheet of rota.xlsx that holds rota.csv's rows
 
 
 @dataclass(frozen=True)
@@ -35,12 +36,29 @@ class Carry:
     history: tuple[float, float, float] = (0.0, 0.0, 0.0)  # nights, weekend days, holiday hours before
 
 
+def _previous_sheet(path: Path) -> str | None:
+    """The Shifts sheet when `path` is a workbook that has one (rota.xlsx), else None (first sheet)."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(4) != b"PK\x03\x04":
+                return None
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=True)
+        try:
+            return PREVIOUS_SHEET if PREVIOUS_SHEET in wb.sheetnames else None
+        finally:
+            wb.close()
+    except Exception:  # missing or damaged: read_table names the problem
+        return None
+
+
 def read_previous(path: Path) -> pd.DataFrame:
-    """Read a previous rota.csv (or any table with agent_id, date, start, end)."""
+    """Read a previous rota.csv, rota.xlsx (its Shifts sheet), or any table with agent_id, date, start, end."""
     name = Path(path).name
     df = read_table(path, required=PREVIOUS_COLUMNS,
                     optional=("paid_hours", "night_hours", "holiday_hours", "pattern", "shift"),
-                    what="previous rota")
+                    what="previous rota", sheet=_previous_sheet(Path(path)))
     out = pd.DataFrame({"agent_id": to_strings(df, "agent_id", file=name)})
     out["date"] = to_timestamps(df, "date", file=name).dt.normalize()
     out["start"] = to_timestamps(df, "start", file=name)
@@ -106,7 +124,7 @@ def carry_over(agents: pd.DataFrame, absences: pd.DataFrame, book: PatternBook, 
                 rest = timedelta(hours=max(labour.min_daily_rest_h, 0.0))
                 spill = before[before["end"] > horizon]
                 nights = float((before["night_hours"] > 0).sum())
-                weekends = float((before["date"].dt.dayofweek >= 5).sum())
+                weekends = float((before["date"].dt.day_of_week >= 5).sum())
                 holidays = float(before["holiday_hours"].sum())
                 carry = Carry(
                     phase, source,

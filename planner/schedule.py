@@ -78,8 +78,10 @@ class Schedule:
 
 
 def absence_days(absences: pd.DataFrame, start: date, days: int) -> dict[str, set[date]]:
-    """Days of the horizon each agent is absent."""
+    """Days of the horizon each agent is absent, and the day before it: a night shift begun on
+    that day would run into the horizon's first morning, and an absent agent did not work it."""
     last = start + timedelta(days=days - 1)
+    start = start - timedelta(days=1)
     out: dict[str, set[date]] = {}
     for a, s, e in zip(absences["agent_id"], absences["start"], absences["end"]):
         lo, hi = max(pd.Timestamp(s).date(), start), min(pd.Timestamp(e).date(), last)
@@ -106,12 +108,17 @@ def _without(line: Line, absent: tuple[date, ...]) -> Line:
                 tuple(s for s in line.shifts if s.day not in days))
 
 
+def _spill(line: Line, start: date) -> tuple[tuple[datetime, datetime], ...]:
+    """The line's shifts begun before the horizon (a night running into its first morning)."""
+    return tuple((s.start, s.end) for s in line.shifts if s.day < start)
+
+
 def _fits(cls: AgentClass, line: Line, start: date) -> bool:
+    """Whether agents of the class may work the line (as they work it, absence days removed)."""
     if cls.phase is not None and line.phase != cls.phase:
         return False
-    spill = tuple((s.start, s.end) for s in line.shifts if s.day < start)
     if cls.earliest_start is not None:
-        if spill != cls.spill_in:
+        if _spill(line, start) != cls.spill_in:
             return False
         first = next((s for s in line.shifts if s.day >= start), None)
         if first is not None and first.start < cls.earliest_start:
@@ -119,14 +126,21 @@ def _fits(cls: AgentClass, line: Line, start: date) -> bool:
     return True
 
 
-def _no_line_reason(cls: AgentClass, pattern_lines: list[Line], night_lines: set[str], start: date) -> str:
+def _no_line_reason(cls: AgentClass, pattern_lines: list[Line], night_lines: set[str], start: date,
+                    min_rest_h: float) -> str:
     same_phase = [l for l in pattern_lines if cls.phase is None or l.phase == cls.phase]
+    where = f"{cls.pattern} line" if cls.phase is None else f"{cls.pattern} line in phase {cls.phase}"
     if not same_phase:
         return f"no line of pattern {cls.pattern} has phase {cls.phase}"
     if not cls.night_ok and all(l.key in night_lines for l in same_phase):
-        return f"every {cls.pattern} line in phase {cls.phase} works at night, and night_ok is false"
-    return ("no line continues the previous rota with the minimum daily rest "
-            f"(first shift may not start before {cls.earliest_start:%Y-%m-%d %H:%M})")
+        return f"every {where} works at night, and night_ok is false"
+    if cls.spill_in and not any(_spill(l, start) == cls.spill_in for l in same_phase):
+        a, b = cls.spill_in[0]
+        return (f"the previous rota's shift {a:%Y-%m-%d %H:%M}-{b:%Y-%m-%d %H:%M} runs into the horizon, "
+                f"and no {where} has that shift on {a:%Y-%m-%d}")
+    return ("no line continues the previous rota with the minimum daily rest of "
+            f"{min_rest_h:g} h (labour.min_daily_rest_h): the first shift may not start before "
+            f"{cls.earliest_start:%Y-%m-%d %H:%M}")
 
 
 def build_lines(cfg: RotaConfig, classes: list[AgentClass], start: date, days: int) -> tuple[list[Line], np.ndarray]:
@@ -138,23 +152,24 @@ def build_lines(cfg: RotaConfig, classes: list[AgentClass], start: date, days: i
     index = {l.key: i for i, l in enumerate(lines)}
     rows: list[list[int]] = []
     for cls in classes:
-        ok = [l for l in by_pattern[cls.pattern]
-              if (cls.night_ok or l.key in day_only[cls.pattern]) and _fits(cls, l, start)]
+        usable = [l for l in by_pattern[cls.pattern] if cls.night_ok or l.key in day_only[cls.pattern]]
+        worked = [_without(l, cls.absent_days) if cls.absent_days else l for l in usable]
+        ok = [(l, w) for l, w in zip(usable, worked) if _fits(cls, w, start)]
         if not ok:
             night_lines = {l.key for l in by_pattern[cls.pattern]} - day_only[cls.pattern]
             raise InputError(
                 f"no legal rota for {', '.join(cls.members)} ({cls.describe()}): "
-                + _no_line_reason(cls, by_pattern[cls.pattern], night_lines, start),
+                + _no_line_reason(cls, by_pattern[cls.pattern], night_lines, start, cfg.labour.min_daily_rest_h),
                 column="agents",
             )
         if cls.absent_days:
             idx = []
-            for l in ok:
-                lines.append(_without(l, cls.absent_days))
+            for _, w in ok:
+                lines.append(w)
                 idx.append(len(lines) - 1)
             rows.append(idx)
         else:
-            rows.append([index[l.key] for l in ok])
+            rows.append([index[l.key] for l, _ in ok])
     allowed = np.zeros((len(classes), len(lines)), dtype=bool)
     for c, idx in enumerate(rows):
         allowed[c, idx] = True

@@ -1,0 +1,178 @@
+"""`rota validate`: check a whole workspace and report every problem at once.
+
+The readers stop at the first bad cell, which is right for a run but slow for someone fixing
+a file: here each check is repeated with the offending row set aside, so one pass lists every
+bad cell of a column (up to a limit), every file is checked even when another is broken, and
+the rules are tried on the coming week so that impossible combinations show up before Monday.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from constraints.errors import RuleError
+from forecasts.errors import InputError
+from forecasts.history import load_history
+from forecasts.tables import read_table, to_bools, to_choice, to_dates, to_numbers, to_strings
+
+MAX_PER_COLUMN = 20
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix (or, with severity 'warning', to know)."""
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = [p for p in (self.file, self.row and f"row {self.row}", self.column and f"column '{self.column}'") if p]
+        return f"{', '.join(where)}: {self.message}"
+
+
+def _problem(exc: InputError | RuleError, file: str) -> Problem:
+    if isinstance(exc, RuleError):
+        return Problem(file, exc.message, column=exc.setting)
+    return Problem(exc.file or file, exc.message, exc.row, exc.column)
+
+
+def _every_bad_cell(df: pd.DataFrame, check: Callable[[pd.DataFrame], object], file: str) -> list[Problem]:
+    """Run a column check, set the failing row aside and run it again, until it passes."""
+    found: list[Problem] = []
+    rest = df
+    while len(found) < MAX_PER_COLUMN:
+        try:
+            check(rest)
+            return found
+        except InputError as exc:
+            found.append(_problem(exc, file))
+            if exc.row is None or exc.row not in rest.index:
+                return found
+            rest = rest.drop(index=exc.row)
+    return found
+
+
+def _table_checks(path: Path, required: tuple[str, ...], optional: tuple[str, ...], what: str,
+                  checks: dict[str, Callable[[pd.DataFrame], object]]) -> tuple[pd.DataFrame | None, list[Problem]]:
+    name = path.name
+    try:
+        df = read_table(path, required=required, optional=optional, what=what)
+    except InputError as exc:
+        return None, [_problem(exc, name)]
+    problems: list[Problem] = []
+    for col, check in checks.items():
+        if col in df.columns:
+            problems += _every_bad_cell(df, check, name)
+    return df, problems
+
+
+def check_agents(path: Path, patterns: list[str]) -> tuple[set[str], list[Problem]]:
+    """Every bad cell of the agents file; returns the valid agent ids too."""
+    name = path.name
+    df, problems = _table_checks(
+        path, ("agent_id", "pattern", "rate_rub_h"),
+        ("name", "team", "shift_pref", "skills", "cycle_start", "night_ok"), "agents",
+        {
+            "agent_id": lambda d: to_strings(d, "agent_id", file=name),
+            "pattern": lambda d: to_choice(d, "pattern", patterns, file=name),
+            "shift_pref": lambda d: to_choice(d, "shift_pref", ("day", "night", "any"), file=name, default="any"),
+            "rate_rub_h": lambda d: to_numbers(d, "rate_rub_h", file=name, above=0),
+            "cycle_start": lambda d: to_dates(d, "cycle_start", file=name),
+            "night_ok": lambda d: to_bools(d, "night_ok", file=name, default=True),
+        },
+    )
+    if df is None:
+        return set(), problems
+    ids = df["agent_id"].astype(str).str.strip()
+    for row, value in ids[ids.duplicated(keep="first") & (ids != "")].items():
+        problems.append(Problem(name, f"agent_id {value!r} appears more than once", int(row), "agent_id"))
+    return set(ids), problems
+
+
+def check_absences(path: Path, agent_ids: set[str]) -> list[Problem]:
+    """Every bad cell of the absences file, unknown agents and reversed dates included."""
+    name = path.name
+    df, problems = _table_checks(
+        path, ("agent_id", "start", "end"), ("kind",), "absences",
+        {
+            "start": lambda d: to_dates(d, "start", file=name, allow_empty=False),
+            "end": lambda d: to_dates(d, "end", file=name, allow_empty=False),
+            "kind": lambda d: to_choice(d, "kind", ("vacation", "sick", "training", "unpaid", "other"),
+                                        file=name, default="other"),
+        },
+    )
+    if df is None:
+        return problems
+    if agent_ids:
+        for row, value in df["agent_id"].astype(str).str.strip().items():
+            if value not in agent_ids:
+                problems.append(Problem(name, f"unknown agent {value!r} (not in the agents file)", int(row), "agent_id"))
+    starts = pd.to_datetime(df["start"], errors="coerce", dayfirst=False)
+    ends = pd.to_datetime(df["end"], errors="coerce", dayfirst=False)
+    for row in df.index[(ends < starts).fillna(False)]:
+        problems.append(Problem(name, "end is before start", int(row), "end"))
+    return problems
+
+
+def validate_workspace(folder: Path, start: date) -> list[Problem]:
+    """Every problem of a workspace: config, history, agents, absences, then the rules."""
+    from planner.config import DataFiles, load_config
+    from planner.workspace import load_absences, load_agents
+
+    folder = Path(folder)
+    toml = folder / "rota.toml"
+    problems: list[Problem] = []
+    cfg = None
+    if not toml.is_file():
+        problems.append(Problem(str(folder), "no rota.toml in the workspace folder"))
+    else:
+        try:
+            cfg = load_config(toml)
+        except (InputError, RuleError) as exc:
+            problems.append(_problem(exc, toml.name))
+    files = cfg.data if cfg is not None else DataFiles()
+    path = (lambda p: cfg.path(p)) if cfg is not None else (lambda p: folder / p)
+    patterns = sorted(cfg.book.patterns) if cfg is not None else ["2/2", "3/3", "5/2"]
+
+    history = path(files.history)
+    if not history.is_file():
+        problems.append(Problem(history.name, "history file not found"))
+    else:
+        try:
+            data = load_history(history)
+            problems += [Problem(history.name, w, severity="warning") for w in data.warnings]
+        except InputError as exc:
+            problems.append(_problem(exc, history.name))
+
+    agents_path = path(files.agents)
+    ids: set[str] = set()
+    if not agents_path.is_file():
+        problems.append(Problem(agents_path.name, "agents file not found"))
+    else:
+        ids, found = check_agents(agents_path, patterns)
+        problems += found
+    absences_path = path(files.absences) if files.absences else None
+    if absences_path is not None and absences_path.is_file():
+        problems += check_absences(absences_path, ids)
+
+    if cfg is not None and not any(p.severity == "error" for p in problems):
+        from planner.continuity import carry_over
+        from planner.schedule import absence_days, agent_classes, build_lines
+
+        try:
+            agents = load_agents(agents_path, cfg.book)
+            absences = load_absences(absences_path if absences_path and absences_path.is_file() else None, agents)
+            carry = carry_over(agents, absences, cfg.book, cfg.labour, start)
+            classes = agent_classes(agents, absence_days(absences, start, 7), carry)
+            build_lines(cfg, classes, start, 7)
+        except (InputError, RuleError) as exc:
+            problems.append(_problem(exc, agents_path.name))
+    return problems

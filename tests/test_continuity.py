@@ -1,0 +1,292 @@
+"""Continuity between rotas: phases from cycle_start or the previous rota, rest carried over.
+
+The expected days are counted on the calendar by hand from the 2/2 and 3/3 cycles; the
+two-week test feeds week 1's rota.csv back as the previous rota of week 2 and checks the
+cycles over both weeks with its own cycle matcher, plus the checker across the boundary.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from constraints.checker import check_rota
+from constraints.patterns import parse_pattern_book
+from forecasts.errors import InputError
+from planner.config import RotaConfig, default_config
+from planner.continuity import carry_over, read_previous
+from planner.schedule import Schedule, solve_schedule
+
+WEEK1 = date(2026, 11, 23)
+WEEK2 = date(2026, 11, 30)
+WORK_DAYS = {"2/2": (True, True, False, False), "3/3": (True, True, True, False, False, False)}
+NO_ABSENCES = pd.DataFrame({"agent_id": pd.Series(dtype=str), "start": pd.Series(dtype="datetime64[ns]"),
+                            "end": pd.Series(dtype="datetime64[ns]"), "kind": pd.Series(dtype=str)})
+
+
+def agents_frame(*rows: dict) -> pd.DataFrame:
+    """Agents as planner.workspace.load_agents gives them."""
+    defaults = {"name": "", "team": "t", "pattern": "2/2", "shift_pref": "any", "skills": "phone",
+                "rate_rub_h": 400.0, "cycle_start": None, "night_ok": True}
+    df = pd.DataFrame([{**defaults, **row} for row in rows])
+    df["cycle_start"] = pd.to_datetime(df["cycle_start"])
+    df["night_ok"] = df["night_ok"].astype(bool)
+    df["rate_rub_h"] = df["rate_rub_h"].astype(float)
+    return df[["agent_id", *defaults]]
+
+
+def absences_frame(*rows: tuple[str, str, str]) -> pd.DataFrame:
+    return pd.DataFrame([(a, pd.Timestamp(s), pd.Timestamp(e), "sick") for a, s, e in rows],
+                        columns=["agent_id", "start", "end", "kind"])
+
+
+def requirements(start: date, days: int, night: int, day: int) -> pd.DataFrame:
+    ts = pd.date_range(pd.Timestamp(start), periods=days * 24, freq="h")
+    need = np.where((ts.hour >= 8) & (ts.hour < 20), day, night).astype(float)
+    return pd.DataFrame({"ts": ts, "channel": "all", "queue": "main", "agents": need,
+                         "scheduled_agents": need, "contacts": 20.0 * need})
+
+
+def shifts(*rows: tuple[str, str, float]) -> pd.DataFrame:
+    """A previous rota as read_previous returns it: (agent, start, hours on site)."""
+    out = []
+    for agent, start, hours in rows:
+        s = pd.Timestamp(start)
+        e = s + pd.Timedelta(hours=hours)
+        night = sum((s + pd.Timedelta(hours=k)).hour in (22, 23, 0, 1, 2, 3, 4, 5) for k in range(int(hours)))
+        out.append({"agent_id": agent, "date": s.normalize(), "start": s, "end": e,
+                    "night_hours": float(night), "holiday_hours": 0.0})
+    return pd.DataFrame(out)
+
+
+def days_of(rota: pd.DataFrame, agent: str) -> set[date]:
+    return set(rota.loc[rota["agent_id"] == agent, "date"].dt.date)
+
+
+def phases_fitting(worked: set[date], absent: set[date], first: date, last: date, work: tuple[bool, ...],
+                   origin: date) -> list[int]:
+    """Cycle day indices p of `origin` for which the days [first, last] are worked exactly on the
+    cycle's work days (an absence day may be either)."""
+    n = len(work)
+    out = []
+    for p in range(n):
+        ok = True
+        d = first
+        while d <= last and ok:
+            on = work[(p + (d - origin).days) % n]
+            ok = (d in worked) == on or (d in absent and d not in worked)
+            d += timedelta(days=1)
+        if ok:
+            out.append(p)
+    return out
+
+
+# ----------------------------------------------------------------------------- cycle_start
+
+
+def test_phase_from_cycle_start_counts_days_since_the_cycle_began():
+    """cycle_start is cycle day 0: from 2026-11-21, a 2/2 is on day 0 on the 21st and day 2 on
+    the 23rd; a 3/3 begun 2026-11-10 is on day (23 - 10) % 6 = 1 on the 23rd."""
+    ag = agents_frame({"agent_id": "A", "cycle_start": "2026-11-21"},
+                      {"agent_id": "B", "pattern": "3/3", "cycle_start": "2026-11-10"}, {"agent_id": "C"})
+    cfg = default_config()
+    on_21 = carry_over(ag, NO_ABSENCES, cfg.book, cfg.labour, date(2026, 11, 21))
+    on_23 = carry_over(ag, NO_ABSENCES, cfg.book, cfg.labour, WEEK1)
+    assert (on_21["A"].phase, on_23["A"].phase) == (0, 2)
+    assert on_23["B"].phase == 1 and on_23["B"].phase_source == "cycle_start"
+    assert on_23["C"].phase is None and on_23["C"].phase_source == "free"
+    assert on_23["A"].earliest_start is None and on_23["A"].spill_in == ()
+
+
+@pytest.mark.parametrize("start, expected", [
+    (date(2026, 11, 21), {"2/2": ["11-21", "11-22", "11-25", "11-26"], "3/3": ["11-21", "11-22", "11-23", "11-27"]}),
+    (date(2026, 11, 23), {"2/2": ["11-25", "11-26", "11-29"], "3/3": ["11-23", "11-27", "11-28", "11-29"]}),
+])
+def test_agents_with_a_cycle_start_work_their_cycle_days(start, expected):
+    """2/2 from 2026-11-21: works 21, 22, off 23, 24, works 25, 26, off 27, 28, works 29...
+    3/3 from 2026-11-21: works 21-23, off 24-26, works 27-29."""
+    ag = agents_frame({"agent_id": "T", "cycle_start": "2026-11-21"},
+                      {"agent_id": "S", "pattern": "3/3", "cycle_start": "2026-11-21"})
+    s = solve_schedule(default_config(), requirements(start, 7, 1, 1), ag, NO_ABSENCES, start, 7, time_limit_s=2)
+    assert sorted(d.strftime("%m-%d") for d in days_of(s.rota, "T")) == expected["2/2"]
+    assert sorted(d.strftime("%m-%d") for d in days_of(s.rota, "S")) == expected["3/3"]
+    assert s.violations == ()
+
+
+# ----------------------------------------------------------------------------- the previous rota
+
+
+def test_previous_rota_gives_phase_rest_spill_in_and_history():
+    """A worked nights 17, 18, 21, 22; the last one (Sun 20:00 - Mon 08:00) runs into the horizon.
+    A 2/2 with work on Sat 21 and Sun 22 and off Thu 19, Fri 20 is on cycle day 2 on Monday.
+    Earliest next start: 08:00 + 12 h rest = Monday 20:00. History: 4 nights, 2 weekend shifts
+    (Sat 21, Sun 22), no holiday hours."""
+    prev = shifts(("A", "2026-11-17 20:00", 12), ("A", "2026-11-18 20:00", 12),
+                  ("A", "2026-11-21 20:00", 12), ("A", "2026-11-22 20:00", 12))
+    ag = agents_frame({"agent_id": "A"}, {"agent_id": "B", "cycle_start": "2026-11-22"})
+    cfg = default_config()
+    c = carry_over(ag, NO_ABSENCES, cfg.book, cfg.labour, WEEK1, prev)
+    assert c["A"].phase == 2 and c["A"].phase_source == "previous rota"
+    assert c["A"].earliest_start == datetime(2026, 11, 23, 20, 0)
+    assert c["A"].spill_in == ((datetime(2026, 11, 22, 20, 0), datetime(2026, 11, 23, 8, 0)),)
+    assert c["A"].history == (4.0, 2.0, 0.0)
+    assert c["B"].phase == 1 and c["B"].phase_source == "cycle_start"   # not in the previous rota
+
+
+def test_previous_rota_beats_a_stale_cycle_start_and_a_short_one_does_not():
+    """The agents file says A began a cycle on 2026-11-23 (day 0 on Monday), but the previous
+    rota shows A working 17, 18, 21, 22 with 19, 20 off: Monday is cycle day 2, and what
+    happened wins. B worked only Sunday 22nd: days 1 and 2 both fit, too short to tell, so B's
+    cycle_start (2026-11-21: day 2 on Monday) stands; B's rest still runs to Monday 08:00."""
+    prev = shifts(("A", "2026-11-17 08:00", 12), ("A", "2026-11-18 08:00", 12),
+                  ("A", "2026-11-21 08:00", 12), ("A", "2026-11-22 08:00", 12), ("B", "2026-11-22 08:00", 12))
+    ag = agents_frame({"agent_id": "A", "cycle_start": "2026-11-23"}, {"agent_id": "B", "cycle_start": "2026-11-21"})
+    cfg = default_config()
+    c = carry_over(ag, NO_ABSENCES, cfg.book, cfg.labour, WEEK1, prev)
+    assert (c["A"].phase, c["A"].phase_source) == (2, "previous rota")
+    assert (c["B"].phase, c["B"].phase_source) == (2, "cycle_start")
+    assert c["B"].earliest_start == datetime(2026, 11, 23, 8, 0)
+
+
+def test_an_absence_in_the_previous_rota_counts_as_either_work_or_rest():
+    """A 3/3 agent worked 17-19, was sick 20-22 (cycle days off anyway) and nothing else fits
+    but day 0 on the 23rd; B worked 14-16 and 20, was sick on work days 21-22, and is on
+    day 3 on the 23rd."""
+    prev = shifts(("A", "2026-11-17 08:00", 12), ("A", "2026-11-18 08:00", 12), ("A", "2026-11-19 08:00", 12),
+                  ("B", "2026-11-14 08:00", 12), ("B", "2026-11-15 08:00", 12), ("B", "2026-11-16 08:00", 12),
+                  ("B", "2026-11-20 08:00", 12))
+    ab = absences_frame(("A", "2026-11-20", "2026-11-22"), ("B", "2026-11-21", "2026-11-22"))
+    ag = agents_frame({"agent_id": "A", "pattern": "3/3"}, {"agent_id": "B", "pattern": "3/3"})
+    cfg = default_config()
+    c = carry_over(ag, ab, cfg.book, cfg.labour, WEEK1, prev)
+    assert c["A"].phase == 0 and c["B"].phase == 3
+
+
+def test_the_first_shift_after_a_previous_night_respects_the_daily_rest():
+    """A worked nights 18, 19 and 22 (into Monday 08:00): Sunday was cycle day 0, so Monday is
+    a night too, at 20:00 after exactly 12 h of rest, then 26 and 27. The night begun on
+    Sunday belongs to the previous rota and is not repeated in this one."""
+    cfg = dataclasses.replace(default_config(), book=parse_pattern_book(
+        {"2/2": {"variants": {"night": ["night", "night", "off", "off"]}}}, {}))
+    prev = shifts(("A", "2026-11-18 20:00", 12), ("A", "2026-11-19 20:00", 12), ("A", "2026-11-22 20:00", 12))
+    ag = agents_frame({"agent_id": "A"}, {"agent_id": "B"})
+    s = solve_schedule(cfg, requirements(WEEK1, 7, 1, 1), ag, NO_ABSENCES, WEEK1, 7, prev, time_limit_s=2)
+    a = s.rota[s.rota["agent_id"] == "A"].sort_values("start")
+    assert a["start"].iloc[0] == pd.Timestamp("2026-11-23 20:00")
+    assert days_of(s.rota, "A") == {WEEK1, date(2026, 11, 26), date(2026, 11, 27)}
+    # the night begun on Sunday counts on Monday's first hours, from A (B's cycle is free)
+    assert (s.coverage["scheduled"].iloc[:8] >= 1).all()
+    assert check_rota(s.rota, ag, NO_ABSENCES, cfg.labour, cfg.book, WEEK1, 7, prev) == []
+
+
+def test_read_previous_reads_a_rota_csv_and_names_a_bad_row(tmp_path: Path):
+    path = tmp_path / "rota.csv"
+    path.write_text("agent_id,date,start,end,paid_hours,night_hours,holiday_hours,pattern,shift\n"
+                    "A,2026-11-22,2026-11-22T20:00,2026-11-23T08:00,11,8,0,2/2,night\n"
+                    "B,2026-11-22,2026-11-22T08:00,2026-11-22T20:00,11,0,0,2/2,day\n", encoding="utf-8")
+    prev = read_previous(path)
+    assert prev["agent_id"].tolist() == ["A", "B"]
+    assert prev["end"].iloc[0] == pd.Timestamp("2026-11-23 08:00")
+    assert prev["date"].iloc[0] == pd.Timestamp("2026-11-22")
+    assert prev["night_hours"].tolist() == [8.0, 0.0]
+    path.write_text("agent_id,date,start,end\nA,2026-11-22,2026-11-22T20:00,2026-11-23T08:00\n"
+                    "B,2026-11-22,2026-11-22T20:00,2026-11-22T08:00\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_previous(path)
+    assert err.value.row == 3 and err.value.column == "end"
+
+
+# ----------------------------------------------------------------------------- two weeks in a row
+
+
+def site_agents() -> pd.DataFrame:
+    """8 on 2/2, 4 on 3/3, 3 on 5/2; odd-numbered cycle agents have a cycle_start, the others not."""
+    rows = []
+    for k in range(1, 16):
+        pattern = "2/2" if k <= 8 else "3/3" if k <= 12 else "5/2"
+        rows.append({"agent_id": f"W{k:02d}", "pattern": pattern, "rate_rub_h": 400 + 10 * (k % 4),
+                     "shift_pref": ("day", "night", "any")[k % 3],
+                     "cycle_start": f"2026-11-{10 + k % 6:02d}" if pattern != "5/2" and k % 2 else None})
+    return agents_frame(*rows)
+
+
+SITE_ABSENCES = absences_frame(("W04", "2026-11-28", "2026-12-01"), ("W10", "2026-11-24", "2026-11-25"))
+
+
+@pytest.fixture(scope="module")
+def two_weeks(tmp_path_factory) -> tuple[Schedule, Schedule, pd.DataFrame, pd.DataFrame]:
+    """Week 1 without a previous rota; its rota.csv, read back, is week 2's previous rota."""
+    cfg = default_config()
+    ag = site_agents()
+    s1 = solve_schedule(cfg, requirements(WEEK1, 7, 2, 4), ag, SITE_ABSENCES, WEEK1, 7, time_limit_s=2)
+    r = s1.rota
+    path = Path(tmp_path_factory.mktemp("week1")) / "rota.csv"
+    r.assign(date=r["date"].dt.strftime("%Y-%m-%d"), start=r["start"].dt.strftime("%Y-%m-%dT%H:%M"),
+             end=r["end"].dt.strftime("%Y-%m-%dT%H:%M")).to_csv(path, index=False)
+    prev = read_previous(path)
+    s2 = solve_schedule(cfg, requirements(WEEK2, 7, 2, 4), ag, SITE_ABSENCES, WEEK2, 7, prev, time_limit_s=2)
+    return s1, s2, prev, ag
+
+
+def test_week_one_is_legal_and_read_back_whole(two_weeks):
+    s1, _, prev, ag = two_weeks
+    assert s1.violations == ()
+    assert len(prev) == len(s1.rota)
+    assert prev["start"].tolist() == s1.rota["start"].tolist()
+
+
+def test_two_by_two_and_three_by_three_cycles_run_on_unbroken_across_the_weeks(two_weeks):
+    s1, s2, _, ag = two_weeks
+    both = pd.concat([s1.rota, s2.rota], ignore_index=True)
+    last = WEEK2 + timedelta(days=6)
+    for row in ag.itertuples():
+        if row.pattern not in WORK_DAYS:
+            continue
+        mine = SITE_ABSENCES[SITE_ABSENCES["agent_id"] == row.agent_id]
+        absent = {d.date() for a, b in zip(mine["start"], mine["end"]) for d in pd.date_range(a, b)}
+        fits = phases_fitting(days_of(both, row.agent_id), absent, WEEK1, last, WORK_DAYS[row.pattern], WEEK1)
+        assert len(fits) == 1, f"{row.agent_id} ({row.pattern}) fits phases {fits} over both weeks"
+        if not pd.isna(row.cycle_start):
+            assert fits[0] == (WEEK1 - row.cycle_start.date()).days % len(WORK_DAYS[row.pattern])
+
+
+def test_agents_without_cycle_start_take_their_phase_from_the_previous_rota(two_weeks):
+    s1, _, prev, ag = two_weeks
+    cfg = default_config()
+    carry = carry_over(ag, SITE_ABSENCES, cfg.book, cfg.labour, WEEK2, prev)
+    free = ag[ag["cycle_start"].isna() & ag["pattern"].isin(list(WORK_DAYS))]
+    assert len(free) >= 5
+    for row in free.itertuples():
+        mine = SITE_ABSENCES[SITE_ABSENCES["agent_id"] == row.agent_id]
+        absent = {d.date() for a, b in zip(mine["start"], mine["end"]) for d in pd.date_range(a, b)}
+        expected = phases_fitting(days_of(s1.rota, row.agent_id), absent, WEEK1, WEEK2 - timedelta(days=1),
+                                  WORK_DAYS[row.pattern], WEEK2)
+        assert len(expected) == 1
+        assert carry[row.agent_id].phase_source == "previous rota"
+        assert carry[row.agent_id].phase == expected[0]
+
+
+def test_the_checker_given_week_one_finds_nothing_wrong_across_the_boundary(two_weeks):
+    s1, s2, prev, ag = two_weeks
+    cfg = default_config()
+    assert s2.violations == ()
+    assert check_rota(s2.rota, ag, SITE_ABSENCES, cfg.labour, cfg.book, WEEK2, 7, prev) == []
+    # the rest between the last shift of week 1 and the first of week 2, measured here
+    for agent, g in s2.rota.groupby("agent_id"):
+        before = s1.rota[s1.rota["agent_id"] == agent]
+        if len(before):
+            gap = (g["start"].min() - before["end"].max()) / pd.Timedelta(hours=1)
+            assert gap >= cfg.labour.min_daily_rest_h, agent
+    # a night of week 1's last day that runs into week 2 is counted on week 2's first hours
+    spill = s1.rota[s1.rota["end"] > pd.Timestamp(WEEK2)]
+    first_hours = s2.coverage.set_index("ts")["scheduled"]
+    for h in range(8):
+        ts = pd.Timestamp(WEEK2) + pd.Timedelta(hours=h)
+        own = ((s2.rota["start"] <= ts) & (s2.rota["end"] > ts)).sum()
+        carried = ((spill["start"] <= ts) & (spill["end"] > ts)).sum()
+        assert first_hours[ts] == own + carried

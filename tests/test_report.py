@@ -1,0 +1,192 @@
+"""summary.json and the printed table: every figure is recomputed here from the schedule's
+coverage, rota, pay and the requirements it was given."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from rich.console import Console
+
+from constraints.checker import Violation
+from forecasts.staffing import requirements as staffing_requirements
+from planner.config import RotaConfig, default_config, load_config
+from planner.report import COST_PARTS, summary, summary_json, summary_table
+from planner.schedule import Schedule, solve_schedule
+
+MONDAY = date(2026, 11, 23)
+NO_ABSENCES = pd.DataFrame({"agent_id": pd.Series(dtype=str), "start": pd.Series(dtype="datetime64[ns]"),
+                            "end": pd.Series(dtype="datetime64[ns]"), "kind": pd.Series(dtype=str)})
+
+TOML = """\
+[staffing]
+shrinkage = 0.25
+max_occupancy = 0.9
+
+[channels.phone]
+model = "erlang_c"
+aht_s = 240
+answer_s = 20
+sl_target = 0.8
+
+[channels.chat]
+model = "chat"
+aht_s = 600
+concurrency = 2
+answer_s = 60
+sl_target = 0.8
+"""
+
+ISSUE_KEYS = ("status", "objective", "bound", "gap", "solve_seconds", "agents", "required_agent_hours",
+              "scheduled_agent_hours", "shortfall_agent_hours", "service_level", "cost", "violations")
+
+
+def agents_frame(n22: int, n33: int, n52: int) -> pd.DataFrame:
+    rows = []
+    for pattern, n in (("2/2", n22), ("3/3", n33), ("5/2", n52)):
+        for _ in range(n):
+            k = len(rows) + 1
+            rows.append({"agent_id": f"R{k:02d}", "name": "", "team": "t", "pattern": pattern,
+                         "shift_pref": ("day", "night", "any")[k % 3], "skills": "phone;chat",
+                         "rate_rub_h": float(380 + 15 * (k % 5)), "cycle_start": pd.NaT, "night_ok": True})
+    df = pd.DataFrame(rows)
+    df["cycle_start"] = pd.to_datetime(df["cycle_start"])
+    return df
+
+
+def forecast(start: date, days: int) -> pd.DataFrame:
+    """Phone and chat contacts with a daily curve, busier on weekdays."""
+    ts = pd.date_range(pd.Timestamp(start), periods=days * 24, freq="h")
+    shape = (0.1 + np.exp(-0.5 * ((ts.hour.to_numpy() - 13) / 4.0) ** 2)) * np.where(ts.day_of_week >= 5, 0.8, 1.0)
+    return pd.concat([pd.DataFrame({"ts": ts, "channel": ch, "queue": "buyers", "contacts": scale * shape})
+                      for ch, scale in (("phone", 25.0), ("chat", 20.0))], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> tuple[Schedule, RotaConfig, pd.DataFrame, pd.DataFrame, dict]:
+    path = Path(tmp_path_factory.mktemp("report")) / "rota.toml"
+    path.write_text(TOML, encoding="utf-8")
+    cfg = load_config(path)
+    req = staffing_requirements(forecast(MONDAY, 7), cfg.staffing)
+    ag = agents_frame(8, 4, 4)
+    s = solve_schedule(cfg, req, ag, NO_ABSENCES, MONDAY, 7, time_limit_s=2)
+    return s, cfg, ag, req, summary(s, cfg, ag)
+
+
+def test_summary_has_the_keys_the_issue_asks_for(run):
+    s, _, ag, _, data = run
+    for key in ISSUE_KEYS:
+        assert key in data, key
+    assert set(data["cost"]) == set(COST_PARTS)
+    assert data["status"] in ("OPTIMAL", "FEASIBLE")
+    assert data["agents"] == len(ag) == data["agents_scheduled"]
+    assert data["shifts"] == len(s.rota)
+    assert data["start"] == "2026-11-23" and data["days"] == 7
+
+
+def test_agent_hours_are_the_sums_of_the_coverage_frame(run):
+    s, _, _, req, data = run
+    cov = s.coverage
+    need = req.groupby("ts")["scheduled_agents"].sum()
+    assert cov.set_index("ts")["required"].to_dict() == need.to_dict()       # the requirement, hour by hour
+    assert data["required_agent_hours"] == pytest.approx(need.sum())
+    assert data["scheduled_agent_hours"] == pytest.approx(cov["scheduled"].sum())
+    short = np.clip(cov["required"] - cov["scheduled"], 0, None)
+    assert data["shortfall_agent_hours"] == pytest.approx(short.sum())
+    assert data["hours_short"] == int((short > 0).sum())
+    assert data["hours_without_agents"] == int((cov["scheduled"] == 0).sum())
+    # scheduled agent-hours are the rota's on-site hours in the week (plus nights begun before it)
+    hours = pd.date_range(pd.Timestamp(MONDAY), periods=7 * 24, freq="h")
+    on_site = sum(((hours >= a) & (hours < b)).sum() for a, b in zip(s.rota["start"], s.rota["end"]))
+    assert on_site <= data["scheduled_agent_hours"] <= on_site + 8 * data["agents"]
+
+
+def test_cost_parts_add_up_and_equal_the_pay_frame_and_the_rota(run):
+    s, cfg, ag, _, data = run
+    cost = data["cost"]
+    assert cost["base"] + cost["night_premium"] + cost["holiday_premium"] + cost["overtime"] == \
+        pytest.approx(cost["total"], abs=0.05)
+    for part in COST_PARTS:
+        assert cost[part] == pytest.approx(s.pay[part].sum(), abs=0.01)
+    rate = s.rota["agent_id"].map(ag.set_index("agent_id")["rate_rub_h"])
+    assert cost["base"] == pytest.approx((s.rota["paid_hours"] * rate).sum(), abs=0.5)
+    assert cost["night_premium"] == pytest.approx((s.rota["night_hours"] * rate * cfg.pay.night_premium).sum(), abs=0.5)
+    assert cost["holiday_premium"] == 0.0                          # no art. 112 day in the week
+    assert data["paid_hours"] == pytest.approx(s.rota["paid_hours"].sum())
+    assert data["night_hours"] == pytest.approx(s.rota["night_hours"].sum())
+    assert data["cost_per_contact"] == pytest.approx(cost["total"] / data["contacts"], rel=1e-6)
+
+
+def test_service_level_is_the_contact_weighted_mean_over_the_horizon(run):
+    s, _, _, req, data = run
+    contacts = req.groupby("ts")["contacts"].sum()
+    cov = s.coverage.set_index("ts")
+    assert cov["service_level"].notna().all()
+    assert cov["contacts"].to_numpy() == pytest.approx(contacts.reindex(cov.index).to_numpy())
+    level = (cov["service_level"] * contacts).sum() / contacts.sum()
+    assert data["service_level"] == pytest.approx(level, abs=1e-6)
+    assert data["contacts"] == pytest.approx(contacts.sum(), abs=1e-3)
+    assert 0.0 <= data["service_level"] <= 1.0
+    # no hour above its own maximum and no hour with nobody on duty that claims service
+    assert (cov.loc[cov["scheduled"] == 0, "service_level"] == 0).all()
+
+
+def test_solver_figures_and_overtime_pace(run):
+    s, cfg, _, _, data = run
+    assert data["bound"] <= data["objective"] + 1e-6
+    assert data["gap"] == pytest.approx((data["objective"] - data["bound"]) / data["objective"], abs=1e-6) \
+        or data["status"] == "OPTIMAL"
+    assert data["objective"] == pytest.approx(sum(s.model.penalties.values()), rel=1e-9)
+    ot = s.pay.set_index("agent_id")["overtime_hours"]
+    assert data["overtime_hours"] == pytest.approx(ot.sum())
+    assert data["agents_above_overtime_cap_pace"] == sorted(ot.index[ot * 365 / 7 > 120])
+    assert data["violations"] == 0 and data["violations_by_rule"] == {}
+    assert data["model"]["classes"] == len(s.classes) and data["model"]["lines"] == len(s.lines)
+
+
+def test_violations_are_counted_by_rule(run):
+    s, cfg, ag, _, _ = run
+    broken = dataclasses.replace(s, violations=(
+        Violation("daily_rest", "R01", None, "x"), Violation("daily_rest", "R02", None, "y"),
+        Violation("absence", "R03", None, "z")))
+    data = summary(broken, cfg, ag)
+    assert data["violations"] == 3
+    assert data["violations_by_rule"] == {"absence": 1, "daily_rest": 2}
+
+
+def test_summary_json_is_strict_json_and_the_table_prints(run):
+    _, _, _, _, data = run
+    text = summary_json(data)
+    assert text.endswith("\n")
+
+    def no_constant(name: str):
+        raise AssertionError(f"{name} is not JSON")
+
+    back = json.loads(text, parse_constant=no_constant)
+    assert back["cost"]["total"] == data["cost"]["total"]
+    console = Console(record=True, width=120)
+    console.print(summary_table(data))
+    out = console.export_text()
+    assert data["status"] in out and "labour-rule violations" in out
+
+
+def test_without_contacts_the_service_level_is_null_not_nan():
+    """A requirements file with only ts and agents: no service level can be computed."""
+    ts = pd.date_range(pd.Timestamp(MONDAY), periods=7 * 24, freq="h")
+    req = pd.DataFrame({"ts": ts, "channel": "all", "queue": "main", "agents": 1.0, "scheduled_agents": 1.0,
+                        "contacts": 0.0})
+    ag = agents_frame(2, 0, 0)
+    cfg = default_config()
+    s = solve_schedule(cfg, req, ag, NO_ABSENCES, MONDAY, 7, time_limit_s=2)
+    data = summary(s, cfg, ag)
+    assert data["service_level"] is None and data["cost_per_contact"] is None
+    assert "NaN" not in summary_json(data)
+    assert data["required_agent_hours"] == 168
+    assert not math.isnan(data["scheduled_agent_hours"])
+    Console(record=True).print(summary_table(data))
