@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from constraints.errors import RuleError
@@ -42,8 +43,11 @@ def command(**kwargs: Any) -> Callable[[F], F]:
         def run(*args: Any, **kw: Any) -> Any:
             try:
                 return fn(*args, **kw)
-            except (InputError, RuleError) as exc:
-                err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            except (InputError, RuleError, OSError) as exc:
+                if isinstance(exc, OSError):  # an output folder that cannot be made, a read-only disk
+                    exc = InputError(exc.strerror or str(exc), file=exc.filename and str(exc.filename))
+                line = " ".join(str(exc).split())
+                err.print(f"[bold red]error:[/] {escape(line)}", highlight=False, soft_wrap=True)
                 raise typer.Exit(2) from None
 
         app.command(**kwargs)(run)
@@ -56,7 +60,7 @@ def _date(value: str, option: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InputError(f"expected a date YYYY-MM-DD, got {value!r}", column=option) from None
+        raise InputError(f"{option} expects a date YYYY-MM-DD, got {value!r}") from None
 
 
 def _config(path: Path | None) -> Any:
@@ -178,7 +182,7 @@ def _finish(run: Any, out_dir: Path) -> None:
     written = pipeline.write_schedule(run, out_dir)
     out.print(summary_table(run.summary))
     for v in run.schedule.violations[:10]:
-        err.print(f"[red]violation[/] {v.rule}: {v.agent_id} {v.when}: {v.detail}", highlight=False)
+        err.print(f"[red]violation[/] {escape(f'{v.rule}: {v.agent_id} {v.when}: {v.detail}')}", highlight=False)
     _print_written(*written)
     if run.summary["violations"]:
         raise typer.Exit(1)

@@ -77,6 +77,7 @@ def read_table(
     optional: Sequence[str] = (),
     what: str = "file",
     sheet: str | int | None = None,
+    allow_no_rows: bool = False,
 ) -> pd.DataFrame:
     """Read a CSV/TSV/XLSX table; every cell stays text (or the raw Excel value), '' if empty.
 
@@ -86,6 +87,8 @@ def read_table(
     only enriches the missing-column message. `sheet` picks an XLSX sheet (default: the first).
     `attrs` records `source` (file name), `format`, `sep`, `encoding`, `sheet` and
     `decimal_comma` (True unless the separator is a comma), which the converters use.
+    A header without data rows is an error unless `allow_no_rows` (e.g. a list of absences
+    that happens to be empty this week).
     """
     path = Path(path)
     name = path.name
@@ -109,14 +112,18 @@ def read_table(
         )
     if data.startswith(_ZIP_MAGIC):  # by content, so an .xlsx saved under .csv still reads
         rows, meta = _xlsx_rows(data, name, sheet, label)
-        return _frame_from_rows(rows, meta, name, label, required, optional)
-    if path.suffix.lower() in _XLSX_SUFFIXES:
+        frame = _frame_from_rows(rows, meta, name, label, required, optional)
+    elif path.suffix.lower() in _XLSX_SUFFIXES:
         raise InputError(
             "not a valid XLSX workbook (the file is not a zip archive; is it damaged, "
             "or a CSV renamed to .xlsx?)",
             file=name,
         )
-    return _read_text_table(data, name, label, required, optional)
+    else:
+        frame = _read_text_table(data, name, label, required, optional)
+    if len(frame) == 0 and not allow_no_rows:
+        raise InputError(f"the {label} has a header but no data rows", file=name)
+    return frame
 
 
 def _read_text_table(
@@ -346,8 +353,6 @@ def _finish(
             "use one header row with one name per column",
             file=name, row=header_row,
         )
-    if body.empty:
-        raise InputError(f"the {label} has a header but no data rows", file=name)
     frame = body[keep]
     frame.columns = found
     frame.attrs.update(meta, source=name, header_row=header_row)

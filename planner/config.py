@@ -99,7 +99,7 @@ def _pydantic(model: type[_Strict], raw: Any, section: str, source: str) -> Any:
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join([section, *(str(p) for p in err["loc"])])
-        raise InputError(err["msg"], file=source, column=where) from None
+        raise InputError(err["msg"].removeprefix("Value error, "), file=source, column=where) from None
 
 
 def _rules(parse: Any, *args: Any, source: str) -> Any:

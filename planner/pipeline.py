@@ -3,18 +3,20 @@ and hands back a frame that can be written to CSV and read back by the next stag
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from forecasts.errors import InputError
 from forecasts.forecast import backtest_frame, forecast_frame
 from forecasts.history import HistoryData, load_history, to_hourly
+from forecasts.models import METHODS
 from forecasts.plot import plot_forecast
 from forecasts.staffing import requirements as staffing_requirements
 from forecasts.tables import read_table, to_numbers, to_strings, to_timestamps
@@ -69,13 +71,30 @@ def _stepper(console: Console | None, what: str, total: int):
 def _warn(console: Console | None, warnings: tuple[str, ...]) -> None:
     if console is not None:
         for w in warnings:
-            console.print(f"[yellow]warning:[/] {w}", highlight=False)
+            console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
 
 
-def load_hourly(path: Path, console: Console | None = None) -> tuple[HistoryData, pd.DataFrame]:
-    """Read and validate a history file and put it on the hourly grid."""
+def load_hourly(
+    path: Path, console: Console | None = None, before: date | None = None,
+) -> tuple[HistoryData, pd.DataFrame]:
+    """Read and validate a history file and put it on the hourly grid.
+
+    With `before`, only the rows before that day are kept (every row is still validated): what
+    comes later must not shape the grid either (an hour that is closed before but open later).
+    """
     data = load_history(path)
     _warn(console, data.warnings)
+    if before is not None:
+        frame, name = data.frame, Path(path).name
+        early = (frame["ts"] < pd.Timestamp(before)).to_numpy()
+        if not early.any():
+            raise InputError(f"no history before the forecast start {before}", file=name)
+        later = frame.loc[~early, ["channel", "queue"]].drop_duplicates()
+        known = set(zip(frame.loc[early, "channel"], frame.loc[early, "queue"]))
+        for channel, queue in zip(later["channel"], later["queue"]):
+            if (channel, queue) not in known:
+                raise InputError(f"series {channel}/{queue} has no history before {before}", file=name)
+        data = replace(data, frame=frame[early].reset_index(drop=True))
     return data, to_hourly(data)
 
 
@@ -84,9 +103,9 @@ def run_forecast(
     console: Console | None = None,
 ) -> ForecastResult:
     """Forecast every series of the history from `start` for `days` days."""
-    data, hourly = load_hourly(history, console)
-    if hourly["ts"].min() >= pd.Timestamp(start):
-        raise InputError(f"no history before the forecast start {start}", file=Path(history).name)
+    if method is not None and method != "best" and method not in METHODS:
+        raise InputError(f"--method {method!r} is unknown; use best, {', '.join(METHODS)}")
+    data, hourly = load_hourly(history, console, before=start)
     methods = None if method is None else ("best" if method == "best" else [method])
     with _stepper(console, "forecasting", _series_count(hourly)) as step:
         fc = forecast_frame(hourly, start, days, methods=methods, settings=cfg.forecast, progress=step)
@@ -130,16 +149,30 @@ def backtest_table(scores: pd.DataFrame) -> Table:
     return t
 
 
+def _on_the_hour(ts: pd.Series, name: str) -> None:
+    """Staffing and scheduling work hour by hour: a half-hour row would be mis-sized or dropped."""
+    off = (ts != ts.dt.floor("h")).to_numpy()
+    if off.any():
+        pos = int(off.argmax())
+        raise InputError(f"{ts.iloc[pos]:%Y-%m-%d %H:%M} is not on the hour; rota works with one row per hour",
+                         file=name, row=int(ts.index[pos]), column="ts")
+
+
 def read_forecast(path: Path) -> pd.DataFrame:
     """Read a forecast CSV as written by `rota forecast` (or any ts,contacts file)."""
     name = Path(path).name
     df = read_table(path, required=("ts", "contacts"), optional=("channel", "queue", "aht_s"), what="forecast")
     out = pd.DataFrame({"ts": to_timestamps(df, "ts", file=name)})
+    _on_the_hour(out["ts"], name)
     out["channel"] = to_strings(df, "channel", file=name).str.lower() if "channel" in df else "phone"
     out["queue"] = to_strings(df, "queue", file=name) if "queue" in df else "main"
     out["contacts"] = to_numbers(df, "contacts", file=name, min_value=0)
-    if "aht_s" in df:
-        out["aht_s"] = to_numbers(df, "aht_s", file=name, min_value=0)
+    if "aht_s" in df:  # empty where the history had no handle time: the channel's aht_s applies
+        out["aht_s"] = to_numbers(df, "aht_s", file=name, above=0, allow_empty=True)
+    dup = out.duplicated(["ts", "channel", "queue"], keep="first")
+    if dup.any():
+        row = int(out.index[dup][0])
+        raise InputError("the same hour, channel and queue appear twice", file=name, row=row, column="ts")
     return out
 
 
@@ -181,6 +214,7 @@ def read_requirements(path: Path) -> pd.DataFrame:
                               "asa_s", "p_abandon"),
                     what="requirements")
     out = pd.DataFrame({"ts": to_timestamps(df, "ts", file=name)})
+    _on_the_hour(out["ts"], name)
     out["channel"] = to_strings(df, "channel", file=name).str.lower() if "channel" in df else "all"
     out["queue"] = to_strings(df, "queue", file=name) if "queue" in df else "main"
     out["agents"] = to_numbers(df, "agents", file=name, min_value=0)
@@ -272,8 +306,8 @@ def run_plan(
     fc = run_forecast(cfg.path(cfg.data.history), start, weeks * 7, cfg, console=console)
     req = staffing_requirements(fc.forecast, cfg.staffing)
     absences = cfg.path(cfg.data.absences) if cfg.data.absences else None
-    if absences is not None and not absences.exists():
-        absences = None
+    if absences is not None and not absences.exists() and "absences" not in cfg.raw.get("data", {}):
+        absences = None  # the default name is optional; a file named in [data] must exist
     return run_schedule(cfg, req, cfg.path(cfg.data.agents), absences, start, weeks,
                         previous_path=previous_path, time_limit_s=time_limit_s, progress=progress, stop=stop,
                         forecast=fc)

@@ -79,7 +79,8 @@ def load_absences(path: Path | None, agents: pd.DataFrame) -> pd.DataFrame:
     if path is None:
         return empty
     name = Path(path).name
-    df = read_table(path, required=("agent_id", "start", "end"), optional=("kind",), what="absences")
+    df = read_table(path, required=("agent_id", "start", "end"), optional=("kind",), what="absences",
+                    allow_no_rows=True)
     if df.empty:
         return empty
     out = pd.DataFrame({"agent_id": to_strings(df, "agent_id", file=name)})

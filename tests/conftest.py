@@ -25,7 +25,7 @@ def small_history(weeks: int = 8, end: str = "2026-11-15 23:00", seed: int = 7) 
     rng = np.random.default_rng(seed)
     ts = pd.date_range(end=pd.Timestamp(end), periods=weeks * 168, freq="h")
     hour = ts.hour.to_numpy()
-    dow = ts.dayofweek.to_numpy()
+    dow = ts.day_of_week.to_numpy()
     daily = 0.15 + np.exp(-0.5 * ((hour - 13) / 4.0) ** 2)
     weekly = np.where(dow >= 5, 0.8, 1.0)
     frames = []
@@ -96,6 +96,28 @@ def small_workspace(tmp_path: Path) -> Path:
     (ws / "rota.toml").write_text(SMALL_TOML, encoding="utf-8")
     small_history().to_csv(ws / "history.csv", index=False)
     small_agents().to_csv(ws / "agents.csv", index=False)
+    pd.DataFrame([
+        {"agent_id": "T002", "start": "2026-11-24", "end": "2026-11-26", "kind": "sick"},
+        {"agent_id": "T020", "start": "2026-11-23", "end": "2026-11-29", "kind": "vacation"},
+    ]).to_csv(ws / "absences.csv", index=False)
+    return ws
+
+
+@pytest.fixture(scope="module")
+def staffed_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small workspace with enough agents for its volume (28 agents, 30 % of the small history).
+
+    `small_workspace` asks for about 1,900 agent-hours a week from 24 agents, and at the
+    objective's prices the quiet night hours then go unstaffed; this one can staff every hour of
+    the week. Module scope: the end-to-end tests share one folder and must not write into it.
+    """
+    ws = tmp_path_factory.mktemp("staffed") / "ws"
+    ws.mkdir()
+    (ws / "rota.toml").write_text(SMALL_TOML, encoding="utf-8")
+    history = small_history()
+    history["contacts"] = (history["contacts"] * 0.3).round().astype(int)
+    history.to_csv(ws / "history.csv", index=False)
+    small_agents(n22=16, n33=4, n52=8).to_csv(ws / "agents.csv", index=False)
     pd.DataFrame([
         {"agent_id": "T002", "start": "2026-11-24", "end": "2026-11-26", "kind": "sick"},
         {"agent_id": "T020", "start": "2026-11-23", "end": "2026-11-29", "kind": "vacation"},

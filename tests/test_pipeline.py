@@ -1,0 +1,168 @@
+"""planner/pipeline.py: the readers between stages, the default start, and the refusals that
+must come before any work is done."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from forecasts.errors import InputError
+from planner.config import load_config
+from planner.pipeline import next_monday, read_forecast, read_requirements, run_forecast, run_plan
+
+
+def write(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------------ next_monday
+
+
+@pytest.mark.parametrize("today, monday", [
+    (date(2026, 11, 16), date(2026, 11, 23)),   # a Monday: the week after, not today
+    (date(2026, 11, 18), date(2026, 11, 23)),
+    (date(2026, 11, 22), date(2026, 11, 23)),   # a Sunday: tomorrow
+    (date(2026, 12, 31), date(2027, 1, 4)),     # across New Year
+    (date(2028, 2, 28), date(2028, 3, 6)),      # across a leap day
+])
+def test_next_monday(today: date, monday: date) -> None:
+    assert next_monday(today) == monday
+
+
+def test_next_monday_is_always_the_coming_monday() -> None:
+    day = date(2026, 1, 1)
+    for k in range(28):
+        d = day + timedelta(days=k)
+        m = next_monday(d)
+        assert m.isoweekday() == 1 and 1 <= (m - d).days <= 7
+
+
+# ------------------------------------------------------------------------------ read_forecast
+
+
+def test_read_forecast_as_rota_forecast_writes_it(tmp_path: Path) -> None:
+    fc = read_forecast(write(tmp_path / "fc.csv", [
+        "ts,channel,queue,contacts,aht_s",
+        "2026-11-23 00:00,Phone,buyers,12.5,300",
+        "2026-11-23 00:00,chat,buyers,3,",
+    ]))
+    assert list(fc["ts"]) == [pd.Timestamp("2026-11-23 00:00")] * 2
+    assert list(fc["channel"]) == ["phone", "chat"]
+    assert list(fc["queue"]) == ["buyers", "buyers"]
+    assert list(fc["contacts"]) == [12.5, 3.0]
+    assert fc["aht_s"].iloc[0] == 300 and pd.isna(fc["aht_s"].iloc[1])   # empty: the channel's aht_s applies
+
+
+def test_read_forecast_of_a_plain_ts_contacts_file(tmp_path: Path) -> None:
+    fc = read_forecast(write(tmp_path / "fc.csv", ["ts,contacts", "23.11.2026 10:00,200"]))
+    assert fc[["ts", "channel", "queue", "contacts"]].values.tolist() == \
+        [[pd.Timestamp("2026-11-23 10:00"), "phone", "main", 200.0]]
+
+
+@pytest.mark.parametrize("lines, row, column", [
+    (["ts,contacts", "2026-11-23 00:00,4", "2026-11-23 01:00,-1"], 3, "contacts"),
+    (["ts,contacts", "2026-11-23 00:00,four"], 2, "contacts"),
+    (["ts,contacts", "tomorrow,4"], 2, "ts"),
+    (["ts,contacts", "2026-11-23 00:00,100", "2026-11-23 00:30,100"], 3, "ts"),   # hourly only
+    (["ts,contacts,aht_s", "2026-11-23 00:00,4,180", "2026-11-23 01:00,4,0"], 3, "aht_s"),
+    (["ts,channel,contacts", "2026-11-23 00:00,phone,4", "2026-11-23 01:00,phone,4", "2026-11-23 00:00,phone,5"],
+     4, "ts"),
+])
+def test_read_forecast_refuses_bad_rows(tmp_path: Path, lines: list[str], row: int, column: str) -> None:
+    with pytest.raises(InputError) as info:
+        read_forecast(write(tmp_path / "fc.csv", lines))
+    assert (info.value.file, info.value.row, info.value.column) == ("fc.csv", row, column)
+
+
+def test_read_forecast_needs_contacts(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        read_forecast(write(tmp_path / "fc.csv", ["ts,calls", "2026-11-23 00:00,4"]))
+    assert info.value.file == "fc.csv" and "contacts" in info.value.message
+
+
+# ------------------------------------------------------------------------------ read_requirements
+
+
+def test_requirements_with_only_ts_and_agents(tmp_path: Path) -> None:
+    req = read_requirements(write(tmp_path / "req.csv", ["ts,agents", "2026-11-23 00:00,3", "2026-11-23 01:00,0"]))
+    assert list(req["ts"]) == [pd.Timestamp("2026-11-23 00:00"), pd.Timestamp("2026-11-23 01:00")]
+    assert list(req["agents"]) == [3, 0]
+    assert list(req["scheduled_agents"]) == [3, 0]      # no shrinkage column: agents are the head count
+    assert list(req["contacts"]) == [0, 0]
+    assert list(req.index) == [0, 1]
+
+
+def test_requirements_as_rota_requirements_writes_them(tmp_path: Path) -> None:
+    req = read_requirements(write(tmp_path / "req.csv", [
+        "ts,channel,queue,contacts,aht_s,agents,scheduled_agents,service_level,answer_s,sl_target,model",
+        "2026-11-23 10:00,phone,main,200,180,14,20,0.888,20,0.8,erlang_c",
+        "2026-11-23 10:00,email,main,30,420,4,6,,,,email",
+    ]))
+    assert list(req["channel"]) == ["phone", "email"]
+    assert list(req["agents"]) == [14, 4] and list(req["scheduled_agents"]) == [20, 6]
+    assert list(req["contacts"]) == [200, 30]
+    assert req.loc[0, "answer_s"] == 20 and pd.isna(req.loc[1, "answer_s"])
+    assert list(req["model"]) == ["erlang_c", "email"]
+
+
+@pytest.mark.parametrize("lines, row, column", [
+    (["ts,agents", "2026-11-23 00:00,3", "2026-11-23 00:00,4"], 3, "ts"),
+    (["ts,agents", "2026-11-23 00:00,three"], 2, "agents"),
+    (["ts,agents", "2026-11-23 00:00,3", "2026-11-23 00:30,3"], 3, "ts"),
+    (["ts,agents", "2026-11-23 00:00,-2"], 2, "agents"),
+    (["ts,agents,scheduled_agents", "2026-11-23 00:00,2,"], 2, "scheduled_agents"),
+])
+def test_requirements_refuse_bad_rows(tmp_path: Path, lines: list[str], row: int, column: str) -> None:
+    with pytest.raises(InputError) as info:
+        read_requirements(write(tmp_path / "req.csv", lines))
+    assert (info.value.file, info.value.row, info.value.column) == ("req.csv", row, column)
+
+
+def test_requirements_without_agents_column(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        read_requirements(write(tmp_path / "req.csv", ["ts,contacts", "2026-11-23 00:00,3"]))
+    assert (info.value.file, info.value.row) == ("req.csv", 1) and "'agents'" in info.value.message
+
+
+# ------------------------------------------------------------------------------ run_forecast / run_plan
+
+
+def test_forecast_needs_history_before_the_start(tmp_path: Path) -> None:
+    history = write(tmp_path / "h.csv", ["ts,contacts"] + [f"2026-11-23 {h:02d}:00,4" for h in range(24)])
+    with pytest.raises(InputError) as info:
+        run_forecast(history, date(2026, 11, 23), 1, load_config(None))
+    assert info.value.file == "h.csv" and "before" in info.value.message
+
+
+def test_a_series_that_starts_after_the_start_cannot_be_forecast(tmp_path: Path) -> None:
+    lines = ["ts,channel,contacts"] + [f"2026-11-22 {h:02d}:00,phone,4" for h in range(24)]
+    lines += [f"2026-11-23 {h:02d}:00,chat,2" for h in range(24)]
+    with pytest.raises(InputError) as info:
+        run_forecast(write(tmp_path / "h.csv", lines), date(2026, 11, 23), 1, load_config(None))
+    assert info.value.file == "h.csv" and "chat/main" in info.value.message
+
+
+def test_unknown_forecast_method_is_input_error(tmp_path: Path) -> None:
+    history = write(tmp_path / "h.csv", ["ts,contacts"] + [f"2026-11-22 {h:02d}:00,4" for h in range(24)])
+    with pytest.raises(InputError) as info:
+        run_forecast(history, date(2026, 11, 23), 1, load_config(None), method="crystal_ball")
+    assert "crystal_ball" in info.value.message and "--method" in info.value.message
+
+
+def test_plan_needs_a_rota_toml(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        run_plan(tmp_path, date(2026, 11, 23), 1)
+    assert "rota.toml" in info.value.message
+
+
+def test_plan_refuses_an_absences_file_named_in_config_that_is_missing(small_workspace: Path) -> None:
+    toml = small_workspace / "rota.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('[site]', '[data]\nabsences = "leave.csv"\n\n[site]')
+                    + '\n[forecast]\nmethods = ["weekly_mean"]\n', encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        run_plan(small_workspace, date(2026, 11, 23), 1, time_limit_s=1)
+    assert info.value.file == "leave.csv" and "not found" in info.value.message
