@@ -206,6 +206,46 @@ class ProductionCalendar:
         n_working, n_shortened = self._counts(_as_date(start), _as_date(end), excluded_dates)
         return round(week * n_working / 5 - n_shortened, 6)
 
+    def period_norm_h(self, d: date, period: str = "month", hours_per_week: float = STANDARD_WEEK_H) -> float:
+        """Norm of the accounting period (month, quarter or year; art. 104) that contains `d`."""
+        months = {"month": 1, "quarter": 3, "year": 12}.get(period)
+        if months is None:
+            raise RuleError(f"unknown accounting period {period!r}: use month, quarter or year",
+                            setting="pay.accounting_period")
+        first = (d.month - 1) // months * months + 1
+        return sum(self.month_norm_h(d.year, m, hours_per_week) for m in range(first, first + months))
+
+    def prorated_norm_h(
+        self,
+        start: date | datetime,
+        end: date | datetime,
+        period: str = "month",
+        hours_per_week: float = STANDARD_WEEK_H,
+        excluded_dates: Iterable[date | datetime] = (),
+    ) -> float:
+        """The share of summed accounting's norm that falls on [start, end] (inclusive).
+
+        Rota staff work by summed accounting (art. 104): their hours are held against the
+        period's norm, not against the 5-day calendar of each week. A plan shorter than the
+        period gets the period's norm spread evenly over its calendar days, so a fortnight
+        over the New Year holidays is not held against the three working days it contains.
+        Days of absence carry no share.
+        """
+        skip = {_as_date(x) for x in excluded_dates}
+        total, d, last = 0.0, _as_date(start), _as_date(end)
+        cache: dict[tuple[int, int], float] = {}
+        while d <= last:
+            if d not in skip:
+                months = {"month": 1, "quarter": 3, "year": 12}.get(period, 1)
+                key = (d.year, (d.month - 1) // months)
+                if key not in cache:
+                    first = date(d.year, key[1] * months + 1, 1)
+                    days = (_month_end(d.year, key[1] * months + months) - first).days + 1
+                    cache[key] = self.period_norm_h(d, period, hours_per_week) / days
+                total += cache[key]
+            d += timedelta(1)
+        return round(total, 6)
+
     def _counts(self, start: date, end: date, excluded: Iterable[date | datetime]) -> tuple[int, int]:
         """(working days, shortened days) in [start, end] outside the excluded dates."""
         skip = {_as_date(x) for x in excluded}

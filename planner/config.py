@@ -60,10 +60,16 @@ class ObjectiveSettings(_Strict):
     """Weights of the objective: service first, then money, then a little against surplus.
 
     `missed_contact_rub` prices a contact that misses its service target, which puts service and
-    pay on one scale; `over_staffing_rub_h` is the small price of an agent-hour above need.
+    pay on one scale; every agent the requirement asks for counts as at least
+    `min_missed_per_agent` contacts, so quiet hours are not staffed below need just to save
+    pay; leaving an hour that needs agents with nobody at all costs `empty_hour_rub` more (a
+    24/7 site never goes dark); `over_staffing_rub_h` is the small price of an agent-hour above
+    need.
     """
 
     missed_contact_rub: float = Field(500.0, ge=0)
+    min_missed_per_agent: float = Field(2.0, ge=0)
+    empty_hour_rub: float = Field(20000.0, ge=0)
     over_staffing_rub_h: float = Field(5.0, ge=0)
     max_shortfall_steps: int = Field(20, ge=1, le=200)
 

@@ -31,6 +31,7 @@ class Carry:
 
     phase: int | None                                   # cycle day index of the horizon's first day
     phase_source: str                                   # "previous rota", "cycle_start" or "free"
+    variant: str | None = None                          # kept from the previous rota (day, night, …)
     earliest_start: datetime | None = None              # first shift may not start before this
     spill_in: tuple[tuple[datetime, datetime], ...] = ()  # shifts of the previous rota running into the horizon
     history: tuple[float, float, float] = (0.0, 0.0, 0.0)  # nights, weekend days, holiday hours before
@@ -68,28 +69,38 @@ def read_previous(path: Path) -> pd.DataFrame:
         raise InputError("a shift must end after it starts", file=name, row=int(bad[0]), column="end")
     for col in ("night_hours", "holiday_hours"):
         out[col] = to_numbers(df, col, file=name, min_value=0, allow_empty=True).fillna(0.0) if col in df else 0.0
+    if "shift" in df:
+        out["shift"] = to_strings(df, "shift", file=name, allow_empty=True)
     return out.reset_index(drop=True)
 
 
-def _phase_from_days(worked: set[date], absent: set[date], first: date, start: date,
-                     cycles: list[tuple[bool, ...]]) -> int | None:
-    """The one phase whose cycle matches the worked days of [first, start), or None."""
-    length = len(cycles[0])
-    fits = []
+def _phase_from_days(worked: dict[date, str | None], absent: set[date], first: date, start: date,
+                     variants: list[tuple[str, tuple[str | None, ...]]]) -> tuple[int | None, str | None]:
+    """The one phase (and, where the shifts tell, the one variant) that fits [first, start).
+
+    `worked` maps each worked day to its shift template when the previous rota names it.
+    A day of absence fits a work day or a rest day alike.
+    """
+    length = len(variants[0][1])
+    fits: dict[int, list[str]] = {}
     for p in range(length):
-        for work in cycles:
+        for name, cycle in variants:
             ok = True
             d = first
-            while d < start:
-                idx = (p + (d - start).days) % length
-                if (d in worked) != work[idx] and not (d in absent and not (d in worked)):
-                    ok = False
-                    break
+            while ok and d < start:
+                template = cycle[(p + (d - start).days) % length]
+                works = template is not None and template != OFF
+                if d in worked:
+                    ok = works and (worked[d] is None or worked[d] == template)
+                elif works:
+                    ok = d in absent
                 d += timedelta(days=1)
             if ok:
-                fits.append(p)
-                break
-    return fits[0] if len(fits) == 1 else None
+                fits.setdefault(p, []).append(name)
+    if len(fits) != 1:
+        return None, None
+    (phase, names), = fits.items()
+    return phase, names[0] if len(names) == 1 else None
 
 
 def carry_over(agents: pd.DataFrame, absences: pd.DataFrame, book: PatternBook, labour: LabourRules,
@@ -100,7 +111,7 @@ def carry_over(agents: pd.DataFrame, absences: pd.DataFrame, book: PatternBook, 
     prev_by_agent = {} if previous is None else {a: g for a, g in previous.groupby("agent_id")}
     for row in agents.itertuples(index=False):
         pattern = book.pattern(row.pattern)
-        cycles = [tuple(t != OFF and t is not None for t in v.cycle) for v in pattern.variants]
+        variants = [(v.name, tuple(v.cycle)) for v in pattern.variants]
         phase, source = None, "free"
         if isinstance(row.cycle_start, (pd.Timestamp, date)) and not pd.isna(row.cycle_start):
             phase, source = phase_on(pattern, pd.Timestamp(row.cycle_start).date(), start), "cycle_start"
@@ -109,7 +120,9 @@ def carry_over(agents: pd.DataFrame, absences: pd.DataFrame, book: PatternBook, 
         if g is not None:
             before = g[g["start"] < horizon]
             if not before.empty:
-                worked = {d.date() for d in before["date"]}
+                templates = before["shift"] if "shift" in before else pd.Series(None, index=before.index)
+                worked = {d.date(): (t if isinstance(t, str) and t else None)
+                          for d, t in zip(before["date"], templates)}
                 first = min(max(min(worked), start - timedelta(days=2 * pattern.cycle_length)), start)
                 mine = absences[absences["agent_id"] == row.agent_id]
                 absent = {
@@ -117,7 +130,7 @@ def carry_over(agents: pd.DataFrame, absences: pd.DataFrame, book: PatternBook, 
                     for s, e in zip(mine["start"], mine["end"])
                     for k in range((e - s).days + 1)
                 }
-                p = _phase_from_days(worked, absent, first, start, cycles)
+                p, variant = _phase_from_days(worked, absent, first, start, variants)
                 if p is not None:
                     phase, source = p, "previous rota"
                 last_end = before["end"].max().to_pydatetime()
@@ -127,7 +140,7 @@ def carry_over(agents: pd.DataFrame, absences: pd.DataFrame, book: PatternBook, 
                 weekends = float((before["date"].dt.day_of_week >= 5).sum())
                 holidays = float(before["holiday_hours"].sum())
                 carry = Carry(
-                    phase, source,
+                    phase, source, variant if p is not None else None,
                     earliest_start=last_end + rest if rest > timedelta(0) else last_end + timedelta(minutes=1),
                     spill_in=tuple(sorted((s.to_pydatetime(), e.to_pydatetime())
                                           for s, e in zip(spill["start"], spill["end"]))),

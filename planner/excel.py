@@ -34,7 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from constraints.calendar import RU_CALENDAR
 from planner.continuity import PREVIOUS_SHEET
 from planner.files import atomic_path
-from planner.schedule import ROTA_COLUMNS, absence_days
+from planner.schedule import ROTA_COLUMNS, absence_days, horizon_norm
 
 if TYPE_CHECKING:
     from planner.pipeline import PlanRun
@@ -58,6 +58,7 @@ KIND_STYLE: dict[str, tuple[str, str, str]] = {
     "training": ("E4DFEC", "3F3151", "training"),
     "unpaid": ("FCE4D6", "833C0B", "unpaid leave"),
     "other": ("D9D9D9", "000000", "absent, reason not given"),
+    "before": ("FFFFFF", "808080", "the evening before the plan: only night shifts running into its first day"),
 }
 
 MONEY = "#,##0.00"
@@ -198,6 +199,9 @@ def day_grid(run: "PlanRun") -> DayGrid:
     """What every agent does on every day of the horizon (shift, absence or day off)."""
     s = run.schedule
     days = tuple(s.start + timedelta(days=k) for k in range(s.days))
+    eve = s.start - timedelta(days=1)
+    if (s.rota["date"].dt.date == eve).any():  # nights begun the evening before are part of the rota
+        days = (eve,) + days
     agents = [str(a) for a in run.agents["agent_id"]]
     absent_kind: dict[tuple[str, date], str] = {}
     first, last = days[0], days[-1]
@@ -220,6 +224,8 @@ def day_grid(run: "PlanRun") -> DayGrid:
                 label = ", ".join(_shift_label(pd.Timestamp(r.start), pd.Timestamp(r.end)) for r in mine)
                 kind = "night" if night > 0 else "day"
                 rows.append((a, d, kind, label, work_code(paid, night, hol), paid, night, hol, True))
+            elif d < s.start:
+                rows.append((a, d, "before", "", "", 0.0, 0.0, 0.0, False))
             else:
                 kind = absent_kind.get((a, d), "off")
                 kind = kind if kind == "off" or kind in ABSENCE_CODES else "other"
@@ -343,7 +349,7 @@ def agent_norms(run: "PlanRun") -> dict[str, float]:
     last = s.start + timedelta(days=s.days - 1)
     known = dict(zip(s.pay["agent_id"].astype(str), s.pay["norm_hours"])) if "norm_hours" in s.pay else {}
     return {str(a): float(known[str(a)]) if str(a) in known else
-            RU_CALENDAR.norm_h(s.start, last, run.cfg.pay.hours_per_week, excluded_dates=absent.get(a, ()))
+            horizon_norm(run.cfg, s.start, s.days, absent.get(a, ()))
             for a in run.agents["agent_id"]}
 
 
@@ -790,8 +796,9 @@ def assumption_rows(run: "PlanRun") -> list[tuple[str, str, Any, str, str]]:
                  cal, "one hour shorter in the norm (art. 95)"))
     rows.append(("calendar", "working days of the 5-day week", int(days["working"].sum()), cal,
                  "transferred days off included; for rota staff weekends are ordinary days"))
-    rows.append(("calendar", "norm of the horizon, h", RU_CALENDAR.norm_h(first, last, hpw), cal,
-                 f"{hpw:g}-hour week ÷ 5 × working days − shortened days; absence days are taken out per agent"))
+    rows.append(("calendar", "norm of the horizon, h", horizon_norm(run.cfg, first, (last - first).days + 1), cal,
+                 f"the {run.cfg.pay.accounting_period}'s norm ({hpw:g}-hour week ÷ 5 × working days − shortened "
+                 "days) spread over its calendar days (summed accounting, art. 104); absence days carry none"))
     month = date(first.year, first.month, 1)
     while month <= last:
         rows.append(("calendar", f"norm of {month:%m.%Y}, h", RU_CALENDAR.month_norm_h(month.year, month.month, hpw),

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -43,6 +43,7 @@ class AgentClass:
 
     pattern: str
     phase: int | None
+    variant: str | None
     night_ok: bool
     absent_days: tuple[date, ...]
     earliest_start: datetime | None
@@ -51,6 +52,8 @@ class AgentClass:
 
     def describe(self) -> str:
         bits = [self.pattern, "free phase" if self.phase is None else f"phase {self.phase}"]
+        if self.variant:
+            bits.append(f"{self.variant} shifts")
         if not self.night_ok:
             bits.append("no nights")
         if self.absent_days:
@@ -95,7 +98,7 @@ def agent_classes(agents: pd.DataFrame, absent: dict[str, set[date]], carry: dic
     groups: dict[tuple, list[str]] = {}
     for row in agents.itertuples(index=False):
         c = carry[row.agent_id]
-        key = (row.pattern, c.phase, bool(row.night_ok), tuple(sorted(absent.get(row.agent_id, ()))),
+        key = (row.pattern, c.phase, c.variant, bool(row.night_ok), tuple(sorted(absent.get(row.agent_id, ()))),
                c.earliest_start, c.spill_in)
         groups.setdefault(key, []).append(row.agent_id)
     return [AgentClass(*key, members=tuple(sorted(m))) for key, m in sorted(groups.items(), key=lambda kv: kv[1][0])]
@@ -116,6 +119,8 @@ def _spill(line: Line, start: date) -> tuple[tuple[datetime, datetime], ...]:
 def _fits(cls: AgentClass, line: Line, start: date) -> bool:
     """Whether agents of the class may work the line (as they work it, absence days removed)."""
     if cls.phase is not None and line.phase != cls.phase:
+        return False
+    if cls.variant is not None and line.variant != cls.variant:
         return False
     if cls.earliest_start is not None:
         if _spill(line, start) != cls.spill_in:
@@ -185,20 +190,35 @@ def _shift_table(lines: list[Line], cfg: RotaConfig) -> pd.DataFrame:
     return shift_hours_frame(df, RU_CALENDAR, cfg.pay)
 
 
+def horizon_norm(cfg: RotaConfig, start: date, days: int, absent: Iterable[date] = ()) -> float:
+    """An agent's norm over the horizon: summed accounting's period norm, pro-rated by days."""
+    return RU_CALENDAR.prorated_norm_h(start, start + timedelta(days=days - 1), cfg.pay.accounting_period,
+                                       cfg.pay.hours_per_week, excluded_dates=absent)
+
+
+def _counted(shifts: pd.DataFrame, start: date, days: int, with_eve: bool) -> pd.DataFrame:
+    """The shifts a rota lists: those of its days, and the night begun the evening before the
+    first day when no previous rota already lists it (the agent's cycle puts it there)."""
+    first = start - timedelta(days=1) if with_eve else start
+    return shifts[(shifts["day"] >= first) & (shifts["day"] < start + timedelta(days=days))]
+
+
 def line_costs(cfg: RotaConfig, classes: list[AgentClass], lines: list[Line], allowed: np.ndarray,
                agents: pd.DataFrame, start: date, days: int, shifts: pd.DataFrame) -> np.ndarray:
     """Roubles for one agent of class c on line l: base, premiums and overtime over the horizon."""
-    in_h = shifts[(shifts["day"] >= start) & (shifts["day"] < start + timedelta(days=days))]
-    per_line = in_h.groupby("line")[["paid_hours", "night_hours", "holiday_hours"]].sum().reindex(range(len(lines)), fill_value=0.0)
-    paid = per_line["paid_hours"].to_numpy()
-    rate_h = paid + per_line["night_hours"].to_numpy() * cfg.pay.night_premium \
-        + per_line["holiday_hours"].to_numpy() * (cfg.pay.holiday_multiplier - 1)
+    sums = {}
+    for eve in (False, True):
+        per_line = (_counted(shifts, start, days, eve).groupby("line")[["paid_hours", "night_hours", "holiday_hours"]]
+                    .sum().reindex(range(len(lines)), fill_value=0.0))
+        paid = per_line["paid_hours"].to_numpy()
+        hol = per_line["holiday_hours"].to_numpy()
+        rate_h = paid + per_line["night_hours"].to_numpy() * cfg.pay.night_premium + hol * (cfg.pay.holiday_multiplier - 1)
+        sums[eve] = (paid - hol, rate_h)
     rates = agents.set_index("agent_id")["rate_rub_h"]
-    last = start + timedelta(days=days - 1)
     cost = np.zeros(allowed.shape)
     for c, cls in enumerate(classes):
-        norm = RU_CALENDAR.norm_h(start, last, cfg.pay.hours_per_week, excluded_dates=cls.absent_days)
-        _, ot_extra = overtime(paid - per_line["holiday_hours"].to_numpy(), norm, cfg.pay)
+        worked, rate_h = sums[cls.earliest_start is None]
+        _, ot_extra = overtime(worked, horizon_norm(cfg, start, days, cls.absent_days), cfg.pay)
         cost[c] = float(rates.loc[list(cls.members)].mean()) * (rate_h + ot_extra)
     return np.where(allowed, cost, 0.0)
 
@@ -211,22 +231,45 @@ def horizon_penalty(requirements: pd.DataFrame, cfg: RotaConfig, start: date, da
         raise InputError(f"the requirements have no hour between {hours[0]:%Y-%m-%d %H:%M} and "
                          f"{hours[-1]:%Y-%m-%d %H:%M}: nothing to schedule", column="ts")
     pen = shortfall_penalty(req, missed_contact_rub=cfg.objective.missed_contact_rub,
-                            steps=cfg.objective.max_shortfall_steps)
+                            steps=cfg.objective.max_shortfall_steps,
+                            min_missed_per_agent=cfg.objective.min_missed_per_agent)
     pos = hours.get_indexer(pen.ts)
     required = np.zeros(len(hours), dtype=np.int64)
     cost = np.zeros((len(hours), pen.cost.shape[1]))
     required[pos] = pen.required
     cost[pos] = pen.cost
-    return ShortfallPenalty(hours, required, cost, pen.erlang_rows)
+    return ShortfallPenalty(hours, required, empty_hour_bump(cost, required, cfg.objective.empty_hour_rub),
+                            pen.erlang_rows)
+
+
+def empty_hour_bump(cost: np.ndarray, required: np.ndarray, price: float) -> np.ndarray:
+    """Add `price` to the missing agent that would leave an hour with nobody on duty.
+
+    That agent is the last one of the hour (k = required), the dearest step already, so the
+    penalty stays convex. Past the last explicit step the remaining agents share one step,
+    which then carries the price divided among them.
+    """
+    out = cost.copy()
+    K = cost.shape[1]
+    for h in np.flatnonzero(required > 0):
+        r = int(required[h])
+        if r <= K:
+            out[h, r - 1:] += price
+        else:
+            out[h, K - 1] += price / (r - K + 1)
+    return out
 
 
 def rota_frame(agents: pd.DataFrame, assignment: Assignment, lines: list[Line], shifts: pd.DataFrame,
-               start: date, days: int) -> pd.DataFrame:
-    """One row per agent-shift in the horizon, in the rota.csv layout."""
+               start: date, days: int, carried: set[str] = frozenset()) -> pd.DataFrame:
+    """One row per agent-shift in the rota.csv layout: the shifts of the horizon's days, and
+    the night begun the evening before for agents whose previous rota is not given (`carried`
+    lists those whose previous rota already has it), so that the first morning is staffed by
+    shifts the rota itself lists and pays."""
     line_of = pd.DataFrame({"agent_id": list(assignment.line_of), "line": list(assignment.line_of.values())})
-    end = start + timedelta(days=days)
-    own = shifts[(shifts["day"] >= start) & (shifts["day"] < end)]
-    rota = line_of.merge(own, on="line").merge(agents[["agent_id", "pattern"]], on="agent_id")
+    rota = line_of.merge(_counted(shifts, start, days, True), on="line")
+    rota = rota[(rota["day"] >= start) | ~rota["agent_id"].isin(carried)]
+    rota = rota.merge(agents[["agent_id", "pattern"]], on="agent_id")
     rota = rota.assign(date=pd.to_datetime(rota["day"])).sort_values(["agent_id", "start"])
     return rota[list(ROTA_COLUMNS)].reset_index(drop=True)
 
@@ -276,7 +319,8 @@ def solve_schedule(
     assignment = assign(result.counts, [c.members for c in classes], traits,
                         shift_pref=dict(zip(agents["agent_id"], agents["shift_pref"])),
                         history={a: c.history for a, c in carry.items()})
-    rota = rota_frame(agents, assignment, lines, shifts, start, days)
+    carried = {a for a, c in carry.items() if c.earliest_start is not None}
+    rota = rota_frame(agents, assignment, lines, shifts, start, days, carried)
     on_duty = on_duty_per_hour(assignment, coverage)
     cover = coverage_frame(requirements, penalty, on_duty, cfg)
     pay = agent_pay(rota, agents, absent, cfg, start, days)
@@ -353,7 +397,7 @@ def agent_pay(rota: pd.DataFrame, agents: pd.DataFrame, absent: dict[str, set[da
               start: date, days: int) -> pd.DataFrame:
     """Pay per agent over the horizon against the pro-rated norm (absence days taken out)."""
     last = start + timedelta(days=days - 1)
-    norms = {a: RU_CALENDAR.norm_h(start, last, cfg.pay.hours_per_week, excluded_dates=absent.get(a, ()))
+    norms = {a: horizon_norm(cfg, start, days, absent.get(a, ()))
              for a in agents["agent_id"]}
     rates = dict(zip(agents["agent_id"], agents["rate_rub_h"]))
     pay = pay_frame(rota, rates, norms, cfg.pay)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -151,3 +151,36 @@ def test_bad_week_is_a_rule_error(week: float) -> None:
 def test_years_before_the_current_art_112_are_refused() -> None:
     with pytest.raises(RuleError, match="2013"):
         cal.is_working_day(date(2012, 5, 3))
+
+
+def test_prorated_norm_of_a_whole_month_is_the_month_norm_of_the_table() -> None:
+    """DESIGN.md §6: November 2026 has a 159-hour norm; spread over 30 days, a week gets 7/30 of it."""
+    from constraints.calendar import RU_CALENDAR
+
+    assert RU_CALENDAR.prorated_norm_h(date(2026, 11, 1), date(2026, 11, 30)) == pytest.approx(159.0)
+    assert RU_CALENDAR.prorated_norm_h(date(2026, 11, 23), date(2026, 11, 29)) == pytest.approx(159 * 7 / 30)
+
+
+def test_prorated_norm_by_quarter_and_year_adds_up_to_the_year() -> None:
+    """2025 totals 1972 h (DESIGN.md §6); Q1 2025 = 136 + 160 + 167 = 463 h over 90 days."""
+    from constraints.calendar import RU_CALENDAR
+
+    assert RU_CALENDAR.prorated_norm_h(date(2025, 1, 1), date(2025, 12, 31), "quarter") == pytest.approx(1972.0)
+    assert RU_CALENDAR.prorated_norm_h(date(2025, 1, 1), date(2025, 12, 31), "year") == pytest.approx(1972.0)
+    assert RU_CALENDAR.prorated_norm_h(date(2025, 1, 1), date(2025, 1, 10), "quarter") == pytest.approx(463 * 10 / 90)
+
+
+def test_prorated_norm_leaves_out_absence_days() -> None:
+    """A 7-day vacation inside a 30-day November leaves 23/30 of 159 h."""
+    from constraints.calendar import RU_CALENDAR
+
+    away = [date(2026, 11, 10) + timedelta(days=k) for k in range(7)]
+    assert RU_CALENDAR.prorated_norm_h(date(2026, 11, 1), date(2026, 11, 30), excluded_dates=away) == pytest.approx(159 * 23 / 30)
+
+
+def test_unknown_accounting_period_is_refused() -> None:
+    from constraints.calendar import RU_CALENDAR
+    from constraints.errors import RuleError
+
+    with pytest.raises(RuleError):
+        RU_CALENDAR.prorated_norm_h(date(2026, 11, 1), date(2026, 11, 30), "week")

@@ -337,9 +337,6 @@ def test_plan_coverage_counts_the_shifts_of_rota_csv(plan_run, plan_rota: pd.Dat
     assert (on_duty[later] == coverage.loc[later, "scheduled"]).all()
 
 
-@pytest.mark.xfail(reason="without --previous, lines may carry a night shift of the day before the horizon: "
-                          "it counts as coverage of the first morning but is in no rota (planner/schedule.py)",
-                   strict=False)
 def test_plan_first_morning_is_staffed_by_the_rota_itself(plan_run, plan_rota: pd.DataFrame) -> None:
     _, out, _ = plan_run
     coverage = pd.read_csv(out / "coverage.csv", parse_dates=["ts"])

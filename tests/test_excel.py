@@ -68,7 +68,10 @@ def test_the_sheets_are_there_in_reading_order(planned):
 def test_rota_grid_shows_each_shift_and_absence(planned):
     ws = planned["wb"]["Rota"]
     days = _day_columns(ws, 3)
-    assert list(days) == [START + timedelta(days=k) for k in range(7)]
+    eve = START - timedelta(days=1)
+    first = [eve] if (planned["rota"]["date"].dt.date == eve).any() else []  # nights begun the evening before
+    assert list(days) == first + [START + timedelta(days=k) for k in range(7)]
+    days = {d: c for d, c in days.items() if d >= START}
     assert all(ws.cell(row=3, column=c).is_date for c in days.values())
     weekdays = [ws.cell(row=2, column=c).value for c in days.values()]
     assert weekdays == ["пн", "вт", "ср", "чт", "пт", "сб", "вс"]
@@ -111,15 +114,20 @@ def test_timesheet_totals_equal_the_hours_of_rota_csv(planned):
         assert hours[col].astype(float).tolist() == pytest.approx(expected[col].astype(float).tolist()), col
     assert (hours["day h (Я)"] + hours["night h (Н)"]).tolist() == pytest.approx(hours["paid h"].tolist())
     day_cols = [c for c in ts.columns if isinstance(c, datetime)]
-    assert len(day_cols) == 7
+    eve_shifts = (planned["rota"]["date"].dt.date == START - timedelta(days=1)).any()
+    assert len(day_cols) == 7 + int(eve_shifts)
     assert hours[day_cols].fillna(0).sum(axis=1).tolist() == pytest.approx(hours["paid h"].tolist())
     night = ts[ts["line"] == "night"].set_index("agent_id")
     assert night[day_cols].fillna(0).sum(axis=1).tolist() == pytest.approx(hours["night h (Н)"].tolist())
-    # the week's norm: Mon 2, Tue 3 (shortened), Thu 5, Fri 6 at 8 h, minus 1 h; Nov 4 is a holiday
-    assert hours.loc["T001", "norm h"] == 31
-    # T006 is sick on Tue 3 (7 h), Wed 4 (holiday, 0 h) and Thu 5 (8 h)
-    assert hours.loc["T006", "norm h"] == 31 - 7 - 8
-    assert hours.loc["T020", "norm h"] == 0 and hours.loc["T020", "paid h"] == 0
+    # summed accounting by month: November 2026's 159 h (DESIGN.md §6) spread over 30 days
+    assert hours.loc["T001", "norm h"] == pytest.approx(159 * 7 / 30, abs=0.01)
+    # T006 is sick Nov 3-5: those three days carry no share of the norm
+    assert hours.loc["T006", "norm h"] == pytest.approx(159 * 4 / 30, abs=0.01)
+    # T020 is on vacation all week: no norm, and no shift but a night begun the evening before
+    assert hours.loc["T020", "norm h"] == 0
+    t020 = planned["rota"][planned["rota"]["agent_id"] == "T020"]
+    assert (t020["date"].dt.date < START).all()
+    assert hours.loc["T020", "paid h"] == pytest.approx(t020["paid_hours"].sum())
 
 
 def test_timesheet_codes_follow_t13(planned):
@@ -225,7 +233,7 @@ def test_assumptions_name_each_setting_and_its_source(planned):
     assert rows["solver.seed"][2:4] == (1, "rota.toml")
     assert "04.11.2026" in rows["art. 112 holidays in the horizon"][2]
     assert rows["shortened pre-holiday days"][2] == "03.11.2026"
-    assert rows["norm of the horizon, h"][2] == 31
+    assert rows["norm of the horizon, h"][2] == pytest.approx(159 * 7 / 30)
     assert rows["norm of 11.2026, h"][2] == 159  # DESIGN §6: November 2026
 
 

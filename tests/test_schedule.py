@@ -139,9 +139,10 @@ def test_an_absence_ending_on_the_first_day_removes_the_night_begun_the_day_befo
 def test_four_day_agents_split_their_phases_two_and_two_to_cover_every_day():
     """2 agents needed 08:00-20:00 every day; four 2/2 agents on one 08:00-20:00 day shift.
     Two agents per phase p and p + 2 is the only way to have two on every day.
-    Pay by hand: 14 shifts x 11 paid h x 400 = 61,600; the week's norm is 5 x 8 = 40 h
-    (2026-11-23..29, no holiday), so the pair with 4 shifts (44 h) has 4 h overtime each:
-    2 h x 0.5 + 2 h x 1.0 = 3 rate-hours = 1,200 per agent. Objective = 61,600 + 2,400 = 64,000."""
+    Pay by hand: 14 shifts x 11 paid h x 400 = 61,600; the week's norm is November 2026's
+    159 h spread over its 30 days, 7 x 159 / 30 = 37.1 h (summed accounting by month), so the
+    pair with 4 shifts (44 h) has 6.9 h overtime each: 2 h x 0.5 + 4.9 h x 1.0 = 5.9 rate-hours
+    = 2,360 per agent; the pair with 3 shifts (33 h) has none. Objective = 61,600 + 4,720 = 66,320."""
     ag = agents_frame(*({"agent_id": f"A{k}"} for k in range(1, 5)))
     req = flat_requirements(MONDAY, 7, lambda t: 2 if 8 <= t.hour < 20 else 0)
     s = solve_schedule(DAY_ONLY_22, req, ag, NO_ABSENCES, MONDAY, 7, time_limit_s=5)
@@ -155,8 +156,8 @@ def test_four_day_agents_split_their_phases_two_and_two_to_cover_every_day():
         assert sum(d in w for w in days) == 2
     patterns = sorted(tuple(sorted(w)) for w in days)
     assert patterns[0] == patterns[1] and patterns[2] == patterns[3] and patterns[0] != patterns[2]
-    assert s.model.objective == pytest.approx(64_000.0)
-    assert s.pay["total"].sum() == pytest.approx(64_000.0)
+    assert s.model.objective == pytest.approx(66_320.0)
+    assert s.pay["total"].sum() == pytest.approx(66_320.0)
     no_violations(s, ag, NO_ABSENCES, DAY_ONLY_22)
 
 
@@ -193,16 +194,15 @@ def test_an_absent_agent_is_not_rostered_on_absence_days_and_the_rota_stays_lega
     assert not worked_days(s, "A3") & {MONDAY + timedelta(days=k) for k in range(4, 7)}
     # A1 was away on Sunday 22nd too, so A1's line carries no night begun before the horizon
     assert all(sh.day >= date(2026, 11, 26) for sh in s.lines[s.assignment.line_of["A1"]].shifts)
-    # coverage is the named rota's shifts on site, plus Sunday nights of the others' cycles
+    # coverage is exactly the named rota's shifts on site: with no previous rota, the rota
+    # itself lists the nights begun on Sunday evening that run into Monday
     hours = pd.date_range(pd.Timestamp(MONDAY), periods=7 * 24, freq="h")
     on_site = np.zeros(len(hours), dtype=int)
     for row in s.rota.itertuples():
         on_site += (hours >= row.start) & (hours < row.end)
-    for agent, line in s.assignment.line_of.items():
-        for sh in s.lines[line].shifts:
-            if sh.day < MONDAY:
-                on_site += (hours >= pd.Timestamp(sh.start)) & (hours < pd.Timestamp(sh.end))
     assert s.coverage["scheduled"].tolist() == on_site.tolist()
+    eve = s.rota[s.rota["date"].dt.date < MONDAY]
+    assert (eve["date"].dt.date == MONDAY - timedelta(days=1)).all() and (eve["end"] > pd.Timestamp(MONDAY)).all()
     no_violations(s, ag, ab, DAY_AND_NIGHT_22)
 
 
@@ -340,7 +340,10 @@ def holiday_overlap_h(start: pd.Timestamp, end: pd.Timestamp) -> float:
 
 def test_new_year_fortnight_keeps_every_rule(new_year, site_cfg):
     s, ag = new_year
-    assert s.rota["date"].min() >= pd.Timestamp(NEW_YEAR)
+    # the rota's days, and nights begun the evening before that run into its first morning
+    assert s.rota["date"].min() >= pd.Timestamp(NEW_YEAR) - pd.Timedelta(days=1)
+    eve = s.rota[s.rota["date"] < pd.Timestamp(NEW_YEAR)]
+    assert (eve["end"] > pd.Timestamp(NEW_YEAR)).all()
     assert s.rota["date"].max() <= pd.Timestamp("2027-01-10")
     assert set(s.rota["agent_id"]) == set(ag["agent_id"])
     no_violations(s, ag, NY_ABSENCES, site_cfg)
