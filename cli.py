@@ -244,6 +244,41 @@ def plan(
     _finish(run, out_dir)
 
 
+@command(epilog="Example: rota init my_site   (then edit my_site/rota.toml and replace the CSV files)")
+def init(
+    folder: Annotated[Path, typer.Argument(help="New folder for the workspace (must not exist or be empty).")],
+) -> None:
+    """Create a new workspace from the sample, ready to edit."""
+    from planner.scaffold import init_workspace
+
+    written = init_workspace(SAMPLE, folder)
+    out.print(f"Created workspace [cyan]{folder}[/] from the sample. Next: edit rota.toml, put your own "
+              "history.csv, agents.csv and absences.csv in place, then run "
+              f"[bold]rota validate {folder}[/] and [bold]rota plan --workspace {folder}[/].", highlight=False)
+    _print_written(*written)
+
+
+@command(epilog="Example: rota validate my_site --start 2026-11-30")
+def validate(
+    folder: Annotated[Path, typer.Argument(help="Workspace folder (rota.toml and its data files).")] = SAMPLE,
+    start: Annotated[str | None, typer.Option(help="Week to try the rules on, YYYY-MM-DD (default: next Monday).")] = None,
+) -> None:
+    """Check a whole workspace and list every problem at once (file, row, column, what is wrong)."""
+    from planner.pipeline import next_monday
+    from planner.validate import validate_workspace
+
+    first = _date(start, "--start") if start else next_monday(date.today())
+    problems = validate_workspace(folder, first)
+    errors = [p for p in problems if p.severity == "error"]
+    for p in problems:
+        colour = "red" if p.severity == "error" else "yellow"
+        err.print(f"[{colour}]{p.severity}:[/] {escape(str(p))}", highlight=False, soft_wrap=True)
+    if errors:
+        err.print(f"{len(errors)} problem(s) to fix in {folder}", highlight=False)
+        raise typer.Exit(2)
+    out.print(f"[green]ok[/]: {folder} is ready for rota plan ({len(problems)} warning(s))", highlight=False)
+
+
 def main() -> None:
     """Console entry point."""
     app()

@@ -56,6 +56,9 @@ def plot_forecast(
     fig.suptitle(title or "Contact forecast against recent history", fontsize=12)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".png", dir=path.parent)
+    mask = os.umask(0)
+    os.umask(mask)
+    os.fchmod(fd, 0o666 & ~mask)  # an ordinary file, not mkstemp's private one
     try:
         with os.fdopen(fd, "wb") as fh:
             fig.savefig(fh, format="png")

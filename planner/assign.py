@@ -104,7 +104,8 @@ def _assign_class(agents: list[str], lines: np.ndarray, caps: np.ndarray, traits
     for g, k in enumerate(gkeys):
         flow.add_arc_with_capacity_and_unit_cost(src, 1 + g, len(groups[k]), 0)
         for j in range(l_n):
-            flow.add_arc_with_capacity_and_unit_cost(1 + g, 1 + g_n + j, int(min(len(groups[k]), caps[j])), int(cost[g, j]))
+            cap = int(min(len(groups[k]), caps[j]))
+            flow.add_arc_with_capacity_and_unit_cost(1 + g, 1 + g_n + j, cap, int(cost[g, j]))
     for j in range(l_n):
         flow.add_arc_with_capacity_and_unit_cost(1 + g_n + j, sink, int(caps[j]), 0)
     flow.set_node_supply(src, len(agents))

@@ -12,6 +12,17 @@ Objective, all in roubles (one list of (term, coefficient) pairs, scaled to inte
 - over-staffing: over_cost per surplus agent-hour (small, keeps surplus where it helps least).
 Service comes first because a missed contact is priced above the pay differences the solver can
 still move (premiums, start times); the weights are data, set by the caller.
+
+How it is solved, and why:
+- per class, lines that cover the same hours are merged (the cheaper one stays): no symmetry;
+- agents per line y[l] are shared by all classes and absences are subtracted hour by hour, so
+  each hour's row has one term per line instead of one per class and line (a smaller LP);
+- the LP relaxation (GLOP) is rounded and polished by single-agent moves, and a greedy start is
+  built too; the better one is CP-SAT's full hint, and the LP optimum is an immediate bound;
+- CP-SAT alone improves a good start slowly on sites short of staff (its own neighbourhoods
+  rarely free the lines, hours and segments that must change together), so one worker runs a
+  repair search instead: free a group of agents, re-place them exactly with a small CP-SAT
+  model, keep the result if better. The other workers run CP-SAT on the full model.
 """
 
 from __future__ import annotations
@@ -180,7 +191,8 @@ def shortfall_penalty(short: np.ndarray, cost: np.ndarray) -> float:
 
 
 def evaluate(counts: np.ndarray, need: np.ndarray, cost: np.ndarray, over_cost: float,
-             cov: np.ndarray, avail: np.ndarray, line_cost: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
+             cov: np.ndarray, avail: np.ndarray,
+             line_cost: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
     """Scheduled agents, shortfall and the named penalties of a counts matrix, at exact costs."""
     scheduled = np.einsum("cl,lh,ch->h", counts, cov, avail)
     short = np.maximum(need - scheduled, 0)
@@ -225,7 +237,7 @@ class _Search:
         self.sched += delta * self.covc[c][j]
 
 
-def _search_state(need, cost, over_cost, cov, pairs, avail, line_cost, counts) -> _Search:
+def search_state(need, cost, over_cost, cov, pairs, avail, line_cost, counts) -> _Search:
     C = pairs.shape[0]
     lines = [np.flatnonzero(pairs[c]) for c in range(C)]
     covc = [cov[lines[c]] * avail[c] for c in range(C)]
@@ -257,17 +269,18 @@ def local_search(st: _Search, max_passes: int = 50) -> np.ndarray:
 def greedy_start(need, cost, over_cost, sizes, cov, pairs, avail, line_cost) -> np.ndarray:
     """Place agents one by one where they gain most (most constrained classes first), then
     improve by local search. Always feasible: every agent gets one of its class's lines."""
-    st = _search_state(need, cost, over_cost, cov, pairs, avail, line_cost, np.zeros(pairs.shape, dtype=np.int64))
+    st = search_state(need, cost, over_cost, cov, pairs, avail, line_cost, np.zeros(pairs.shape, dtype=np.int64))
     for c in sorted(range(pairs.shape[0]), key=lambda c: (len(st.lines[c]), c)):
         for _ in range(int(sizes[c])):
             st.move(c, int(np.argmax(st.gains(c))), +1)
     return local_search(st)
 
 
-def lp_start(need, cost, over_cost, sizes, cov, pairs, avail, line_cost) -> np.ndarray | None:
+def lp_start(need, cost, over_cost, sizes, cov, pairs, avail, line_cost) -> tuple[np.ndarray, float] | None:
     """Solve the LP relaxation (GLOP), round each class's counts by largest remainder, then
     improve by local search. The LP is nearly tight, so this start is usually far better than
-    the greedy one when the site is short of staff. None if GLOP fails."""
+    the greedy one when the site is short of staff. Also returns the LP optimum, a lower bound
+    on every rota's objective (CP-SAT reaches the same bound, but later). None if GLOP fails."""
     H = need.size
     C, L = pairs.shape
     lp = pywraplp.Solver.CreateSolver("GLOP")
@@ -308,6 +321,7 @@ def lp_start(need, cost, over_cost, sizes, cov, pairs, avail, line_cost) -> np.n
     obj.SetMinimization()
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
+    bound = obj.Value() - 1e-6 * max(abs(obj.Value()), 1.0)   # minus GLOP's tolerance
     frac = np.zeros((C, L))
     for (c, l), v in x.items():
         frac[c, l] = max(v.solution_value(), 0.0)
@@ -320,8 +334,8 @@ def lp_start(need, cost, over_cost, sizes, cov, pairs, avail, line_cost) -> np.n
         elif left < 0:   # cannot happen for an exact LP solution; keep the counts valid anyway
             for _ in range(-left):
                 counts[c, int(np.argmax(counts[c]))] -= 1
-    st = _search_state(need, cost, over_cost, cov, pairs, avail, line_cost, counts)
-    return local_search(st)
+    st = search_state(need, cost, over_cost, cov, pairs, avail, line_cost, counts)
+    return local_search(st), bound
 
 
 # ----------------------------------------------------------------------------- the CP-SAT model
@@ -511,6 +525,7 @@ def _repair(st: _Search, units: list[np.ndarray], freed: dict[int, np.ndarray], 
     solver.parameters.max_time_in_seconds = max(time_limit, 0.01)
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
+    solver.parameters.linearization_level = 2   # small models: the full LP closes them fastest
     status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -543,6 +558,7 @@ def repair_search(st: _Search, cost: np.ndarray, scale: float, deadline: float, 
         for b in movable:
             shared[a, b] = np.intersect1d(st.lines[a], st.lines[b]).size
     best = _objective(st, cum)
+    everyone = int(sum(st.counts[c].sum() for c in movable))
     budget, limit, it = 8.0, 0.5, 0
     while time.perf_counter() < deadline - 0.05 and not should_stop():
         it += 1
@@ -587,6 +603,8 @@ def repair_search(st: _Search, cost: np.ndarray, scale: float, deadline: float, 
             for c in freed:
                 for j in range(len(st.lines[c])):
                     st.move(c, j, int(freed[c][j] - placed[c][j]))
+        if optimal and sum(int(f.sum()) for f in freed.values()) == everyone:
+            break   # every movable agent was re-placed optimally: nothing left to improve
     return st.counts
 
 
@@ -634,7 +652,8 @@ def solve(inp: ModelInput, *, time_limit_s: float = 30, workers: int = 2, seed: 
     bound and searches too); the better rota wins. Raises NoLineError before solving when a
     class with agents has no allowed line. Every agent works one line of their class and
     shortfall is soft, so the model is always feasible: a run stopped before CP-SAT's first
-    solution returns the warm start (status FEASIBLE).
+    solution returns the warm start (status FEASIBLE). `progress(t, objective, bound)` is
+    called from the solver's threads whenever the best rota or the bound improves.
     """
     t_start = time.perf_counter()
     deadline = t_start + float(time_limit_s)
@@ -644,10 +663,12 @@ def solve(inp: ModelInput, *, time_limit_s: float = 30, workers: int = 2, seed: 
     args = (need, cost, inp.over_cost, sizes, cov, pairs, avail, line_cost)
     start = greedy_start(*args)
     start_obj = sum(evaluate(start, *args[:3], cov, avail, line_cost)[2].values())
+    lp_bound = -math.inf
     if warm_start and (lp := lp_start(*args)) is not None:
-        lp_obj = sum(evaluate(lp, *args[:3], cov, avail, line_cost)[2].values())
+        rounded, lp_bound = lp
+        lp_obj = sum(evaluate(rounded, *args[:3], cov, avail, line_cost)[2].values())
         if lp_obj < start_obj:
-            start, start_obj = lp, lp_obj
+            start, start_obj = rounded, lp_obj
     b = _build(*args)
     if warm_start:
         _hint(b, start, need, cov, avail)
@@ -664,7 +685,7 @@ def solve(inp: ModelInput, *, time_limit_s: float = 30, workers: int = 2, seed: 
         prm.relative_gap_limit = float(relative_gap)
     t0 = time.perf_counter()
     watch = _Progress(b.scale, t0, progress)
-    watch.offer(objective=start_obj)
+    watch.offer(objective=start_obj, bound=lp_bound)
     solver.best_bound_callback = watch.on_bound
     done = threading.Event()
     found: list[tuple[float, np.ndarray]] = [(start_obj, start)]
@@ -688,7 +709,7 @@ def solve(inp: ModelInput, *, time_limit_s: float = 30, workers: int = 2, seed: 
             def better(counts: np.ndarray, value: float) -> None:
                 found.append((value, counts))
                 watch.offer(objective=value)
-            st = _search_state(need, cost, inp.over_cost, cov, pairs, avail, line_cost, start)
+            st = search_state(need, cost, inp.over_cost, cov, pairs, avail, line_cost, start)
             repair_search(st, cost, b.scale, deadline, seed=seed, should_stop=halted, improved=better)
         while not done.wait(0.05):
             if halted():

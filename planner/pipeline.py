@@ -266,23 +266,45 @@ def run_schedule(
 
 
 def write_schedule(run: PlanRun, out: Path) -> list[Path]:
-    """rota.csv, coverage.csv and summary.json into the output folder (each written atomically)."""
+    """Every result into the output folder, all or nothing.
+
+    rota.csv, coverage.csv, summary.json, rota.xlsx and the charts (plus forecast.csv and
+    requirements.csv after `rota plan`) are first written to a hidden folder inside `out` and
+    moved into place only when all of them are complete.
+    """
+    import os
+    import shutil
+    import tempfile
+
+    from planner.charts import write_charts
+    from planner.excel import write_workbook
     from planner.files import write_text
     from planner.report import summary_json
 
     out = Path(out)
-    r = run.schedule.rota
-    rota = r.assign(date=r["date"].dt.strftime("%Y-%m-%d"), start=r["start"].dt.strftime("%Y-%m-%dT%H:%M"),
-                    end=r["end"].dt.strftime("%Y-%m-%dT%H:%M"))
-    written = [
-        write_csv(rota, out / "rota.csv"),
-        write_csv(run.schedule.coverage.round({"service_level": 4, "contacts": 1}), out / "coverage.csv"),
-        write_text(summary_json(run.summary), out / "summary.json"),
-    ]
-    if run.forecast is not None:
-        written.append(write_csv(run.forecast.forecast, out / "forecast.csv"))
-        written.append(write_csv(run.requirements, out / "requirements.csv"))
-    return written
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".rota-", dir=out))
+    try:
+        r = run.schedule.rota
+        rota = r.assign(date=r["date"].dt.strftime("%Y-%m-%d"), start=r["start"].dt.strftime("%Y-%m-%dT%H:%M"),
+                        end=r["end"].dt.strftime("%Y-%m-%dT%H:%M"))
+        made = [
+            write_csv(rota, staging / "rota.csv"),
+            write_csv(run.schedule.coverage.round({"service_level": 4, "contacts": 1}), staging / "coverage.csv"),
+            write_text(summary_json(run.summary), staging / "summary.json"),
+            write_workbook(run, staging / "rota.xlsx"),
+        ]
+        if run.forecast is not None:
+            made.append(write_csv(run.forecast.forecast, staging / "forecast.csv"))
+            made.append(write_csv(run.requirements, staging / "requirements.csv"))
+        made.extend(write_charts(run, staging))
+        written = []
+        for path in made:
+            os.replace(path, out / Path(path).name)
+            written.append(out / Path(path).name)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def next_monday(today: date) -> date:

@@ -58,7 +58,7 @@ def on_duty_from_rota(rota: pd.DataFrame, hours: pd.Series) -> np.ndarray:
 # ------------------------------------------------------------------------------ help
 
 
-@pytest.mark.parametrize("command", ["forecast", "backtest", "requirements", "schedule", "plan"])
+@pytest.mark.parametrize("command", ["forecast", "backtest", "requirements", "schedule", "plan", "init", "validate"])
 def test_help_of_every_command_shows_an_example(command: str) -> None:
     result = invoke(command, "--help")
     assert result.exit_code == 0
@@ -343,3 +343,70 @@ def test_plan_first_morning_is_staffed_by_the_rota_itself(plan_run, plan_rota: p
     on_duty = on_duty_from_rota(plan_rota, coverage["ts"])
     assert (on_duty == coverage["scheduled"]).all()
     assert (on_duty >= 1).all()
+
+
+# ------------------------------------------------------------------------------ results, init, validate
+
+
+def test_plan_writes_the_workbook_and_the_charts(plan_run) -> None:
+    result, out, _ = plan_run
+    for name in ("rota.xlsx", "coverage_by_day.png", "service_by_hour.png", "forecast.png"):
+        assert (out / name).stat().st_size > 0, name
+        assert f"wrote {out / name}" in " ".join(result.output.split())
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging folder left
+
+
+def test_a_rota_that_breaks_a_rule_is_written_and_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exit code 1 means: results written, but the checker found a broken rule (listed)."""
+    import planner.schedule
+    from constraints.checker import Violation
+
+    def one_violation(rota, *args, **kwargs):
+        return [Violation("daily_rest", str(rota["agent_id"].iloc[0]), None, "rest 10 h < 12 h")]
+
+    monkeypatch.setattr(planner.schedule, "check_rota", one_violation)
+    hours = pd.date_range(START, periods=7 * 24, freq="h")
+    requirements = tmp_path / "req.csv"
+    pd.DataFrame({"ts": hours.strftime("%Y-%m-%d %H:%M"), "agents": 2}).to_csv(requirements, index=False)
+    agents = tmp_path / "agents.csv"
+    small_agents(n22=4, n33=0, n52=2).to_csv(agents, index=False)
+    out = tmp_path / "out"
+    result = invoke("schedule", "--requirements", requirements, "--agents", agents, "--start", START,
+                    "--time-limit", 2, "--out", out)
+    assert result.exit_code == 1, result.output
+    assert "daily_rest" in result.output
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["violations"] == 1
+
+
+def test_init_makes_a_workspace_that_validates_and_refuses_a_used_folder(tmp_path: Path) -> None:
+    ws = tmp_path / "site"
+    result = invoke("init", ws)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in ws.iterdir()) == ["absences.csv", "agents.csv", "history.csv", "rota.toml"]
+    assert (ws / "agents.csv").read_bytes() == (cli.SAMPLE / "agents.csv").read_bytes()
+    result = invoke("validate", ws, "--start", START)
+    assert result.exit_code == 0, result.output
+    assert "ok" in result.output
+    again = invoke("init", ws)
+    assert again.exit_code == 2
+    assert "not empty" in again.output
+
+
+def test_validate_lists_every_problem_at_once(tmp_path: Path) -> None:
+    ws = tmp_path / "site"
+    assert invoke("init", ws).exit_code == 0
+    agents = pd.read_csv(ws / "agents.csv", dtype=str, keep_default_na=False)
+    agents.loc[2, "pattern"] = "4/4"          # spreadsheet row 4
+    agents.loc[6, "rate_rub_h"] = "дорого"     # row 8
+    agents.loc[9, "night_ok"] = "maybe"       # row 11
+    agents.to_csv(ws / "agents.csv", index=False)
+    absences = pd.read_csv(ws / "absences.csv", dtype=str, keep_default_na=False)
+    absences.loc[0, "agent_id"] = "NOBODY"    # row 2
+    absences.to_csv(ws / "absences.csv", index=False)
+    result = invoke("validate", ws, "--start", START)
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    for where in ("agents.csv, row 4, column 'pattern'", "agents.csv, row 8, column 'rate_rub_h'",
+                  "agents.csv, row 11, column 'night_ok'", "absences.csv, row 2, column 'agent_id'"):
+        assert where in text, where
+    assert "4 problem(s)" in text

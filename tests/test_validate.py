@@ -1,0 +1,67 @@
+"""rota validate: every problem of a workspace in one pass."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from planner.scaffold import init_workspace
+from planner.validate import MAX_PER_COLUMN, check_agents, validate_workspace
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+MONDAY = date(2026, 11, 23)
+
+
+def _workspace(tmp_path: Path) -> Path:
+    ws = tmp_path / "ws"
+    init_workspace(SAMPLE, ws)
+    return ws
+
+
+def test_the_sample_workspace_has_no_problem() -> None:
+    assert [p for p in validate_workspace(SAMPLE, MONDAY) if p.severity == "error"] == []
+
+
+def test_every_bad_cell_of_a_column_is_listed_with_its_row(tmp_path: Path) -> None:
+    path = tmp_path / "agents.csv"
+    pd.DataFrame({
+        "agent_id": ["A1", "A2", "A3", "A4"],
+        "pattern": ["2/2", "7/7", "3/3", "9/1"],
+        "rate_rub_h": ["400", "x", "-1", "500"],
+    }).to_csv(path, index=False)
+    ids, problems = check_agents(path, ["2/2", "3/3", "5/2"])
+    assert ids == {"A1", "A2", "A3", "A4"}
+    found = {(p.row, p.column) for p in problems}
+    assert found == {(3, "pattern"), (5, "pattern"), (3, "rate_rub_h"), (4, "rate_rub_h")}
+
+
+def test_the_list_per_column_is_capped(tmp_path: Path) -> None:
+    path = tmp_path / "agents.csv"
+    n = MAX_PER_COLUMN + 5
+    pd.DataFrame({"agent_id": [f"A{k}" for k in range(n)], "pattern": ["1/9"] * n,
+                  "rate_rub_h": ["400"] * n}).to_csv(path, index=False)
+    _, problems = check_agents(path, ["2/2"])
+    assert len(problems) == MAX_PER_COLUMN
+
+
+def test_broken_files_are_each_reported_and_the_others_still_checked(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    (ws / "history.csv").write_text("", encoding="utf-8")
+    absences = pd.read_csv(ws / "absences.csv", dtype=str, keep_default_na=False)
+    absences.loc[1, ["start", "end"]] = ["2026-12-10", "2026-12-01"]
+    absences.to_csv(ws / "absences.csv", index=False)
+    problems = validate_workspace(ws, MONDAY)
+    assert {p.file for p in problems} == {"history.csv", "absences.csv"}
+    assert any(p.row == 3 and p.column == "end" for p in problems)
+
+
+def test_an_impossible_rule_is_found_before_planning(tmp_path: Path) -> None:
+    """Night-only 2/2 for someone who may not work nights: no legal line exists."""
+    ws = _workspace(tmp_path)
+    with open(ws / "rota.toml", "a", encoding="utf-8") as fh:
+        fh.write('\n[patterns."2/2"]\nvariants = { night = ["night", "night", "off", "off"] }\n')
+    problems = validate_workspace(ws, MONDAY)
+    assert len(problems) == 1
+    assert "night_ok" in problems[0].message and problems[0].file == "agents.csv"
