@@ -88,6 +88,24 @@ def small_agents(n22: int = 12, n33: int = 4, n52: int = 8) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def agents_frame(*rows: dict) -> pd.DataFrame:
+    """Agents as planner.workspace.load_agents gives them (cycle_start datetime, night_ok bool);
+    each row names what differs from a 2/2 agent at 400 RUB/h."""
+    defaults = {"name": "", "team": "t", "pattern": "2/2", "shift_pref": "any", "skills": "phone",
+                "rate_rub_h": 400.0, "cycle_start": None, "night_ok": True}
+    df = pd.DataFrame([{**defaults, **row} for row in rows])
+    df["cycle_start"] = pd.to_datetime(df["cycle_start"])
+    df["night_ok"] = df["night_ok"].astype(bool)
+    df["rate_rub_h"] = df["rate_rub_h"].astype(float)
+    return df[["agent_id", *defaults]]
+
+
+def absences_frame(*rows: tuple[str, str, str], kind: str = "vacation") -> pd.DataFrame:
+    """Absences as planner.workspace.load_absences gives them: (agent_id, first day, last day)."""
+    return pd.DataFrame([(a, pd.Timestamp(s), pd.Timestamp(e), kind) for a, s, e in rows],
+                        columns=["agent_id", "start", "end", "kind"])
+
+
 @pytest.fixture
 def small_workspace(tmp_path: Path) -> Path:
     """A workspace folder: rota.toml, history.csv, agents.csv, absences.csv."""

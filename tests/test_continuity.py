@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import absences_frame, agents_frame
 from constraints.checker import check_rota
 from constraints.patterns import parse_pattern_book
 from forecasts.errors import InputError
@@ -27,22 +28,6 @@ WEEK2 = date(2026, 11, 30)
 WORK_DAYS = {"2/2": (True, True, False, False), "3/3": (True, True, True, False, False, False)}
 NO_ABSENCES = pd.DataFrame({"agent_id": pd.Series(dtype=str), "start": pd.Series(dtype="datetime64[ns]"),
                             "end": pd.Series(dtype="datetime64[ns]"), "kind": pd.Series(dtype=str)})
-
-
-def agents_frame(*rows: dict) -> pd.DataFrame:
-    """Agents as planner.workspace.load_agents gives them."""
-    defaults = {"name": "", "team": "t", "pattern": "2/2", "shift_pref": "any", "skills": "phone",
-                "rate_rub_h": 400.0, "cycle_start": None, "night_ok": True}
-    df = pd.DataFrame([{**defaults, **row} for row in rows])
-    df["cycle_start"] = pd.to_datetime(df["cycle_start"])
-    df["night_ok"] = df["night_ok"].astype(bool)
-    df["rate_rub_h"] = df["rate_rub_h"].astype(float)
-    return df[["agent_id", *defaults]]
-
-
-def absences_frame(*rows: tuple[str, str, str]) -> pd.DataFrame:
-    return pd.DataFrame([(a, pd.Timestamp(s), pd.Timestamp(e), "sick") for a, s, e in rows],
-                        columns=["agent_id", "start", "end", "kind"])
 
 
 def requirements(start: date, days: int, night: int, day: int) -> pd.DataFrame:

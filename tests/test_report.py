@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SMALL_TOML
 from rich.console import Console
 
 from constraints.checker import Violation
@@ -24,24 +25,6 @@ MONDAY = date(2026, 11, 23)
 NO_ABSENCES = pd.DataFrame({"agent_id": pd.Series(dtype=str), "start": pd.Series(dtype="datetime64[ns]"),
                             "end": pd.Series(dtype="datetime64[ns]"), "kind": pd.Series(dtype=str)})
 
-TOML = """\
-[staffing]
-shrinkage = 0.25
-max_occupancy = 0.9
-
-[channels.phone]
-model = "erlang_c"
-aht_s = 240
-answer_s = 20
-sl_target = 0.8
-
-[channels.chat]
-model = "chat"
-aht_s = 600
-concurrency = 2
-answer_s = 60
-sl_target = 0.8
-"""
 
 ISSUE_KEYS = ("status", "objective", "bound", "gap", "solve_seconds", "agents", "required_agent_hours",
               "scheduled_agent_hours", "shortfall_agent_hours", "service_level", "cost", "violations")
@@ -71,7 +54,7 @@ def forecast(start: date, days: int) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> tuple[Schedule, RotaConfig, pd.DataFrame, pd.DataFrame, dict]:
     path = Path(tmp_path_factory.mktemp("report")) / "rota.toml"
-    path.write_text(TOML, encoding="utf-8")
+    path.write_text(SMALL_TOML, encoding="utf-8")
     cfg = load_config(path)
     req = staffing_requirements(forecast(MONDAY, 7), cfg.staffing)
     ag = agents_frame(8, 4, 4)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import absences_frame, agents_frame
 from constraints.checker import check_rota
 from constraints.patterns import parse_pattern_book
 from forecasts.errors import InputError
@@ -26,22 +27,6 @@ MONDAY = date(2026, 11, 23)
 RATE = 400.0
 NO_ABSENCES = pd.DataFrame({"agent_id": pd.Series(dtype=str), "start": pd.Series(dtype="datetime64[ns]"),
                             "end": pd.Series(dtype="datetime64[ns]"), "kind": pd.Series(dtype=str)})
-
-
-def agents_frame(*rows: dict) -> pd.DataFrame:
-    """Agents as planner.workspace.load_agents gives them (cycle_start datetime, night_ok bool)."""
-    defaults = {"name": "", "team": "t", "pattern": "2/2", "shift_pref": "any", "skills": "phone",
-                "rate_rub_h": RATE, "cycle_start": None, "night_ok": True}
-    df = pd.DataFrame([{**defaults, **row} for row in rows])
-    df["cycle_start"] = pd.to_datetime(df["cycle_start"])
-    df["night_ok"] = df["night_ok"].astype(bool)
-    df["rate_rub_h"] = df["rate_rub_h"].astype(float)
-    return df[["agent_id", *defaults]]
-
-
-def absences_frame(*rows: tuple[str, str, str]) -> pd.DataFrame:
-    return pd.DataFrame([(a, pd.Timestamp(s), pd.Timestamp(e), "vacation") for a, s, e in rows],
-                        columns=["agent_id", "start", "end", "kind"])
 
 
 def flat_requirements(start: date, days: int, agents_at, contacts_per_agent: float = 20.0) -> pd.DataFrame:
