@@ -57,10 +57,15 @@ def command(**kwargs: Any) -> Callable[[F], F]:
 
 
 def _date(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{option} expects a date YYYY-MM-DD, got {value!r}") from None
+    """YYYY-MM-DD, or DD.MM.YYYY as Russian users type it."""
+    from datetime import datetime
+
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise InputError(f"{option} expects a date YYYY-MM-DD (or DD.MM.YYYY), got {value!r}")
 
 
 def _config(path: Path | None) -> Any:

@@ -324,9 +324,21 @@ def solve_schedule(
     on_duty = on_duty_per_hour(assignment, coverage)
     cover = coverage_frame(requirements, penalty, on_duty, cfg)
     pay = agent_pay(rota, agents, absent, cfg, start, days)
-    violations = check_rota(rota, agents, absences, cfg.labour, cfg.book, start, days, previous)
+    violations = check_rota(rota, cycles_as_planned(agents, carry, start), absences, cfg.labour, cfg.book,
+                            start, days, previous)
     return Schedule(start, days, rota, cover, pay, tuple(violations), result, assignment,
                     tuple(classes), tuple(lines), penalty)
+
+
+def cycles_as_planned(agents: pd.DataFrame, carry: dict[str, Carry], start: date) -> pd.DataFrame:
+    """Agents with the cycle start the rota continues: where the previous rota showed a phase
+    other than the agents file's `cycle_start`, what really happened wins and is checked."""
+    out = agents.copy()
+    for i, a in enumerate(out["agent_id"]):
+        c = carry[a]
+        if c.phase_source == "previous rota":
+            out.loc[out.index[i], "cycle_start"] = pd.Timestamp(start - timedelta(days=c.phase))
+    return out
 
 
 def on_duty_per_hour(assignment: Assignment, coverage: np.ndarray) -> np.ndarray:

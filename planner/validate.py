@@ -82,7 +82,9 @@ def check_agents(path: Path, patterns: list[str]) -> tuple[set[str], list[Proble
         ("name", "team", "shift_pref", "skills", "cycle_start", "night_ok"), "agents",
         {
             "agent_id": lambda d: to_strings(d, "agent_id", file=name),
-            "pattern": lambda d: to_choice(d, "pattern", patterns, file=name),
+            "pattern": lambda d: to_choice(d.assign(pattern=d["pattern"].map(
+                lambda c: next((t for t in (f"{c.month}/{c.day}", f"{c.day}/{c.month}") if t in patterns), c)
+                if hasattr(c, "month") else c)), "pattern", patterns, file=name),
             "shift_pref": lambda d: to_choice(d, "shift_pref", ("day", "night", "any"), file=name, default="any"),
             "rate_rub_h": lambda d: to_numbers(d, "rate_rub_h", file=name, above=0),
             "cycle_start": lambda d: to_dates(d, "cycle_start", file=name),

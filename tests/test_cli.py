@@ -410,3 +410,10 @@ def test_validate_lists_every_problem_at_once(tmp_path: Path) -> None:
                   "agents.csv, row 11, column 'night_ok'", "absences.csv, row 2, column 'agent_id'"):
         assert where in text, where
     assert "4 problem(s)" in text
+
+
+def test_dates_may_be_typed_the_russian_way() -> None:
+    result = invoke("validate", cli.SAMPLE, "--start", "23.11.2026")
+    assert result.exit_code == 0, result.output
+    bad = invoke("validate", cli.SAMPLE, "--start", "2026/11/23")
+    assert bad.exit_code == 2 and "--start expects a date" in bad.output

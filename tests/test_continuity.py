@@ -276,3 +276,23 @@ def test_the_checker_given_week_one_finds_nothing_wrong_across_the_boundary(two_
         own = ((s2.rota["start"] <= ts) & (s2.rota["end"] > ts)).sum()
         carried = ((spill["start"] <= ts) & (spill["end"] > ts)).sum()
         assert first_hours[ts] == own + carried
+
+
+def test_day_or_night_shifts_are_kept_across_the_weeks(two_weeks):
+    """Joined, the two weeks are one legal rota: every agent works the same variant (day,
+    night or day-night) before and after the boundary, so the checker's pattern rule holds
+    over both weeks together."""
+    s1, s2, _, ag = two_weeks
+    cfg = default_config()
+    both = pd.concat([s1.rota, s2.rota[s2.rota["date"] >= pd.Timestamp(WEEK2)]], ignore_index=True)
+    assert check_rota(both, ag, SITE_ABSENCES, cfg.labour, cfg.book, WEEK1, 14, only=["pattern"]) == []
+
+
+def test_a_stale_cycle_start_does_not_make_the_continued_rota_illegal(two_weeks):
+    """The agents file still holds cycle starts one day off for week 2; the rota follows what
+    week 1 really was, and the check of week 2 (with week 1 as previous) finds nothing."""
+    s1, _, prev, ag = two_weeks
+    cfg = default_config()
+    stale = ag.assign(cycle_start=ag["cycle_start"] + pd.Timedelta(days=1))
+    s2 = solve_schedule(cfg, requirements(WEEK2, 7, 2, 4), stale, SITE_ABSENCES, WEEK2, 7, prev, time_limit_s=2)
+    assert s2.violations == ()

@@ -176,3 +176,24 @@ def test_bad_absences_name_file_row_and_column(tmp_path: Path, agents: pd.DataFr
     err = refused(load_absences, write(tmp_path / "leave.csv", lines), agents)
     assert (err.file, err.row, err.column) == ("leave.csv", 3, column)
     assert words in err.message
+
+
+def test_a_pattern_that_excel_turned_into_a_date_is_read_as_the_pattern(tmp_path: Path) -> None:
+    """Typed into Excel, `2/2` becomes 2 February and `5/2` becomes 2 May (or 5 February)."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    from constraints.patterns import DEFAULT_BOOK
+    from planner.workspace import load_agents
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["agent_id", "pattern", "rate_rub_h"])
+    ws.append(["A1", datetime(2026, 2, 2), 400])
+    ws.append(["A2", datetime(2026, 5, 2), 400])
+    ws.append(["A3", datetime(2026, 3, 3), 400])
+    ws.append(["A4", "3/3", 400])
+    path = tmp_path / "agents.xlsx"
+    wb.save(path)
+    assert load_agents(path, DEFAULT_BOOK)["pattern"].tolist() == ["2/2", "5/2", "3/3", "3/3"]
