@@ -346,7 +346,6 @@ def agent_norms(run: "PlanRun") -> dict[str, float]:
     """Norm of the horizon per agent, its absence days taken out (as the pay is computed)."""
     s = run.schedule
     absent = absence_days(run.absences, s.start, s.days)
-    last = s.start + timedelta(days=s.days - 1)
     known = dict(zip(s.pay["agent_id"].astype(str), s.pay["norm_hours"])) if "norm_hours" in s.pay else {}
     return {str(a): float(known[str(a)]) if str(a) in known else
             horizon_norm(run.cfg, s.start, s.days, absent.get(a, ()))

@@ -23,7 +23,7 @@ import pandas as pd
 
 from constraints.calendar import RU_CALENDAR
 from constraints.checker import Violation, check_rota
-from constraints.lines import Line, PlannedShift, coverage_matrix, generate_lines
+from constraints.lines import Line, coverage_matrix, generate_lines
 from constraints.pay import night_hours as pay_night_hours
 from constraints.pay import overtime, pay_frame, shift_hours_frame
 from forecasts.errors import InputError
@@ -309,7 +309,8 @@ def solve_schedule(
     )
     try:
         result = solve(inp, time_limit_s=time_limit_s or cfg.solver.time_limit_s, workers=cfg.solver.workers,
-                       seed=cfg.solver.seed, progress=progress, stop=stop)
+                       seed=cfg.solver.seed, progress=progress, stop=stop,
+                       deterministic_time=cfg.solver.deterministic_time)
     except NoLineError as exc:  # build_lines already names them; kept as a safety net
         names = "; ".join(", ".join(classes[c].members) for c in exc.classes)
         raise InputError(f"no legal line for {names}", column="agents") from None
@@ -408,7 +409,6 @@ def delivered_service(requirements: pd.DataFrame, hours: pd.DatetimeIndex, on_du
 def agent_pay(rota: pd.DataFrame, agents: pd.DataFrame, absent: dict[str, set[date]], cfg: RotaConfig,
               start: date, days: int) -> pd.DataFrame:
     """Pay per agent over the horizon against the pro-rated norm (absence days taken out)."""
-    last = start + timedelta(days=days - 1)
     norms = {a: horizon_norm(cfg, start, days, absent.get(a, ()))
              for a in agents["agent_id"]}
     rates = dict(zip(agents["agent_id"], agents["rate_rub_h"]))

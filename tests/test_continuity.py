@@ -19,7 +19,7 @@ from conftest import absences_frame, agents_frame
 from constraints.checker import check_rota
 from constraints.patterns import parse_pattern_book
 from forecasts.errors import InputError
-from planner.config import RotaConfig, default_config
+from planner.config import default_config
 from planner.continuity import carry_over, read_previous
 from planner.schedule import Schedule, solve_schedule
 
