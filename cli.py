@@ -249,6 +249,70 @@ def plan(
     _finish(run, out_dir)
 
 
+@command(epilog="Example: rota compare sale_11_11 aht_plus_10 --workspace sample_data --start 2026-11-23 --out cmp/")
+def compare(
+    scenarios: Annotated[list[str] | None, typer.Argument(
+        help="Scenario names (scenarios/NAME.toml) or files; default: every scenario of the workspace.")] = None,
+    workspace: Annotated[Path, typer.Option(help="Workspace folder with rota.toml and scenarios/.")] = SAMPLE,
+    start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (default: next Monday).")] = None,
+    weeks: WeeksOpt = 1,
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", min=0.1, help="Solver work per scenario (CP-SAT deterministic seconds; default: rota.toml).")] = None,
+    executor: Annotated[str, typer.Option(help="serial, processes (one per CPU) or dask.")] = "processes",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address for --executor dask.")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for comparison.csv, .xlsx and .png.")] = Path("compare"),
+) -> None:
+    """Run the base and what-if scenarios side by side: hours, headcount, service, cost."""
+    from planner.comparison import comparison_frame, comparison_table, write_comparison
+    from planner.pipeline import next_monday
+    from planner.scenarios import compare_scenarios
+
+    first = _date(start, "--start") if start else next_monday(date.today())
+    out.print(f"Comparing scenarios over {weeks} week(s) from {first} for [cyan]{workspace}[/]", highlight=False)
+    with out.status("running scenarios …"):
+        results = compare_scenarios(workspace, first, weeks, scenarios or (), time_limit_s=time_limit,
+                                    executor=executor, scheduler=scheduler, console=out)
+    for r in results:
+        for w in r.warnings:
+            err.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
+    frame = comparison_frame(results)
+    written = write_comparison(frame, out_dir)
+    out.print(comparison_table(frame))
+    _print_written(*written)
+
+
+@command(epilog="Example: rota size --mix 2/2=0.5,3/3=0.2,5/2=0.3 --target 0.8 --start 2026-11-23")
+def size(
+    mix: Annotated[str, typer.Option(help="Share of the team per pattern, e.g. 2/2=0.5,3/3=0.2,5/2=0.3.")],
+    target: Annotated[float, typer.Option(help="Contact-weighted service level to reach over the horizon, 0-1.")] = 0.8,
+    workspace: Annotated[Path, typer.Option(help="Workspace folder with rota.toml.")] = SAMPLE,
+    start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (default: next Monday).")] = None,
+    weeks: WeeksOpt = 1,
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", min=0.1, help="Solver work per trial (CP-SAT deterministic seconds; default: rota.toml).")] = None,
+) -> None:
+    """Find the smallest team in a pattern mix that meets a service-level target; say whom to hire."""
+    from planner.pipeline import next_monday
+    from planner.scenarios import size_workspace
+
+    first = _date(start, "--start") if start else next_monday(date.today())
+    with out.status("sizing …") as status:
+        res = size_workspace(workspace, first, weeks, mix, target, time_limit_s=time_limit, console=out,
+                             report=lambda n, sl: status.update(f"sizing … {n} agents give {sl:.1%}"))
+    t = Table(title=f"Team for {target:.0%} service level, {weeks} week(s) from {first}")
+    for col in ("pattern", "needed", "now", "hire"):
+        t.add_column(col, justify="left" if col == "pattern" else "right")
+    for p, n in res.needed.items():
+        t.add_row(p, str(n), str(res.current.get(p, 0)), str(res.hire[p]))
+    t.add_row("total", str(res.total), str(sum(res.current.values())), str(sum(res.hire.values())))
+    out.print(t)
+    tried = ", ".join(f"{n}: {sl:.1%}" for n, sl in res.tried)
+    out.print(f"service level with {res.total} agents: {res.service_level:.1%} (tried {tried})", highlight=False)
+    if not res.met:
+        err.print(f"[red]the target was not reached even with {res.total} agents[/]")
+        raise typer.Exit(1)
+
+
 @command(epilog="Example: rota init my_site   (then edit my_site/rota.toml and replace the CSV files)")
 def init(
     folder: Annotated[Path, typer.Argument(help="New folder for the workspace (must not exist or be empty).")],
@@ -282,6 +346,23 @@ def validate(
         err.print(f"{len(errors)} problem(s) to fix in {folder}", highlight=False)
         raise typer.Exit(2)
     out.print(f"[green]ok[/]: {folder} is ready for rota plan ({len(problems)} warning(s))", highlight=False)
+
+
+@command(epilog="Example: rota simulate --rota out/ --replications 10 --seed 1 --aht-dist lognormal --cv 0.8")
+def simulate(
+    rota: Annotated[Path, typer.Option("--rota", help="Results folder of `rota plan` (rota.csv, coverage.csv, requirements.csv).")],
+    replications: Annotated[int, typer.Option(min=2, max=1000, help="Independent runs; the 95 % intervals are across them.")] = 10,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the random numbers, for a reproducible run.")] = 0,
+    aht_dist: Annotated[str, typer.Option("--aht-dist", help="Handle times: exponential or lognormal.")] = "exponential",
+    cv: Annotated[float, typer.Option(help="Coefficient of variation of lognormal handle times.")] = 1.0,
+) -> None:
+    """Simulate the rota contact by contact: the service it really delivers, beside Erlang's."""
+    from planner.simulate import simulate_plan, simulation_table, write_simulation
+
+    sim = simulate_plan(rota, replications=replications, seed=seed, aht_dist=aht_dist, cv=cv)
+    written = write_simulation(sim, rota)
+    out.print(simulation_table(sim))
+    _print_written(*written)
 
 
 def main() -> None:

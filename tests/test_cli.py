@@ -58,7 +58,7 @@ def on_duty_from_rota(rota: pd.DataFrame, hours: pd.Series) -> np.ndarray:
 # ------------------------------------------------------------------------------ help
 
 
-@pytest.mark.parametrize("command", ["forecast", "backtest", "requirements", "schedule", "plan", "init", "validate"])
+@pytest.mark.parametrize("command", ["forecast", "backtest", "requirements", "schedule", "plan", "init", "validate", "simulate"])
 def test_help_of_every_command_shows_an_example(command: str) -> None:
     result = invoke(command, "--help")
     assert result.exit_code == 0

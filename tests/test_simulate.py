@@ -1,0 +1,258 @@
+"""The simulation against queueing law (Erlang C, exact Erlang A), hand-built shift edges and
+e-mail windows, and the `rota simulate` command on a small hand-made results folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import cli
+from forecasts.erlang import erlang_a, erlang_c
+from forecasts.errors import InputError
+from planner.simulate import (
+    QueueSpec,
+    formula_service_level,
+    load_plan,
+    on_duty_from_rota,
+    simulate,
+    simulate_plan,
+    simulate_queue,
+)
+
+HOURS = 150
+
+
+def steady(calls: float, aht: float, agents: int, answer: float = 20.0, patience: float | None = None,
+           hours: int = HOURS) -> QueueSpec:
+    return QueueSpec("phone", "main", np.full(hours, calls), np.full(hours, aht), np.full(hours, answer),
+                     np.full(hours, agents, dtype=np.int64), patience_s=patience)
+
+
+def horizon(spec: QueueSpec, reps: int = 8, seed: int = 11, **kw) -> pd.Series:
+    tally = simulate([spec], replications=reps, seed=seed, **kw)
+    return tally.grouped(np.zeros(spec.contacts.size, dtype=np.int64), 1).figures().iloc[0]
+
+
+def inside(value: float, row: pd.Series, name: str) -> bool:
+    return row[f"{name}_low"] <= value <= row[f"{name}_high"]
+
+
+# --------------------------------------------------------------------------- queueing law
+
+
+def test_steady_mmn_agrees_with_erlang_c() -> None:
+    # 100 calls/h, AHT 180 s: 5 Erlangs on 7 agents; Erlang C SL(20 s) 0.7404, ASA 29.17 s
+    law = erlang_c(calls=100, interval_s=3600, aht_s=180, agents=7, answer_s=20)
+    sim = horizon(steady(100, 180, 7))
+    assert inside(law.service_level, sim, "service_level")
+    assert inside(law.asa_s, sim, "asa_s")
+    assert inside(law.occupancy, sim, "occupancy")
+    assert sim["abandonment"] == 0.0
+
+
+def test_steady_mmn_with_patience_agrees_with_exact_erlang_a() -> None:
+    # 5 Erlangs on 5 agents would never settle without abandonment; mean patience 120 s
+    law = erlang_a(calls=100, interval_s=3600, aht_s=180, agents=5, answer_s=20, patience_s=120)
+    sim = horizon(steady(100, 180, 5, patience=120))
+    assert inside(law.service_level, sim, "service_level")
+    assert inside(law.asa_s, sim, "asa_s")
+    assert inside(law.p_abandon, sim, "abandonment")
+    assert inside(law.occupancy, sim, "occupancy")
+
+
+def test_lognormal_with_cv_one_is_close_to_exponential() -> None:
+    spec = steady(100, 180, 7)
+    expo = horizon(spec)
+    logn = horizon(spec, aht_dist="lognormal", cv=1.0)
+    assert abs(logn["service_level"] - expo["service_level"]) < 0.03
+    assert abs(logn["occupancy"] - 5 / 7) < 0.01  # the mean handle time is kept
+    # steadier handle times shorten the queue (Pollaczek-Khinchine: the wait grows with 1 + CV^2)
+    steadier = horizon(spec, aht_dist="lognormal", cv=0.3)
+    assert steadier["asa_s"] < 0.8 * expo["asa_s"]
+
+
+# --------------------------------------------------------------------------- shift edges, e-mail
+
+
+def test_nobody_starts_off_duty_and_a_waiting_caller_is_taken_when_the_next_shift_starts() -> None:
+    # one agent on duty in hour 0, nobody in hour 1, one agent again in hour 2; no hang-ups
+    spec = QueueSpec("phone", "main", np.array([3.0, 2.0, 0.0]), np.full(3, 2400.0), np.full(3, 20.0),
+                     np.array([1, 0, 1]))
+    taken_at_shift_start = 0
+    for seed in range(40):
+        run = simulate_queue(spec, np.random.default_rng(seed))
+        start = (run.arrival + run.wait)[run.answered]
+        assert not ((start >= 3600) & (start < 7200)).any()
+        assert run.slot_s.tolist() == [3600.0, 0.0, 3600.0]
+        taken_at_shift_start += int((start == 7200.0).sum())
+    assert taken_at_shift_start > 0
+
+
+def test_busy_time_after_the_shift_end_is_the_remainder_of_the_call() -> None:
+    # a single caller: arrival a in hour 0, handle time s; worked [a, a + s) though duty ends at 3600
+    spec = QueueSpec("phone", "main", np.array([1.0, 0.0]), np.array([3000.0, 3000.0]), np.full(2, 20.0),
+                     np.array([1, 0]))
+    for seed in range(30):
+        run = simulate_queue(spec, np.random.default_rng(seed))
+        if run.arrival.size != 1:
+            continue
+        assert run.answered[0] and run.wait[0] == 0.0
+        worked = run.busy_s.sum()
+        assert run.busy_s[0] == pytest.approx(min(worked, 3600.0 - run.arrival[0]))
+        assert run.busy_s[1] == pytest.approx(max(0.0, run.arrival[0] + worked - 3600.0))
+
+
+def test_email_without_staff_is_on_time_only_when_its_window_outlasts_the_horizon() -> None:
+    spec = QueueSpec("email", "main", np.full(4, 30.0), np.full(4, 400.0), np.full(4, 7200.0),
+                     np.zeros(4, dtype=np.int64), deferred=True)
+    run = simulate_queue(spec, np.random.default_rng(3))
+    assert not run.answered.any()
+    np.testing.assert_array_equal(run.on_time, run.arrival + 7200.0 > 4 * 3600.0)
+
+
+def test_email_with_ample_staff_is_all_on_time() -> None:
+    spec = QueueSpec("email", "main", np.full(6, 20.0), np.full(6, 400.0), np.full(6, 3600.0),
+                     np.full(6, 8, dtype=np.int64), deferred=True)
+    tally = simulate([spec], replications=3, seed=1)
+    assert tally.on_time.sum() == tally.arrivals.sum()
+    assert tally.wait_s.sum() == 0.0 and tally.queued.sum() == 0.0  # e-mail has no ASA
+
+
+def test_a_seed_reproduces_a_run_and_another_seed_does_not() -> None:
+    spec = steady(60, 200, 5, hours=10)
+    a = simulate([spec], replications=3, seed=5).figures()
+    b = simulate([spec], replications=3, seed=5).figures()
+    c = simulate([spec], replications=3, seed=6).figures()
+    pd.testing.assert_frame_equal(a, b)
+    assert not a.equals(c)
+
+
+def test_bad_settings_are_one_clear_error() -> None:
+    spec = steady(60, 200, 5, hours=2)
+    with pytest.raises(InputError, match="exponential or lognormal"):
+        simulate([spec], aht_dist="gamma")
+    with pytest.raises(InputError, match="cv"):
+        simulate([spec], aht_dist="lognormal", cv=0.0)
+    with pytest.raises(InputError, match="2 replications"):
+        simulate([spec], replications=1)
+
+
+# --------------------------------------------------------------------------- a results folder
+
+
+def plan_folder(root: Path) -> Path:
+    """24 hours: phone (Erlang A), chat (concurrency 2.5) and e-mail; 6 agents by day, 2 at night."""
+    folder = root / "week"
+    folder.mkdir()
+    hours = pd.date_range("2026-11-23 00:00", periods=24, freq="h")
+    day = (hours.hour >= 8) & (hours.hour < 20)
+    rows = []
+    for ts, is_day in zip(hours, day):
+        stamp = ts.strftime("%Y-%m-%d %H:%M")
+        rows.append([stamp, "phone", "main", 40.0 if is_day else 8.0, 180.0, 3 if is_day else 1,
+                     4 if is_day else 2, 0.8, 2.0, 0.6, 10.0, 0.01, 240.0, 20.0, 0.8, "erlang_a"])
+        # chat: traffic_erl = contacts * aht / concurrency / 3600, concurrency 2.5
+        rows.append([stamp, "chat", "main", 20.0, 900.0, 1, 2, 0.8, 20 * 900 / 2.5 / 3600, 0.6, 30.0, 0.0,
+                     None, 60.0, 0.8, "chat"])
+        rows.append([stamp, "email", "main", 5.0, 420.0, 1, 1, 1.0, 5 * 420 / 3600, 0.5, None, None, None,
+                     14400.0, 1.0, "email"])
+    cols = ["ts", "channel", "queue", "contacts", "aht_s", "agents", "scheduled_agents", "service_level",
+            "traffic_erl", "occupancy", "asa_s", "p_abandon", "patience_s", "answer_s", "sl_target", "model"]
+    pd.DataFrame(rows, columns=cols).to_csv(folder / "requirements.csv", index=False)
+    shifts = [(f"D{i}", "2026-11-23T08:00", "2026-11-23T20:00") for i in range(6)]
+    shifts += [(f"N{i}", "2026-11-22T20:00", "2026-11-23T08:00") for i in range(2)]
+    shifts += [(f"M{i}", "2026-11-23T20:00", "2026-11-24T08:00") for i in range(2)]
+    pd.DataFrame(shifts, columns=["agent_id", "start", "end"]).assign(
+        date="2026-11-23", paid_hours=11.0, night_hours=0.0, holiday_hours=0.0, pattern="2/2", shift="day",
+    ).to_csv(folder / "rota.csv", index=False)
+    pd.DataFrame({"ts": hours.strftime("%Y-%m-%d %H:%M"), "required": np.where(day, 7, 5),
+                  "scheduled": np.where(day, 6, 2), "service_level": np.where(day, 0.85, 0.6),
+                  "contacts": np.where(day, 65.0, 33.0)}).to_csv(folder / "coverage.csv", index=False)
+    (folder / "summary.json").write_text(json.dumps({"status": "OPTIMAL", "service_level": 0.8}), encoding="utf-8")
+    return folder
+
+
+def test_on_duty_counts_whole_hours_of_each_shift() -> None:
+    hours = pd.date_range("2026-11-23 06:00", periods=4, freq="h")
+    rota = pd.DataFrame({"start": pd.to_datetime(["2026-11-23 07:00", "2026-11-22 20:00"]),
+                         "end": pd.to_datetime(["2026-11-23 19:00", "2026-11-23 08:00"])})
+    assert on_duty_from_rota(rota, hours).tolist() == [1, 2, 1, 1]
+
+
+def test_plan_staff_are_pooled_after_shrinkage_and_chat_seats_hold_sessions(tmp_path: Path) -> None:
+    plan = load_plan(plan_folder(tmp_path))
+    assert plan.on_duty[[0, 8, 20]].tolist() == [2, 6, 2]
+    servers = {s.channel: s.servers for s in plan.specs}
+    # day: 6 on duty x (3+1+1)/(4+2+1) = floor(4.29) = 4 productive, split 3:1:1 = 2.4, 0.8, 0.8
+    # -> largest remainders 2, 1, 1; one chat seat x concurrency 2.5 -> 2 session slots
+    assert plan.productive[8] == 4
+    assert (servers["phone"][8], servers["chat"][8], servers["email"][8]) == (2, 2, 1)
+    # night: 2 x (1+1+1)/(2+2+1) = floor(1.2) = 1 productive agent, to the first queue of the hour
+    assert plan.productive[0] == 1
+    assert (servers["phone"][0], servers["chat"][0], servers["email"][0]) == (1, 0, 0)
+    assert {s.channel: s.patience_s for s in plan.specs} == {"phone": 240.0, "chat": None, "email": None}
+    by = {s.channel: s for s in plan.specs}
+    assert by["chat"].concurrency == pytest.approx(2.5)
+    # the formula beside the simulation: Erlang A for the phone's 2 agents, Erlang C on AHT / 2.5 for one chat seat
+    phone = erlang_a(calls=40, interval_s=3600, aht_s=180, agents=2, answer_s=20, patience_s=240)
+    chat = erlang_c(calls=20, interval_s=3600, aht_s=900 / 2.5, agents=1, answer_s=60)
+    assert formula_service_level(by["phone"])[8] == pytest.approx(phone.service_level)
+    assert formula_service_level(by["chat"])[8] == pytest.approx(chat.service_level)
+    assert formula_service_level(by["chat"])[0] == 0.0  # no seat at night: nobody answered
+    assert np.isnan(formula_service_level(by["email"])).all()
+
+
+def test_simulate_command_writes_csv_chart_and_summary(tmp_path: Path) -> None:
+    folder = plan_folder(tmp_path)
+    result = CliRunner().invoke(cli.app, ["simulate", "--rota", str(folder), "--replications", "4", "--seed", "2"])
+    assert result.exit_code == 0, result.output
+    assert "horizon" in result.output
+    table = pd.read_csv(folder / "simulation.csv")
+    assert (table["level"] == "hour").sum() == 24
+    assert set(table["level"]) == {"hour", "day", "channel", "horizon"}
+    channels = table[table["level"] == "channel"].set_index("channel")
+    assert set(channels.index) == {"phone", "chat", "email"}
+    assert channels["predicted_service_level"].notna().tolist() == [True, True, False]  # as the folder lists them
+    hours = table[table["level"] == "hour"]
+    assert hours["predicted_service_level"].tolist()[8] == 0.85
+    assert ((hours["service_level_low"] <= hours["service_level"] + 1e-9)
+            & (hours["service_level"] <= hours["service_level_high"] + 1e-9)).all()
+    assert (folder / "simulation.png").read_bytes()[:4] == b"\x89PNG"
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] == "OPTIMAL"  # what was there is kept
+    sim = summary["simulation"]
+    assert sim["replications"] == 4 and sim["seed"] == 2
+    assert sim["service_level"]["ci95"]["low"] <= sim["service_level"]["mean"] <= sim["service_level"]["ci95"]["high"]
+    assert set(sim) >= {"service_level", "asa_s", "abandonment", "occupancy"}
+    again = simulate_plan(folder, replications=4, seed=2)
+    assert again.summary()["service_level"] == sim["service_level"]
+
+
+@pytest.mark.parametrize("broken", ["no folder", "no rota.csv", "bad contacts"])
+def test_simulate_command_bad_input_is_one_line_and_exit_2(tmp_path: Path, broken: str) -> None:
+    folder = plan_folder(tmp_path)
+    if broken == "no folder":
+        folder = tmp_path / "nowhere"
+    elif broken == "no rota.csv":
+        (folder / "rota.csv").unlink()
+    else:
+        req = pd.read_csv(folder / "requirements.csv")
+        req.loc[4, "contacts"] = -1
+        req.to_csv(folder / "requirements.csv", index=False)
+    result = CliRunner().invoke(cli.app, ["simulate", "--rota", str(folder), "--replications", "2"])
+    assert result.exit_code == 2
+    assert "error" in result.output and len(result.output.strip().splitlines()) == 1
+    if broken == "bad contacts":
+        assert "row 6" in result.output and "contacts" in result.output
+    assert not (folder / "simulation.csv").exists()
+
+
+def test_simulate_help_shows_an_example() -> None:
+    result = CliRunner().invoke(cli.app, ["simulate", "--help"])
+    assert result.exit_code == 0
+    assert "Example: rota simulate" in result.output
