@@ -54,6 +54,7 @@ class SolverSettings(_Strict):
     time_limit_s: float = Field(30.0, gt=0)
     workers: int = Field(2, ge=1, le=64)
     seed: int = Field(0, ge=0)
+    deterministic_time: float | None = Field(None, gt=0)  # CP-SAT work units: with workers = 1 the same rota on any machine
 
 
 class ObjectiveSettings(_Strict):
@@ -134,6 +135,12 @@ def load_config(path: str | Path | None) -> RotaConfig:
         raise InputError("rota.toml must be UTF-8 text", file=source) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", file=source) from None
+    return load_config_dict(raw, source, path.resolve().parent)
+
+
+def load_config_dict(raw: dict[str, Any], source: str, root: Path) -> RotaConfig:
+    """Validate an already parsed rota.toml (for example one with a scenario's overrides merged
+    in) exactly as `load_config` does; errors name `source`."""
     unknown = sorted(set(raw) - set(SECTIONS))
     if unknown:
         raise InputError(
@@ -143,7 +150,7 @@ def load_config(path: str | Path | None) -> RotaConfig:
     forecast_raw = raw.get("forecast", {})
     cfg = RotaConfig(
         source=source,
-        root=path.resolve().parent,
+        root=Path(root),
         site=_pydantic(SiteSettings, raw.get("site", {}), "site", source),
         data=_pydantic(DataFiles, raw.get("data", {}), "data", source),
         forecast=_pydantic(ForecastSettings, forecast_raw, "forecast", source),

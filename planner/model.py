@@ -644,7 +644,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 def solve(inp: ModelInput, *, time_limit_s: float = 30, workers: int = 2, seed: int = 0,
           progress: Progress | None = None, stop: threading.Event | None = None,
           warm_start: bool = True, repair: bool = True, relative_gap: float = 0.0,
-          log_search: bool = False) -> ModelResult:
+          log_search: bool = False, deterministic_time: float | None = None) -> ModelResult:
     """Choose the counts; return the best rota found when the time limit or `stop` comes first.
 
     The time limit covers everything (checks, warm start, model building, search). With two
@@ -654,6 +654,9 @@ def solve(inp: ModelInput, *, time_limit_s: float = 30, workers: int = 2, seed: 
     shortfall is soft, so the model is always feasible: a run stopped before CP-SAT's first
     solution returns the warm start (status FEASIBLE). `progress(t, objective, bound)` is
     called from the solver's threads whenever the best rota or the bound improves.
+    With `deterministic_time` CP-SAT also stops after that much deterministic work and the
+    wall-clock repair search is off, so with one worker and a fixed seed the result does not
+    depend on machine load (as long as the wall-clock limit is not reached first).
     """
     t_start = time.perf_counter()
     deadline = t_start + float(time_limit_s)
@@ -674,12 +677,14 @@ def solve(inp: ModelInput, *, time_limit_s: float = 30, workers: int = 2, seed: 
         _hint(b, start, need, cov, avail)
     build_s = time.perf_counter() - t_start
 
-    use_repair = repair and workers >= 2
+    use_repair = repair and workers >= 2 and deterministic_time is None
     solver = cp_model.CpSolver()
     prm = solver.parameters
     prm.max_time_in_seconds = max(deadline - time.perf_counter(), 0.01)
     prm.num_workers = int(workers - 1 if use_repair else workers)
     prm.random_seed = int(seed)
+    if deterministic_time is not None:
+        prm.max_deterministic_time = float(deterministic_time)
     prm.log_search_progress = bool(log_search)
     if relative_gap > 0:
         prm.relative_gap_limit = float(relative_gap)

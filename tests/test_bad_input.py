@@ -222,8 +222,8 @@ def schedule_night_only_agent(tmp: Path) -> Case:
 
 def schedule_start_not_a_date(tmp: Path) -> Case:
     args, out = schedule_args(tmp)
-    args[args.index("--start") + 1] = "23.11.2026"
-    return args, ["--start", "23.11.2026"], out
+    args[args.index("--start") + 1] = "23-11-2026"
+    return args, ["--start", "23-11-2026"], out
 
 
 def requirements_without_agents(tmp: Path) -> Case:

@@ -1,0 +1,210 @@
+"""Scenario results side by side: one row per scenario with its change against the base, as
+comparison.csv, comparison.xlsx, comparison.png and a table for the terminal."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from rich.table import Table
+
+from planner.files import write_csv
+from planner.scenarios import ScenarioResult
+
+COSTS = ("base", "night_premium", "holiday_premium", "overtime", "total")
+# the figures compared against the base: column -> (label, number format in Excel)
+DELTAS = {
+    "required_agent_hours": ("required agent-h", "#,##0"),
+    "scheduled_agent_hours": ("scheduled agent-h", "#,##0"),
+    "headcount": ("headcount", "0"),
+    "service_level": ("service level", "0.0%"),
+    "hours_under_target": ("hours under target", "0"),
+    "cost_total": ("cost total, RUB", "#,##0"),
+    "cost_per_contact": ("cost per contact, RUB", "#,##0.00"),
+}
+
+
+def comparison_frame(results: Sequence[ScenarioResult]) -> pd.DataFrame:
+    """One row per scenario (the first is the base) with `delta_*` columns against it."""
+    patterns = sorted({p for r in results for p in r.headcount})
+    rows = []
+    for r in results:
+        s = r.summary
+        row = {"scenario": r.name, "description": r.description, "status": s["status"],
+               "contacts": s["contacts"], "required_agent_hours": s["required_agent_hours"],
+               "scheduled_agent_hours": s["scheduled_agent_hours"],
+               "headcount": sum(r.headcount.values())}
+        row.update({f"headcount_{p}": r.headcount.get(p, 0) for p in patterns})
+        row.update({"service_level": s["service_level"], "hours_under_target": r.hours_under_target,
+                    "hours_short": s["hours_short"]})
+        row.update({f"cost_{k}": s["cost"][k] for k in COSTS})
+        row["cost_per_contact"] = s["cost_per_contact"]
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    for col in DELTAS:
+        values = pd.to_numeric(df[col], errors="coerce")
+        df[f"delta_{col}"] = values - values.iloc[0]
+    return df
+
+
+def _signed(value: float, fmt: str) -> str:
+    return "±0" if abs(value) < 1e-9 else format(value, "+" + fmt)
+
+
+def comparison_table(df: pd.DataFrame) -> Table:
+    """Figures as rows, scenarios as columns; under each figure its change against the base."""
+    t = Table(title="Scenarios against the base (change against the base below each figure)")
+    t.add_column("", no_wrap=True)
+    for name in df["scenario"]:
+        t.add_column(str(name), justify="right", overflow="fold")
+    heads = [c for c in df.columns if c.startswith("headcount_")]
+    thousand = ("k RUB", 1e3, ",.0f")
+    spec = [("required agent-h", "required_agent_hours", ("", 1, ",.0f"), True),
+            ("scheduled agent-h", "scheduled_agent_hours", ("", 1, ",.0f"), True),
+            ("headcount", "headcount", ("", 1, ",.0f"), True),
+            *[(f"  on {c.removeprefix('headcount_')}", c, ("", 1, ",.0f"), False) for c in heads],
+            ("service level", "service_level", ("pp", 0.01, ".1f"), True),
+            ("hours under target", "hours_under_target", ("", 1, ",.0f"), True),
+            *[(f"{k.replace('_', ' ')}, k RUB", f"cost_{k}", thousand, k == "total") for k in COSTS],
+            ("cost per contact, RUB", "cost_per_contact", ("", 1, ",.2f"), True)]
+    for label, col, (unit, div, fmt), with_delta in spec:
+        cells = []
+        for i, value in enumerate(df[col]):
+            if value is None or (isinstance(value, float) and np.isnan(value)):
+                cells.append("–")
+                continue
+            text = f"{value:.1%}" if col == "service_level" else format(float(value) / div, fmt)
+            d = df[f"delta_{col}"].iloc[i] if with_delta and f"delta_{col}" in df else None
+            if i > 0 and d is not None and not np.isnan(d):
+                colour = "dim" if abs(d) < 1e-9 else "cyan"
+                text += f"\n[{colour}]{_signed(float(d) / div, fmt)}{(' ' + unit) if unit == 'pp' else ''}[/]"
+            cells.append(text)
+        t.add_row(label, *cells)
+    return t
+
+
+# ------------------------------------------------------------------------------- workbook
+
+
+def write_comparison_xlsx(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """A one-sheet workbook: one row per scenario, figures then their change against the base."""
+    from planner.excel import put
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Comparison"
+    heads = [c for c in df.columns if c.startswith("headcount_")]
+    cols: list[tuple[str, str, str | None]] = [
+        ("scenario", "Scenario", None), ("description", "Description", None),
+        ("required_agent_hours", "Required agent-hours", "#,##0"),
+        ("scheduled_agent_hours", "Scheduled agent-hours", "#,##0"),
+        ("headcount", "Headcount", "0"),
+        *[(c, f"Headcount {c.removeprefix('headcount_')}", "0") for c in heads],
+        ("service_level", "Service level", "0.0%"), ("hours_under_target", "Hours under target", "0"),
+        *[(f"cost_{k}", f"Cost {k.replace('_', ' ')}, RUB", "#,##0") for k in COSTS],
+        ("cost_per_contact", "Cost per contact, RUB", "#,##0.00"),
+        *[(f"delta_{c}", f"Δ {label}", fmt) for c, (label, fmt) in DELTAS.items()],
+    ]
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    delta_fill = PatternFill("solid", fgColor="F2F2F2")
+    ws.cell(row=1, column=1).value = "Scenarios compared with the base (Δ = scenario − base)"
+    ws.cell(row=1, column=1).font = Font(bold=True, size=13)
+    for j, (col, label, _) in enumerate(cols, start=1):
+        c = put(ws, 3, j, label)
+        c.font, c.fill = bold, fill
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        width = 40 if col == "description" else 16 if col == "scenario" else 13
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.row_dimensions[3].height = 45
+    for i, rec in enumerate(df.to_dict("records"), start=4):
+        for j, (col, _, fmt) in enumerate(cols, start=1):
+            value = rec[col]
+            if col.startswith("delta_") and i == 4:
+                value = None   # the base against itself
+            c = put(ws, i, j, value, fmt)
+            if col.startswith("delta_"):
+                c.fill = delta_fill
+                if fmt and value is not None:
+                    c.number_format = "+" + fmt + ";-" + fmt + ";0"
+            if col == "description":
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row=i, column=1).font = bold
+    ws.freeze_panes = ws.cell(row=4, column=3)
+    ws.auto_filter.ref = f"A3:{get_column_letter(len(cols))}{3 + len(df)}"
+    wb.save(path)
+    return Path(path)
+
+
+# ---------------------------------------------------------------------------------- chart
+
+
+def write_comparison_png(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Service level, pay by component and agent-hours per scenario; the base is the dashed line."""
+    names = df["scenario"].astype(str).tolist()
+    x = np.arange(len(names))
+    fig = Figure(figsize=(max(9.0, 1.9 * len(names) + 3), 9.5), dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax1, ax2, ax3 = fig.subplots(3, 1, sharex=True)
+    sl = pd.to_numeric(df["service_level"], errors="coerce").to_numpy() * 100
+    bars = ax1.bar(x, sl, color=["#7f7f7f"] + ["#1f77b4"] * (len(names) - 1))
+    ax1.axhline(sl[0], color="#7f7f7f", ls="--", lw=1)
+    for b, v, h in zip(bars, sl, df["hours_under_target"]):
+        ax1.annotate(f"{v:.1f} %\n{h} h under target", (b.get_x() + b.get_width() / 2, v), ha="center",
+                     va="bottom", fontsize=8)
+    ax1.set_ylim(max(0, np.nanmin(sl) - 15), 105)
+    ax1.set_ylabel("service level, %")
+    ax1.set_title("Expected service level (contact-weighted); dashed: base")
+    bottom = np.zeros(len(names))
+    colours = {"base": "#4c72b0", "night_premium": "#55a868", "holiday_premium": "#c44e52", "overtime": "#dd8452"}
+    for part, colour in colours.items():
+        v = df[f"cost_{part}"].to_numpy(float) / 1e6
+        ax2.bar(x, v, bottom=bottom, color=colour, label=part.replace("_", " "))
+        bottom += v
+    ax2.axhline(bottom[0], color="#7f7f7f", ls="--", lw=1)
+    for i, (tot, d) in enumerate(zip(bottom, df["delta_cost_total"].to_numpy(float))):
+        ax2.annotate(f"{tot:.2f}" + ("" if i == 0 else f"\n({d / 1e6:+.2f})"), (i, tot), ha="center", va="bottom",
+                     fontsize=8)
+    ax2.set_ylim(0, bottom.max() * 1.25)
+    ax2.set_ylabel("pay, million RUB")
+    ax2.set_title("Pay by component (change against the base in brackets)")
+    ax2.legend(loc="upper left", fontsize=8, ncols=4)
+    w = 0.38
+    ax3.bar(x - w / 2, df["required_agent_hours"].to_numpy(float), w, color="#c7c7c7", label="required")
+    ax3.bar(x + w / 2, df["scheduled_agent_hours"].to_numpy(float), w, color="#2ca02c", label="scheduled")
+    ax3.set_ylabel("agent-hours")
+    ax3.set_title("Agent-hours required and scheduled")
+    ax3.legend(loc="upper left", fontsize=8)
+    ax3.set_xticks(x, names)
+    for ax in (ax1, ax2, ax3):
+        ax.grid(axis="y", alpha=0.3)
+    fig.savefig(path, format="png", dpi=100)
+    return Path(path)
+
+
+def write_comparison(df: pd.DataFrame, out: str | os.PathLike[str]) -> list[Path]:
+    """comparison.csv, .xlsx and .png into `out`, all or nothing."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".rota-", dir=out))
+    try:
+        made = [write_csv(df, staging / "comparison.csv"),
+                write_comparison_xlsx(df, staging / "comparison.xlsx"),
+                write_comparison_png(df, staging / "comparison.png")]
+        written = []
+        for p in made:
+            os.replace(p, out / p.name)
+            written.append(out / p.name)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
