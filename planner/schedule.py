@@ -360,7 +360,7 @@ def coverage_frame(requirements: pd.DataFrame, penalty: ShortfallPenalty, on_dut
     })
 
 
-def _largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
+def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
     """Split a whole number in proportion to weights, in whole numbers that add up to it."""
     if total <= 0 or weights.sum() <= 0:
         return np.zeros(len(weights), dtype=np.int64)
@@ -394,7 +394,7 @@ def delivered_service(requirements: pd.DataFrame, hours: pd.DatetimeIndex, on_du
         ratio = prod_need[rows].sum() / sched[rows].sum() if sched[rows].sum() > 0 else 1.0 - cfg.staffing.shrinkage
         pool = int(np.floor(on_duty[h] * ratio + 1e-9))
         weights = np.where(prod_need[rows] > 0, prod_need[rows], 0.0)
-        productive[rows] = _largest_remainder(pool, weights if weights.sum() > 0 else np.ones(len(rows)))
+        productive[rows] = largest_remainder(pool, weights if weights.sum() > 0 else np.ones(len(rows)))
     sl = service_delivered(req, productive, cfg.staffing)
     c = req["contacts"].to_numpy(float)
     weight = np.where(np.isnan(sl), 0.0, c)

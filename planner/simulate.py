@@ -46,6 +46,7 @@ import pandas as pd
 from forecasts.erlang import erlang_a, erlang_c
 from forecasts.errors import InputError
 from planner.files import write_atomic, write_csv, write_text
+from planner.schedule import largest_remainder
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -375,17 +376,6 @@ def on_duty_from_rota(rota: pd.DataFrame, hours: pd.DatetimeIndex) -> np.ndarray
     return on
 
 
-def _largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
-    if total <= 0 or weights.sum() <= 0:
-        return np.zeros(len(weights), dtype=np.int64)
-    exact = total * weights / weights.sum()
-    base = np.floor(exact).astype(np.int64)
-    rest = total - int(base.sum())
-    if rest > 0:
-        base[np.argsort(-(exact - base), kind="stable")[:rest]] += 1
-    return base
-
-
 def load_plan(folder: str | Path) -> Plan:
     """Read rota.csv, coverage.csv and requirements.csv of a results folder into queue specs."""
     folder = Path(folder)
@@ -422,7 +412,7 @@ def load_plan(folder: str | Path) -> Plan:
         ratio = need[rows].sum() / sched[rows].sum() if sched[rows].sum() > 0 else _PRODUCTIVE
         pool = int(np.floor(on_duty[h] * ratio + 1e-9))
         w = np.where(need[rows] > 0, need[rows], 0.0)
-        productive[rows] = _largest_remainder(pool, w if w.sum() > 0 else np.ones(len(rows)))
+        productive[rows] = largest_remainder(pool, w if w.sum() > 0 else np.ones(len(rows)))
     specs = []
     n = len(hours)
     for (channel, queue), part in req.groupby(["channel", "queue"], sort=False):
