@@ -121,21 +121,25 @@ def default_config(root: Path | None = None) -> RotaConfig:
     return RotaConfig(source="defaults", root=root or Path.cwd())
 
 
+def read_toml(path: str | Path, what: str = "config file") -> dict[str, Any]:
+    """A TOML file as a dict; a missing file, odd encoding or syntax error is one InputError."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{what} not found", file=str(path))
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(f"a {what} must be UTF-8 text", file=path.name) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", file=path.name) from None
+
+
 def load_config(path: str | Path | None) -> RotaConfig:
     """Read and validate rota.toml; `None` means all defaults."""
     if path is None:
         return default_config()
     path = Path(path)
-    source = path.name
-    if not path.is_file():
-        raise InputError("config file not found", file=str(path))
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError("rota.toml must be UTF-8 text", file=source) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML: {exc}", file=source) from None
-    return load_config_dict(raw, source, path.resolve().parent)
+    return load_config_dict(read_toml(path), path.name, path.resolve().parent)
 
 
 def load_config_dict(raw: dict[str, Any], source: str, root: Path) -> RotaConfig:

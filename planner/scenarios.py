@@ -17,7 +17,6 @@ from __future__ import annotations
 import copy
 import math
 import os
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -30,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from forecasts.errors import InputError
 from forecasts.staffing import requirements as staffing_requirements
-from planner.config import RotaConfig, load_config, load_config_dict
+from planner.config import RotaConfig, load_config, load_config_dict, read_toml
 
 EXECUTORS = ("serial", "processes", "dask")
 SCENARIO_KEYS = ("name", "description", "config", "volume", "aht_factor", "headcount")
@@ -145,16 +144,7 @@ def parse_scenario(raw: dict[str, Any], source: str, base: RotaConfig) -> Scenar
 def load_scenario(path: str | Path, base: RotaConfig) -> Scenario:
     """Read and validate one scenario file."""
     path = Path(path)
-    source = path.name
-    if not path.is_file():
-        raise InputError("scenario file not found", file=str(path))
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError("a scenario must be UTF-8 text", file=source) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML: {exc}", file=source) from None
-    return parse_scenario(raw, source, base)
+    return parse_scenario(read_toml(path, "scenario file"), path.name, base)
 
 
 def find_scenarios(workspace: Path, names: Sequence[str] = ()) -> list[Path]:
