@@ -45,11 +45,14 @@ def write_atomic(target: str | os.PathLike[str], write: Callable[[Path], None]) 
     return Path(target)
 
 
+def csv_to(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
+    """A frame as UTF-8 CSV: timestamps as `YYYY-MM-DD HH:MM`, no index."""
+    frame.to_csv(path, index=False, date_format="%Y-%m-%d %H:%M")
+
+
 def write_csv(frame: pd.DataFrame, target: str | os.PathLike[str]) -> Path:
-    """Write a frame as UTF-8 CSV (ISO timestamps, no index), atomically."""
-    return write_atomic(
-        target, lambda tmp: frame.to_csv(tmp, index=False, date_format="%Y-%m-%d %H:%M")
-    )
+    """Write a frame as CSV (see `csv_to`), atomically."""
+    return write_atomic(target, lambda tmp: csv_to(frame, tmp))
 
 
 def write_text(text: str, target: str | os.PathLike[str]) -> Path:

@@ -113,12 +113,15 @@ def run_forecast(
 
 
 def write_forecast(result: ForecastResult, out: Path, plot: Path | None) -> list[Path]:
-    """Write the forecast CSV (and the chart, if asked)."""
-    written = [write_csv(result.forecast, out)]
-    if plot is not None:
-        plot_forecast(result.hourly, result.forecast, plot)
-        written.append(Path(plot))
-    return written
+    """Write the forecast CSV (and the chart, if asked); the chart is drawn first, so a failure
+    leaves neither file behind."""
+    from planner.files import atomic_path, csv_to
+
+    with atomic_path(out) as tmp:
+        csv_to(result.forecast, tmp)
+        if plot is not None:
+            plot_forecast(result.hourly, result.forecast, plot)
+    return [Path(out)] + ([Path(plot)] if plot is not None else [])
 
 
 def forecast_table(result: ForecastResult) -> Table:
