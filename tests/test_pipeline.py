@@ -166,3 +166,24 @@ def test_plan_refuses_an_absences_file_named_in_config_that_is_missing(small_wor
     with pytest.raises(InputError) as info:
         run_plan(small_workspace, date(2026, 11, 23), 1, time_limit_s=1)
     assert info.value.file == "leave.csv" and "not found" in info.value.message
+
+
+def test_a_forecast_whose_chart_fails_leaves_no_csv(tmp_path, monkeypatch) -> None:
+    """All or nothing: the chart is drawn before the CSV is put in place."""
+    from datetime import date as _date
+
+    import planner.pipeline as pipeline
+    from conftest import small_history
+    from planner.config import default_config
+
+    history = tmp_path / "history.csv"
+    small_history(weeks=4).to_csv(history, index=False)
+    result = pipeline.run_forecast(history, _date(2026, 11, 16), 2, default_config())
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pipeline, "plot_forecast", broken)
+    with pytest.raises(OSError):
+        pipeline.write_forecast(result, tmp_path / "fc.csv", tmp_path / "fc.png")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["history.csv"]
