@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,17 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@dataclass(frozen=True)
+class Constant:
+    """A forecasting method that always says the same number: a known answer for tests."""
+
+    name: str
+    value: float
+
+    def forecast(self, y, horizon, calendar=None):
+        return np.full(horizon, self.value)
 
 
 def shared_file(name: str) -> Path:

@@ -4,25 +4,16 @@ look-ahead, and the published baseline figures on the real bank data."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SHARED_DATA, Constant
 
 from forecasts.backtest import backtest, best_method, best_pick, origin_positions, score_table
 from forecasts.models import DailyProfile, SeasonalNaive, WeeklyMean
 
-BANK = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "us_bank_calls_5min.csv"
-
-
-@dataclass(frozen=True)
-class Constant:
-    name: str
-    value: float
-
-    def forecast(self, y, horizon, calendar=None):
-        return np.full(horizon, self.value)
+BANK = SHARED_DATA / "us_bank_calls_5min.csv"
 
 
 @dataclass

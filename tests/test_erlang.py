@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import csv
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SHARED_DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forecasts.erlang import ErlangAResult, ErlangCResult, erlang_a, erlang_c, required_agents
 from forecasts.errors import InputError
 
-REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "erlang_reference_values.csv"
+REFERENCE = SHARED_DATA / "erlang_reference_values.csv"
 OUTPUTS = ("traffic_erl", "p_wait", "service_level", "asa_s", "occupancy", "p_abandon")
 
 

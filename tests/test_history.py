@@ -11,13 +11,14 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import SHARED_DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forecasts.errors import InputError
 from forecasts.history import HistoryData, load_history, to_hourly
 
-BANK = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "us_bank_calls_5min.csv"
+BANK = SHARED_DATA / "us_bank_calls_5min.csv"
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import Constant
 
 from forecasts.calendar_features import DayCalendar, Event
 from forecasts.models import METHODS, DailyProfile, Ensemble, SeasonalNaive, WeeklyMean
@@ -258,15 +258,6 @@ def test_daily_profile_beats_the_baselines_on_a_noisy_series():
             tot += y.iloc[o : o + 168].sum()
         errors[m.name] = err / tot
     assert errors["daily_profile"] < min(errors["weekly_mean"], errors["seasonal_naive"])
-
-
-@dataclass(frozen=True)
-class Constant:
-    name: str
-    value: float
-
-    def forecast(self, y, horizon, calendar=None):
-        return np.full(horizon, self.value)
 
 
 def test_ensemble_median_and_mean():
