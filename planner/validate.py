@@ -19,6 +19,7 @@ from constraints.errors import RuleError
 from forecasts.errors import InputError
 from forecasts.history import load_history
 from forecasts.tables import read_table, to_bools, to_choice, to_dates, to_numbers, to_strings
+from planner.workspace import ABSENCE_KINDS, SHIFT_PREFS, excel_patterns, load_absences, load_agents
 
 MAX_PER_COLUMN = 20
 
@@ -82,10 +83,8 @@ def check_agents(path: Path, patterns: list[str]) -> tuple[set[str], list[Proble
         ("name", "team", "shift_pref", "skills", "cycle_start", "night_ok"), "agents",
         {
             "agent_id": lambda d: to_strings(d, "agent_id", file=name),
-            "pattern": lambda d: to_choice(d.assign(pattern=d["pattern"].map(
-                lambda c: next((t for t in (f"{c.month}/{c.day}", f"{c.day}/{c.month}") if t in patterns), c)
-                if hasattr(c, "month") else c)), "pattern", patterns, file=name),
-            "shift_pref": lambda d: to_choice(d, "shift_pref", ("day", "night", "any"), file=name, default="any"),
+            "pattern": lambda d: to_choice(excel_patterns(d, patterns), "pattern", patterns, file=name),
+            "shift_pref": lambda d: to_choice(d, "shift_pref", SHIFT_PREFS, file=name, default="any"),
             "rate_rub_h": lambda d: to_numbers(d, "rate_rub_h", file=name, above=0),
             "cycle_start": lambda d: to_dates(d, "cycle_start", file=name),
             "night_ok": lambda d: to_bools(d, "night_ok", file=name, default=True),
@@ -107,8 +106,7 @@ def check_absences(path: Path, agent_ids: set[str]) -> list[Problem]:
         {
             "start": lambda d: to_dates(d, "start", file=name, allow_empty=False),
             "end": lambda d: to_dates(d, "end", file=name, allow_empty=False),
-            "kind": lambda d: to_choice(d, "kind", ("vacation", "sick", "training", "unpaid", "other"),
-                                        file=name, default="other"),
+            "kind": lambda d: to_choice(d, "kind", ABSENCE_KINDS, file=name, default="other"),
         },
     )
     if df is None:
@@ -127,7 +125,6 @@ def check_absences(path: Path, agent_ids: set[str]) -> list[Problem]:
 def validate_workspace(folder: Path, start: date) -> list[Problem]:
     """Every problem of a workspace: config, history, agents, absences, then the rules."""
     from planner.config import DataFiles, load_config
-    from planner.workspace import load_absences, load_agents
 
     folder = Path(folder)
     toml = folder / "rota.toml"

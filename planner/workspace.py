@@ -6,6 +6,7 @@ quirks (cp1251, `;`, BOM, Excel) are handled alike, and every problem names file
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -34,12 +35,12 @@ def _row(i: int) -> int:
     return int(i)
 
 
-def excel_patterns(df: pd.DataFrame, book: PatternBook) -> pd.DataFrame:
+def excel_patterns(df: pd.DataFrame, patterns: Iterable[str]) -> pd.DataFrame:
     """Undo Excel turning a typed `2/2` or `5/2` into a date (2 February, 2 May): a date cell in
     the pattern column whose day/month or month/day names a pattern of the book is that pattern."""
     if "pattern" not in df:
         return df
-    known = set(book.patterns)
+    known = set(patterns)
 
     def undo(cell: object) -> object:
         if isinstance(cell, (datetime, date)):
@@ -74,7 +75,7 @@ def load_agents(path: Path, book: PatternBook) -> pd.DataFrame:
     out = pd.DataFrame({"agent_id": ids})
     out["name"] = to_strings(df, "name", file=name, allow_empty=True) if "name" in df else ids
     out["team"] = to_strings(df, "team", file=name, allow_empty=True) if "team" in df else ""
-    out["pattern"] = to_choice(excel_patterns(df, book), "pattern", sorted(book.patterns), file=name)
+    out["pattern"] = to_choice(excel_patterns(df, book.patterns), "pattern", sorted(book.patterns), file=name)
     if "shift_pref" in df:
         out["shift_pref"] = to_choice(df, "shift_pref", SHIFT_PREFS, file=name, default="any")
     else:
