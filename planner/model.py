@@ -144,7 +144,7 @@ def _validated(inp: ModelInput) -> tuple[np.ndarray, ...]:
     return need, cost, sizes, cov.astype(np.int64), allowed, avail.astype(np.int64), line_cost
 
 
-def _distinct_lines(allowed: np.ndarray, cov: np.ndarray, avail: np.ndarray, line_cost: np.ndarray) -> np.ndarray:
+def distinct_lines(allowed: np.ndarray, cov: np.ndarray, avail: np.ndarray, line_cost: np.ndarray) -> np.ndarray:
     """Allowed pairs after dropping, per class, lines whose on-site hours duplicate a cheaper one.
 
     With absences two lines can cover exactly the same hours for a class; keeping only the
@@ -662,7 +662,7 @@ def solve(inp: ModelInput, *, time_limit_s: float = 30, workers: int = 2, seed: 
     deadline = t_start + float(time_limit_s)
     need, cost, sizes, cov, allowed, avail, line_cost = _validated(inp)
     C, L = allowed.shape
-    pairs = _distinct_lines(allowed, cov, avail, line_cost) & (sizes[:, None] > 0)
+    pairs = distinct_lines(allowed, cov, avail, line_cost) & (sizes[:, None] > 0)
     args = (need, cost, inp.over_cost, sizes, cov, pairs, avail, line_cost)
     start = greedy_start(*args)
     start_obj = sum(evaluate(start, *args[:3], cov, avail, line_cost)[2].values())
