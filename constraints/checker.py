@@ -302,13 +302,23 @@ def check_shift_day(f: RotaFacts) -> list[Violation]:
 
 
 def check_absence(f: RotaFacts) -> list[Violation]:
-    """A shift on a day the agent is absent (vacation, sick leave, training...)."""
+    """A shift on site during a day the agent is absent (vacation, sick leave, training...).
+
+    An absence from day a to day b is the time from a 00:00 to b + 1 00:00, so a night begun the
+    evening before its first day breaks it too: the agent would be at work on a day of leave.
+    """
     if f.absences.empty or f.shifts.empty:
         return []
-    m = f.shifts[["agent_id", "day", "start"]].merge(f.absences, on="agent_id", suffixes=("", "_abs"))
-    bad = m[(m["day"] >= m["start_abs"]) & (m["day"] <= m["end"])].drop_duplicates(["agent_id", "start"])
-    return [_v("absence", r.agent_id, r.day.date(), f"works on {r.day.date()} during an absence "
-               f"{r.start_abs.date()}..{r.end.date()}") for r in bad.itertuples()]
+    m = f.shifts[["agent_id", "day", "start", "end"]].merge(f.absences, on="agent_id", suffixes=("", "_abs"))
+    on_day = (m["day"] >= m["start_abs"]) & (m["day"] <= m["end_abs"])
+    on_site = (m["start"] < m["end_abs"] + pd.Timedelta(days=1)) & (m["end"] > m["start_abs"])
+    bad = m[on_day | on_site].drop_duplicates(["agent_id", "start"])
+    return [_v("absence", r.agent_id, r.day.date(),
+               f"works on {r.day.date()} during an absence {r.start_abs.date()}..{r.end_abs.date()}"
+               if r.day >= r.start_abs else
+               f"the shift from {_fmt(r.start)} to {_fmt(r.end)} runs into an absence "
+               f"{r.start_abs.date()}..{r.end_abs.date()}")
+            for r in bad.itertuples()]
 
 
 def check_night_ok(f: RotaFacts) -> list[Violation]:
@@ -360,8 +370,10 @@ def _cycle_table(book: PatternBook, pattern: str, offsets: np.ndarray) -> tuple[
 def check_pattern(f: RotaFacts) -> list[Violation]:
     """Worked days that fit no phase of the agent's pattern cycle (absence days count as off).
 
-    Inside the horizon, the agent works exactly the cycle's work days that are not absence days;
-    a shift before or after the horizon (a night begun the day before) must fall on a work day.
+    Inside the horizon, the agent works exactly the cycle's work days that are not absence days,
+    except a night (a template that may run past midnight) on the eve of an absence day, which
+    would run into it; a shift before or after the horizon (a night begun the day before) must
+    fall on a work day.
     When the `shift` column names a template, it must be the cycle's template of that day. With
     a cycle_start, only the phase it implies is allowed. All agents of a pattern are matched
     against all (variant, phase) cycles at once: agents x cycles x days booleans.
@@ -383,6 +395,7 @@ def check_pattern(f: RotaFacts) -> list[Violation]:
     offsets = np.arange(lo, hi)
     in_horizon = (offsets >= 0) & (offsets < f.days)
     code = s["shift"].map({n: i for i, n in enumerate(names)}).fillna(-2).astype(int).to_numpy()
+    overnight = np.array([f.book.templates[n].may_cross_midnight for n in names])
     for pattern, rows in s.groupby(own.to_numpy()).indices.items():
         if pattern not in f.book.patterns:
             continue
@@ -390,12 +403,15 @@ def check_pattern(f: RotaFacts) -> list[Violation]:
         ids, who = np.unique(s["agent_id"].to_numpy()[rows], return_inverse=True)
         worked = np.full((len(ids), len(offsets)), -1)                         # (A, D) template or -1
         worked[who, offset[rows] - lo] = code[rows]
-        off = np.zeros_like(worked, dtype=bool)                                # absence days
+        absent = np.zeros((len(ids), len(offsets) + 1), dtype=bool)            # absence days, one more
         ab = f.absences[f.absences["agent_id"].isin(ids)]
         pos = pd.Index(ids)
         for agent, a, b in zip(ab["agent_id"], ab["start"], ab["end"]):
             i = pos.get_loc(agent)
-            off[i, max((a - f.start).days - lo, 0):max((b - f.start).days - lo + 1, 0)] = True
+            absent[i, max((a - f.start).days - lo, 0):max((b - f.start).days - lo + 1, 0)] = True
+        off = absent[:, :-1]
+        # a night shift may not be worked on the eve of an absence (it would run into it)
+        eve_of_absence = absent[:, 1:][:, None, :] & overnight[np.maximum(plan, 0)][None, :, :] & (plan >= 0)[None]
         n = f.book.patterns[pattern].cycle_length
         cycle_start = f.agents["cycle_start"].reindex(ids)
         fixed = cycle_start.notna().to_numpy()
@@ -404,7 +420,7 @@ def check_pattern(f: RotaFacts) -> list[Violation]:
         w, p = worked[:, None, :], plan[None, :, :]
         wrong_template = (w >= 0) & (p >= 0) & (w != p)
         on_off_day = (w != -1) & (p == -1)
-        missing = in_horizon & (p >= 0) & (w == -1) & ~off[:, None, :]
+        missing = in_horizon & (p >= 0) & (w == -1) & ~off[:, None, :] & ~eve_of_absence
         bad = wrong_template | on_off_day | missing                            # (A, K, D)
         errors = np.where(allowed, bad.sum(axis=2), np.iinfo(np.int64).max)
         for i in np.flatnonzero(errors.min(axis=1) > 0):

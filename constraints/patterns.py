@@ -60,6 +60,12 @@ class ShiftTemplate:
     def paid_h(self) -> float:
         return self.length_h - self.break_h
 
+    @property
+    def may_cross_midnight(self) -> bool:
+        """Whether a shift of this template can run into the next calendar day (a night shift):
+        then it cannot be worked on the eve of a day of absence."""
+        return any(t.hour + t.minute / 60 + self.length_h > 24 for t in self.starts)
+
 
 @dataclass(frozen=True)
 class Variant:

@@ -30,11 +30,13 @@ class Carry:
     """What one agent brings into the horizon."""
 
     phase: int | None                                   # cycle day index of the horizon's first day
-    phase_source: str                                   # "previous rota", "cycle_start" or "free"
+    phase_source: str                                   # "previous rota", "cycle_start", "free" or
+                                                        # "previous rota, one of several phases" (see phases)
     variant: str | None = None                          # kept from the previous rota (day, night, …)
     earliest_start: datetime | None = None              # first shift may not start before this
     spill_in: tuple[tuple[datetime, datetime], ...] = ()  # shifts of the previous rota running into the horizon
     history: tuple[float, float, float] = (0.0, 0.0, 0.0)  # nights, weekend days, holiday hours before
+    phases: tuple[int, ...] = ()                        # when phase is None: the phases the previous rota allows
 
 
 def _previous_sheet(path: Path) -> str | None:
@@ -75,11 +77,24 @@ def read_previous(path: Path) -> pd.DataFrame:
 
 
 def _phase_from_days(worked: dict[date, str | None], absent: set[date], first: date, start: date,
-                     variants: list[tuple[str, tuple[str | None, ...]]]) -> tuple[int | None, str | None]:
-    """The one phase (and, where the shifts tell, the one variant) that fits [first, start).
+                     variants: list[tuple[str, tuple[str | None, ...]]],
+                     overnight: frozenset[str] = frozenset()) -> tuple[int | None, str | None]:
+    """The one phase (and, where the shifts tell, the one variant) that fits [first, start)."""
+    fits = _fitting_phases(worked, absent, first, start, variants, overnight)
+    if len(fits) != 1:
+        return None, None
+    (phase, names), = fits.items()
+    return phase, names[0] if len(names) == 1 else None
+
+
+def _fitting_phases(worked: dict[date, str | None], absent: set[date], first: date, start: date,
+                    variants: list[tuple[str, tuple[str | None, ...]]],
+                    overnight: frozenset[str] = frozenset()) -> dict[int, list[str]]:
+    """Every phase (cycle day index of `start`) with the variants that fit [first, start).
 
     `worked` maps each worked day to its shift template when the previous rota names it.
-    A day of absence fits a work day or a rest day alike.
+    A day of absence fits a work day or a rest day alike, and so does a work day of an
+    `overnight` template (a night) on the eve of an absence, which the rota leaves out.
     """
     length = len(variants[0][1])
     fits: dict[int, list[str]] = {}
@@ -93,14 +108,11 @@ def _phase_from_days(worked: dict[date, str | None], absent: set[date], first: d
                 if d in worked:
                     ok = works and (worked[d] is None or worked[d] == template)
                 elif works:
-                    ok = d in absent
+                    ok = d in absent or (template in overnight and d + timedelta(days=1) in absent)
                 d += timedelta(days=1)
             if ok:
                 fits.setdefault(p, []).append(name)
-    if len(fits) != 1:
-        return None, None
-    (phase, names), = fits.items()
-    return phase, names[0] if len(names) == 1 else None
+    return fits
 
 
 def carry_over(agents: pd.DataFrame, absences: pd.DataFrame, book: PatternBook, labour: LabourRules,
@@ -130,9 +142,16 @@ def carry_over(agents: pd.DataFrame, absences: pd.DataFrame, book: PatternBook, 
                     for s, e in zip(mine["start"], mine["end"])
                     for k in range((e - s).days + 1)
                 }
-                p, variant = _phase_from_days(worked, absent, first, start, variants)
-                if p is not None:
-                    phase, source = p, "previous rota"
+                overnight = frozenset(n for n, t in book.templates.items() if t.may_cross_midnight)
+                fits = _fitting_phases(worked, absent, first, start, variants, overnight)
+                p, variant, phases = None, None, ()
+                if len(fits) == 1:
+                    (p, names), = fits.items()
+                    phase, source, variant = p, "previous rota", names[0] if len(names) == 1 else None
+                elif len(fits) > 1 and phase is None:
+                    # an absence hides which phase the agent is in: without a cycle_start to
+                    # decide, keep to the phases that fit the previous rota
+                    source, phases = "previous rota, one of several phases", tuple(sorted(fits))
                 last_end = before["end"].max().to_pydatetime()
                 rest = timedelta(hours=max(labour.min_daily_rest_h, 0.0))
                 spill = before[before["end"] > horizon]
@@ -140,11 +159,12 @@ def carry_over(agents: pd.DataFrame, absences: pd.DataFrame, book: PatternBook, 
                 weekends = float((before["date"].dt.day_of_week >= 5).sum())
                 holidays = float(before["holiday_hours"].sum())
                 carry = Carry(
-                    phase, source, variant if p is not None else None,
+                    phase, source, variant,
                     earliest_start=last_end + rest if rest > timedelta(0) else last_end + timedelta(minutes=1),
                     spill_in=tuple(sorted((s.to_pydatetime(), e.to_pydatetime())
                                           for s, e in zip(spill["start"], spill["end"]))),
                     history=(nights, weekends, holidays),
+                    phases=phases,
                 )
         out[row.agent_id] = carry
     return out

@@ -4,7 +4,8 @@
    over from the previous rota) form a class.
 2. `constraints.lines` gives every legal line of each pattern; a class may work the lines its
    attributes allow. A class with absences gets its own copies of those lines with the absent
-   days' shifts removed, so what a line delivers is exact.
+   days' shifts removed, and the nights that would run into an absent day, so what a line
+   delivers is exact.
 3. The CP-SAT model (`planner.model`) chooses how many agents of each class work each line.
 4. `planner.assign` names the agents inside each class (preferences, fairness).
 5. The rota is written out shift by shift, costed with `constraints.pay` and proven legal by
@@ -48,10 +49,12 @@ class AgentClass:
     absent_days: tuple[date, ...]
     earliest_start: datetime | None
     spill_in: tuple[tuple[datetime, datetime], ...]
+    phases: tuple[int, ...] = ()         # with phase None: the phases the previous rota allows (empty = any)
     members: tuple[str, ...] = field(default=(), compare=False)
 
     def describe(self) -> str:
-        bits = [self.pattern, "free phase" if self.phase is None else f"phase {self.phase}"]
+        free = "phase " + " or ".join(map(str, self.phases)) if self.phases else "free phase"
+        bits = [self.pattern, free if self.phase is None else f"phase {self.phase}"]
         if self.variant:
             bits.append(f"{self.variant} shifts")
         if not self.night_ok:
@@ -81,9 +84,11 @@ class Schedule:
 
 
 def absence_days(absences: pd.DataFrame, start: date, days: int) -> dict[str, set[date]]:
-    """Days of the horizon each agent is absent, and the day before it: a night shift begun on
-    that day would run into the horizon's first morning, and an absent agent did not work it."""
-    last = start + timedelta(days=days - 1)
+    """Days of the horizon each agent is absent, and the days either side of it: a night shift
+    begun the day before would run into the horizon's first morning, and an absent agent did not
+    work it; the night of the horizon's last day would run into an absence that begins the day
+    after (see `_without`)."""
+    last = start + timedelta(days=days)
     start = start - timedelta(days=1)
     out: dict[str, set[date]] = {}
     for a, s, e in zip(absences["agent_id"], absences["start"], absences["end"]):
@@ -99,16 +104,31 @@ def agent_classes(agents: pd.DataFrame, absent: dict[str, set[date]], carry: dic
     for row in agents.itertuples(index=False):
         c = carry[row.agent_id]
         key = (row.pattern, c.phase, c.variant, bool(row.night_ok), tuple(sorted(absent.get(row.agent_id, ()))),
-               c.earliest_start, c.spill_in)
+               c.earliest_start, c.spill_in, c.phases)
         groups.setdefault(key, []).append(row.agent_id)
     return [AgentClass(*key, members=tuple(sorted(m))) for key, m in sorted(groups.items(), key=lambda kv: kv[1][0])]
 
 
-def _without(line: Line, absent: tuple[date, ...]) -> Line:
-    """The line as an agent absent on those days works it."""
+def _runs_into(shift, days: set[date]) -> bool:
+    """Whether the shift is on site during any of `days` (00:00-24:00): the day it belongs to, or
+    the next one for a night that runs past midnight."""
+    d, last = shift.start.date(), (shift.end - timedelta(microseconds=1)).date()
+    while d <= last:
+        if d in days:
+            return True
+        d += timedelta(days=1)
+    return shift.day in days
+
+
+def _without(line: Line, absent: tuple[date, ...],
+             keep: tuple[tuple[datetime, datetime], ...] = ()) -> Line:
+    """The line as an agent absent on those days works it: no shift on an absence day, and no
+    night begun the evening before one either (it would keep the agent at work on a day of
+    leave until the morning). `keep` are shifts the previous rota says were worked (a night
+    running into the horizon), which stay whatever the absences now say."""
     days = set(absent)
     return Line(line.key + " -abs", line.pattern, line.variant, line.phase, line.starts,
-                tuple(s for s in line.shifts if s.day not in days))
+                tuple(s for s in line.shifts if (s.start, s.end) in keep or not _runs_into(s, days)))
 
 
 def _spill(line: Line, start: date) -> tuple[tuple[datetime, datetime], ...]:
@@ -119,6 +139,8 @@ def _spill(line: Line, start: date) -> tuple[tuple[datetime, datetime], ...]:
 def _fits(cls: AgentClass, line: Line, start: date) -> bool:
     """Whether agents of the class may work the line (as they work it, absence days removed)."""
     if cls.phase is not None and line.phase != cls.phase:
+        return False
+    if cls.phases and line.phase not in cls.phases:
         return False
     if cls.variant is not None and line.variant != cls.variant:
         return False
@@ -133,7 +155,8 @@ def _fits(cls: AgentClass, line: Line, start: date) -> bool:
 
 def _no_line_reason(cls: AgentClass, pattern_lines: list[Line], night_lines: set[str], start: date,
                     min_rest_h: float) -> str:
-    same_phase = [l for l in pattern_lines if cls.phase is None or l.phase == cls.phase]
+    same_phase = [l for l in pattern_lines if (cls.phase is None or l.phase == cls.phase)
+                  and (not cls.phases or l.phase in cls.phases)]
     where = f"{cls.pattern} line" if cls.phase is None else f"{cls.pattern} line in phase {cls.phase}"
     if not same_phase:
         return f"no line of pattern {cls.pattern} has phase {cls.phase}"
@@ -158,7 +181,7 @@ def build_lines(cfg: RotaConfig, classes: list[AgentClass], start: date, days: i
     rows: list[list[int]] = []
     for cls in classes:
         usable = [l for l in by_pattern[cls.pattern] if cls.night_ok or l.key in day_only[cls.pattern]]
-        worked = [_without(l, cls.absent_days) if cls.absent_days else l for l in usable]
+        worked = [_without(l, cls.absent_days, cls.spill_in) if cls.absent_days else l for l in usable]
         ok = [(l, w) for l, w in zip(usable, worked) if _fits(cls, w, start)]
         if not ok:
             night_lines = {l.key for l in by_pattern[cls.pattern]} - day_only[cls.pattern]

@@ -169,8 +169,16 @@ def test_absence() -> None:
     assert [(v.agent_id, v.when) for v in found] == [("A", date(2026, 11, 18))]
     assert run("absence", rota(*days_of("A", [19])), ab=ab) == []
     assert run("absence", rota(*days_of("B", [18])), ab=ab) == []
-    # a night that starts before the absence and ends on its first day belongs to the day before
-    assert run("absence", rota(shift("A", "2026-11-16 20:00", template="night")), ab=ab) == []
+    # a night begun the evening before the absence belongs to that day, but it keeps the agent at
+    # work until 08:00 on the first day of leave: that breaks the absence
+    found = run("absence", rota(shift("A", "2026-11-16 20:00", template="night")), ab=ab)
+    assert [(v.agent_id, v.when) for v in found] == [("A", date(2026, 11, 16))]
+    assert "runs into an absence 2026-11-17..2026-11-18" in found[0].detail
+    # a day shift the day before, or a night begun on the day after the absence, is fine
+    assert run("absence", rota(shift("A", "2026-11-16 08:00")), ab=ab) == []
+    assert run("absence", rota(shift("A", "2026-11-19 20:00", template="night")), ab=ab) == []
+    # a night ending exactly at midnight does not reach the absence
+    assert run("absence", rota(shift("A", "2026-11-16 14:00", 10)), ab=ab) == []
 
 
 def test_night_ok() -> None:
@@ -217,6 +225,17 @@ def test_pattern_allows_absence_days_as_off_and_nothing_else() -> None:
     worked = rota(*days_of("A", [16, 20, 21]))                      # the 17th was a work day
     assert len(run("pattern", worked, days=8)) == 1
     assert run("pattern", worked, ab=absences(("A", "2026-11-17", "2026-11-17")), days=8) == []
+
+
+def test_pattern_leaves_out_the_night_on_the_eve_of_an_absence_and_nothing_else() -> None:
+    """2/2 nights on 16, 17, 20, 21; absent from the 21st: the night of the 20th would run into
+    the absence, so it may be missing. A day shift on the eve of an absence must still be worked."""
+    ab = absences(("A", "2026-11-21", "2026-11-23"))
+    nights = rota(*days_of("A", [16, 17], 20, template="night"))
+    assert run("pattern", nights, ab=ab, days=8) == []
+    days = rota(*days_of("A", [16, 17]))
+    found = run("pattern", days, ab=ab, days=8)
+    assert len(found) == 1 and "does not work a work day" in found[0].detail and found[0].when == date(2026, 11, 20)
 
 
 def test_pattern_phase_fixed_by_cycle_start() -> None:

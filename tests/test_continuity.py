@@ -53,18 +53,28 @@ def days_of(rota: pd.DataFrame, agent: str) -> set[date]:
     return set(rota.loc[rota["agent_id"] == agent, "date"].dt.date)
 
 
+def nights_of(rota: pd.DataFrame, agent: str) -> set[date]:
+    """Days of the agent's shifts that run past midnight."""
+    mine = rota[rota["agent_id"] == agent]
+    return set(mine.loc[mine["end"] > mine["date"] + pd.Timedelta(days=1), "date"].dt.date)
+
+
 def phases_fitting(worked: set[date], absent: set[date], first: date, last: date, work: tuple[bool, ...],
-                   origin: date) -> list[int]:
+                   origin: date, nights: set[date] = frozenset()) -> list[int]:
     """Cycle day indices p of `origin` for which the days [first, last] are worked exactly on the
-    cycle's work days (an absence day may be either)."""
+    cycle's work days (an absence day may be either; a work day on the eve of an absence may be
+    left out when that cycle day is a night, worked on `nights`, which would run into it)."""
     n = len(work)
     out = []
     for p in range(n):
         ok = True
         d = first
+        night_index = {(p + (x - origin).days) % n for x in nights}
         while d <= last and ok:
-            on = work[(p + (d - origin).days) % n]
-            ok = (d in worked) == on or (d in absent and d not in worked)
+            i = (p + (d - origin).days) % n
+            on = work[i]
+            ok = ((d in worked) == on or (d in absent and d not in worked)
+                  or (on and d not in worked and d + timedelta(days=1) in absent and i in night_index))
             d += timedelta(days=1)
         if ok:
             out.append(p)
@@ -153,6 +163,44 @@ def test_an_absence_in_the_previous_rota_counts_as_either_work_or_rest():
     assert c["A"].phase == 0 and c["B"].phase == 3
 
 
+def test_a_night_left_out_before_an_absence_still_tells_the_phase():
+    """A 2/2 agent worked nights 17, 18 and 21; the night of the 22nd would have run into the
+    absence from the 23rd, so the rota left it out. That is the cycle with the 23rd as day 2,
+    not a break of it."""
+    prev = shifts(("A", "2026-11-17 20:00", 12), ("A", "2026-11-18 20:00", 12), ("A", "2026-11-21 20:00", 12))
+    ab = absences_frame(("A", "2026-11-23", "2026-11-24"))
+    ag = agents_frame({"agent_id": "A"})
+    cfg = default_config()
+    c = carry_over(ag, ab, cfg.book, cfg.labour, WEEK1, prev)
+    assert (c["A"].phase, c["A"].phase_source) == (2, "previous rota")
+    # a day shift is no excuse: with day shifts on 17, 18 and 21 the 22nd had to be worked
+    days = shifts(("A", "2026-11-17 08:00", 12), ("A", "2026-11-18 08:00", 12), ("A", "2026-11-21 08:00", 12))
+    days["shift"] = "day"
+    assert carry_over(ag, ab, cfg.book, cfg.labour, WEEK1, days)["A"].phase is None
+
+
+def test_a_previous_rota_that_fits_several_phases_keeps_the_agent_to_them():
+    """B, with no cycle_start, worked only Sunday 22nd before a week of absence: the 23rd is
+    cycle day 1 or 2, never 0 or 3 (which would have made the 22nd a day off). The continued
+    rota keeps to those two phases, so the cycle runs on unbroken whichever is chosen."""
+    prev = shifts(("B", "2026-11-22 08:00", 12))
+    ab = absences_frame(("B", "2026-11-23", "2026-11-24"))
+    ag = agents_frame({"agent_id": "B"}, {"agent_id": "C"})
+    cfg = dataclasses.replace(default_config(), book=parse_pattern_book(
+        {"2/2": {"variants": {"day": ["day", "day", "off", "off"]}}}, {"day": {"starts": ["08:00"]}}))
+    c = carry_over(ag, ab, cfg.book, cfg.labour, WEEK1, prev)
+    assert (c["B"].phase, c["B"].phases) == (None, (1, 2))
+    # demand only on the 23rd-24th and 27th-28th pulls towards phase 0 (days 23, 24, 27, 28)
+    req = requirements(WEEK1, 7, 0, 1)
+    req.loc[~req["ts"].dt.day.isin([23, 24, 27, 28]), ["agents", "scheduled_agents", "contacts"]] = 0.0
+    s = solve_schedule(cfg, req, ag, ab, WEEK1, 7, prev, time_limit_s=2)
+    assert s.lines[s.assignment.line_of["B"]].phase in (1, 2)
+    worked = days_of(s.rota, "B") | {date(2026, 11, 22)}
+    assert len(phases_fitting(worked, {date(2026, 11, 23), date(2026, 11, 24)}, date(2026, 11, 22),
+                              date(2026, 11, 29), WORK_DAYS["2/2"], WEEK1)) >= 1
+    assert s.violations == ()
+
+
 def test_the_first_shift_after_a_previous_night_respects_the_daily_rest():
     """A worked nights 18, 19 and 22 (into Monday 08:00): Sunday was cycle day 0, so Monday is
     a night too, at 20:00 after exactly 12 h of rest, then 26 and 27. The night begun on
@@ -235,7 +283,8 @@ def test_two_by_two_and_three_by_three_cycles_run_on_unbroken_across_the_weeks(t
             continue
         mine = SITE_ABSENCES[SITE_ABSENCES["agent_id"] == row.agent_id]
         absent = {d.date() for a, b in zip(mine["start"], mine["end"]) for d in pd.date_range(a, b)}
-        fits = phases_fitting(days_of(both, row.agent_id), absent, WEEK1, last, WORK_DAYS[row.pattern], WEEK1)
+        fits = phases_fitting(days_of(both, row.agent_id), absent, WEEK1, last, WORK_DAYS[row.pattern], WEEK1,
+                              nights_of(both, row.agent_id))
         assert len(fits) == 1, f"{row.agent_id} ({row.pattern}) fits phases {fits} over both weeks"
         if not pd.isna(row.cycle_start):
             assert fits[0] == (WEEK1 - row.cycle_start.date()).days % len(WORK_DAYS[row.pattern])
@@ -251,7 +300,7 @@ def test_agents_without_cycle_start_take_their_phase_from_the_previous_rota(two_
         mine = SITE_ABSENCES[SITE_ABSENCES["agent_id"] == row.agent_id]
         absent = {d.date() for a, b in zip(mine["start"], mine["end"]) for d in pd.date_range(a, b)}
         expected = phases_fitting(days_of(s1.rota, row.agent_id), absent, WEEK1, WEEK2 - timedelta(days=1),
-                                  WORK_DAYS[row.pattern], WEEK2)
+                                  WORK_DAYS[row.pattern], WEEK2, nights_of(s1.rota, row.agent_id))
         assert len(expected) == 1
         assert carry[row.agent_id].phase_source == "previous rota"
         assert carry[row.agent_id].phase == expected[0]

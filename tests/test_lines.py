@@ -27,13 +27,18 @@ def hand_night_hours(start: datetime, end: datetime) -> int:
 
 
 def rota_of(agent_lines: dict[str, Line], absent: dict[str, set[date]] | None = None) -> pd.DataFrame:
-    """rota.csv rows for agents on lines, skipping their absence days."""
+    """rota.csv rows for agents on lines, skipping their absence days and the nights that would
+    run into one (begun the evening before)."""
     absent = absent or {}
+
+    def away(a: str, s) -> bool:
+        return s.day in absent.get(a, set()) or (s.end - timedelta(minutes=1)).date() in absent.get(a, set())
+
     rows = [
         {"agent_id": a, "date": s.day, "start": s.start, "end": s.end, "paid_hours": s.paid_h,
          "night_hours": hand_night_hours(s.start, s.end), "holiday_hours": 0.0, "pattern": line.pattern,
          "shift": s.template}
-        for a, line in agent_lines.items() for s in line.shifts if s.day not in absent.get(a, set())
+        for a, line in agent_lines.items() for s in line.shifts if not away(a, s)
     ]
     return pd.DataFrame(rows, columns=["agent_id", "date", "start", "end", "paid_hours", "night_hours",
                                        "holiday_hours", "pattern", "shift"])

@@ -102,7 +102,9 @@ def test_an_absent_agent_gets_the_lines_with_the_absence_days_removed():
     for line in mine:
         assert not {s.day for s in line.shifts} & gone
         original = full[line.key.removesuffix(" -abs")]
-        assert line.shifts == tuple(s for s in original.shifts if s.day not in gone)
+        # the night of the 23rd would keep F at work until the morning of the 24th: gone too
+        assert line.shifts == tuple(s for s in original.shifts
+                                    if s.day not in gone and (s.end - timedelta(minutes=1)).date() not in gone)
 
 
 def test_an_absence_ending_on_the_first_day_removes_the_night_begun_the_day_before():
@@ -248,6 +250,41 @@ def test_rest_after_the_previous_rota_only_binds_shifts_the_agent_really_works()
                        time_limit_s=2)
     assert worked_days(s, "P1") == {date(2026, 11, 26), date(2026, 11, 27)}
     no_violations(s, ag, ab, DAY_ONLY_22, prev)
+
+
+NIGHTS_22 = config({"2/2": {"variants": {"night": ["night", "night", "off", "off"]}}}, {"night": {"starts": ["20:00"]}})
+
+
+def test_a_night_on_the_eve_of_an_absence_is_not_worked():
+    """N works nights from cycle_start Tuesday 24th: 24, 25, 28, 29. Absent on the 26th and on
+    Monday 30th (the day after the horizon): the nights of the 25th and 29th would keep N at
+    work until 08:00 on a day of leave, so N's line leaves them out, and the rota is legal."""
+    ag = agents_frame({"agent_id": "N", "cycle_start": "2026-11-24"}, {"agent_id": "M"})
+    ab = absences_frame(("N", "2026-11-26", "2026-11-26"), ("N", "2026-11-30", "2026-12-02"))
+    s = solve_schedule(NIGHTS_22, flat_requirements(MONDAY, 7, lambda t: 1), ag, ab, MONDAY, 7, time_limit_s=2)
+    assert worked_days(s, "N") == {date(2026, 11, 24), date(2026, 11, 28)}
+    mine = s.rota[s.rota["agent_id"] == "N"]
+    for a, b in (("2026-11-26", "2026-11-27"), ("2026-11-30", "2026-12-03")):
+        assert not ((mine["start"] < pd.Timestamp(b)) & (mine["end"] > pd.Timestamp(a))).any()
+    no_violations(s, ag, ab, NIGHTS_22)
+
+
+def test_a_previous_night_into_a_first_day_of_absence_stays_the_previous_rotas():
+    """P1 worked nights 21 and 22 (to Monday 08:00) and is off sick from Monday: that night
+    happened and is the previous rota's; P1's line still carries it (the first morning is
+    staffed by it) and this rota neither repeats it nor gives P1 any shift while away."""
+    prev = pd.DataFrame({"agent_id": ["P1", "P1"], "date": pd.to_datetime(["2026-11-21", "2026-11-22"]),
+                         "start": pd.to_datetime(["2026-11-21 20:00", "2026-11-22 20:00"]),
+                         "end": pd.to_datetime(["2026-11-22 08:00", "2026-11-23 08:00"]),
+                         "night_hours": [8.0, 8.0], "holiday_hours": [0.0, 0.0]})
+    ag = agents_frame({"agent_id": "P1"}, {"agent_id": "P2"})
+    ab = absences_frame(("P1", "2026-11-23", "2026-11-24"), kind="sick")
+    s = solve_schedule(NIGHTS_22, flat_requirements(MONDAY, 7, lambda t: 1), ag, ab, MONDAY, 7, prev,
+                       time_limit_s=2)
+    assert worked_days(s, "P1") == {date(2026, 11, 25), date(2026, 11, 26), date(2026, 11, 29)}
+    assert not (s.rota["start"] < pd.Timestamp(MONDAY)).any()
+    assert (s.coverage["scheduled"].iloc[:8] >= 1).all()
+    no_violations(s, ag, ab, NIGHTS_22, prev)
 
 
 def test_requirements_outside_the_horizon_are_an_input_error():
