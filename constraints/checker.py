@@ -11,15 +11,16 @@ Each rule is one small function of the prepared `RotaFacts`, returning `Violatio
 - shift_length, shift_day, absence, night_ok, consecutive_nights, pattern, unknown_agent,
   hours_consistency.
 
-Weekly rest (art. 110) is read per calendar week, Monday 00:00 to Monday 00:00: every week that
-touches the horizon must hold an uninterrupted rest of at least `weekly_rest_h` (42 h) of which
-at least half lies inside that week. A rest is the time between the end of one shift and the
-start of the agent's next. Counting half of it inside the week, rather than all of it, lets a
-rest that spans the night from Sunday to Monday serve the weeks on both sides, as it does in
-practice (a 5/2 with Sunday and Monday off rests 63 h every 7 days, 30 h of it in one week and
-33 h in the next), while every week still needs 21 h of such a rest inside itself, so the
-longest run of work between two weekly rests stays that of the strict calendar reading (about
-12 days against 11.5). The rule is monotone: removing a shift (an absence) never creates a
+Weekly rest (art. 110) is read over every 7 days in a row, from 00:00 of any day, not only
+calendar weeks: each such window that touches the horizon must hold an uninterrupted rest of at
+least `weekly_rest_h` (42 h) of which at least half lies inside the window. A rest is the time
+between the end of one shift and the start of the agent's next. Counting half of it inside,
+rather than all of it, lets a rest that spans two windows serve both, as it does in practice:
+an office week, Monday to Friday 09:00-18:00, rests 63 h every 7 days, and a window from Sunday
+00:00 holds only 33 h of it, yet nobody would call that week unlawful. Half is the largest share
+that every cycle repeating each 7 days passes in every window. With windows from every day, no
+run of work longer than 7 days minus half the rest can slip between two calendar weeks.
+The rule is monotone: removing a shift (an absence) never creates a
 violation. Before an agent's first known shift (no previous rota given, or nothing in it) and
 after the last shift, rest is open-ended: the checker cannot see beyond the horizon and assumes
 nothing worse.
@@ -45,7 +46,7 @@ _H = pd.Timedelta(hours=1)
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken rule: which, who, when (a shift's start, a day or a week's Monday), and why."""
+    """One broken rule: which, who, when (a shift's start or a day), and why."""
 
     rule: str
     agent_id: str
@@ -259,26 +260,41 @@ def _rests(t: pd.DataFrame, origin: pd.Timestamp) -> pd.DataFrame:
 
 
 def check_weekly_rest(f: RotaFacts) -> list[Violation]:
-    """A calendar week without 42 h of uninterrupted rest, half of it inside the week (art. 110)."""
+    """Seven days in a row without 42 h of uninterrupted rest, half of it inside them (art. 110).
+
+    Every window of 7 days from 00:00 of any day is checked, not only calendar weeks, from the
+    window that ends on the horizon's first day (with the previous rota's shifts, if given) to the
+    one that starts on its last. The rest must be whole (42 h) and at least half of it inside the
+    window: an ordinary office week, Monday to Friday 09:00-18:00, passes every window that way,
+    while a long run of work days cannot hide behind the rests at its ends. Consecutive failing
+    windows of an agent are reported once, on the first day of the first.
+    """
     if f.shifts.empty:
         return []
     need = f.rules.weekly_rest_h
     rests = _rests(f.timeline, f.start)
     rests["length"] = rests["b"] - rests["a"]
     agents = pd.Index(f.shifts["agent_id"].unique())
-    out = []
-    week = -24.0 * f.start.weekday()
-    while week < 24.0 * f.days:
-        inside = np.minimum(rests["b"], week + 168) - np.maximum(rests["a"], week)
-        ok = (rests["length"] >= need) & (inside >= need / 2)
-        passed = set(rests.loc[ok, "agent_id"])
-        longest = inside.clip(lower=0).groupby(rests["agent_id"]).max()
-        monday = (f.start + pd.Timedelta(hours=week)).date()
+    whole = rests["length"] >= need
+    failing: dict[str, list[int]] = {}
+    longest: dict[tuple[str, int], float] = {}
+    for day in range(-6, f.days):
+        lo = 24.0 * day
+        inside = np.minimum(rests["b"], lo + 168) - np.maximum(rests["a"], lo)
+        passed = set(rests.loc[whole & (inside >= need / 2), "agent_id"])
+        most = inside.clip(lower=0).groupby(rests["agent_id"]).max()
         for agent in agents.difference(list(passed)):
-            out.append(_v("weekly_rest", agent, monday, f"week from Monday {monday}: no uninterrupted rest "
-                          f"of {need:g} h with {need / 2:g} h of it inside the week (the longest rest "
-                          f"inside the week is {longest.get(agent, 0.0):g} h; art. 110)"))
-        week += 168
+            failing.setdefault(agent, []).append(day)
+            longest[agent, day] = float(most.get(agent, 0.0))
+    out = []
+    for agent, days in failing.items():
+        runs = np.split(np.array(days), np.flatnonzero(np.diff(days) > 1) + 1)
+        for run in runs:
+            first = (f.start + pd.Timedelta(days=int(run[0]))).date()
+            more = f" (and the {len(run) - 1} window{'s' if len(run) > 2 else ''} after it)" if len(run) > 1 else ""
+            out.append(_v("weekly_rest", agent, first, f"7 days from {first}{more}: no uninterrupted rest of "
+                          f"{need:g} h with {need / 2:g} h of it inside them (the longest rest inside is "
+                          f"{min(longest[agent, int(d)] for d in run):g} h; art. 110)"))
     return out
 
 

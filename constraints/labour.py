@@ -59,8 +59,8 @@ class LabourRules(BaseModel):
                   else f"at most {self.max_consecutive_nights} in a row")
         return {
             "minimum daily rest": f"{self.min_daily_rest_h:g} h between shifts (setting labour.min_daily_rest_h)",
-            "weekly rest": (f"{self.weekly_rest_h:g} h uninterrupted in every calendar week, at least half "
-                            "of it inside the week (art. 110)"),
+            "weekly rest": (f"{self.weekly_rest_h:g} h uninterrupted in every 7 days in a row (from any day), "
+                            "at least half of it inside them (art. 110)"),
             "longest shift": f"{self.max_shift_h:g} h on site",
             "night": f"{self.night_start:%H:%M}-{self.night_end:%H:%M} (art. 96)",
             "consecutive night shifts": nights,

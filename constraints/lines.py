@@ -117,9 +117,9 @@ def _legal(variant: Variant, starts: Mapping[str, time], templates: Mapping[str,
            start: date, days: int, phase: int, rules: LabourRules) -> bool:
     """Whether the cycle, repeated before and after the horizon, keeps every labour rule.
 
-    The weekly-rest rule is the checker's: each calendar week touching the horizon needs a rest
-    of at least `weekly_rest_h`, at least half of it inside that week. Because the cycle is
-    extended on both sides, no rest is open-ended here, which is stricter than the checker.
+    The weekly-rest rule is the checker's: every 7 days from 00:00 of a day touching the horizon
+    need a rest of at least `weekly_rest_h`, at least half of it inside them. Because the cycle
+    is extended on both sides, no rest is open-ended here, which is stricter than the checker.
     """
     n = len(variant.cycle)
     margin = 7 + n + 2        # a week's edge plus one whole rest beyond it
@@ -138,11 +138,11 @@ def _legal(variant: Variant, starts: Mapping[str, time], templates: Mapping[str,
                 if run > rules.max_consecutive_nights:
                     return False
     need = rules.weekly_rest_h
-    week = -24.0 * start.weekday()
-    while week < 24.0 * days:
-        if not any(b - a >= need and min(b, week + 168) - max(a, week) >= need / 2 for a, b in gaps):
+    long = [(a, b) for a, b in gaps if b - a >= need]
+    for day in range(-6, days):
+        lo = 24.0 * day
+        if not any(min(b, lo + 168) - max(a, lo) >= need / 2 for a, b in long):
             return False
-        week += 168
     return True
 
 

@@ -128,6 +128,20 @@ def test_at_least_half_of_the_rest_inside_the_week() -> None:
     assert run("weekly_rest", early) == []
 
 
+def test_every_seven_days_not_only_calendar_weeks() -> None:
+    # Mon 16 and Tue 17 off, then ten days of work (Wed 18 .. Fri 27), then Sat and Sun off:
+    # each calendar week has its 42 h, but no 7 days from Wed 18 to Sat 21 do
+    r = rota(*days_of("A", list(range(18, 28))))
+    found = run("weekly_rest", r, days=14)
+    assert [(v.agent_id, v.when) for v in found] == [("A", date(2026, 11, 18))]
+    assert "and the 3 windows after it" in found[0].detail
+    # nine days (to Thu 26): the windows from Wed 18, Thu 19 and Fri 20 lack it
+    nine = run("weekly_rest", rota(*days_of("A", list(range(18, 27)))), days=14)
+    assert [v.when for v in nine] == [date(2026, 11, 18)] and "the 2 windows after it" in nine[0].detail
+    # six days (to Mon 23): the rest from Mon 20:00 has 28 h inside the window from Wed 18
+    assert run("weekly_rest", rota(*days_of("A", list(range(18, 24)))), days=14) == []
+
+
 def test_office_weeks_pass_with_any_two_days_off() -> None:
     sat_sun = [d for d in range(16, 30) if date(2026, 11, d).weekday() < 5]
     assert run("weekly_rest", rota(*days_of("O", sat_sun, 9, 9, "office", "5/2"))) == []

@@ -313,7 +313,7 @@ def test_plan_rota_keeps_the_law_and_the_agents_file(plan_run, plan_rota: pd.Dat
     for agent, shifts in rota.groupby("agent_id"):
         rest = (shifts["start"].iloc[1:].to_numpy() - shifts["end"].iloc[:-1].to_numpy()) / np.timedelta64(1, "h")
         assert (rest >= 12).all(), agent                      # labour.min_daily_rest_h default
-        # art. 110: a rest of 42 h, at least half of it inside the calendar week; the time before
+        # art. 110: a rest of 42 h, at least half of it inside this Monday-to-Sunday week; the time before
         # the first and after the last shift is open-ended (nothing is known beyond the horizon)
         ends = [monday - timedelta(days=30), *shifts["end"]]
         starts = [*shifts["start"], sunday_night + timedelta(days=30)]

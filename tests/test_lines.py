@@ -190,6 +190,17 @@ def test_workspace_patterns_are_filtered_by_the_law() -> None:
     assert len(generate_lines(book, "4/3", MONDAY, 28)) == 7 * 5
 
 
+def test_ten_days_in_a_row_is_illegal_whatever_the_calendar_week() -> None:
+    """A 10 on / 4 off cycle whose four days off fall Saturday to Tuesday keeps 56 h of rest in
+    one calendar week and 52 h in the next, yet works Wednesday to the Friday after: every phase
+    has 7 days in a row without their weekly rest."""
+    book = parse_pattern_book({"10/4": {"variants": {"office": ["office"] * 10 + ["off"] * 4}}}, {})
+    assert generate_lines(book, "10/4", MONDAY, 28) == []
+    # the same cycle with its days off spread (5 on / 2 off twice) is an ordinary 5/2
+    spread = parse_pattern_book({"5/2x2": {"variants": {"office": (["office"] * 5 + ["off"] * 2) * 2}}}, {})
+    assert len(generate_lines(spread, "5/2x2", MONDAY, 28)) == 14 * 5
+
+
 @pytest.mark.parametrize("weekday", range(7))
 def test_every_default_line_passes_the_checker(weekday: int) -> None:
     """Five weeks from each weekday: every pattern, variant, phase and start combination."""
