@@ -705,7 +705,9 @@ def solve(inp: ModelInput, *, time_limit_s: float = 30, workers: int = 2, seed: 
             return True
         if stop is not None and stop.is_set():
             return True
-        return relative_gap > 0 and watch.objective - watch.bound <= relative_gap * abs(watch.objective)
+        # with a deterministic limit only CP-SAT's own gap test stops it, so the rota stays reproducible
+        return (relative_gap > 0 and deterministic_time is None
+                and watch.objective - watch.bound <= relative_gap * abs(watch.objective))
 
     cp_thread = threading.Thread(target=run_cp_sat, daemon=True)
     cp_thread.start()

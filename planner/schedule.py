@@ -333,7 +333,7 @@ def solve_schedule(
     try:
         result = solve(inp, time_limit_s=time_limit_s or cfg.solver.time_limit_s, workers=cfg.solver.workers,
                        seed=cfg.solver.seed, progress=progress, stop=stop,
-                       deterministic_time=cfg.solver.deterministic_time)
+                       deterministic_time=cfg.solver.deterministic_time, relative_gap=cfg.solver.gap_limit)
     except NoLineError as exc:  # build_lines already names them; kept as a safety net
         names = "; ".join(", ".join(classes[c].members) for c in exc.classes)
         raise InputError(f"no legal line for {names}", column="agents") from None

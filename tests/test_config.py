@@ -46,6 +46,7 @@ def test_no_file_means_lawful_defaults(tmp_path: Path) -> None:
     assert {"phone", "chat", "email"} <= set(cfg.staffing.channels)
     assert (cfg.data.history, cfg.data.agents, cfg.data.absences) == ("history.csv", "agents.csv", "absences.csv")
     assert cfg.solver.time_limit_s == 30 and cfg.solver.workers >= 1
+    assert cfg.solver.gap_limit == 0.0            # without a setting: search until the time limit
     assert default_config(tmp_path).root == tmp_path
 
 
@@ -109,6 +110,8 @@ def test_labour_and_pay_night_windows_must_agree(tmp_path: Path, text: str, sett
     ("[pay]\nholiday_multiplier = 1.5\n", "pay.holiday_multiplier"),
     ("[solver]\nworkers = 0\n", "solver.workers"),
     ("[solver]\ntime_limit = 5\n", "solver.time_limit"),
+    ("[solver]\ngap_limit = 1.0\n", "solver.gap_limit"),
+    ("[solver]\ngap_limit = -0.01\n", "solver.gap_limit"),
     ("[objective]\nmissed_contact_rub = -1\n", "objective.missed_contact_rub"),
 ])
 def test_every_section_names_the_file_and_the_dotted_setting(tmp_path: Path, text: str, setting: str) -> None:

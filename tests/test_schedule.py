@@ -440,3 +440,22 @@ def test_rota_columns_and_hours_are_the_shifts_own():
     assert r["night_hours"].isin([0, 8]).all()                 # 08:00-20:00 has none, 20:00-08:00 has 8
     assert (r["holiday_hours"] == 0).all()                     # no art. 112 day in 2026-11-23..29
     assert isinstance(r["start"].iloc[0], (pd.Timestamp, datetime))
+
+
+def test_the_gap_limit_setting_reaches_the_solver(monkeypatch: pytest.MonkeyPatch) -> None:
+    import planner.schedule as schedule_module
+
+    seen = {}
+    real = schedule_module.solve
+
+    def spy(inp, **kw):
+        seen.update(kw)
+        return real(inp, **kw)
+
+    monkeypatch.setattr(schedule_module, "solve", spy)
+    cfg = dataclasses.replace(DAY_ONLY_22, solver=DAY_ONLY_22.solver.model_copy(update={"gap_limit": 0.02}))
+    ag = agents_frame(*({"agent_id": f"A{k}"} for k in range(1, 5)))
+    s = solve_schedule(cfg, flat_requirements(MONDAY, 7, lambda t: 2 if 8 <= t.hour < 20 else 0), ag,
+                       NO_ABSENCES, MONDAY, 7, time_limit_s=5)
+    assert seen["relative_gap"] == 0.02
+    assert s.model.gap <= 0.02
