@@ -237,10 +237,11 @@ def test_gap_limit_stops_once_the_rota_is_proven_that_close():
 
 
 def test_gap_limit_with_a_deterministic_limit_gives_the_same_rota_every_time():
-    inp = _two_weeks(2)
+    inp = _two_weeks(3)
     runs = [solve(inp, time_limit_s=60, workers=1, deterministic_time=5, relative_gap=0.01) for _ in range(2)]
     assert np.array_equal(runs[0].counts, runs[1].counts)
-    assert runs[0].gap <= 0.01
+    # CP-SAT calls a stop at its gap limit OPTIMAL; rota reports what is proven
+    assert runs[0].status == "FEASIBLE" and 0 < runs[0].gap <= 0.01
 
 
 def test_repair_search_reaches_the_enumerated_optimum_from_the_greedy_start():
