@@ -201,18 +201,37 @@ def _holiday_cumulative_s(t: np.ndarray, calendar: ProductionCalendar) -> np.nda
 
 def night_hours(start: datetime, end: datetime, rules: PayRules = DEFAULT_RULES) -> float:
     """Hours of [start, end) inside the night window of any day (22:00-06:00 by default)."""
-    t = _wall_seconds([start, end])
-    _check_order(t[0], t[1], start)
-    c = _night_cumulative_s(t, rules)
-    return float(c[1] - c[0]) / 3600
+    return float(night_hours_of([start], [end], rules)[0])
 
 
 def holiday_hours(start: datetime, end: datetime, calendar: ProductionCalendar = RU_CALENDAR) -> float:
     """Hours of [start, end) falling between 00:00 and 24:00 of an art. 112 holiday (art. 153)."""
-    t = _wall_seconds([start, end])
-    _check_order(t[0], t[1], start)
-    c = _holiday_cumulative_s(t, calendar)
-    return float(c[1] - c[0]) / 3600
+    return float(holiday_hours_of([start], [end], calendar)[0])
+
+
+def _intervals_s(starts, ends) -> tuple[np.ndarray, np.ndarray]:
+    a, b = _wall_seconds(starts), _wall_seconds(ends)
+    bad = np.flatnonzero(b < a)
+    if bad.size:
+        _check_order(int(a[bad[0]]), int(b[bad[0]]), pd.Timestamp(np.asarray(starts)[bad[0]]).to_pydatetime())
+    return a, b
+
+
+def night_hours_of(starts, ends, rules: PayRules = DEFAULT_RULES) -> np.ndarray:
+    """`night_hours` of many intervals at once (sequences or arrays of start and end times)."""
+    a, b = _intervals_s(starts, ends)
+    if a.size == 0:
+        return np.zeros(0)
+    return (_night_cumulative_s(b, rules) - _night_cumulative_s(a, rules)) / 3600
+
+
+def holiday_hours_of(starts, ends, calendar: ProductionCalendar = RU_CALENDAR) -> np.ndarray:
+    """`holiday_hours` of many intervals at once: one calendar lookup for the whole span."""
+    a, b = _intervals_s(starts, ends)
+    if a.size == 0:
+        return np.zeros(0)
+    c = _holiday_cumulative_s(np.concatenate([a, b]), calendar)
+    return (c[a.size:] - c[:a.size]) / 3600
 
 
 def _check_order(s: int, e: int, when: datetime) -> None:

@@ -169,28 +169,31 @@ def assign(counts: np.ndarray, members: Sequence[Sequence[str]], traits: LineTra
 
 
 def line_traits(lines: Sequence, start: date, days: int,
-                night_hours: Callable[[datetime, datetime], float] | None = None,
-                holiday_hours: Callable[[datetime, datetime], float] | None = None) -> LineTraits:
+                night_hours: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+                holiday_hours: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None) -> LineTraits:
     """Traits of lines (objects with `.shifts` of `.day`, `.start`, `.end`) over the horizon.
 
     Only shifts that belong to a day of the horizon count: a night begun the day before the
     horizon was the previous rota's. Night and holiday hours come from the pay rules (default:
     `constraints.pay` with its default rules and calendar), so that fairness counts exactly what
-    payroll pays as night and holiday work.
+    payroll pays as night and holiday work; both functions take arrays of starts and ends, so
+    the thousands of shifts of a month's lines are costed in one pass.
     """
-    night_hours = night_hours or pay.night_hours
-    holiday_hours = holiday_hours or pay.holiday_hours
-    last = start.toordinal() + days
+    night_hours = night_hours or pay.night_hours_of
+    holiday_hours = holiday_hours or pay.holiday_hours_of
+    first, last = start.toordinal(), start.toordinal() + days
+    rows = [(i, s.day.weekday() >= 5, s.start, s.end) for i, line in enumerate(lines)
+            for s in line.shifts if first <= s.day.toordinal() < last]
     n = len(lines)
-    nights, dayz, weekends, hol = (np.zeros(n) for _ in range(4))
-    for i, line in enumerate(lines):
-        for s in line.shifts:
-            if not start.toordinal() <= s.day.toordinal() < last:
-                continue
-            if night_hours(s.start, s.end) > 0:
-                nights[i] += 1
-            else:
-                dayz[i] += 1
-            weekends[i] += s.day.weekday() >= 5
-            hol[i] += holiday_hours(s.start, s.end)
+    if not rows:
+        return LineTraits(*(np.zeros(n) for _ in range(4)))
+    which = np.array([r[0] for r in rows])
+    weekend = np.array([r[1] for r in rows], dtype=float)
+    starts = np.array([r[2] for r in rows], dtype="datetime64[s]")
+    ends = np.array([r[3] for r in rows], dtype="datetime64[s]")
+    night = np.asarray(night_hours(starts, ends)) > 0
+    nights = np.bincount(which, weights=night.astype(float), minlength=n)
+    dayz = np.bincount(which, weights=(~night).astype(float), minlength=n)
+    weekends = np.bincount(which, weights=weekend, minlength=n)
+    hol = np.bincount(which, weights=np.asarray(holiday_hours(starts, ends), dtype=float), minlength=n)
     return LineTraits(nights, dayz, weekends, hol)

@@ -25,7 +25,7 @@ import pandas as pd
 from constraints.calendar import RU_CALENDAR
 from constraints.checker import Violation, check_rota
 from constraints.lines import Line, coverage_matrix, generate_lines
-from constraints.pay import night_hours as pay_night_hours
+from constraints.pay import night_hours_of
 from constraints.pay import overtime, pay_frame, shift_hours_frame
 from forecasts.errors import InputError
 from forecasts.staffing import service_delivered
@@ -338,7 +338,7 @@ def solve_schedule(
         names = "; ".join(", ".join(classes[c].members) for c in exc.classes)
         raise InputError(f"no legal line for {names}", column="agents") from None
     traits = line_traits(lines, start, days,
-                         night_hours=lambda a, b: pay_night_hours(a, b, cfg.pay),
+                         night_hours=lambda a, b: night_hours_of(a, b, cfg.pay),
                          holiday_hours=None)
     assignment = assign(result.counts, [c.members for c in classes], traits,
                         shift_pref=dict(zip(agents["agent_id"], agents["shift_pref"])),

@@ -15,8 +15,10 @@ from constraints.pay import (
     PayRules,
     ShiftHours,
     holiday_hours,
+    holiday_hours_of,
     line_rate_hours,
     night_hours,
+    night_hours_of,
     overtime,
     parse_pay,
     pay_frame,
@@ -206,3 +208,16 @@ def test_holiday_hours_add_up_over_splits_and_stay_in_bounds(start: datetime, le
     whole = holiday_hours(start, end)
     assert whole == pytest.approx(holiday_hours(start, mid) + holiday_hours(mid, end), abs=1e-9)
     assert 0 <= whole <= length / 60 + 1e-9
+
+
+def test_many_intervals_at_once_give_the_law_s_figures() -> None:
+    """DESIGN.md §6 in one call: 20:00-08:00 has 8 night hours; from 2026-12-31 20:00 8 holiday
+    hours, from 2027-01-08 20:00 4; 2026-12-31 (a transferred day off) none; an empty list."""
+    starts = [D(2026, 11, 24, 20), D(2026, 12, 31, 20), D(2027, 1, 8, 20), D(2026, 12, 31, 8)]
+    ends = [D(2026, 11, 25, 8), D(2027, 1, 1, 8), D(2027, 1, 9, 8), D(2026, 12, 31, 20)]
+    assert night_hours_of(starts, ends).tolist() == [8, 8, 8, 0]
+    assert holiday_hours_of(starts, ends).tolist() == [0, 8, 4, 0]
+    assert night_hours_of(starts, ends, PayRules(night_start=time(21), night_end=time(6))).tolist() == [9, 9, 9, 0]
+    assert holiday_hours_of([], []).tolist() == [] and night_hours_of([], []).tolist() == []
+    with pytest.raises(RuleError, match="ends before it starts"):
+        holiday_hours_of(starts[:2], [ends[0], starts[1] - timedelta(hours=1)])
