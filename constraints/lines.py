@@ -1,7 +1,11 @@
 """Lines: the legal ways to work a pattern over a planning horizon.
 
 A line fixes a pattern's variant, the phase of its cycle on the horizon's first day and one start
-time per shift template, so it is a complete, stable rota for one agent. The optimiser only
+time per shift template, so it is a complete, stable rota for one agent. Where no such line keeps
+the rest rules (a daily rest above 12 h leaves no room between 12-hour shifts on consecutive days
+that all start at the same hour), `generate_lines(..., sliding=True)` gives the lines whose start
+times move within the cycle instead: one start per work day of the cycle (07:00, then 09:00),
+the same in every repetition of the cycle. The optimiser only
 chooses how many agents of each class work each line (DESIGN.md §5), so every rule that concerns
 one agent's sequence of shifts is settled here, once: a line is generated only if its cycle,
 repeated for ever, keeps the labour rules (rest between shifts, weekly rest, shift length,
@@ -51,8 +55,10 @@ class Line:
     pattern: str
     variant: str
     phase: int               # cycle day index of the horizon's first day
-    starts: Mapping[str, time]            # start per template the line's shifts use
+    starts: Mapping[str, time]            # start per template the line's shifts use (the first
+                                          # one of the cycle when they slide, see cycle_starts)
     shifts: tuple[PlannedShift, ...]      # every shift overlapping the horizon, in order
+    cycle_starts: tuple[time | None, ...] = ()   # sliding lines only: the start of each cycle day
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "starts", MappingProxyType(dict(self.starts)))
@@ -63,8 +69,9 @@ class Line:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Line):
             return NotImplemented
-        return (self.key, self.pattern, self.variant, self.phase, dict(self.starts), self.shifts) == (
-            other.key, other.pattern, other.variant, other.phase, dict(other.starts), other.shifts)
+        return (self.key, self.pattern, self.variant, self.phase, dict(self.starts), self.shifts,
+                self.cycle_starts) == (other.key, other.pattern, other.variant, other.phase, dict(other.starts),
+                                       other.shifts, other.cycle_starts)
 
     @property
     def paid_h(self) -> float:
@@ -97,23 +104,62 @@ def _night_h(a: float, b: float, rules: LabourRules) -> float:
     return cumulative(b) - cumulative(a)
 
 
-def _cycle_shifts(variant: Variant, starts: Mapping[str, time], templates: Mapping[str, ShiftTemplate],
+def _cycle_shifts(variant: Variant, at: Sequence[time | None], templates: Mapping[str, ShiftTemplate],
                   phase: int, first: int, last: int) -> list[tuple[int, float, float, str]]:
     """(day offset, start hour, end hour, template) of the cycle repeated over offsets [first, last).
 
-    Hours count from midnight of the horizon's first day (offset 0).
+    `at` is the start time of each cycle day (None on a day off). Hours count from midnight of
+    the horizon's first day (offset 0).
     """
     n = len(variant.cycle)
     out = []
     for k in range(first, last):
-        name = variant.cycle[(phase + k) % n]
+        i = (phase + k) % n
+        name = variant.cycle[i]
         if name is not None:
-            a = 24.0 * k + _hours(starts[name])
+            a = 24.0 * k + _hours(at[i])
             out.append((k, a, a + templates[name].length_h, name))
     return out
 
 
-def _legal(variant: Variant, starts: Mapping[str, time], templates: Mapping[str, ShiftTemplate],
+def _rest_ok(variant: Variant, at: Sequence[time | None], templates: Mapping[str, ShiftTemplate],
+             rules: LabourRules, i: int) -> bool:
+    """Whether the shift of cycle day i, if any, leaves the daily rest after the previous cycle
+    day's shift, if any (day i - 1, or the cycle's last day before day 0)."""
+    j = (i - 1) % len(variant.cycle)
+    prev, name = variant.cycle[j], variant.cycle[i]
+    if prev is None or name is None:
+        return True
+    gap = 24.0 + _hours(at[i]) - _hours(at[j]) - templates[prev].length_h
+    return gap > 0 and gap >= rules.min_daily_rest_h
+
+
+def _sliding_starts(variant: Variant, stable: list[tuple[time | None, ...]],
+                    templates: Mapping[str, ShiftTemplate], rules: LabourRules) -> list[tuple[time | None, ...]]:
+    """Start times per cycle day that change within the cycle, for a variant whose stable start
+    times (`stable`, one per template) cannot keep the daily rest between its work days next to
+    each other; none when one of those can (then sliding is not what the variant lacks)."""
+    n = len(variant.cycle)
+    if any(all(_rest_ok(variant, at, templates, rules, i) for i in range(n)) for at in stable):
+        return []
+    out: list[tuple[time | None, ...]] = []
+
+    def extend(prefix: list[time | None]) -> None:
+        i = len(prefix)
+        if i == n:
+            if _rest_ok(variant, prefix, templates, rules, 0):
+                out.append(tuple(prefix))
+            return
+        name = variant.cycle[i]
+        for a in ([None] if name is None else templates[name].starts):
+            if i == 0 or _rest_ok(variant, prefix + [a], templates, rules, i):
+                extend(prefix + [a])
+
+    extend([])
+    return out
+
+
+def _legal(variant: Variant, at: Sequence[time | None], templates: Mapping[str, ShiftTemplate],
            start: date, days: int, phase: int, rules: LabourRules) -> bool:
     """Whether the cycle, repeated before and after the horizon, keeps every labour rule.
 
@@ -123,7 +169,7 @@ def _legal(variant: Variant, starts: Mapping[str, time], templates: Mapping[str,
     """
     n = len(variant.cycle)
     margin = 7 + n + 2        # a week's edge plus one whole rest beyond it
-    shifts = _cycle_shifts(variant, starts, templates, phase, -margin, days + margin)
+    shifts = _cycle_shifts(variant, at, templates, phase, -margin, days + margin)
     if any(b - a > rules.max_shift_h for _, a, b, _ in shifts):
         return False
     gaps = [(shifts[i][2], shifts[i + 1][1]) for i in range(len(shifts) - 1)]
@@ -146,6 +192,32 @@ def _legal(variant: Variant, starts: Mapping[str, time], templates: Mapping[str,
     return True
 
 
+def weekly_rest_kept(shifts: Sequence[tuple[datetime, datetime]], first: date, last: date,
+                     rules: LabourRules) -> bool:
+    """Whether every 7 days in a row from 00:00 of a day in [first, last] hold a rest of at least
+    `weekly_rest_h` with half of it inside (the rule of `_legal` and of the checker), for one
+    agent's shifts (start, end) as listed; before the first and after the last, rest is open.
+    Used where a line meets the previous rota, whose shifts `_legal` cannot see."""
+    spans = sorted(set(shifts))
+    need = rules.weekly_rest_h
+    rests: list[tuple[datetime | None, datetime | None]] = []
+    prev_end: datetime | None = None
+    for i, (a, b) in enumerate(spans):
+        if i == 0 or a > prev_end:
+            rests.append((prev_end if i else None, a))
+        prev_end = b if i == 0 else max(prev_end, b)
+    rests.append((prev_end, None))
+    d = first
+    while d <= last:
+        lo = datetime.combine(d, time())
+        hi = lo + timedelta(days=7)
+        if not any((a is None or b is None or (b - a) / HOUR >= need)
+                   and (min(b or hi, hi) - max(a or lo, lo)) / HOUR >= need / 2 for a, b in rests):
+            return False
+        d += timedelta(days=1)
+    return True
+
+
 def generate_lines(
     book: PatternBook,
     pattern: str,
@@ -156,6 +228,7 @@ def generate_lines(
     night_ok: bool = True,
     variants: Sequence[str] | None = None,
     rules: LabourRules | None = None,
+    sliding: bool = False,
 ) -> list[Line]:
     """Every legal line of `pattern` over `days` days from `start`.
 
@@ -163,6 +236,9 @@ def generate_lines(
     any hour in the night window. variants: restrict to these variant names. rules: the labour
     rules lines must keep (None = the defaults). Lines are ordered by variant, start times,
     phase; a start time that no shift of the horizon uses is left out of `starts` and of the key.
+    sliding=True gives instead the lines whose start times change from one work day of the
+    cycle to the next (key e.g. "3/3 day p0 07:00>08:00>09:00"), for the variants whose stable
+    start times cannot keep the daily rest between consecutive work days; none of the stable ones.
     """
     pat = book.pattern(pattern)
     start = _as_date(start)
@@ -179,16 +255,28 @@ def generate_lines(
     seen: set[str] = set()
     for variant in chosen:
         used = list(dict.fromkeys(t for t in variant.cycle if t is not None))
-        for combo in itertools.product(*(book.templates[t].starts for t in used)):
-            starts = dict(zip(used, combo))
+        combos = [tuple(None if t is None else dict(zip(used, c))[t] for t in variant.cycle)
+                  for c in itertools.product(*(book.templates[t].starts for t in used))]
+        if sliding:
+            combos = _sliding_starts(variant, combos, book.templates, rules)
+        for at in combos:
             for p in phases:
-                raw = [s for s in _cycle_shifts(variant, starts, book.templates, p, -1, days) if s[2] > 0]
+                raw = [s for s in _cycle_shifts(variant, at, book.templates, p, -1, days) if s[2] > 0]
                 if not night_ok and any(_night_h(a, b, rules) > 0 for _, a, b, _ in raw):
                     continue
-                in_use = [t for t in used if any(s[3] == t for s in raw)]
-                times = "/".join(f"{starts[t]:%H:%M}" for t in in_use) or "off"
+                if sliding:
+                    days_used = {(p + k) % n for k, *_ in raw}
+                    times = ">".join(f"{a:%H:%M}" if i in days_used else "-"
+                                     for i, a in enumerate(at) if a is not None) if raw else "off"
+                    in_use = {}
+                    for i, t in enumerate(variant.cycle):
+                        if i in days_used:
+                            in_use.setdefault(t, at[i])
+                else:
+                    in_use = {t: at[variant.cycle.index(t)] for t in used if any(s[3] == t for s in raw)}
+                    times = "/".join(f"{a:%H:%M}" for a in in_use.values()) or "off"
                 key = f"{pat.name} {variant.name} p{p} {times}"
-                if key in seen or not _legal(variant, starts, book.templates, start, days, p, rules):
+                if key in seen or not _legal(variant, at, book.templates, start, days, p, rules):
                     continue
                 seen.add(key)
                 shifts = tuple(
@@ -196,7 +284,7 @@ def generate_lines(
                                  book.templates[t].break_h)
                     for k, a, b, t in raw
                 )
-                lines.append(Line(key, pat.name, variant.name, p, {t: starts[t] for t in in_use}, shifts))
+                lines.append(Line(key, pat.name, variant.name, p, in_use, shifts, at if sliding else ()))
     return lines
 
 

@@ -37,6 +37,8 @@ class Carry:
     spill_in: tuple[tuple[datetime, datetime], ...] = ()  # shifts of the previous rota running into the horizon
     history: tuple[float, float, float] = (0.0, 0.0, 0.0)  # nights, weekend days, holiday hours before
     phases: tuple[int, ...] = ()                        # when phase is None: the phases the previous rota allows
+    recent: tuple[tuple[datetime, datetime], ...] = ()  # the previous rota's shifts of the last 8 days before
+                                                        # the horizon (the weekly rest across the boundary)
 
 
 def _previous_sheet(path: Path) -> str | None:
@@ -115,12 +117,61 @@ def _fitting_phases(worked: dict[date, str | None], absent: set[date], first: da
     return fits
 
 
+def previous_first_day(previous: pd.DataFrame) -> date | None:
+    """The first day a previous rota covers: its earliest shift's day, or the day after when
+    every shift of that day runs past midnight (the night begun on the eve of the rota's first
+    day, which a rota without a previous one lists; the eve's day shifts are not in the file).
+    A first day with nothing but nights is taken for such an eve, which only tells less."""
+    if previous.empty:
+        return None
+    d0 = previous["date"].min()
+    on_d0 = previous[previous["date"] == d0]
+    next_day = d0 + pd.Timedelta(days=1)
+    if (on_d0["end"] > next_day).all() and (previous["date"] > d0).any():
+        return next_day.date()
+    return d0.date()
+
+
+def _absent_days(absences: pd.DataFrame, agent: str) -> set[date]:
+    mine = absences[absences["agent_id"] == agent]
+    return {(s + timedelta(days=k)).date() for s, e in zip(mine["start"], mine["end"])
+            for k in range((e - s).days + 1)}
+
+
+def _phase_from_previous(worked: dict[date, str | None], absent: set[date], known: date, start: date,
+                         variants: list[tuple[str, tuple[str | None, ...]]], book: PatternBook,
+                         phase: int | None, night_ok: bool = True,
+                         ) -> tuple[int | None, str | None, str | None, tuple[int, ...]]:
+    """What the previous rota, known from day `known`, tells of the agent's cycle on `start`:
+    (phase, source, variant, phases). Source None: nothing (no phase fits). The last two cycles
+    decide; when they leave several phases, the rest of the rota may tell which. With several
+    phases and no `phase` from cycle_start, the agent is kept to those phases. An agent who may
+    not work nights never had a night left out on the eve of an absence."""
+    n = len(variants[0][1])
+    overnight = frozenset(name for name, t in book.templates.items() if t.may_cross_midnight and night_ok)
+    first = min(max(known, start - timedelta(days=2 * n)), start)
+    fits = _fitting_phases(worked, absent, first, start, variants, overnight)
+    if len(fits) > 1 and known < first:
+        # the last two cycles leave several phases (a long absence): the rest of the previous
+        # rota tells which, as long as the agent kept to one cycle
+        fits = _fitting_phases(worked, absent, known, start, variants, overnight) or fits
+    if len(fits) == 1:
+        (p, names), = fits.items()
+        return p, "previous rota", names[0] if len(names) == 1 else None, ()
+    if len(fits) > 1 and phase is None:
+        # an absence hides which phase the agent is in: without a cycle_start to decide, keep to
+        # the phases that fit the previous rota
+        return None, "previous rota, one of several phases", None, tuple(sorted(fits))
+    return None, None, None, ()
+
+
 def carry_over(agents: pd.DataFrame, absences: pd.DataFrame, book: PatternBook, labour: LabourRules,
                start: date, previous: pd.DataFrame | None = None) -> dict[str, Carry]:
     """Phase, earliest start, spill-in shifts and fairness history of every agent."""
     horizon = datetime.combine(start, datetime.min.time())
     out: dict[str, Carry] = {}
     prev_by_agent = {} if previous is None else {a: g for a, g in previous.groupby("agent_id")}
+    rota_first = previous_first_day(previous) if previous is not None else None
     for row in agents.itertuples(index=False):
         pattern = book.pattern(row.pattern)
         variants = [(v.name, tuple(v.cycle)) for v in pattern.variants]
@@ -129,42 +180,43 @@ def carry_over(agents: pd.DataFrame, absences: pd.DataFrame, book: PatternBook, 
             phase, source = phase_on(pattern, pd.Timestamp(row.cycle_start).date(), start), "cycle_start"
         carry = Carry(phase, source)
         g = prev_by_agent.get(row.agent_id)
-        if g is not None:
-            before = g[g["start"] < horizon]
-            if not before.empty:
-                templates = before["shift"] if "shift" in before else pd.Series(None, index=before.index)
-                worked = {d.date(): (t if isinstance(t, str) and t else None)
-                          for d, t in zip(before["date"], templates)}
-                first = min(max(min(worked), start - timedelta(days=2 * pattern.cycle_length)), start)
-                mine = absences[absences["agent_id"] == row.agent_id]
-                absent = {
-                    (s + timedelta(days=k)).date()
-                    for s, e in zip(mine["start"], mine["end"])
-                    for k in range((e - s).days + 1)
-                }
-                overnight = frozenset(n for n, t in book.templates.items() if t.may_cross_midnight)
-                fits = _fitting_phases(worked, absent, first, start, variants, overnight)
-                p, variant, phases = None, None, ()
-                if len(fits) == 1:
-                    (p, names), = fits.items()
-                    phase, source, variant = p, "previous rota", names[0] if len(names) == 1 else None
-                elif len(fits) > 1 and phase is None:
-                    # an absence hides which phase the agent is in: without a cycle_start to
-                    # decide, keep to the phases that fit the previous rota
-                    source, phases = "previous rota, one of several phases", tuple(sorted(fits))
-                last_end = before["end"].max().to_pydatetime()
-                rest = timedelta(hours=max(labour.min_daily_rest_h, 0.0))
-                spill = before[before["end"] > horizon]
-                nights = float((before["night_hours"] > 0).sum())
-                weekends = float((before["date"].dt.day_of_week >= 5).sum())
-                holidays = float(before["holiday_hours"].sum())
-                carry = Carry(
-                    phase, source, variant,
-                    earliest_start=last_end + rest if rest > timedelta(0) else last_end + timedelta(minutes=1),
-                    spill_in=tuple(sorted((s.to_pydatetime(), e.to_pydatetime())
-                                          for s, e in zip(spill["start"], spill["end"]))),
-                    history=(nights, weekends, holidays),
-                    phases=phases,
-                )
+        before = g[g["start"] < horizon] if g is not None else g
+        if before is None or before.empty:
+            if rota_first is not None and rota_first < start:
+                # not a shift in the previous rota: its days were days off or absences, which
+                # may tell the phase (a long absence); a new agent fits no phase and stays free
+                p, how, variant, phases = _phase_from_previous(
+                    {}, _absent_days(absences, row.agent_id), rota_first, start, variants, book, phase,
+                    bool(row.night_ok))
+                if how is not None:
+                    carry = Carry(p if p is not None else phase, how, variant, phases=phases)
+        else:
+            templates = before["shift"] if "shift" in before else pd.Series(None, index=before.index)
+            worked = {d.date(): (t if isinstance(t, str) and t else None)
+                      for d, t in zip(before["date"], templates)}
+            # from the previous rota's first day: a day it covers without a shift of the
+            # agent (and no absence) was a day off, even before the agent's first shift
+            known = min(min(worked), rota_first) if rota_first is not None else min(worked)
+            p, how, variant, phases = _phase_from_previous(
+                worked, _absent_days(absences, row.agent_id), known, start, variants, book, phase,
+                bool(row.night_ok))
+            if how is not None:
+                phase, source = (p, how) if p is not None else (phase, how)
+            last_end = before["end"].max().to_pydatetime()
+            rest = timedelta(hours=max(labour.min_daily_rest_h, 0.0))
+            spill = before[before["end"] > horizon]
+            nights = float((before["night_hours"] > 0).sum())
+            weekends = float((before["date"].dt.day_of_week >= 5).sum())
+            holidays = float(before["holiday_hours"].sum())
+            carry = Carry(
+                phase, source, variant,
+                earliest_start=last_end + rest if rest > timedelta(0) else last_end + timedelta(minutes=1),
+                spill_in=tuple(sorted((s.to_pydatetime(), e.to_pydatetime())
+                                      for s, e in zip(spill["start"], spill["end"]))),
+                history=(nights, weekends, holidays),
+                phases=phases,
+                recent=tuple(sorted((s.to_pydatetime(), e.to_pydatetime()) for s, e in zip(
+                    before["start"], before["end"]) if e > horizon - timedelta(days=8))),
+            )
         out[row.agent_id] = carry
     return out

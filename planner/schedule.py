@@ -24,7 +24,8 @@ import pandas as pd
 
 from constraints.calendar import RU_CALENDAR
 from constraints.checker import Violation, check_rota
-from constraints.lines import Line, coverage_matrix, generate_lines
+from constraints.labour import LabourRules
+from constraints.lines import Line, coverage_matrix, generate_lines, weekly_rest_kept
 from constraints.pay import night_hours_of
 from constraints.pay import overtime, pay_frame, shift_hours_frame
 from forecasts.errors import InputError
@@ -50,6 +51,7 @@ class AgentClass:
     earliest_start: datetime | None
     spill_in: tuple[tuple[datetime, datetime], ...]
     phases: tuple[int, ...] = ()         # with phase None: the phases the previous rota allows (empty = any)
+    recent: tuple[tuple[datetime, datetime], ...] = ()   # previous rota's shifts of its last 8 days
     members: tuple[str, ...] = field(default=(), compare=False)
 
     def describe(self) -> str:
@@ -104,7 +106,7 @@ def agent_classes(agents: pd.DataFrame, absent: dict[str, set[date]], carry: dic
     for row in agents.itertuples(index=False):
         c = carry[row.agent_id]
         key = (row.pattern, c.phase, c.variant, bool(row.night_ok), tuple(sorted(absent.get(row.agent_id, ()))),
-               c.earliest_start, c.spill_in, c.phases)
+               c.earliest_start, c.spill_in, c.phases, c.recent)
         groups.setdefault(key, []).append(row.agent_id)
     return [AgentClass(*key, members=tuple(sorted(m))) for key, m in sorted(groups.items(), key=lambda kv: kv[1][0])]
 
@@ -128,7 +130,8 @@ def _without(line: Line, absent: tuple[date, ...],
     running into the horizon), which stay whatever the absences now say."""
     days = set(absent)
     return Line(line.key + " -abs", line.pattern, line.variant, line.phase, line.starts,
-                tuple(s for s in line.shifts if (s.start, s.end) in keep or not _runs_into(s, days)))
+                tuple(s for s in line.shifts if (s.start, s.end) in keep or not _runs_into(s, days)),
+                line.cycle_starts)
 
 
 def _spill(line: Line, start: date) -> tuple[tuple[datetime, datetime], ...]:
@@ -136,8 +139,10 @@ def _spill(line: Line, start: date) -> tuple[tuple[datetime, datetime], ...]:
     return tuple((s.start, s.end) for s in line.shifts if s.day < start)
 
 
-def _fits(cls: AgentClass, line: Line, start: date) -> bool:
-    """Whether agents of the class may work the line (as they work it, absence days removed)."""
+def _fits(cls: AgentClass, line: Line, start: date, rules: LabourRules) -> bool:
+    """Whether agents of the class may work the line (as they work it, absence days removed);
+    after a previous rota, its first shift keeps the daily rest and the weekly rest of the
+    7-day windows that span both rotas is kept too."""
     if cls.phase is not None and line.phase != cls.phase:
         return False
     if cls.phases and line.phase not in cls.phases:
@@ -150,44 +155,86 @@ def _fits(cls: AgentClass, line: Line, start: date) -> bool:
         first = next((s for s in line.shifts if s.day >= start), None)
         if first is not None and first.start < cls.earliest_start:
             return False
+    if cls.recent:
+        shifts = list(cls.recent) + [(s.start, s.end) for s in line.shifts]
+        if not weekly_rest_kept(shifts, start - timedelta(days=6), start + timedelta(days=6), rules):
+            return False
     return True
 
 
+def _rules_in_words(rules: LabourRules) -> str:
+    nights = "" if rules.max_consecutive_nights is None else f", at most {rules.max_consecutive_nights} nights in a row"
+    return (f"a daily rest of {rules.min_daily_rest_h:g} h (labour.min_daily_rest_h), a weekly rest of "
+            f"{rules.weekly_rest_h:g} h (labour.weekly_rest_h), shifts of at most {rules.max_shift_h:g} h{nights}")
+
+
 def _no_line_reason(cls: AgentClass, pattern_lines: list[Line], night_lines: set[str], start: date,
-                    min_rest_h: float) -> str:
+                    rules: LabourRules) -> str:
+    if not pattern_lines:
+        return (f"no way to work {cls.pattern} keeps {_rules_in_words(rules)} with the start times its "
+                "shifts may take ([shifts] of rota.toml)")
     same_phase = [l for l in pattern_lines if (cls.phase is None or l.phase == cls.phase)
                   and (not cls.phases or l.phase in cls.phases)]
-    where = f"{cls.pattern} line" if cls.phase is None else f"{cls.pattern} line in phase {cls.phase}"
+    phases = [cls.phase] if cls.phase is not None else list(cls.phases)
+    where = f"{cls.pattern} line" + (f" in phase {' or '.join(map(str, phases))}" if phases else "")
     if not same_phase:
-        return f"no line of pattern {cls.pattern} has phase {cls.phase}"
+        return f"no {where} keeps {_rules_in_words(rules)}"
     if not cls.night_ok and all(l.key in night_lines for l in same_phase):
-        return f"every {where} works at night, and night_ok is false"
+        return f"every {where} that keeps {_rules_in_words(rules)} works at night, and night_ok is false"
     if cls.spill_in and not any(_spill(l, start) == cls.spill_in for l in same_phase):
         a, b = cls.spill_in[0]
         return (f"the previous rota's shift {a:%Y-%m-%d %H:%M}-{b:%Y-%m-%d %H:%M} runs into the horizon, "
                 f"and no {where} has that shift on {a:%Y-%m-%d}")
-    return ("no line continues the previous rota with the minimum daily rest of "
-            f"{min_rest_h:g} h (labour.min_daily_rest_h): the first shift may not start before "
-            f"{cls.earliest_start:%Y-%m-%d %H:%M}")
+    if cls.earliest_start is not None:
+        return ("no line continues the previous rota with the minimum daily rest of "
+                f"{rules.min_daily_rest_h:g} h (labour.min_daily_rest_h) and the weekly rest of "
+                f"{rules.weekly_rest_h:g} h (labour.weekly_rest_h) in the 7 days that span both: the first "
+                f"shift may not start before {cls.earliest_start:%Y-%m-%d %H:%M}")
+    return f"no {where} fits the agents' cycle, absences and night_ok"
+
+
+def _usable(cls: AgentClass, pattern_lines: list[Line], day_only: set[str], start: date,
+            rules: LabourRules) -> list[tuple[Line, Line]]:
+    """(line, the line as the class works it) for every line the class may work."""
+    usable = [l for l in pattern_lines if cls.night_ok or l.key in day_only]
+    worked = [_without(l, cls.absent_days, cls.spill_in) if cls.absent_days else l for l in usable]
+    return [(l, w) for l, w in zip(usable, worked) if _fits(cls, w, start, rules)]
 
 
 def build_lines(cfg: RotaConfig, classes: list[AgentClass], start: date, days: int) -> tuple[list[Line], np.ndarray]:
-    """All lines the model may use and the (classes x lines) allowed matrix."""
-    by_pattern = {p: generate_lines(cfg.book, p, start, days, rules=cfg.labour) for p in sorted({c.pattern for c in classes})}
-    day_only = {p: {l.key for l in generate_lines(cfg.book, p, start, days, night_ok=False, rules=cfg.labour)}
-                for p in by_pattern}
-    lines: list[Line] = [l for p in sorted(by_pattern) for l in by_pattern[p]]
+    """All lines the model may use and the (classes x lines) allowed matrix.
+
+    Lines keep one start time per shift template. A class that no such line fits may work the
+    lines whose start times slide within the cycle (07:00, then 09:00 the next day), which is how
+    a pattern of 12-hour shifts on consecutive days keeps a daily rest above 12 h; a class is
+    refused only when no line of either kind is legal for it.
+    """
+    def generate(p: str, sliding: bool) -> tuple[list[Line], set[str]]:
+        return (generate_lines(cfg.book, p, start, days, rules=cfg.labour, sliding=sliding),
+                {l.key for l in generate_lines(cfg.book, p, start, days, night_ok=False, rules=cfg.labour,
+                                               sliding=sliding)})
+
+    stable = {p: generate(p, False) for p in sorted({c.pattern for c in classes})}
+    sliding: dict[str, tuple[list[Line], set[str]]] = {}
+    lines: list[Line] = [l for p in sorted(stable) for l in stable[p][0]]
     index = {l.key: i for i, l in enumerate(lines)}
     rows: list[list[int]] = []
     for cls in classes:
-        usable = [l for l in by_pattern[cls.pattern] if cls.night_ok or l.key in day_only[cls.pattern]]
-        worked = [_without(l, cls.absent_days, cls.spill_in) if cls.absent_days else l for l in usable]
-        ok = [(l, w) for l, w in zip(usable, worked) if _fits(cls, w, start)]
+        ok = _usable(cls, *stable[cls.pattern], start, cfg.labour)
         if not ok:
-            night_lines = {l.key for l in by_pattern[cls.pattern]} - day_only[cls.pattern]
+            if cls.pattern not in sliding:
+                sliding[cls.pattern] = generate(cls.pattern, True)
+            ok = _usable(cls, *sliding[cls.pattern], start, cfg.labour)
+            for l, _ in ok:
+                if not cls.absent_days and l.key not in index:
+                    index[l.key] = len(lines)
+                    lines.append(l)
+        if not ok:
+            every = stable[cls.pattern][0] + sliding[cls.pattern][0]
+            night_lines = {l.key for l in every} - stable[cls.pattern][1] - sliding[cls.pattern][1]
             raise InputError(
                 f"no legal rota for {', '.join(cls.members)} ({cls.describe()}): "
-                + _no_line_reason(cls, by_pattern[cls.pattern], night_lines, start, cfg.labour.min_daily_rest_h),
+                + _no_line_reason(cls, every, night_lines, start, cfg.labour),
                 column="agents",
             )
         if cls.absent_days:

@@ -201,6 +201,69 @@ def test_a_previous_rota_that_fits_several_phases_keeps_the_agent_to_them():
     assert s.violations == ()
 
 
+def test_days_off_before_an_agents_first_shift_of_the_previous_rota_tell_the_phase():
+    """The previous rota covers Sunday 2026-04-26 to Saturday 2026-05-02 (X works from its first
+    day). A, on 5/2, was on leave until Monday the 27th and worked only Apr 30, May 1 and 2: the
+    28th and 29th, covered by that rota and not a day of leave, were A's two days off, so the
+    five-day block began on the 30th and May 3 is cycle day 3 (work on the 3rd and 4th). Reading
+    A's cycle only from A's first shift would also allow blocks from the 28th or 29th, and the
+    continued rota could break the cycle (found by bench/audit_fuzz.py, case 100018)."""
+    prev = shifts(*[("X", f"2026-04-{d} 08:00", 12) for d in (26, 27, 30)], ("X", "2026-05-01 08:00", 12),
+                  ("A", "2026-04-30 09:00", 9), ("A", "2026-05-01 09:00", 9), ("A", "2026-05-02 09:00", 9))
+    ab = absences_frame(("A", "2026-04-20", "2026-04-27"))
+    ag = agents_frame({"agent_id": "A", "pattern": "5/2"}, {"agent_id": "X"})
+    cfg = default_config()
+    c = carry_over(ag, ab, cfg.book, cfg.labour, date(2026, 5, 3), prev)
+    assert (c["A"].phase, c["A"].phase_source) == (3, "previous rota")
+
+
+def test_a_long_absence_at_the_end_of_the_previous_rota_does_not_hide_the_phase():
+    """A three-week previous rota, 2027-01-06..26. A (3/3) worked Jan 9-11, then was sick
+    Jan 15-24; the 25th and 26th were days off. The last two cycles (Jan 15-26) fit two phases,
+    the whole rota one: blocks from Jan 9, 15, 21, so Jan 27 is cycle day 0 (found by
+    bench/audit_fuzz.py, case 38: the continued rota worked Jan 28-30)."""
+    prev = shifts(("X", "2027-01-06 08:00", 12), ("X", "2027-01-26 08:00", 12),
+                  *[("A", f"2027-01-{d:02d} 08:00", 12) for d in (9, 10, 11)])
+    ab = absences_frame(("A", "2027-01-15", "2027-01-24"))
+    ag = agents_frame({"agent_id": "A", "pattern": "3/3"}, {"agent_id": "X"})
+    cfg = default_config()
+    c = carry_over(ag, ab, cfg.book, cfg.labour, date(2027, 1, 27), prev)
+    assert (c["A"].phase, c["A"].phase_source) == (0, "previous rota")
+
+
+def test_an_agent_without_a_shift_in_the_previous_rota_keeps_the_days_off_it_shows():
+    """The previous rota covers 2026-06-10..16. A (3/3, no nights) was sick Jun 7-13 and in
+    training Jun 15-19, so has no shift in it; Jun 14 was a day off all the same (a night on the
+    eve of the training would have been left out, but A works no nights), so Jun 17 is cycle day
+    0, 1 or 2 (three days after an off day), never 3-5, which would have made the 14th a work
+    day (bench/audit_fuzz.py, case 145). B, the same but night_ok, may have had a night left out
+    on the 14th: any phase. N, new and never absent, has a whole week off in it: no cycle fits,
+    so N's phase stays free."""
+    prev = shifts(("X", "2026-06-10 08:00", 12), ("X", "2026-06-16 08:00", 12))
+    ab = absences_frame(*[(a, s, e) for a in "AB" for s, e in (("2026-06-07", "2026-06-13"), ("2026-06-15", "2026-06-19"))])
+    ag = agents_frame({"agent_id": "A", "pattern": "3/3", "night_ok": False}, {"agent_id": "B", "pattern": "3/3"},
+                      {"agent_id": "N"}, {"agent_id": "X"})
+    cfg = default_config()
+    c = carry_over(ag, ab, cfg.book, cfg.labour, date(2026, 6, 17), prev)
+    assert (c["A"].phase, c["A"].phases, c["A"].phase_source) == (None, (0, 1, 2), "previous rota, one of several phases")
+    assert c["A"].earliest_start is None
+    assert c["B"].phases == (0, 1, 2, 3, 4, 5)
+    assert (c["N"].phase, c["N"].phases, c["N"].phase_source) == (None, (), "free")
+
+
+def test_the_night_listed_on_the_eve_of_the_previous_rota_is_not_a_day_it_covers():
+    """A rota made without a previous one also lists the nights begun the evening before its first
+    day (here E's night of Sunday the 15th before a rota from Monday the 16th). The 15th is no
+    day of that rota, so A (2/2, no shift on the 15th in the file) may well have worked it: A's
+    shifts on 16, 19 and 20 make the 16th A's second day on and the 23rd day 0 of the cycle."""
+    prev = shifts(("E", "2026-11-15 20:00", 12), ("E", "2026-11-18 20:00", 12),
+                  ("A", "2026-11-16 08:00", 12), ("A", "2026-11-19 08:00", 12), ("A", "2026-11-20 08:00", 12))
+    ag = agents_frame({"agent_id": "A"}, {"agent_id": "E"})
+    cfg = default_config()
+    c = carry_over(ag, NO_ABSENCES, cfg.book, cfg.labour, WEEK1, prev)
+    assert (c["A"].phase, c["A"].phase_source) == (0, "previous rota")
+
+
 def test_the_first_shift_after_a_previous_night_respects_the_daily_rest():
     """A worked nights 18, 19 and 22 (into Monday 08:00): Sunday was cycle day 0, so Monday is
     a night too, at 20:00 after exactly 12 h of rest, then 26 and 27. The night begun on

@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 from constraints.checker import check_rota, night_hours
 from constraints.errors import RuleError
 from constraints.labour import LabourRules
-from constraints.lines import Line, coverage_matrix, generate_lines, phase_on
+from constraints.lines import (
+    Line,
+    coverage_matrix,
+    generate_lines,
+    phase_on,
+    weekly_rest_kept,
+)
 from constraints.patterns import DEFAULT_BOOK, parse_pattern_book
 
 MONDAY = date(2026, 11, 16)
@@ -178,6 +184,42 @@ def test_stricter_rules_drop_lines() -> None:
     # 5/2 rests 72 - 9 = 63 h over the weekend
     assert generate_lines(DEFAULT_BOOK, "5/2", MONDAY, 28, rules=LabourRules(weekly_rest_h=64)) == []
     assert len(generate_lines(DEFAULT_BOOK, "5/2", MONDAY, 28, rules=LabourRules(weekly_rest_h=63))) == 35
+
+
+def test_sliding_start_times_when_a_daily_rest_above_12_h_leaves_no_stable_line() -> None:
+    """Two 12-h day shifts in a row that start at the same hour rest 12 h; with a 14-h minimum
+    the second must start at least 2 h later: 07->09, 07->10 or 08->10 (starts 07-10), in each
+    of the 4 phases. Night-free, so open to night_ok = false. A 14-h rest leaves 3/3 nothing
+    (its third day would start at 11:00 or later), and the default rest needs no sliding line."""
+    rest14 = LabourRules(min_daily_rest_h=14)
+    day = generate_lines(DEFAULT_BOOK, "2/2", MONDAY, 28, rules=rest14, sliding=True, variants=["day"], night_ok=False)
+    assert sorted({x.key.split(" ", 3)[3] for x in day}) == ["07:00>09:00", "07:00>10:00", "08:00>10:00"]
+    assert len(day) == 3 * 4 and {x.phase for x in day} == {0, 1, 2, 3}
+    for line in day:
+        assert {(s.start.hour, s.end.hour) for s in line.shifts} <= {(7, 19), (8, 20), (9, 21), (10, 22)}
+        for a, b in zip(line.shifts, line.shifts[1:]):
+            assert (b.start - a.end) >= timedelta(hours=14)
+    assert generate_lines(DEFAULT_BOOK, "3/3", MONDAY, 28, rules=rest14, sliding=True) == []
+    assert generate_lines(DEFAULT_BOOK, "2/2", MONDAY, 28, sliding=True) == []
+    # 9-h office days rest 15 h at one start; 16 h needs 08, 09, 10, 11, 12 through the week
+    office = generate_lines(DEFAULT_BOOK, "5/2", MONDAY, 7, rules=LabourRules(min_daily_rest_h=16), sliding=True)
+    assert {x.key.split(" ", 3)[3] for x in office} == {"08:00>09:00>10:00>11:00>12:00"} and len(office) == 7
+
+
+def test_weekly_rest_kept_reads_every_seven_days_with_half_the_rest_inside() -> None:
+    """Mon-Fri 09-18 rests 63 h each weekend: every window from any day passes. A 47-h rest
+    between a night ending Sunday 08:00 and a day from Tuesday 07:00 (and nothing longer) fails
+    a 48-h rule in the 7 days from Friday; from 08:00 it rests 48 h and passes."""
+    office = [(datetime(2026, 11, d, 9), datetime(2026, 11, d, 18)) for d in range(2, 28) if date(2026, 11, d).weekday() < 5]
+    assert weekly_rest_kept(office, date(2026, 11, 2), date(2026, 11, 20), LabourRules())
+    before = [(datetime(2026, 4, 3, 9), datetime(2026, 4, 3, 21)), (datetime(2026, 4, 4, 20), datetime(2026, 4, 5, 8))]
+    after = [(datetime(2026, 4, 8, 19), datetime(2026, 4, 9, 7)), (datetime(2026, 4, 11, 7), datetime(2026, 4, 11, 19))]
+    rules = LabourRules(weekly_rest_h=48)
+    assert not weekly_rest_kept(before + [(datetime(2026, 4, 7, 7), datetime(2026, 4, 7, 19))] + after,
+                                date(2026, 3, 31), date(2026, 4, 12), rules)
+    later = [(datetime(2026, 4, 7, 8), datetime(2026, 4, 7, 20)), (datetime(2026, 4, 8, 20), datetime(2026, 4, 9, 8)),
+             (datetime(2026, 4, 11, 8), datetime(2026, 4, 11, 20))]
+    assert weekly_rest_kept(before + later, date(2026, 3, 31), date(2026, 4, 12), rules)
 
 
 def test_workspace_patterns_are_filtered_by_the_law() -> None:

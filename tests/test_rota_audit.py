@@ -592,8 +592,11 @@ class Run:
     previous: Run | None = None
 
 
-def audit(run: Run) -> list[str]:
-    """Every finding of the auditor on one run (empty = lawful and consistent)."""
+def audit_by_rule(run: Run) -> list[tuple[str, str]]:
+    """Every finding of the auditor on one run as (rule, finding); the rule is the check that
+    found it (`exit_code`, `rows`, `listed_twice`, `daily_rest`, `weekly_rest`, `absences`,
+    `patterns`, `coverage`, `summary`). Plain functions of the files, so that a campaign outside
+    pytest (bench/audit_fuzz.py) audits exactly what the tests audit."""
     rules = read_rules(run.toml)
     agents = read_agents(run.agents)
     absences = read_absences(run.absences)
@@ -603,22 +606,32 @@ def audit(run: Run) -> list[str]:
         coverage = list(csv.DictReader(fh))
     summary = json.loads((run.out / "summary.json").read_text(encoding="utf-8"))
 
-    findings = [] if run.exit_code == 0 else [f"exit code {run.exit_code}: {run.output[-800:]}"]
-    findings += check_rows(rota, agents, rules, run.start, run.days)
+    found: list[tuple[str, str]] = []
+
+    def add(rule: str, findings: list[str]) -> None:
+        found.extend((rule, f) for f in findings)
+
+    add("exit_code", [] if run.exit_code == 0 else [f"exit code {run.exit_code}: {run.output[-800:]}"])
+    add("rows", check_rows(rota, agents, rules, run.start, run.days))
     timeline, twice = merge_timeline(rota, previous)
-    findings += twice
-    findings += check_daily_rest(timeline, rules.min_rest_h)
+    add("listed_twice", twice)
+    add("daily_rest", check_daily_rest(timeline, rules.min_rest_h))
     first = run.start
     if run.previous is not None:
         assert run.previous.start + run.previous.days * DAY == run.start, "the audit chains consecutive horizons"
         first = run.previous.start
     last = run.start + (run.days - 1) * DAY
-    findings += check_weekly_rest(timeline, max(rules.weekly_rest_h, LAW_WEEKLY_REST_H), first, last)
-    findings += check_absences(rota, absences)
-    findings += check_patterns(timeline, agents, absences, rules, first, last)
-    findings += check_coverage(coverage, rota, previous, read_required(run.requirements), run.start, run.days)
-    findings += check_summary(summary, coverage, rota, agents, absences, rules, run.start, run.days)
-    return findings
+    add("weekly_rest", check_weekly_rest(timeline, max(rules.weekly_rest_h, LAW_WEEKLY_REST_H), first, last))
+    add("absences", check_absences(rota, absences))
+    add("patterns", check_patterns(timeline, agents, absences, rules, first, last))
+    add("coverage", check_coverage(coverage, rota, previous, read_required(run.requirements), run.start, run.days))
+    add("summary", check_summary(summary, coverage, rota, agents, absences, rules, run.start, run.days))
+    return found
+
+
+def audit(run: Run) -> list[str]:
+    """Every finding of the auditor on one run (empty = lawful and consistent)."""
+    return [f for _, f in audit_by_rule(run)]
 
 
 # ----------------------------------------------------------------------------- the auditor audited

@@ -17,6 +17,7 @@ import pytest
 
 from conftest import absences_frame, agents_frame
 from constraints.checker import check_rota
+from constraints.labour import parse_labour
 from constraints.patterns import parse_pattern_book
 from forecasts.errors import InputError
 from planner.config import RotaConfig, default_config, load_config
@@ -207,6 +208,60 @@ def test_night_only_pattern_for_agents_who_may_not_work_nights_names_them_and_th
     assert "N1" in msg and "N2" in msg and "OK1" not in msg
     assert "night_ok" in msg and "night" in msg
     assert "None" not in msg
+
+
+def test_a_daily_rest_above_12_h_lets_day_shifts_start_later_the_next_day_for_agents_without_nights():
+    """With a 14-h daily rest no 2/2 line with one start time per template is night-free (two
+    day shifts at the same hour rest 12 h; day-night works a night), yet D1, who may not work
+    nights, can work 2/2 lawfully with the second day starting 2-3 h after the first. rota
+    refused D1 before ("every 2/2 line works at night"; bench/audit_fuzz.py, case 100010)."""
+    cfg = dataclasses.replace(load_config(None), labour=parse_labour({"min_daily_rest_h": 14}))
+    ag = agents_frame({"agent_id": "D1", "night_ok": False, "cycle_start": "2026-11-23"}, {"agent_id": "N1"})
+    s = solve_schedule(cfg, flat_requirements(MONDAY, 7, lambda t: 1), ag, NO_ABSENCES, MONDAY, 7, time_limit_s=2)
+    d1 = s.rota[s.rota["agent_id"] == "D1"].sort_values("start")
+    assert set(d1["date"].dt.date) == {MONDAY, MONDAY + timedelta(days=1), MONDAY + timedelta(days=4),
+                                       MONDAY + timedelta(days=5)}
+    assert (d1["night_hours"] == 0).all()
+    gaps = (d1["start"].iloc[1:].to_numpy() - d1["end"].iloc[:-1].to_numpy()) / np.timedelta64(1, "h")
+    assert gaps.min() >= 14
+    no_violations(s, ag, NO_ABSENCES, cfg)
+
+
+def test_a_pattern_no_start_times_can_work_within_the_daily_rest_is_refused_in_words():
+    """3/3 day shifts start 07-10: with a 14-h rest the second day starts at 09:00 at the
+    earliest and the third at 11:00, which is not a start time; 3/3 nights likewise. rota names
+    the agents and the rules, not an empty phase ("no line of pattern 3/3 has phase None")."""
+    cfg = dataclasses.replace(load_config(None), labour=parse_labour({"min_daily_rest_h": 14}))
+    ag = agents_frame({"agent_id": "T1", "pattern": "3/3"}, {"agent_id": "T2", "pattern": "3/3", "night_ok": False},
+                      {"agent_id": "OK", "pattern": "5/2"})
+    with pytest.raises(InputError) as err:
+        solve_schedule(cfg, flat_requirements(MONDAY, 7, lambda t: 1), ag, NO_ABSENCES, MONDAY, 7, time_limit_s=1)
+    msg = str(err.value)
+    assert "T1" in msg and "OK" not in msg and "None" not in msg
+    assert "no way to work 3/3" in msg and "daily rest of 14 h (labour.min_daily_rest_h)" in msg
+
+
+def test_the_weekly_rest_across_the_previous_rota_is_kept():
+    """2/2 day-night with a 48-h weekly rest. A's previous rota ends with a day on Friday
+    2026-04-03 09-21 and a night Saturday 20:00 - Sunday 08:00; the cycle's next day shift is
+    Tuesday. Started at 07:00 it would leave 47 h of rest, and the 7 days from Friday hold no
+    other long rest: so Tuesday's day starts at 08:00 or later (the requirement asks for 07:00).
+    rota broke it before (bench/audit_fuzz.py, case 78: exit code 1, weekly_rest)."""
+    cfg = dataclasses.replace(config({"2/2": {"variants": {"day-night": ["day", "night", "off", "off"]}}}),
+                              labour=parse_labour({"weekly_rest_h": 48}))
+    prev = pd.DataFrame({"agent_id": "A", "date": pd.to_datetime(["2026-03-30", "2026-03-31", "2026-04-03", "2026-04-04"]),
+                         "start": pd.to_datetime(["2026-03-30 09:00", "2026-03-31 20:00", "2026-04-03 09:00",
+                                                  "2026-04-04 20:00"]),
+                         "end": pd.to_datetime(["2026-03-30 21:00", "2026-04-01 08:00", "2026-04-03 21:00",
+                                                "2026-04-05 08:00"]),
+                         "night_hours": [0.0, 8.0, 0.0, 8.0], "holiday_hours": 0.0})
+    ag = agents_frame({"agent_id": "A"})
+    monday = date(2026, 4, 6)
+    req = flat_requirements(monday, 7, lambda t: 1 if t.hour == 7 else 0)
+    s = solve_schedule(cfg, req, ag, NO_ABSENCES, monday, 7, prev, time_limit_s=2)
+    tuesday = s.rota[s.rota["date"].dt.date == date(2026, 4, 7)]
+    assert len(tuesday) == 1 and tuesday["start"].iloc[0] >= pd.Timestamp("2026-04-07 08:00")
+    no_violations(s, ag, NO_ABSENCES, cfg, prev)
 
 
 def test_previous_rota_leaving_no_legal_first_shift_names_the_agent_and_the_daily_rest():
