@@ -35,8 +35,8 @@ from constraints.lines import Line, coverage_matrix, generate_lines  # noqa: E40
 from constraints.pay import rate_hours, shift_hours_frame  # noqa: E402
 from constraints.patterns import DEFAULT_BOOK  # noqa: E402
 from forecasts.erlang import required_agents  # noqa: E402
-from planner.model import (ModelInput, ModelResult, distinct_lines, objective_scale, solve,  # noqa: E402
-                           unit_costs)
+from planner.model import (ModelInput, ModelResult, distinct_lines, linear_model,  # noqa: E402
+                           objective_scale, solve, unit_costs)
 from planner.penalties import shortfall_penalty  # noqa: E402
 
 START = date(2026, 11, 2)          # a Monday; no holiday in the 4 weeks
@@ -304,10 +304,9 @@ def run_lines(site: Site, time_limit: float, workers: int, seed: int, *, hint: b
 
 
 def run_scip(site: Site, time_limit: float, workers: int) -> dict:
-    """The same class/line problem as a MIP for SCIP (shipped with OR-Tools): a reference for
-    how far an exact branch-and-cut solver gets, both in the rota it finds and in the bound it
-    proves. Shortfall segments and surplus are continuous; they are integral at any optimum
-    because the counts are integer and the segment costs convex."""
+    """The same class/line problem as a MIP for SCIP (shipped with OR-Tools), built by
+    `planner.model.linear_model`: a reference for how far an exact branch-and-cut solver gets,
+    both in the rota it finds and in the bound it proves."""
     inp = site.inp
     need = np.ceil(inp.required - 1e-9).astype(np.int64)
     sizes = np.asarray(inp.class_sizes, dtype=np.int64)
@@ -315,25 +314,8 @@ def run_scip(site: Site, time_limit: float, workers: int) -> dict:
     avail = np.asarray(inp.availability, dtype=np.int64)
     pairs = distinct_lines(inp.allowed, cov, avail, inp.line_cost) & (sizes[:, None] > 0)
     t0 = time.perf_counter()
-    mip = pywraplp.Solver.CreateSolver("SCIP")
-    obj = mip.Objective()
-    rows = [mip.Constraint(float(n), float(n)) for n in need]
-    one = {c: mip.Constraint(float(sizes[c]), float(sizes[c])) for c in np.flatnonzero(pairs.any(axis=1))}
-    for c, l in zip(*np.nonzero(pairs)):
-        x = mip.IntVar(0.0, float(sizes[c]), "")
-        obj.SetCoefficient(x, float(inp.line_cost[c, l]))
-        for h in np.flatnonzero(cov[l] * avail[c]):
-            rows[h].SetCoefficient(x, 1.0)
-        one[c].SetCoefficient(x, 1.0)
-    for h, u in enumerate(unit_costs(inp.shortfall_cost, need)):
-        for k in range(u.size):
-            s = mip.NumVar(0.0, 1.0, "")
-            rows[h].SetCoefficient(s, 1.0)
-            obj.SetCoefficient(s, float(u[k]))
-        over = mip.NumVar(0.0, mip.infinity(), "")
-        rows[h].SetCoefficient(over, -1.0)
-        obj.SetCoefficient(over, float(inp.over_cost))
-    obj.SetMinimization()
+    mip, obj, _ = linear_model("SCIP", need, inp.shortfall_cost, inp.over_cost, sizes, cov, pairs, avail,
+                               inp.line_cost, integer=True)
     mip.SetNumThreads(workers)   # SCIP as shipped searches on one thread whatever this says
     mip.SetTimeLimit(int(time_limit * 1000))
     build = time.perf_counter() - t0

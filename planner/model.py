@@ -276,14 +276,17 @@ def greedy_start(need, cost, over_cost, sizes, cov, pairs, avail, line_cost) -> 
     return local_search(st)
 
 
-def lp_start(need, cost, over_cost, sizes, cov, pairs, avail, line_cost) -> tuple[np.ndarray, float] | None:
-    """Solve the LP relaxation (GLOP), round each class's counts by largest remainder, then
-    improve by local search. The LP is nearly tight, so this start is usually far better than
-    the greedy one when the site is short of staff. Also returns the LP optimum, a lower bound
-    on every rota's objective (CP-SAT reaches the same bound, but later). None if GLOP fails."""
+def linear_model(solver: str, need, cost, over_cost, sizes, cov, pairs, avail, line_cost, *,
+                 integer: bool = False):
+    """The counts model for a pywraplp solver: (solver, objective, x[c, l]), or None if the
+    solver is not available. Continuous counts give the LP relaxation (GLOP); integer counts
+    give the same MIP as the CP-SAT model (for an exact solver such as SCIP). Agents per line
+    are summed over classes first and absences subtracted hour by hour, as in `_build`.
+    Shortfall segments and surplus stay continuous: with integer counts and convex segment
+    costs they are integral at any optimum."""
     H = need.size
-    C, L = pairs.shape
-    lp = pywraplp.Solver.CreateSolver("GLOP")
+    C, _ = pairs.shape
+    lp = pywraplp.Solver.CreateSolver(solver)
     if lp is None:
         return None
     obj = lp.Objective()
@@ -294,7 +297,7 @@ def lp_start(need, cost, over_cost, sizes, cov, pairs, avail, line_cost) -> tupl
             continue
         row = lp.Constraint(float(sizes[c]), float(sizes[c]))
         for l in ls:
-            x[c, l] = lp.NumVar(0.0, float(sizes[c]), "")
+            x[c, l] = (lp.IntVar if integer else lp.NumVar)(0.0, float(sizes[c]), "")
             row.SetCoefficient(x[c, l], 1.0)
             obj.SetCoefficient(x[c, l], float(line_cost[c, l]))
     hours = [lp.Constraint(float(need[h]), float(need[h])) for h in range(H)]
@@ -319,6 +322,19 @@ def lp_start(need, cost, over_cost, sizes, cov, pairs, avail, line_cost) -> tupl
         hours[h].SetCoefficient(over, -1.0)
         obj.SetCoefficient(over, float(over_cost))
     obj.SetMinimization()
+    return lp, obj, x
+
+
+def lp_start(need, cost, over_cost, sizes, cov, pairs, avail, line_cost) -> tuple[np.ndarray, float] | None:
+    """Solve the LP relaxation (GLOP), round each class's counts by largest remainder, then
+    improve by local search. The LP is nearly tight, so this start is usually far better than
+    the greedy one when the site is short of staff. Also returns the LP optimum, a lower bound
+    on every rota's objective (CP-SAT reaches the same bound, but later). None if GLOP fails."""
+    C, L = pairs.shape
+    built = linear_model("GLOP", need, cost, over_cost, sizes, cov, pairs, avail, line_cost)
+    if built is None:
+        return None
+    lp, obj, x = built
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
     bound = obj.Value() - 1e-6 * max(abs(obj.Value()), 1.0)   # minus GLOP's tolerance
