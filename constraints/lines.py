@@ -15,7 +15,8 @@ nights in a row). The rule checker verifies the result independently.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
@@ -183,9 +184,14 @@ def _legal(variant: Variant, at: Sequence[time | None], templates: Mapping[str, 
                 prev = k
                 if run > rules.max_consecutive_nights:
                     return False
-    need = rules.weekly_rest_h
-    long = [(a, b) for a, b in gaps if b - a >= need]
-    for day in range(-6, days):
+    return _weekly_rest_in_every_window(gaps, range(-6, days), rules.weekly_rest_h)
+
+
+def _weekly_rest_in_every_window(rests: Sequence[tuple[float, float]], days: Iterable[int], need: float) -> bool:
+    """Whether each 7 days in a row from 00:00 of day d (hours from day 0; d in `days`) hold a
+    rest (a, b) of at least `need` hours with half of it inside: the checker's weekly rest."""
+    long = [(a, b) for a, b in rests if b - a >= need]
+    for day in days:
         lo = 24.0 * day
         if not any(min(b, lo + 168) - max(a, lo) >= need / 2 for a, b in long):
             return False
@@ -198,24 +204,16 @@ def weekly_rest_kept(shifts: Sequence[tuple[datetime, datetime]], first: date, l
     `weekly_rest_h` with half of it inside (the rule of `_legal` and of the checker), for one
     agent's shifts (start, end) as listed; before the first and after the last, rest is open.
     Used where a line meets the previous rota, whose shifts `_legal` cannot see."""
-    spans = sorted(set(shifts))
-    need = rules.weekly_rest_h
-    rests: list[tuple[datetime | None, datetime | None]] = []
-    prev_end: datetime | None = None
-    for i, (a, b) in enumerate(spans):
-        if i == 0 or a > prev_end:
-            rests.append((prev_end if i else None, a))
-        prev_end = b if i == 0 else max(prev_end, b)
-    rests.append((prev_end, None))
-    d = first
-    while d <= last:
-        lo = datetime.combine(d, time())
-        hi = lo + timedelta(days=7)
-        if not any((a is None or b is None or (b - a) / HOUR >= need)
-                   and (min(b or hi, hi) - max(a or lo, lo)) / HOUR >= need / 2 for a, b in rests):
-            return False
-        d += timedelta(days=1)
-    return True
+    origin = datetime.combine(first, time())
+    rests: list[tuple[float, float]] = []
+    prev_end = -math.inf
+    for a, b in sorted(set(shifts)):     # overlapping shifts leave no rest between them
+        a_h, b_h = (a - origin) / HOUR, (b - origin) / HOUR
+        if a_h > prev_end:
+            rests.append((prev_end, a_h))
+        prev_end = max(prev_end, b_h)
+    rests.append((prev_end, math.inf))
+    return _weekly_rest_in_every_window(rests, range((last - first).days + 1), rules.weekly_rest_h)
 
 
 def generate_lines(

@@ -26,8 +26,7 @@ from constraints.calendar import RU_CALENDAR
 from constraints.checker import Violation, check_rota
 from constraints.labour import LabourRules
 from constraints.lines import Line, coverage_matrix, generate_lines, weekly_rest_kept
-from constraints.pay import night_hours_of
-from constraints.pay import overtime, pay_frame, shift_hours_frame
+from constraints.pay import night_hours_of, overtime, pay_frame, shift_hours_frame
 from forecasts.errors import InputError
 from forecasts.staffing import service_delivered
 from planner.assign import Assignment, assign, line_traits
