@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from constraints.errors import RuleError
-from forecasts.errors import InputError
+from common.errors import RuleError
+from common.errors import InputError
 
 SAMPLE = Path(__file__).resolve().parent / "sample_data"
 
@@ -69,7 +69,7 @@ def _date(value: str, option: str) -> date:
 
 
 def _config(path: Path | None) -> Any:
-    from planner.config import load_config
+    from planner.workspace.config import load_config
 
     return load_config(path)
 
@@ -182,7 +182,7 @@ class _Solving:
 
 def _finish(run: Any, out_dir: Path) -> None:
     from planner import pipeline
-    from planner.report import summary_table
+    from planner.output.report import summary_table
 
     written = pipeline.write_schedule(run, out_dir)
     out.print(summary_table(run.summary))
@@ -263,9 +263,9 @@ def compare(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for comparison.csv, .xlsx and .png.")] = Path("compare"),
 ) -> None:
     """Run the base and what-if scenarios side by side: hours, headcount, service, cost."""
-    from planner.comparison import comparison_frame, comparison_table, write_comparison
+    from planner.analysis.comparison import comparison_frame, comparison_table, write_comparison
     from planner.pipeline import next_monday
-    from planner.scenarios import compare_scenarios
+    from planner.analysis.scenarios import compare_scenarios
 
     first = _date(start, "--start") if start else next_monday(date.today())
     out.print(f"Comparing scenarios over {weeks} week(s) from {first} for [cyan]{workspace}[/]", highlight=False)
@@ -293,7 +293,7 @@ def size(
 ) -> None:
     """Find the smallest team in a pattern mix that meets a service-level target; say whom to hire."""
     from planner.pipeline import next_monday
-    from planner.scenarios import size_workspace
+    from planner.analysis.scenarios import size_workspace
 
     first = _date(start, "--start") if start else next_monday(date.today())
     with out.status("sizing …") as status:
@@ -318,7 +318,7 @@ def init(
     folder: Annotated[Path, typer.Argument(help="New folder for the workspace (must not exist or be empty).")],
 ) -> None:
     """Create a new workspace from the sample, ready to edit."""
-    from planner.scaffold import init_workspace
+    from planner.workspace.scaffold import init_workspace
 
     written = init_workspace(SAMPLE, folder)
     out.print(f"Created workspace [cyan]{folder}[/] from the sample. Next: edit rota.toml, put your own "
@@ -357,7 +357,7 @@ def simulate(
     cv: Annotated[float, typer.Option(help="Coefficient of variation of lognormal handle times.")] = 1.0,
 ) -> None:
     """Simulate the rota contact by contact: the service it really delivers, beside Erlang's."""
-    from planner.simulate import simulate_plan, simulation_table, write_simulation
+    from planner.analysis.simulate import simulate_plan, simulation_table, write_simulation
 
     sim = simulate_plan(rota, replications=replications, seed=seed, aht_dist=aht_dist, cv=cv)
     written = write_simulation(sim, rota)

@@ -30,7 +30,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from forecasts.settings import parse_staffing  # noqa: E402
+from forecasts.channels import parse_staffing  # noqa: E402
 from forecasts.staffing import requirements  # noqa: E402
 
 VENV_PYTHON = ROOT / "bench" / ".venv-pyworkforce" / "bin" / "python"

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from forecasts.staffing import requirements as staffing_requirements  # noqa: E402
-from planner.config import load_config  # noqa: E402
+from planner.workspace.config import load_config  # noqa: E402
 from planner.pipeline import run_forecast, run_schedule  # noqa: E402
 
 STARTS = (date(2026, 11, 2), date(2026, 11, 23), date(2026, 12, 28), date(2027, 2, 1))

@@ -35,9 +35,9 @@ from constraints.lines import Line, coverage_matrix, generate_lines  # noqa: E40
 from constraints.pay import rate_hours, shift_hours_frame  # noqa: E402
 from constraints.patterns import DEFAULT_BOOK  # noqa: E402
 from forecasts.erlang import required_agents  # noqa: E402
-from planner.model import (ModelInput, ModelResult, distinct_lines, linear_model,  # noqa: E402
+from planner.solve.model import (ModelInput, ModelResult, distinct_lines, linear_model,  # noqa: E402
                            objective_scale, solve, unit_costs)
-from planner.penalties import shortfall_penalty  # noqa: E402
+from planner.solve.penalties import shortfall_penalty  # noqa: E402
 
 START = date(2026, 11, 2)          # a Monday; no holiday in the 4 weeks
 DAYS = 28
@@ -305,7 +305,7 @@ def run_lines(site: Site, time_limit: float, workers: int, seed: int, *, hint: b
 
 def run_scip(site: Site, time_limit: float, workers: int) -> dict:
     """The same class/line problem as a MIP for SCIP (shipped with OR-Tools), built by
-    `planner.model.linear_model`: a reference for how far an exact branch-and-cut solver gets,
+    `planner.solve.model.linear_model`: a reference for how far an exact branch-and-cut solver gets,
     both in the rota it finds and in the bound it proves."""
     inp = site.inp
     need = np.ceil(inp.required - 1e-9).astype(np.int64)

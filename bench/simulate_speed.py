@@ -1,7 +1,7 @@
 """Speed of `rota simulate`, and why it has its own engine rather than SimPy.
 
 1. Engine choice: the same steady M/M/N queue (and M/M/N+M with patience) run by
-   `planner.simulate` and by a straightforward SimPy model (a Resource of N agents, callers
+   `planner.analysis.simulate` and by a straightforward SimPy model (a Resource of N agents, callers
    racing their request against their patience), on the same random draws. Both are compared
    with Erlang C / exact Erlang A; best of --repeats wall-clock times. SimPy is optional
    (pip install simpy); without it that row is skipped.
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from forecasts.erlang import erlang_a, erlang_c
-from planner.simulate import QueueSpec, simulate, simulate_plan
+from planner.analysis.simulate import QueueSpec, simulate, simulate_plan
 
 
 def draws(calls_per_h: float, aht: float, patience: float | None, hours: int, seed: int):
@@ -77,8 +77,8 @@ def simpy_mmn(arrival, service, patience, agents: int, answer_s: float) -> tuple
 
 
 def own_mmn(arrival, service, patience, agents: int, answer_s: float, hours: int) -> tuple[float, float, float]:
-    """The same through planner.simulate's serving loop."""
-    from planner.simulate import _serve
+    """The same through planner.analysis.simulate's serving loop."""
+    from planner.analysis.simulate import _serve
 
     start = _serve(arrival.tolist(), service.tolist(), patience.tolist(), np.full(hours + 2, agents))
     answered = np.isfinite(start)

@@ -30,7 +30,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
-from constraints.errors import RuleError
+from common.errors import RuleError
 
 #: The art. 112 list as in force since 2013: (month, day) -> official name.
 ART_112_HOLIDAYS: dict[tuple[int, int], str] = {

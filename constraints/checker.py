@@ -35,7 +35,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from constraints.errors import RuleError
+from common.errors import RuleError
 from constraints.labour import LabourRules
 from constraints.patterns import PatternBook
 

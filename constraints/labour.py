@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from constraints.errors import RuleError
+from common.errors import RuleError
 
 LEGAL_NIGHT = (time(22), time(6))      # art. 96
 LEGAL_WEEKLY_REST_H = 42.0             # art. 110

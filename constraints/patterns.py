@@ -16,7 +16,7 @@ from datetime import time
 from types import MappingProxyType
 from typing import Any
 
-from constraints.errors import RuleError
+from common.errors import RuleError
 
 OFF = "off"
 

@@ -33,7 +33,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from constraints.calendar import RU_CALENDAR, ProductionCalendar
-from constraints.errors import RuleError
+from common.errors import RuleError
 
 DAY_S = 86_400
 LAW_NIGHT_START = time(22, 0)  # art. 96

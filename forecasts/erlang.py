@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from forecasts.errors import InputError
+from common.errors import InputError
 
 ArrayLike = Any  # scalar, numpy array or pandas Series
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from forecasts.backtest import backtest, best_method, best_pick, score_table
 from forecasts.calendar_features import RULES, DayCalendar, Event
-from forecasts.errors import InputError
+from common.errors import InputError
 from forecasts.models import DEFAULT_METHOD, METHODS, ForecastMethod
 
 AHT_WEEKS = 8

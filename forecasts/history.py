@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from forecasts.errors import InputError
+from common.errors import InputError
 from forecasts.tables import OFFSET_DROPPED, read_table, to_numbers, to_strings, to_timestamps
 
 __all__ = [

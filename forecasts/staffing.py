@@ -1,7 +1,7 @@
 """Forecast -> staffing requirement: productive agents per interval and channel, then
 scheduled agents after shrinkage.
 
-Per channel model (settings in forecasts.settings):
+Per channel model (settings in forecasts.channels):
 - erlang_c / erlang_a: the smallest N meeting the interval's service-level target and the
   occupancy cap (forecasts.erlang), AHT from the forecast's `aht_s` where given, else the
   channel's `aht_s`; targets from the time-of-day period the interval starts in.
@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from forecasts.erlang import erlang_a, erlang_c, required_agents
-from forecasts.errors import InputError
-from forecasts.settings import ChatChannel, EmailChannel, ErlangAChannel, ErlangCChannel, StaffingSettings
+from common.errors import InputError
+from forecasts.channels import ChatChannel, EmailChannel, ErlangAChannel, ErlangCChannel, StaffingSettings
 
 COLUMNS = [
     "ts", "channel", "queue", "contacts", "aht_s", "agents", "scheduled_agents", "service_level",

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from forecasts.errors import InputError
+from common.errors import InputError
 
 __all__ = [
     "OFFSET_DROPPED",

@@ -13,18 +13,18 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from forecasts.errors import InputError
+from common.errors import InputError
 from forecasts.forecast import backtest_frame, forecast_frame
 from forecasts.history import HistoryData, load_history, to_hourly
 from forecasts.models import METHODS
 from forecasts.plot import plot_forecast
 from forecasts.staffing import requirements as staffing_requirements
 from forecasts.tables import read_table, to_numbers, to_strings, to_timestamps
-from planner.config import RotaConfig
-from planner.files import write_csv
+from planner.workspace.config import RotaConfig
+from common.files import write_csv
 
 if TYPE_CHECKING:
-    from planner.schedule import Schedule
+    from planner.solve.schedule import Schedule
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def run_forecast(
 def write_forecast(result: ForecastResult, out: Path, plot: Path | None) -> list[Path]:
     """Write the forecast CSV (and the chart, if asked); the chart is drawn first, so a failure
     leaves neither file behind."""
-    from planner.files import atomic_path, csv_to
+    from common.files import atomic_path, csv_to
 
     with atomic_path(out) as tmp:
         csv_to(result.forecast, tmp)
@@ -255,10 +255,10 @@ def run_schedule(
     progress=None, stop=None, forecast: ForecastResult | None = None,
 ) -> PlanRun:
     """Schedule the agents of a workspace against a requirements frame."""
-    from planner.continuity import read_previous
-    from planner.report import summary
-    from planner.schedule import solve_schedule
-    from planner.workspace import load_absences, load_agents
+    from planner.solve.continuity import read_previous
+    from planner.output.report import summary
+    from planner.solve.schedule import solve_schedule
+    from planner.workspace.people import load_absences, load_agents
 
     agents = load_agents(agents_path, cfg.book)
     absences = load_absences(absences_path, agents)
@@ -279,10 +279,10 @@ def write_schedule(run: PlanRun, out: Path) -> list[Path]:
     import shutil
     import tempfile
 
-    from planner.charts import write_charts
-    from planner.excel import write_workbook
-    from planner.files import write_text
-    from planner.report import summary_json
+    from planner.output.charts import write_charts
+    from planner.output.excel import write_workbook
+    from common.files import write_text
+    from planner.output.report import summary_json
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -322,7 +322,7 @@ def run_plan(
     progress=None, stop=None, console: Console | None = None,
 ) -> PlanRun:
     """The whole weekly job on a workspace: forecast, requirements, schedule."""
-    from planner.config import load_config
+    from planner.workspace.config import load_config
 
     toml = Path(workspace) / "rota.toml"
     if not toml.is_file():

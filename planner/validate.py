@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from constraints.errors import RuleError
-from forecasts.errors import InputError
+from common.errors import RuleError
+from common.errors import InputError
 from forecasts.history import load_history
 from forecasts.tables import read_table, to_bools, to_choice, to_dates, to_numbers, to_strings
-from planner.workspace import ABSENCE_KINDS, SHIFT_PREFS, excel_patterns, load_absences, load_agents
+from planner.workspace.people import ABSENCE_KINDS, SHIFT_PREFS, excel_patterns, load_absences, load_agents
 
 MAX_PER_COLUMN = 20
 
@@ -124,7 +124,7 @@ def check_absences(path: Path, agent_ids: set[str]) -> list[Problem]:
 
 def validate_workspace(folder: Path, start: date) -> list[Problem]:
     """Every problem of a workspace: config, history, agents, absences, then the rules."""
-    from planner.config import DataFiles, load_config
+    from planner.workspace.config import DataFiles, load_config
 
     folder = Path(folder)
     toml = folder / "rota.toml"
@@ -163,8 +163,8 @@ def validate_workspace(folder: Path, start: date) -> list[Problem]:
         problems += check_absences(absences_path, ids)
 
     if cfg is not None and not any(p.severity == "error" for p in problems):
-        from planner.continuity import carry_over
-        from planner.schedule import absence_days, agent_classes, build_lines
+        from planner.solve.continuity import carry_over
+        from planner.solve.schedule import absence_days, agent_classes, build_lines
 
         try:
             agents = load_agents(agents_path, cfg.book)

@@ -101,7 +101,7 @@ def small_agents(n22: int = 12, n33: int = 4, n52: int = 8) -> pd.DataFrame:
 
 
 def agents_frame(*rows: dict) -> pd.DataFrame:
-    """Agents as planner.workspace.load_agents gives them (cycle_start datetime, night_ok bool);
+    """Agents as planner.workspace.people.load_agents gives them (cycle_start datetime, night_ok bool);
     each row names what differs from a 2/2 agent at 400 RUB/h."""
     defaults = {"name": "", "team": "t", "pattern": "2/2", "shift_pref": "any", "skills": "phone",
                 "rate_rub_h": 400.0, "cycle_start": None, "night_ok": True}
@@ -113,7 +113,7 @@ def agents_frame(*rows: dict) -> pd.DataFrame:
 
 
 def absences_frame(*rows: tuple[str, str, str], kind: str = "vacation") -> pd.DataFrame:
-    """Absences as planner.workspace.load_absences gives them: (agent_id, first day, last day)."""
+    """Absences as planner.workspace.people.load_absences gives them: (agent_id, first day, last day)."""
     return pd.DataFrame([(a, pd.Timestamp(s), pd.Timestamp(e), kind) for a, s, e in rows],
                         columns=["agent_id", "start", "end", "kind"])
 

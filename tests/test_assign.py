@@ -8,7 +8,7 @@ from datetime import date, datetime
 import numpy as np
 import pytest
 
-from planner.assign import LineTraits, assign, line_traits
+from planner.solve.assign import LineTraits, assign, line_traits
 
 # line 0: 2/2 days (7 day shifts), line 1: 2/2 nights (7 nights), line 2: day-night (4 + 3),
 # line 3: another day line with fewer weekend days

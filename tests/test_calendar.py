@@ -14,7 +14,7 @@ from constraints.calendar import (
     calendar_year,
     shortened_by_rule,
 )
-from constraints.errors import RuleError
+from common.errors import RuleError
 
 cal = ProductionCalendar()
 
@@ -180,7 +180,7 @@ def test_prorated_norm_leaves_out_absence_days() -> None:
 
 def test_unknown_accounting_period_is_refused() -> None:
     from constraints.calendar import RU_CALENDAR
-    from constraints.errors import RuleError
+    from common.errors import RuleError
 
     with pytest.raises(RuleError):
         RU_CALENDAR.prorated_norm_h(date(2026, 11, 1), date(2026, 11, 30), "week")

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from matplotlib.image import imread
 
-from planner.charts import SHORT_COLOUR, coverage_by_day, service_by_hour, service_target, write_charts
+from planner.output.charts import SHORT_COLOUR, coverage_by_day, service_by_hour, service_target, write_charts
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

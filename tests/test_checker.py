@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from constraints.checker import RULES, Violation, check_rota, night_hours
-from constraints.errors import RuleError
+from common.errors import RuleError
 from constraints.labour import LabourRules
 from constraints.patterns import DEFAULT_BOOK
 

@@ -358,13 +358,13 @@ def test_plan_writes_the_workbook_and_the_charts(plan_run) -> None:
 
 def test_a_rota_that_breaks_a_rule_is_written_and_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Exit code 1 means: results written, but the checker found a broken rule (listed)."""
-    import planner.schedule
+    import planner.solve.schedule
     from constraints.checker import Violation
 
     def one_violation(rota, *args, **kwargs):
         return [Violation("daily_rest", str(rota["agent_id"].iloc[0]), None, "rest 10 h < 12 h")]
 
-    monkeypatch.setattr(planner.schedule, "check_rota", one_violation)
+    monkeypatch.setattr(planner.solve.schedule, "check_rota", one_violation)
     hours = pd.date_range(START, periods=7 * 24, freq="h")
     requirements = tmp_path / "req.csv"
     pd.DataFrame({"ts": hours.strftime("%Y-%m-%d %H:%M"), "agents": 2}).to_csv(requirements, index=False)

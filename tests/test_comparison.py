@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from planner.comparison import comparison_frame, comparison_table, write_comparison
-from planner.scenarios import ScenarioResult
+from planner.analysis.comparison import comparison_frame, comparison_table, write_comparison
+from planner.analysis.scenarios import ScenarioResult
 
 
 def _result(name: str, sl: float, total: float, contacts: float, heads: dict[str, int], under: int,
@@ -67,7 +67,7 @@ def test_files_written_and_readable(frame: pd.DataFrame, tmp_path: Path):
 
 
 def test_nothing_is_written_when_a_file_fails(frame: pd.DataFrame, tmp_path: Path, monkeypatch):
-    from planner import comparison
+    from planner.analysis import comparison
 
     def broken(df, path):
         raise OSError("disk full")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from forecasts.errors import InputError
-from planner.config import SECTIONS, RotaConfig, default_config, load_config
+from common.errors import InputError
+from planner.workspace.config import SECTIONS, RotaConfig, default_config, load_config
 
 REPO = Path(__file__).resolve().parents[1]
 

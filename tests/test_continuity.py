@@ -18,10 +18,10 @@ import pytest
 from conftest import absences_frame, agents_frame
 from constraints.checker import check_rota
 from constraints.patterns import parse_pattern_book
-from forecasts.errors import InputError
-from planner.config import default_config
-from planner.continuity import carry_over, read_previous
-from planner.schedule import Schedule, solve_schedule
+from common.errors import InputError
+from planner.workspace.config import default_config
+from planner.solve.continuity import carry_over, read_previous
+from planner.solve.schedule import Schedule, solve_schedule
 
 WEEK1 = date(2026, 11, 23)
 WEEK2 = date(2026, 11, 30)

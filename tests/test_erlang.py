@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forecasts.erlang import ErlangAResult, ErlangCResult, erlang_a, erlang_c, required_agents
-from forecasts.errors import InputError
+from common.errors import InputError
 
 REFERENCE = SHARED_DATA / "erlang_reference_values.csv"
 OUTPUTS = ("traffic_erl", "p_wait", "service_level", "asa_s", "occupancy", "p_abandon")

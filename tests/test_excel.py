@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 
 from conftest import SMALL_TOML, small_agents, small_history
-from planner.continuity import read_previous
-from planner.excel import write_workbook, work_code
+from planner.solve.continuity import read_previous
+from planner.output.excel import write_workbook, work_code
 from planner.pipeline import run_plan, write_schedule
 
 START = date(2026, 11, 2)

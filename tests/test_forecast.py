@@ -12,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from forecasts.calendar_features import DayCalendar
-from forecasts.errors import InputError
+from common.errors import InputError
 from forecasts.forecast import ForecastSettings, backtest_frame, forecast_frame
 
 HOURS = np.arange(24)

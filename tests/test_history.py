@@ -15,7 +15,7 @@ from conftest import SHARED_DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecasts.errors import InputError
+from common.errors import InputError
 from forecasts.history import HistoryData, load_history, to_hourly
 
 BANK = SHARED_DATA / "us_bank_calls_5min.csv"

@@ -7,7 +7,7 @@ from datetime import time
 import pytest
 from pydantic import ValidationError
 
-from constraints.errors import RuleError
+from common.errors import RuleError
 from constraints.labour import LabourRules, parse_labour
 
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from constraints.checker import check_rota, night_hours
-from constraints.errors import RuleError
+from common.errors import RuleError
 from constraints.labour import LabourRules
 from constraints.lines import (
     Line,

@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 
-from planner.model import ModelInput, NoLineError, solve
+from planner.solve.model import ModelInput, NoLineError, solve
 
 
 def _inp(required, cost, sizes, coverage, allowed, line_cost, over=1.0, availability=None) -> ModelInput:
@@ -249,7 +249,7 @@ def test_repair_search_reaches_the_enumerated_optimum_from_the_greedy_start():
     placing agents one at a time did not (checked on several random instances)."""
     import time
 
-    from planner import model as M
+    from planner.solve import model as M
 
     started_worse = 0
     for seed in range(8):

@@ -8,7 +8,7 @@ from datetime import time
 
 import pytest
 
-from constraints.errors import RuleError
+from common.errors import RuleError
 from constraints.patterns import DEFAULT_BOOK, PatternBook, parse_pattern_book
 
 BRIEF_TOML = """

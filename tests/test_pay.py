@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from constraints.calendar import RU_CALENDAR
-from constraints.errors import RuleError
+from common.errors import RuleError
 from constraints.pay import (
     PayRules,
     ShiftHours,

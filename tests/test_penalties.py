@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecasts.errors import InputError
-from planner.penalties import shortfall_cost, shortfall_penalty
+from common.errors import InputError
+from planner.solve.penalties import shortfall_cost, shortfall_penalty
 
 
 def _sl(calls_per_h: float, aht: float, n: int, answer: float) -> float:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from forecasts.errors import InputError
-from planner.config import load_config
+from common.errors import InputError
+from planner.workspace.config import load_config
 from planner.pipeline import next_monday, read_forecast, read_requirements, run_forecast, run_plan
 
 
@@ -174,7 +174,7 @@ def test_a_forecast_whose_chart_fails_leaves_no_csv(tmp_path, monkeypatch) -> No
 
     import planner.pipeline as pipeline
     from conftest import small_history
-    from planner.config import default_config
+    from planner.workspace.config import default_config
 
     history = tmp_path / "history.csv"
     small_history(weeks=4).to_csv(history, index=False)

@@ -17,9 +17,9 @@ from rich.console import Console
 
 from constraints.checker import Violation
 from forecasts.staffing import requirements as staffing_requirements
-from planner.config import RotaConfig, default_config, load_config
-from planner.report import COST_PARTS, summary, summary_json, summary_table
-from planner.schedule import Schedule, solve_schedule
+from planner.workspace.config import RotaConfig, default_config, load_config
+from planner.output.report import COST_PARTS, summary, summary_json, summary_table
+from planner.solve.schedule import Schedule, solve_schedule
 
 MONDAY = date(2026, 11, 23)
 NO_ABSENCES = pd.DataFrame({"agent_id": pd.Series(dtype=str), "start": pd.Series(dtype="datetime64[ns]"),

@@ -116,7 +116,7 @@ class Template:
 
 @dataclass(frozen=True)
 class Rules:
-    """What rota.toml says, read with tomllib and the defaults above (not with planner.config)."""
+    """What rota.toml says, read with tomllib and the defaults above (not with planner.workspace.config)."""
 
     min_rest_h: float = 12.0
     weekly_rest_h: float = LAW_WEEKLY_REST_H

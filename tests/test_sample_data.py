@@ -248,7 +248,7 @@ def test_calibration_scheduled_agent_hours(history: pd.DataFrame) -> None:
     scheduled agent-hours, below the ~6,400 on-site hours of the agents file, with a real
     day peak and a quiet night."""
     from forecasts.staffing import requirements
-    from planner.config import load_config
+    from planner.workspace.config import load_config
 
     cfg = load_config(SAMPLE / "rota.toml")
     week = history[(history["ts"] >= "2026-10-26") & (history["ts"] < "2026-11-02")]

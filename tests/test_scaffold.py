@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from forecasts.errors import InputError
-from planner.scaffold import WORKSPACE_FILES, init_workspace
+from common.errors import InputError
+from planner.workspace.scaffold import WORKSPACE_FILES, init_workspace
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 

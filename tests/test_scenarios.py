@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from conftest import agents_frame
 
-from forecasts.errors import InputError
-from planner.config import load_config
-from planner.scenarios import (
+from common.errors import InputError
+from planner.workspace.config import load_config
+from planner.analysis.scenarios import (
     HeadcountChange,
     VolumeChange,
     apply_volume,
@@ -194,7 +194,7 @@ def _figures(results):
 def test_executors_give_identical_numbers(compare_workspace: Path):
     from dask.distributed import LocalCluster
 
-    from planner import scenarios
+    from planner.analysis import scenarios
 
     ws = scenarios.open_workspace(compare_workspace, START, 1)
     jobs = [scenarios.prepare_job(ws, sc, time_limit_s=0.5)
@@ -230,7 +230,7 @@ def test_rota_compare_applies_changes_end_to_end(compare_workspace: Path, tmp_pa
 
 
 def test_rota_size_on_a_tiny_case(compare_workspace: Path):
-    from planner.scenarios import size_workspace
+    from planner.analysis.scenarios import size_workspace
 
     res = size_workspace(compare_workspace, START, 1, "2/2=0.6,5/2=0.4", 0.85, time_limit_s=0.3)
     levels = dict(res.tried)

@@ -19,10 +19,10 @@ from conftest import absences_frame, agents_frame
 from constraints.checker import check_rota
 from constraints.labour import parse_labour
 from constraints.patterns import parse_pattern_book
-from forecasts.errors import InputError
-from planner.config import RotaConfig, default_config, load_config
-from planner.continuity import carry_over
-from planner.schedule import Schedule, absence_days, agent_classes, build_lines, solve_schedule
+from common.errors import InputError
+from planner.workspace.config import RotaConfig, default_config, load_config
+from planner.solve.continuity import carry_over
+from planner.solve.schedule import Schedule, absence_days, agent_classes, build_lines, solve_schedule
 
 MONDAY = date(2026, 11, 23)
 RATE = 400.0
@@ -498,7 +498,7 @@ def test_rota_columns_and_hours_are_the_shifts_own():
 
 
 def test_the_gap_limit_setting_reaches_the_solver(monkeypatch: pytest.MonkeyPatch) -> None:
-    import planner.schedule as schedule_module
+    import planner.solve.schedule as schedule_module
 
     seen = {}
     real = schedule_module.solve

@@ -9,8 +9,8 @@ import tomllib
 import numpy as np
 import pytest
 
-from forecasts.errors import InputError
-from forecasts.settings import (
+from common.errors import InputError
+from forecasts.channels import (
     DEFAULT_CHANNELS,
     ChatChannel,
     EmailChannel,

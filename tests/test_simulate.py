@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 import cli
 from forecasts.erlang import erlang_a, erlang_c
-from forecasts.errors import InputError
-from planner.simulate import (
+from common.errors import InputError
+from planner.analysis.simulate import (
     QueueSpec,
     formula_service_level,
     load_plan,

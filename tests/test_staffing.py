@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from forecasts.erlang import erlang_a, erlang_c
-from forecasts.errors import InputError
-from forecasts.settings import parse_staffing
+from common.errors import InputError
+from forecasts.channels import parse_staffing
 from forecasts.staffing import COLUMNS, deferred_agents, deferred_service_level, requirements
 
 CONTRACT = ["ts", "channel", "queue", "contacts", "aht_s", "agents", "scheduled_agents", "service_level"]

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from forecasts.errors import InputError
+from common.errors import InputError
 from forecasts.tables import (
     OFFSET_DROPPED,
     normalise_header,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.scaffold import init_workspace
+from planner.workspace.scaffold import init_workspace
 from planner.validate import MAX_PER_COLUMN, check_agents, validate_workspace
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from constraints.patterns import DEFAULT_BOOK
-from forecasts.errors import InputError
-from planner.workspace import load_absences, load_agents
+from common.errors import InputError
+from planner.workspace.people import load_absences, load_agents
 
 
 def write(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
@@ -185,7 +185,7 @@ def test_a_pattern_that_excel_turned_into_a_date_is_read_as_the_pattern(tmp_path
     from openpyxl import Workbook
 
     from constraints.patterns import DEFAULT_BOOK
-    from planner.workspace import load_agents
+    from planner.workspace.people import load_agents
 
     wb = Workbook()
     ws = wb.active

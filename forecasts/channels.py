@@ -20,7 +20,7 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from forecasts.errors import InputError
+from common.errors import InputError
 
 MODELS = ("erlang_c", "erlang_a", "chat", "email")
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")

@@ -18,8 +18,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from rich.table import Table
 
-from planner.files import write_csv
-from planner.scenarios import ScenarioResult
+from common.files import write_csv
+from planner.analysis.scenarios import ScenarioResult
 
 COSTS = ("base", "night_premium", "holiday_premium", "overtime", "total")
 # the figures compared against the base: column -> (label, number format in Excel)
@@ -98,7 +98,7 @@ def comparison_table(df: pd.DataFrame) -> Table:
 
 def write_comparison_xlsx(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """A one-sheet workbook: one row per scenario, figures then their change against the base."""
-    from planner.excel import put
+    from planner.output.excel import put
 
     wb = Workbook()
     ws = wb.active

@@ -15,13 +15,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from constraints.errors import RuleError
+from common.errors import RuleError
 from constraints.labour import LabourRules, parse_labour
 from constraints.patterns import PatternBook, parse_pattern_book
 from constraints.pay import PayRules, parse_pay
-from forecasts.errors import InputError
+from common.errors import InputError
 from forecasts.forecast import ForecastSettings
-from forecasts.settings import StaffingSettings, parse_staffing
+from forecasts.channels import StaffingSettings, parse_staffing
 
 SECTIONS = (
     "site", "data", "forecast", "staffing", "channels",

@@ -8,7 +8,7 @@ that the rota delivers with 95 % confidence intervals beside what Erlang predict
 
 Model, per channel and queue (the pooled staff of an hour are split across its queues in
 proportion to their requirement, after the requirement's own shrinkage, exactly as
-`planner.schedule.delivered_service` does for the prediction):
+`planner.solve.schedule.delivered_service` does for the prediction):
 - arrivals: non-homogeneous Poisson, the forecast's contacts per hour, uniform inside the hour;
 - handle times: exponential, or lognormal with a given coefficient of variation, mean = aht_s;
 - phone: first come first served; with `patience_s` (Erlang A channels) a caller hangs up after
@@ -44,9 +44,9 @@ import numpy as np
 import pandas as pd
 
 from forecasts.erlang import erlang_a, erlang_c
-from forecasts.errors import InputError
-from planner.files import write_atomic, write_csv, write_text
-from planner.schedule import largest_remainder
+from common.errors import InputError
+from common.files import write_atomic, write_csv, write_text
+from planner.solve.schedule import largest_remainder
 
 if TYPE_CHECKING:
     from rich.table import Table

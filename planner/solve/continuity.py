@@ -18,7 +18,7 @@ import pandas as pd
 from constraints.labour import LabourRules
 from constraints.lines import phase_on
 from constraints.patterns import OFF, PatternBook
-from forecasts.errors import InputError
+from common.errors import InputError
 from forecasts.tables import read_table, to_numbers, to_strings, to_timestamps
 
 PREVIOUS_COLUMNS = ("agent_id", "date", "start", "end")

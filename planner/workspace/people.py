@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from constraints.patterns import PatternBook
-from forecasts.errors import InputError
+from common.errors import InputError
 from forecasts.tables import read_table, to_bools, to_choice, to_dates, to_numbers, to_strings
 
 SHIFT_PREFS = ("day", "night", "any")

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 from rich.table import Table
 
-from planner.config import RotaConfig
-from planner.schedule import Schedule
+from planner.workspace.config import RotaConfig
+from planner.solve.schedule import Schedule
 
 COST_PARTS = ("base", "night_premium", "holiday_premium", "overtime", "total")
 

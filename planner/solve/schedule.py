@@ -6,8 +6,8 @@
    attributes allow. A class with absences gets its own copies of those lines with the absent
    days' shifts removed, and the nights that would run into an absent day, so what a line
    delivers is exact.
-3. The CP-SAT model (`planner.model`) chooses how many agents of each class work each line.
-4. `planner.assign` names the agents inside each class (preferences, fairness).
+3. The CP-SAT model (`planner.solve.model`) chooses how many agents of each class work each line.
+4. `planner.solve.assign` names the agents inside each class (preferences, fairness).
 5. The rota is written out shift by shift, costed with `constraints.pay` and proven legal by
    the independent `constraints.checker`.
 """
@@ -27,13 +27,13 @@ from constraints.checker import Violation, check_rota
 from constraints.labour import LabourRules
 from constraints.lines import Line, coverage_matrix, generate_lines, weekly_rest_kept
 from constraints.pay import night_hours_of, overtime, pay_frame, shift_hours_frame
-from forecasts.errors import InputError
+from common.errors import InputError
 from forecasts.staffing import service_delivered
-from planner.assign import Assignment, assign, line_traits
-from planner.config import RotaConfig
-from planner.continuity import Carry, carry_over
-from planner.model import ModelInput, ModelResult, NoLineError, solve
-from planner.penalties import ShortfallPenalty, shortfall_penalty
+from planner.solve.assign import Assignment, assign, line_traits
+from planner.workspace.config import RotaConfig
+from planner.solve.continuity import Carry, carry_over
+from planner.solve.model import ModelInput, ModelResult, NoLineError, solve
+from planner.solve.penalties import ShortfallPenalty, shortfall_penalty
 
 ROTA_COLUMNS = ("agent_id", "date", "start", "end", "paid_hours", "night_hours", "holiday_hours", "pattern", "shift")
 

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from forecasts.erlang import erlang_a, erlang_c
-from forecasts.errors import InputError
+from common.errors import InputError
 
 QUEUE_MODELS = ("erlang_c", "erlang_a", "chat")
 

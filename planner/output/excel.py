@@ -32,9 +32,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from constraints.calendar import RU_CALENDAR
-from planner.continuity import PREVIOUS_SHEET
-from planner.files import atomic_path
-from planner.schedule import ROTA_COLUMNS, absence_days, horizon_norm
+from planner.solve.continuity import PREVIOUS_SHEET
+from common.files import atomic_path
+from planner.solve.schedule import ROTA_COLUMNS, absence_days, horizon_norm
 
 if TYPE_CHECKING:
     from planner.pipeline import PlanRun

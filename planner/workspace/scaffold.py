@@ -6,7 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from forecasts.errors import InputError
+from common.errors import InputError
 
 WORKSPACE_FILES = ("rota.toml", "history.csv", "agents.csv", "absences.csv")
 

@@ -27,7 +27,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from constraints.calendar import RU_CALENDAR
 from forecasts.plot import plot_forecast
-from planner.files import atomic_path
+from common.files import atomic_path
 
 if TYPE_CHECKING:
     from planner.pipeline import PlanRun

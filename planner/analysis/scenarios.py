@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from forecasts.errors import InputError
+from common.errors import InputError
 from forecasts.staffing import requirements as staffing_requirements
-from planner.config import RotaConfig, load_config, load_config_dict, read_toml
+from planner.workspace.config import RotaConfig, load_config, load_config_dict, read_toml
 
 EXECUTORS = ("serial", "processes", "dask")
 SCENARIO_KEYS = ("name", "description", "config", "volume", "aht_factor", "headcount")
@@ -288,8 +288,8 @@ def hours_under_target(coverage: pd.DataFrame, requirements: pd.DataFrame) -> in
 
 def run_job(job: ScenarioJob) -> ScenarioResult:
     """Schedule one scenario (runs in whatever process or machine the executor chose)."""
-    from planner.report import summary
-    from planner.schedule import solve_schedule
+    from planner.output.report import summary
+    from planner.solve.schedule import solve_schedule
 
     cfg = scenario_config(job.raw, job.source, job.root, job.aht_factor, job.solver)
     sched = solve_schedule(cfg, job.requirements, job.agents, job.absences, job.start, job.days,
@@ -363,7 +363,7 @@ def open_workspace(workspace: Path, start: date, weeks: int, *, console=None) ->
 
 
 def _people(cfg: RotaConfig) -> tuple[pd.DataFrame, Path | None]:
-    from planner.workspace import load_agents
+    from planner.workspace.people import load_agents
 
     agents = load_agents(cfg.path(cfg.data.agents), cfg.book)
     absences = cfg.path(cfg.data.absences) if cfg.data.absences else None
@@ -376,7 +376,7 @@ def prepare_job(ws: Workspace, sc: Scenario, *, time_limit_s: float | None = Non
                 agents: pd.DataFrame | None = None) -> ScenarioJob:
     """Apply a scenario's changes to the workspace's data; `agents` replaces the agent list."""
     from planner.pipeline import run_forecast
-    from planner.workspace import load_absences
+    from planner.workspace.people import load_absences
 
     cfg = sc.cfg
     forecast = ws.forecast

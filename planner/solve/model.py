@@ -3,7 +3,7 @@
 A per-agent, per-day Boolean model does not scale (DESIGN.md §5). Agents with the same hard
 attributes form a *class*, and a *line* is one legal way to work a pattern over the horizon, so
 the solver only chooses an integer count x[c, l] of class c on line l. The model grows with
-classes and lines, not with headcount. Naming agents comes after, in `planner.assign`.
+classes and lines, not with headcount. Naming agents comes after, in `planner.solve.assign`.
 
 Objective, all in roubles (one list of (term, coefficient) pairs, scaled to integers):
 - shortfall: the k-th missing agent in hour h costs shortfall_cost[h, k] (convex, so the
