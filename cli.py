@@ -11,10 +11,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
-from common.errors import RuleError
-from common.errors import InputError
+from common.errors import InputError, RuleError
 
 SAMPLE = Path(__file__).resolve().parent / "sample_data"
 
@@ -108,11 +106,12 @@ def forecast(
 ) -> None:
     """Forecast contacts hour by hour for every channel and queue of the history."""
     from planner import pipeline
+    from planner.output import terminal
 
     cfg = _config(config)
     result = pipeline.run_forecast(history, _date(start, "--start"), days, cfg, method=method, console=out)
     written = pipeline.write_forecast(result, out_path, plot)
-    out.print(pipeline.forecast_table(result))
+    out.print(terminal.forecast_table(result))
     _print_written(*written)
 
 
@@ -124,10 +123,11 @@ def backtest(
 ) -> None:
     """Score every forecasting method per series by a rolling-origin backtest (WAPE, bias)."""
     from planner import pipeline
+    from planner.output import terminal
 
     cfg = _config(config)
     table = pipeline.run_backtest(history, cfg, origins=origins, console=out)
-    out.print(pipeline.backtest_table(table))
+    out.print(terminal.backtest_table(table))
 
 
 @command(epilog="Example: rota requirements --forecast forecast.csv --config sample_data/rota.toml --out req.csv")
@@ -138,11 +138,12 @@ def requirements(
 ) -> None:
     """Turn a forecast into agents needed per hour (Erlang C/A, chat, e-mail, shrinkage)."""
     from planner import pipeline
+    from planner.output import terminal
 
     cfg = _config(config)
     req = pipeline.run_requirements(forecast_path, cfg)
     written = pipeline.write_requirements(req, out_path)
-    out.print(pipeline.requirements_table(req))
+    out.print(terminal.requirements_table(req))
     _print_written(*written)
 
 
@@ -182,7 +183,7 @@ class _Solving:
 
 def _finish(run: Any, out_dir: Path) -> None:
     from planner import pipeline
-    from planner.output.report import summary_table
+    from planner.output.terminal import summary_table
 
     written = pipeline.write_schedule(run, out_dir)
     out.print(summary_table(run.summary))
@@ -263,9 +264,10 @@ def compare(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for comparison.csv, .xlsx and .png.")] = Path("compare"),
 ) -> None:
     """Run the base and what-if scenarios side by side: hours, headcount, service, cost."""
-    from planner.analysis.comparison import comparison_frame, comparison_table, write_comparison
-    from planner.pipeline import next_monday
+    from planner.analysis.comparison import comparison_frame, write_comparison
     from planner.analysis.scenarios import compare_scenarios
+    from planner.output.terminal import comparison_table
+    from planner.pipeline import next_monday
 
     first = _date(start, "--start") if start else next_monday(date.today())
     out.print(f"Comparing scenarios over {weeks} week(s) from {first} for [cyan]{workspace}[/]", highlight=False)
@@ -292,20 +294,15 @@ def size(
         "--time-limit", min=0.1, help="Solver work per trial (CP-SAT deterministic seconds; default: rota.toml).")] = None,
 ) -> None:
     """Find the smallest team in a pattern mix that meets a service-level target; say whom to hire."""
-    from planner.pipeline import next_monday
     from planner.analysis.scenarios import size_workspace
+    from planner.output.terminal import size_table
+    from planner.pipeline import next_monday
 
     first = _date(start, "--start") if start else next_monday(date.today())
     with out.status("sizing …") as status:
         res = size_workspace(workspace, first, weeks, mix, target, time_limit_s=time_limit, console=out,
                              report=lambda n, sl: status.update(f"sizing … {n} agents give {sl:.1%}"))
-    t = Table(title=f"Team for {target:.0%} service level, {weeks} week(s) from {first}")
-    for col in ("pattern", "needed", "now", "hire"):
-        t.add_column(col, justify="left" if col == "pattern" else "right")
-    for p, n in res.needed.items():
-        t.add_row(p, str(n), str(res.current.get(p, 0)), str(res.hire[p]))
-    t.add_row("total", str(res.total), str(sum(res.current.values())), str(sum(res.hire.values())))
-    out.print(t)
+    out.print(size_table(res, target, weeks, first))
     tried = ", ".join(f"{n}: {sl:.1%}" for n, sl in res.tried)
     out.print(f"service level with {res.total} agents: {res.service_level:.1%} (tried {tried})", highlight=False)
     if not res.met:
@@ -357,7 +354,8 @@ def simulate(
     cv: Annotated[float, typer.Option(help="Coefficient of variation of lognormal handle times.")] = 1.0,
 ) -> None:
     """Simulate the rota contact by contact: the service it really delivers, beside Erlang's."""
-    from planner.analysis.simulate import simulate_plan, simulation_table, write_simulation
+    from planner.analysis.simulate import simulate_plan, write_simulation
+    from planner.output.terminal import simulation_table
 
     sim = simulate_plan(rota, replications=replications, seed=seed, aht_dist=aht_dist, cv=cv)
     written = write_simulation(sim, rota)

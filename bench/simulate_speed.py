@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from forecasts.erlang import erlang_a, erlang_c
-from planner.analysis.simulate import QueueSpec, simulate, simulate_plan
+from planner.analysis.queue_sim import QueueSpec, simulate
+from planner.analysis.simulate import simulate_plan
 
 
 def draws(calls_per_h: float, aht: float, patience: float | None, hours: int, seed: int):
@@ -78,7 +79,7 @@ def simpy_mmn(arrival, service, patience, agents: int, answer_s: float) -> tuple
 
 def own_mmn(arrival, service, patience, agents: int, answer_s: float, hours: int) -> tuple[float, float, float]:
     """The same through planner.analysis.simulate's serving loop."""
-    from planner.analysis.simulate import _serve
+    from planner.analysis.queue_sim import _serve
 
     start = _serve(arrival.tolist(), service.tolist(), patience.tolist(), np.full(hours + 2, agents))
     answered = np.isfinite(start)

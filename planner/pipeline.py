@@ -3,75 +3,37 @@ and hands back a frame that can be written to CSV and read back by the next stag
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date
+import os
+import shutil
+import tempfile
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from common.errors import InputError
+from common.files import atomic_path, csv_to, write_csv, write_text
 from forecasts.forecast import backtest_frame, forecast_frame
 from forecasts.history import HistoryData, load_history, to_hourly
 from forecasts.models import METHODS
 from forecasts.plot import plot_forecast
 from forecasts.staffing import requirements as staffing_requirements
 from forecasts.tables import read_table, to_numbers, to_strings, to_timestamps
-from planner.workspace.config import RotaConfig
-from common.files import write_csv
-
-if TYPE_CHECKING:
-    from planner.solve.schedule import Schedule
-
-
-@dataclass(frozen=True)
-class ForecastResult:
-    """A forecast with the history it came from and the method chosen per series."""
-
-    history: HistoryData
-    hourly: pd.DataFrame
-    forecast: pd.DataFrame
-    start: date
-    days: int
+from planner.output.charts import write_charts
+from planner.output.excel.workbook import write_workbook
+from planner.output.report import summary, summary_json
+from planner.output.terminal import print_warnings, series_progress
+from planner.runs import ForecastResult, PlanRun
+from planner.solve.continuity import read_previous
+from planner.solve.schedule import solve_schedule
+from planner.workspace.config import RotaConfig, load_config
+from planner.workspace.people import load_absences, load_agents
 
 
 def _series_count(hourly: pd.DataFrame) -> int:
     return int(hourly[["channel", "queue"]].drop_duplicates().shape[0])
-
-
-def _stepper(console: Console | None, what: str, total: int):
-    """A rich progress bar over series (or nothing without a console)."""
-    from contextlib import nullcontext
-
-    if console is None:
-        return nullcontext(None)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    progress = Progress(TextColumn(f"{what} [cyan]{{task.fields[series]}}"), BarColumn(), MofNCompleteColumn(),
-                        console=console, transient=True)
-
-    class _Step:
-        def __enter__(self):
-            progress.__enter__()
-            self.task = progress.add_task(what, total=total, series="")
-            return self
-
-        def __call__(self, name: str) -> None:
-            progress.update(self.task, advance=1, series=name)
-
-        def __exit__(self, *exc):
-            progress.__exit__(*exc)
-
-    return _Step()
-
-
-def _warn(console: Console | None, warnings: tuple[str, ...]) -> None:
-    if console is not None:
-        for w in warnings:
-            console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
 
 
 def load_hourly(
@@ -83,7 +45,7 @@ def load_hourly(
     comes later must not shape the grid either (an hour that is closed before but open later).
     """
     data = load_history(path)
-    _warn(console, data.warnings)
+    print_warnings(console, data.warnings)
     if before is not None:
         frame, name = data.frame, Path(path).name
         early = (frame["ts"] < pd.Timestamp(before)).to_numpy()
@@ -107,7 +69,7 @@ def run_forecast(
         raise InputError(f"--method {method!r} is unknown; use best, {', '.join(METHODS)}")
     data, hourly = load_hourly(history, console, before=start)
     methods = None if method is None else ("best" if method == "best" else [method])
-    with _stepper(console, "forecasting", _series_count(hourly)) as step:
+    with series_progress(console, "forecasting", _series_count(hourly)) as step:
         fc = forecast_frame(hourly, start, days, methods=methods, settings=cfg.forecast, progress=step)
     return ForecastResult(data, hourly, fc, start, days)
 
@@ -115,8 +77,6 @@ def run_forecast(
 def write_forecast(result: ForecastResult, out: Path, plot: Path | None) -> list[Path]:
     """Write the forecast CSV (and the chart, if asked); the chart is drawn first, so a failure
     leaves neither file behind."""
-    from common.files import atomic_path, csv_to
-
     with atomic_path(out) as tmp:
         csv_to(result.forecast, tmp)
         if plot is not None:
@@ -124,32 +84,11 @@ def write_forecast(result: ForecastResult, out: Path, plot: Path | None) -> list
     return [Path(out)] + ([Path(plot)] if plot is not None else [])
 
 
-def forecast_table(result: ForecastResult) -> Table:
-    """Contacts per series in the horizon, for the terminal."""
-    t = Table(title=f"Forecast {result.start} + {result.days} days")
-    for col in ("channel", "queue", "method", "contacts", "busiest hour"):
-        t.add_column(col, justify="left" if col in ("channel", "queue", "method") else "right")
-    picks = result.forecast.attrs.get("methods", {})
-    for (ch, q), g in result.forecast.groupby(["channel", "queue"], sort=True):
-        t.add_row(ch, q, picks.get(f"{ch}/{q}", ""), f"{g['contacts'].sum():,.0f}", f"{g['contacts'].max():,.0f}")
-    return t
-
-
 def run_backtest(history: Path, cfg: RotaConfig, *, origins: int, console: Console | None = None) -> pd.DataFrame:
     """Rolling-origin backtest of every method on every series."""
     _, hourly = load_hourly(history, console)
-    with _stepper(console, "backtesting", _series_count(hourly)) as step:
+    with series_progress(console, "backtesting", _series_count(hourly)) as step:
         return backtest_frame(hourly, origins=origins, settings=cfg.forecast, progress=step)
-
-
-def backtest_table(scores: pd.DataFrame) -> Table:
-    """WAPE and bias per series and method, the best marked."""
-    t = Table(title="Backtest: WAPE and bias per series and method (lower WAPE is better)")
-    for col in ("channel", "queue", "method", "WAPE", "bias", ""):
-        t.add_column(col)
-    for row in scores.itertuples(index=False):
-        t.add_row(row.channel, row.queue, row.method, f"{row.wape:.3f}", f"{row.bias:+.3f}", "best" if row.best else "")
-    return t
 
 
 def _on_the_hour(ts: pd.Series, name: str) -> None:
@@ -188,19 +127,6 @@ def write_requirements(req: pd.DataFrame, out: Path) -> list[Path]:
     return [write_csv(req, out)]
 
 
-def requirements_table(req: pd.DataFrame) -> Table:
-    """Agent-hours needed per channel, for the terminal."""
-    t = Table(title="Staffing requirement")
-    for col in ("channel", "queue", "contacts", "agent-hours", "scheduled agent-hours", "peak scheduled"):
-        t.add_column(col, justify="left" if col in ("channel", "queue") else "right")
-    for (ch, q), g in req.groupby(["channel", "queue"], sort=True):
-        t.add_row(
-            ch, q, f"{g['contacts'].sum():,.0f}", f"{g['agents'].sum():,.0f}",
-            f"{g['scheduled_agents'].sum():,.0f}", f"{g['scheduled_agents'].max():,.0f}",
-        )
-    return t
-
-
 # --------------------------------------------------------------------------- scheduling
 
 
@@ -236,30 +162,12 @@ def read_requirements(path: Path) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-@dataclass(frozen=True)
-class PlanRun:
-    """A scheduling run and everything needed to write and print it."""
-
-    cfg: RotaConfig
-    schedule: "Schedule"
-    agents: pd.DataFrame
-    absences: pd.DataFrame
-    requirements: pd.DataFrame
-    summary: dict
-    forecast: ForecastResult | None = None
-
-
 def run_schedule(
     cfg: RotaConfig, requirements: pd.DataFrame, agents_path: Path, absences_path: Path | None,
     start: date, weeks: int, *, previous_path: Path | None = None, time_limit_s: float | None = None,
     progress=None, stop=None, forecast: ForecastResult | None = None,
 ) -> PlanRun:
     """Schedule the agents of a workspace against a requirements frame."""
-    from planner.solve.continuity import read_previous
-    from planner.output.report import summary
-    from planner.solve.schedule import solve_schedule
-    from planner.workspace.people import load_absences, load_agents
-
     agents = load_agents(agents_path, cfg.book)
     absences = load_absences(absences_path, agents)
     previous = read_previous(previous_path) if previous_path is not None else None
@@ -275,15 +183,6 @@ def write_schedule(run: PlanRun, out: Path) -> list[Path]:
     requirements.csv after `rota plan`) are first written to a hidden folder inside `out` and
     moved into place only when all of them are complete.
     """
-    import os
-    import shutil
-    import tempfile
-
-    from planner.output.charts import write_charts
-    from planner.output.excel import write_workbook
-    from common.files import write_text
-    from planner.output.report import summary_json
-
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".rota-", dir=out))
@@ -312,7 +211,6 @@ def write_schedule(run: PlanRun, out: Path) -> list[Path]:
 
 def next_monday(today: date) -> date:
     """The Monday after `today` (a week's rota is made for the coming week)."""
-    from datetime import timedelta
 
     return today + timedelta(days=7 - today.weekday())
 
@@ -322,8 +220,6 @@ def run_plan(
     progress=None, stop=None, console: Console | None = None,
 ) -> PlanRun:
     """The whole weekly job on a workspace: forecast, requirements, schedule."""
-    from planner.workspace.config import load_config
-
     toml = Path(workspace) / "rota.toml"
     if not toml.is_file():
         raise InputError("no rota.toml in the workspace folder", file=str(workspace))

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from planner.analysis.comparison import comparison_frame, comparison_table, write_comparison
+from planner.analysis.comparison import comparison_frame, write_comparison
+from planner.output.terminal import comparison_table
 from planner.analysis.scenarios import ScenarioResult
 
 

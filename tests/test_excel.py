@@ -18,7 +18,8 @@ import pytest
 
 from conftest import SMALL_TOML, small_agents, small_history
 from planner.solve.continuity import read_previous
-from planner.output.excel import write_workbook, work_code
+from planner.output.excel.days import work_code
+from planner.output.excel.workbook import write_workbook
 from planner.pipeline import run_plan, write_schedule
 
 START = date(2026, 11, 2)

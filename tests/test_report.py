@@ -18,7 +18,8 @@ from rich.console import Console
 from constraints.checker import Violation
 from forecasts.staffing import requirements as staffing_requirements
 from planner.workspace.config import RotaConfig, default_config, load_config
-from planner.output.report import COST_PARTS, summary, summary_json, summary_table
+from planner.output.report import COST_PARTS, summary, summary_json
+from planner.output.terminal import summary_table
 from planner.solve.schedule import Schedule, solve_schedule
 
 MONDAY = date(2026, 11, 23)

@@ -14,15 +14,8 @@ from typer.testing import CliRunner
 import cli
 from forecasts.erlang import erlang_a, erlang_c
 from common.errors import InputError
-from planner.analysis.simulate import (
-    QueueSpec,
-    formula_service_level,
-    load_plan,
-    on_duty_from_rota,
-    simulate,
-    simulate_plan,
-    simulate_queue,
-)
+from planner.analysis.queue_sim import QueueSpec, formula_service_level, simulate, simulate_queue
+from planner.analysis.simulate import load_plan, on_duty_from_rota, simulate_plan
 
 HOURS = 150
 

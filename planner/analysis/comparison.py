@@ -1,5 +1,6 @@
 """Scenario results side by side: one row per scenario with its change against the base, as
-comparison.csv, comparison.xlsx, comparison.png and a table for the terminal."""
+comparison.csv, comparison.xlsx and comparison.png (the terminal table is in
+`planner.output.terminal`)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,11 @@ from matplotlib.figure import Figure
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from rich.table import Table
 
 from common.files import write_csv
 from planner.analysis.scenarios import ScenarioResult
+from planner.output.report import COST_PARTS
 
-COSTS = ("base", "night_premium", "holiday_premium", "overtime", "total")
 # the figures compared against the base: column -> (label, number format in Excel)
 DELTAS = {
     "required_agent_hours": ("required agent-h", "#,##0"),
@@ -47,7 +47,7 @@ def comparison_frame(results: Sequence[ScenarioResult]) -> pd.DataFrame:
         row.update({f"headcount_{p}": r.headcount.get(p, 0) for p in patterns})
         row.update({"service_level": s["service_level"], "hours_under_target": r.hours_under_target,
                     "hours_short": s["hours_short"]})
-        row.update({f"cost_{k}": s["cost"][k] for k in COSTS})
+        row.update({f"cost_{k}": s["cost"][k] for k in COST_PARTS})
         row["cost_per_contact"] = s["cost_per_contact"]
         rows.append(row)
     df = pd.DataFrame(rows)
@@ -57,48 +57,12 @@ def comparison_frame(results: Sequence[ScenarioResult]) -> pd.DataFrame:
     return df
 
 
-def _signed(value: float, fmt: str) -> str:
-    return "±0" if abs(value) < 1e-9 else format(value, "+" + fmt)
-
-
-def comparison_table(df: pd.DataFrame) -> Table:
-    """Figures as rows, scenarios as columns; under each figure its change against the base."""
-    t = Table(title="Scenarios against the base (change against the base below each figure)")
-    t.add_column("", no_wrap=True)
-    for name in df["scenario"]:
-        t.add_column(str(name), justify="right", overflow="fold")
-    heads = [c for c in df.columns if c.startswith("headcount_")]
-    thousand = ("k RUB", 1e3, ",.0f")
-    spec = [("required agent-h", "required_agent_hours", ("", 1, ",.0f"), True),
-            ("scheduled agent-h", "scheduled_agent_hours", ("", 1, ",.0f"), True),
-            ("headcount", "headcount", ("", 1, ",.0f"), True),
-            *[(f"  on {c.removeprefix('headcount_')}", c, ("", 1, ",.0f"), False) for c in heads],
-            ("service level", "service_level", ("pp", 0.01, ".1f"), True),
-            ("hours under target", "hours_under_target", ("", 1, ",.0f"), True),
-            *[(f"{k.replace('_', ' ')}, k RUB", f"cost_{k}", thousand, k == "total") for k in COSTS],
-            ("cost per contact, RUB", "cost_per_contact", ("", 1, ",.2f"), True)]
-    for label, col, (unit, div, fmt), with_delta in spec:
-        cells = []
-        for i, value in enumerate(df[col]):
-            if value is None or (isinstance(value, float) and np.isnan(value)):
-                cells.append("–")
-                continue
-            text = f"{value:.1%}" if col == "service_level" else format(float(value) / div, fmt)
-            d = df[f"delta_{col}"].iloc[i] if with_delta and f"delta_{col}" in df else None
-            if i > 0 and d is not None and not np.isnan(d):
-                colour = "dim" if abs(d) < 1e-9 else "cyan"
-                text += f"\n[{colour}]{_signed(float(d) / div, fmt)}{(' ' + unit) if unit == 'pp' else ''}[/]"
-            cells.append(text)
-        t.add_row(label, *cells)
-    return t
-
-
 # ------------------------------------------------------------------------------- workbook
 
 
 def write_comparison_xlsx(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """A one-sheet workbook: one row per scenario, figures then their change against the base."""
-    from planner.output.excel import put
+    from planner.output.excel.cells import put
 
     wb = Workbook()
     ws = wb.active
@@ -111,7 +75,7 @@ def write_comparison_xlsx(df: pd.DataFrame, path: str | os.PathLike[str]) -> Pat
         ("headcount", "Headcount", "0"),
         *[(c, f"Headcount {c.removeprefix('headcount_')}", "0") for c in heads],
         ("service_level", "Service level", "0.0%"), ("hours_under_target", "Hours under target", "0"),
-        *[(f"cost_{k}", f"Cost {k.replace('_', ' ')}, RUB", "#,##0") for k in COSTS],
+        *[(f"cost_{k}", f"Cost {k.replace('_', ' ')}, RUB", "#,##0") for k in COST_PARTS],
         ("cost_per_contact", "Cost per contact, RUB", "#,##0.00"),
         *[(f"delta_{c}", f"Δ {label}", fmt) for c, (label, fmt) in DELTAS.items()],
     ]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,12 +24,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+from common.files import atomic_path
 from constraints.calendar import RU_CALENDAR
 from forecasts.plot import plot_forecast
-from common.files import atomic_path
-
-if TYPE_CHECKING:
-    from planner.pipeline import PlanRun
+from planner.runs import PlanRun
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 REQUIRED_COLOUR = "#b2182b"
@@ -214,7 +211,7 @@ def service_target(requirements: pd.DataFrame) -> float | None:
     return float(targets[0]) if len(targets) == 1 else None
 
 
-def write_charts(run: "PlanRun", out: str | os.PathLike[str]) -> list[Path]:
+def write_charts(run: PlanRun, out: str | os.PathLike[str]) -> list[Path]:
     """coverage_by_day.png, service_by_hour.png and (with a forecast) forecast.png in `out`."""
     out = Path(out)
     cov = run.schedule.coverage

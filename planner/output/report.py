@@ -1,5 +1,5 @@
-"""What a scheduling run is worth, in numbers a team lead and HR read: summary.json and the
-short table printed at the end of a run."""
+"""What a scheduling run is worth, in numbers a team lead and HR read: the KPIs of summary.json
+(`planner.output.terminal` prints them as a short table)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from rich.table import Table
 
-from planner.workspace.config import RotaConfig
 from planner.solve.schedule import Schedule
+from planner.workspace.config import RotaConfig
 
 COST_PARTS = ("base", "night_premium", "holiday_premium", "overtime", "total")
 
@@ -77,25 +76,3 @@ def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any
 
 def summary_json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def summary_table(data: dict[str, Any]) -> Table:
-    """The compact table printed at the end of a run."""
-    t = Table(title=f"Rota {data['start']} + {data['days']} days", show_header=False)
-    t.add_column("what")
-    t.add_column("value", justify="right")
-    gap = data["gap"]
-    t.add_row("solver", f"{data['status']}, gap {gap:.2%}" if gap is not None else data["status"])
-    t.add_row("agents scheduled", f"{data['agents_scheduled']} of {data['agents']}, {data['shifts']} shifts")
-    t.add_row("agent-hours required / scheduled",
-              f"{data['required_agent_hours']:,.0f} / {data['scheduled_agent_hours']:,.0f}")
-    t.add_row("short", f"{data['shortfall_agent_hours']:,.0f} agent-hours in {data['hours_short']} hours")
-    if data["service_level"] is not None:
-        t.add_row("expected service level", f"{data['service_level']:.1%}")
-    t.add_row("hours with nobody on duty", str(data["hours_without_agents"]))
-    c = data["cost"]
-    t.add_row("pay, RUB", f"{c['total']:,.0f}  (base {c['base']:,.0f}, night {c['night_premium']:,.0f}, "
-                          f"holiday {c['holiday_premium']:,.0f}, overtime {c['overtime']:,.0f})")
-    t.add_row("against their shift wish", str(len(data["against_preference"])))
-    t.add_row("labour-rule violations", str(data["violations"]))
-    return t

@@ -1,0 +1,202 @@
+"""The Assumptions sheet: every setting the run used, where it came from, and the calendar facts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, time, timedelta
+from typing import Any
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from constraints.calendar import RU_CALENDAR
+from planner.output.excel.cells import BOLD, SEPARATOR, frame_sheet, header, put, widths
+from planner.output.excel.days import DASH
+from planner.runs import PlanRun
+from planner.solve.schedule import horizon_norm
+
+
+def _in_toml(raw: Mapping[str, Any], *keys: str) -> bool:
+    node: Any = raw
+    for k in keys:
+        if not isinstance(node, Mapping) or k not in node:
+            return False
+        node = node[k]
+    return True
+
+
+def _show(value: Any) -> Any:
+    """A setting as a cell: numbers stay numbers, times HH:MM, lists joined, None 'not set'."""
+    if value is None:
+        return "not set"
+    if isinstance(value, time):
+        return f"{value:%H:%M}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(_show(v)) for v in value) if value else "none"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {_show(v)}"
+                         for k, v in value.items() if v not in (None, [], ()))
+    return str(value)
+
+
+_LABOUR_WORDS = {
+    "minimum daily rest": ("min_daily_rest_h",), "weekly rest": ("weekly_rest_h",),
+    "longest shift": ("max_shift_h",), "night": ("night_start", "night_end"),
+    "consecutive night shifts": ("max_consecutive_nights",),
+}
+
+
+def assumption_rows(run: PlanRun) -> list[tuple[str, str, Any, str, str]]:
+    """(section, setting, value, source, meaning) for every setting the run used, and the calendar."""
+    cfg = run.cfg
+    raw = cfg.raw if cfg.source != "defaults" else {}
+    toml = cfg.source if cfg.source != "defaults" else "rota.toml"
+    rows: list[tuple[str, str, Any, str, str]] = []
+
+    def src(*keys: str) -> str:
+        return toml if _in_toml(raw, *keys) else "default"
+
+    def model_rows(section: str, model: Any, keys: tuple[str, ...], meaning: Mapping[str, str] | None = None) -> None:
+        for name, value in model.model_dump().items():
+            rows.append((section, ".".join((*keys, name)), _show(value), src(*keys, name),
+                         (meaning or {}).get(name, "")))
+
+    model_rows("site", cfg.site, ("site",))
+    model_rows("data files", cfg.data, ("data",))
+
+    fc = cfg.forecast
+    rows.append(("forecast", "forecast.methods", _show(fc.methods), src("forecast", "methods"),
+                 "best: each series' method picked by backtest"))
+    rows.append(("forecast", "forecast.country", _show(fc.country), src("forecast", "country"),
+                 "holidays and transferred days off shaping the volume"))
+    model_rows("forecast", fc.backtest, ("forecast", "backtest"))
+    for i, ev in enumerate(fc.events):
+        d = {k: v for k, v in ev.model_dump().items() if k != "name" and v not in (None, [], (), 0)}
+        rows.append(("forecast", f"forecast.events[{i}]", f"{ev.name}: {_show(d)}", src("forecast", "events"),
+                     "sales event learnt from the history"))
+
+    st = cfg.staffing
+    rows.append(("staffing", "staffing.shrinkage", st.shrinkage, src("staffing", "shrinkage"),
+                 "share of paid time off the phones: required / (1 − shrinkage)"))
+    rows.append(("staffing", "staffing.max_occupancy", st.max_occupancy, src("staffing", "max_occupancy"),
+                 "busiest an agent may be"))
+    for name, ch in st.channels.items():
+        dumped = ch.model_dump()
+        order = ["model"] + [f for f in dumped if f not in ("model", "periods")] + ["periods"]
+        for field, value in ((f, dumped[f]) for f in order if f in dumped):
+            key = ("channels", name, field)
+            if field == "periods":
+                for i, p in enumerate(ch.periods):
+                    over = {k: v for k, v in p.model_dump().items() if k not in ("start", "end") and v is not None}
+                    rows.append(("staffing", f"channels.{name}.periods[{i}]", f"{p.start}{DASH}{p.end}: {_show(over)}",
+                                 src(*key), "other targets for part of the day"))
+                continue
+            meaning = {"shrinkage": "not set: the [staffing] value", "max_occupancy": "not set: the [staffing] value",
+                       "aht_s": "handle time where the forecast has none"}.get(field, "") if value is None else ""
+            rows.append(("staffing", ".".join(key), _show(value), src(*key), meaning))
+
+    for name, t in cfg.book.templates.items():
+        key = ("shifts", name)
+        rows.append(("shifts", f"shifts.{name}.starts", _show(list(t.starts)), src(*key, "starts"),
+                     "start times the planner may choose"))
+        rows.append(("shifts", f"shifts.{name}.length_h", t.length_h, src(*key, "length_h"), "hours on site"))
+        rows.append(("shifts", f"shifts.{name}.break_h", t.break_h, src(*key, "break_h"),
+                     f"unpaid break: {t.paid_h:g} paid hours"))
+    for name, p in cfg.book.patterns.items():
+        for v in p.variants:
+            cycle = ", ".join(t if t not in (None, "off") else "off" for t in v.cycle)
+            rows.append(("patterns", f"patterns.{name}.variants.{v.name}", cycle, src("patterns", name),
+                         f"{len(v.cycle)}-day cycle, {v.work_days} work days"))
+
+    words = cfg.labour.assumptions()
+    covered: set[str] = set()
+    for text_key, text in words.items():
+        fields = _LABOUR_WORDS.get(text_key, ())
+        covered.update(fields)
+        if not fields:  # a rule of the law, not a setting
+            rows.append(("labour rules", text_key, text, "law", ""))
+            continue
+        value = (_show(getattr(cfg.labour, fields[0])) if len(fields) == 1
+                 else DASH.join(str(_show(getattr(cfg.labour, f))) for f in fields))
+        source = toml if any(_in_toml(raw, "labour", f) for f in fields) else "default"
+        rows.append(("labour rules", "labour." + "/".join(fields), value, source, f"{text_key}: {text}"))
+    for name, value in cfg.labour.model_dump().items():
+        if name not in covered:
+            rows.append(("labour rules", f"labour.{name}", _show(value), src("labour", name), ""))
+
+    pay_meaning = {
+        "night_premium": "extra share of the rate per night hour (art. 154: at least 0.20)",
+        "holiday_multiplier": "pay of an hour on an art. 112 holiday (art. 153: at least 2)",
+        "overtime_first_multiplier": "first overtime hours (art. 152)",
+        "overtime_after_multiplier": "later overtime hours (art. 152)",
+        "overtime_cap_year_h": "art. 99",
+        "accounting_period": "summed accounting of hours (art. 104)",
+        "hours_per_week": "art. 91; the norm is derived from it",
+    }
+    model_rows("pay", cfg.pay, ("pay",), pay_meaning)
+    model_rows("solver", cfg.solver, ("solver",))
+    model_rows("objective", cfg.objective, ("objective",), {
+        "missed_contact_rub": "price of a contact that misses its service target",
+        "over_staffing_rub_h": "price of an agent-hour above need",
+    })
+
+    s = run.schedule
+    first, last = s.start, s.start + timedelta(days=s.days - 1)
+    cal = "production calendar"
+    hpw = cfg.pay.hours_per_week
+    rows.append(("calendar", "horizon", f"{first:%d.%m.%Y}{DASH}{last:%d.%m.%Y} ({s.days} days)", "run", ""))
+    hols = RU_CALENDAR.holidays_between(first, last)
+    rows.append(("calendar", "art. 112 holidays in the horizon",
+                 "; ".join(f"{d:%d.%m.%Y} {n}" for d, n in hols.items()) or "none", cal,
+                 "work on these days is paid at the holiday multiplier, 00:00–24:00 of the day"))
+    days = RU_CALENDAR.days(first, last, hpw)
+    short = [d for d, sh in zip(days["date"], days["shortened"]) if sh]
+    rows.append(("calendar", "shortened pre-holiday days", "; ".join(f"{d:%d.%m.%Y}" for d in short) or "none",
+                 cal, "one hour shorter in the norm (art. 95)"))
+    rows.append(("calendar", "working days of the 5-day week", int(days["working"].sum()), cal,
+                 "transferred days off included; for rota staff weekends are ordinary days"))
+    rows.append(("calendar", "norm of the horizon, h", horizon_norm(run.cfg, first, (last - first).days + 1), cal,
+                 f"the {run.cfg.pay.accounting_period}'s norm ({hpw:g}-hour week ÷ 5 × working days − shortened "
+                 "days) spread over its calendar days (summed accounting, art. 104); absence days carry none"))
+    month = date(first.year, first.month, 1)
+    while month <= last:
+        rows.append(("calendar", f"norm of {month:%m.%Y}, h", RU_CALENDAR.month_norm_h(month.year, month.month, hpw),
+                     cal, "the whole month, for the monthly accounting period"))
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+    rows += [
+        ("conventions", "day of a shift", "the day it starts", "rota",
+         "a night shift's hours are shown on the day it begins, in the rota, timesheet and pay"),
+        ("conventions", "night and holiday hours", "counted on site, at most the paid hours", "rota",
+         "the unpaid break is not placed inside the shift"),
+        ("conventions", "holiday pay", "art. 112 holidays only", "rota",
+         "transferred days off (e.g. 31.12.2026) are paid once"),
+        ("conventions", "overtime", "paid hours − holiday hours above the horizon's norm", "rota",
+         "holiday hours paid double are not overtime (art. 152 part 3); the norm is pro-rated for absences"),
+    ]
+    return rows
+
+
+def write_assumptions_sheet(ws: Worksheet, run: PlanRun) -> None:
+    """Every setting used, with its source (rota.toml or default), and the calendar facts."""
+    header(ws, 1, ["section", "setting", "value", "source", "meaning"])
+    row = 1
+    prev = None
+    for section, setting, value, source, meaning in assumption_rows(run):
+        row += 1
+        put(ws, row, 1, section).font = BOLD if section != prev else Font()
+        put(ws, row, 2, setting)
+        c = put(ws, row, 3, value)
+        c.alignment = Alignment(horizontal="left", wrap_text=isinstance(value, str) and len(value) > 45)
+        put(ws, row, 4, source)
+        put(ws, row, 5, meaning)
+        if section != prev and prev is not None:
+            for col in range(1, 6):
+                ws.cell(row=row, column=col).border = SEPARATOR
+        prev = section
+    frame_sheet(ws, 1, row, 5)
+    widths(ws, {1: 14, 2: 40, 3: 45, 4: 18, 5: 70})

@@ -1,0 +1,204 @@
+"""The Coverage, Summary and Shifts sheets: the hour-by-hour check, the KPIs, and rota.csv as a
+sheet that `--previous rota.xlsx` reads back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl.chart import LineChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from planner.output.excel.cells import (
+    BOLD,
+    COUNT,
+    DATE,
+    DATETIME,
+    HOURS,
+    MONEY,
+    PERCENT,
+    SEPARATOR,
+    frame_sheet,
+    header,
+    put,
+    widths,
+)
+from planner.output.excel.days import DASH
+from planner.runs import PlanRun
+from planner.solve.schedule import ROTA_COLUMNS
+
+COVERAGE_COLUMNS = (
+    ("ts", "hour starting", DATETIME), ("required", "agents required", COUNT),
+    ("scheduled", "agents scheduled", COUNT), ("short", "agents short", COUNT),
+    ("service_level", "expected service level", PERCENT), ("contacts", "contacts", "#,##0.0"),
+)
+
+
+def write_coverage_sheet(ws: Worksheet, run: PlanRun) -> None:
+    """Per hour: required and scheduled agents, shortfall, expected service level; a line chart."""
+    cov = run.schedule.coverage.copy()
+    cov["short"] = np.maximum(cov["required"] - cov["scheduled"], 0)
+    header(ws, 1, [c[1] for c in COVERAGE_COLUMNS])
+    short_fill = PatternFill("solid", fgColor="FFC7CE")
+    row = 1
+    for rec in cov.itertuples(index=False):
+        row += 1
+        for k, (key, _, fmt) in enumerate(COVERAGE_COLUMNS):
+            c = put(ws, row, k + 1, getattr(rec, key), fmt)
+            if key == "short" and getattr(rec, key) > 0:
+                c.fill = short_fill
+    last = row
+    frame_sheet(ws, 1, last, len(COVERAGE_COLUMNS))
+    widths(ws, {1: 17, 2: 11, 3: 11, 4: 9, 5: 12, 6: 10})
+    ws.row_dimensions[1].height = 30
+    if last < 3:
+        return
+    chart = LineChart()
+    chart.title = "Agents on duty against the requirement"
+    chart.y_axis.title = "agents"
+    chart.x_axis.title = "hour"
+    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=1, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
+    chart.x_axis.number_format = "DD.MM HH:MM"
+    chart.x_axis.tickLblSkip = 24
+    chart.x_axis.tickMarkSkip = 24
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    for series, colour, width in zip(chart.series, ("C00000", "2F5597"), (22000, 16000)):
+        series.graphicalProperties.line.solidFill = colour
+        series.graphicalProperties.line.width = width
+        series.smooth = False
+    chart.width = 32
+    chart.height = 11
+    ws.add_chart(chart, "H2")
+
+
+# --------------------------------------------------------------------------- Summary
+
+
+_SUMMARY_LABELS: dict[str, tuple[str, str, str | None]] = {
+    # key: (group, label, number format)
+    "status": ("Solver", "solver status", None),
+    "gap": ("Solver", "gap to the best bound", "0.00%"),
+    "objective": ("Solver", "objective, RUB", MONEY),
+    "bound": ("Solver", "best bound, RUB", MONEY),
+    "solve_seconds": ("Solver", "solve time, s", "0.0"),
+    "start": ("Horizon", "first day", DATE),
+    "days": ("Horizon", "days", COUNT),
+    "agents": ("People", "agents in the workspace", COUNT),
+    "agents_scheduled": ("People", "agents with shifts", COUNT),
+    "shifts": ("People", "shifts", COUNT),
+    "against_preference": ("People", "agents against their day/night wish", None),
+    "required_agent_hours": ("Coverage", "agent-hours required", COUNT),
+    "scheduled_agent_hours": ("Coverage", "agent-hours scheduled", COUNT),
+    "shortfall_agent_hours": ("Coverage", "agent-hours short", COUNT),
+    "hours_short": ("Coverage", "hours with too few agents", COUNT),
+    "hours_without_agents": ("Coverage", "hours with nobody on duty", COUNT),
+    "contacts": ("Coverage", "contacts expected", COUNT),
+    "service_level": ("Coverage", "expected service level", PERCENT),
+    "cost.base": ("Pay", "base pay, RUB", MONEY),
+    "cost.night_premium": ("Pay", "night premium, RUB", MONEY),
+    "cost.holiday_premium": ("Pay", "holiday premium, RUB", MONEY),
+    "cost.overtime": ("Pay", "overtime pay, RUB", MONEY),
+    "cost.total": ("Pay", "total pay, RUB", MONEY),
+    "cost_per_contact": ("Pay", "pay per contact, RUB", MONEY),
+    "paid_hours": ("Hours", "paid hours", HOURS),
+    "night_hours": ("Hours", "night hours", HOURS),
+    "holiday_hours": ("Hours", "holiday hours", HOURS),
+    "overtime_hours": ("Hours", "overtime hours", HOURS),
+    "overtime_yearly_cap_h": ("Hours", "overtime cap a year, h (art. 99)", HOURS),
+    "agents_above_overtime_cap_pace": ("Hours", "agents whose overtime pace exceeds the yearly cap", None),
+    "violations": ("Labour rules", "labour-rule violations", COUNT),
+    "model.classes": ("Model", "agent classes", COUNT),
+    "model.lines": ("Model", "lines (ways to work a pattern)", COUNT),
+    "model.objective_parts_rub.shortfall": ("Model", "objective: shortfall, RUB", MONEY),
+    "model.objective_parts_rub.pay": ("Model", "objective: pay, RUB", MONEY),
+    "model.objective_parts_rub.overstaffing": ("Model", "objective: over-staffing, RUB", MONEY),
+    "model.time_limit_s": ("Model", "time limit, s", "0.0"),
+    "model.workers": ("Model", "solver workers", COUNT),
+    "model.seed": ("Model", "solver seed", COUNT),
+}
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for k, v in data.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, Mapping) and v and key != "violations_by_rule":
+            out.extend(_flatten(v, key + "."))
+        elif key == "violations_by_rule":
+            out.extend((f"{key}.{rule}", n) for rule, n in v.items())
+        else:
+            out.append((key, v))
+    return out
+
+
+def summary_rows(summary: Mapping[str, Any]) -> list[tuple[str, str, Any, str | None]]:
+    """(group, label, value, number format) for every figure of summary.json, grouped."""
+    order = list(dict.fromkeys(g for g, _, _ in _SUMMARY_LABELS.values()))
+    rows: list[tuple[str, str, Any, str | None]] = []
+    for key, value in _flatten(summary):
+        if key in _SUMMARY_LABELS:
+            group, label, fmt = _SUMMARY_LABELS[key]
+        elif key.startswith("violations_by_rule."):
+            group, label, fmt = "Labour rules", f"violations: {key.split('.', 1)[1]}", COUNT
+        else:
+            group, label, fmt = "Other", key.replace("_", " ").replace(".", ": "), None
+        if key == "start" and isinstance(value, str):
+            value = date.fromisoformat(value)
+        if isinstance(value, (list, tuple)):
+            value = f"{len(value)}: {', '.join(map(str, value))}" if value else "none"
+        rows.append((group, label, value, fmt))
+    rank = {g: i for i, g in enumerate(order + ["Labour rules", "Other"])}
+    return sorted(rows, key=lambda r: rank[r[0]])
+
+
+def write_summary_sheet(ws: Worksheet, run: PlanRun) -> None:
+    """KPIs, solver status and gap, with labels a reader understands."""
+    s = run.schedule
+    put(ws, 1, 1, f"Rota {s.start:%d.%m.%Y}{DASH}{s.start + timedelta(days=s.days - 1):%d.%m.%Y}, "
+                  f"{run.cfg.site.name}").font = Font(bold=True, size=12)
+    header(ws, 3, ["group", "figure", "value"])
+    row = 3
+    prev_group = None
+    for group, label, value, fmt in summary_rows(run.summary):
+        row += 1
+        g = put(ws, row, 1, group if group != prev_group else None)
+        g.font = BOLD
+        put(ws, row, 2, label)
+        c = put(ws, row, 3, value, fmt)
+        c.alignment = Alignment(horizontal="right", wrap_text=isinstance(value, str) and len(value) > 40)
+        if group != prev_group and prev_group is not None:
+            for col in (1, 2, 3):
+                ws.cell(row=row, column=col).border = SEPARATOR
+        prev_group = group
+    ws.freeze_panes = "A4"
+    widths(ws, {1: 14, 2: 48, 3: 40})
+
+
+
+
+
+def write_shifts_sheet(ws: Worksheet, run: PlanRun) -> None:
+    """Exactly the rota.csv columns, one row per shift: what `--previous rota.xlsx` reads back."""
+    cols = list(ROTA_COLUMNS)
+    fmts = {"date": DATE, "start": DATETIME, "end": DATETIME, "paid_hours": HOURS, "night_hours": HOURS,
+            "holiday_hours": HOURS}
+    for k, c in enumerate(cols):
+        put(ws, 1, k + 1, c).font = BOLD
+    rota = run.schedule.rota
+    row = 1
+    for rec in rota[cols].itertuples(index=False):
+        row += 1
+        for k, c in enumerate(cols):
+            v = rec[k]
+            if c == "date":
+                v = pd.Timestamp(v).date()
+            put(ws, row, k + 1, v, fmts.get(c))
+    frame_sheet(ws, 1, row, len(cols))
+    widths(ws, {1: 10, 2: 12, 3: 17, 4: 17, 5: 11, 6: 11, 7: 12, 8: 9, 9: 10})

@@ -1,0 +1,89 @@
+"""The Rota sheet: agents x days, each cell the shift or the day's code, coloured, with a legend."""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from constraints.calendar import RU_CALENDAR
+from planner.output.excel.cells import (
+    BOLD,
+    CENTER,
+    GREY_FONT,
+    HOLIDAY_FILL,
+    WEEKEND_FILL,
+    frame_sheet,
+    header,
+    put,
+    text_width,
+    widths,
+)
+from planner.output.excel.days import (
+    ABSENCE_CODES,
+    DASH,
+    KIND_STYLE,
+    OFF_CODE,
+    DayGrid,
+    agent_info,
+    day_headers,
+)
+from planner.runs import PlanRun
+
+
+def write_rota_sheet(ws: Worksheet, run: PlanRun, grid: DayGrid) -> None:
+    """Agents x days: each cell the shift (08–20, 20–08) or the day's code, coloured by kind."""
+    info = agent_info(run)
+    fixed = ["agent_id", "name", "team", "pattern"]
+    first_day = len(fixed) + 1
+    note_row, weekday_row, header_row = 1, 2, 3
+    days = grid.days
+    put(ws, 1, 1, f"Rota {days[0]:%d.%m}{DASH}{days[-1]:%d.%m.%Y}").font = Font(bold=True, size=12)
+    put(ws, 2, 1, run.cfg.site.name).font = GREY_FONT
+    put(ws, note_row, len(fixed), "holiday").font = GREY_FONT
+    put(ws, weekday_row, len(fixed), "weekday").font = GREY_FONT
+    for r in (note_row, weekday_row):
+        ws.cell(row=r, column=len(fixed)).alignment = Alignment(horizontal="right")
+    header(ws, header_row, fixed)
+    day_headers(ws, days, first_day, note_row, weekday_row, header_row)
+
+    fills = {k: PatternFill("solid", fgColor=v[0]) for k, v in KIND_STYLE.items()}
+    fonts = {k: Font(color=v[1], bold=k in ("day", "night")) for k, v in KIND_STYLE.items()}
+    cells = {(a, d): (kind, label) for a, d, kind, label in
+             zip(grid.frame["agent_id"], grid.frame["date"], grid.frame["kind"], grid.frame["label"])}
+    row = header_row
+    for rec in info.itertuples(index=False):
+        row += 1
+        for k, v in enumerate((rec.agent_id, rec.name, rec.team, rec.pattern)):
+            put(ws, row, k + 1, v)
+        for k, d in enumerate(days):
+            kind, label = cells[(rec.agent_id, d)]
+            c = put(ws, row, first_day + k, label)
+            c.fill, c.font, c.alignment = fills[kind], fonts[kind], CENTER
+    last_row = row
+    last_col = first_day + len(days) - 1
+    frame_sheet(ws, header_row, last_row, last_col, freeze_col=first_day)
+    if any(RU_CALENDAR.is_holiday(d) for d in days):  # room for the holiday's name, wrapped
+        ws.row_dimensions[note_row].height = 36
+    label_w = text_width(grid.frame["label"], lo=6.5, hi=14)
+    widths(ws, {1: text_width(info["agent_id"], 9, 16), 2: text_width(info["name"], 12, 34),
+                 3: text_width(info["team"], 8, 20), 4: 8.5,
+                 **{first_day + k: label_w for k in range(len(days))}})
+
+    row = last_row + 2
+    put(ws, row, 2, "Legend").font = BOLD
+    for kind, (_, _, meaning) in KIND_STYLE.items():
+        row += 1
+        sample = {"day": "08" + DASH + "20", "night": "20" + DASH + "08"}.get(kind, ABSENCE_CODES.get(kind, OFF_CODE))
+        c = put(ws, row, 1, sample)
+        c.fill, c.font, c.alignment = fills[kind], fonts[kind], CENTER
+        put(ws, row, 2, meaning)
+    row += 1
+    c = put(ws, row, 1, "")
+    c.fill = HOLIDAY_FILL
+    mult = run.cfg.pay.holiday_multiplier
+    put(ws, row, 2, f"non-working holiday (art. 112 ТК РФ): its hours are paid ×{mult:g} (art. 153)")
+    row += 1
+    ws.cell(row=row, column=1).fill = WEEKEND_FILL
+    put(ws, row, 2, "Saturday, Sunday: ordinary working days for rota staff")
+    row += 1
+    put(ws, row, 2, "Times are local; a night shift belongs to the day it starts.").font = GREY_FONT

@@ -1,0 +1,62 @@
+"""rota.xlsx: the workbook HR hands on as it is.
+
+Sheets, in the order a reader meets them: Rota (agents x days grid), Timesheet (T-13 codes and
+hours), Pay, Coverage (with a chart), Summary, Assumptions, and Shifts, the machine-readable
+copy of rota.csv that `--previous rota.xlsx` reads back. The file is written to a temporary
+file and renamed, so a failed run never leaves a half-written workbook.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from common.files import atomic_path
+from planner.output.excel.assumptions import write_assumptions_sheet
+from planner.output.excel.days import day_grid
+from planner.output.excel.pay_sheet import write_pay_sheet
+from planner.output.excel.report_sheets import (
+    write_coverage_sheet,
+    write_shifts_sheet,
+    write_summary_sheet,
+)
+from planner.output.excel.rota_sheet import write_rota_sheet
+from planner.output.excel.timesheet import write_timesheet_sheet
+from planner.runs import PlanRun
+from planner.solve.continuity import PREVIOUS_SHEET
+
+SHEETS = ("Rota", "Timesheet", "Pay", "Coverage", "Summary", "Assumptions", PREVIOUS_SHEET)
+
+
+
+
+def build_workbook(run: PlanRun) -> Workbook:
+    """The whole workbook in memory."""
+    wb = Workbook()
+    grid = day_grid(run)
+    writers = {
+        "Rota": lambda ws: write_rota_sheet(ws, run, grid),
+        "Timesheet": lambda ws: write_timesheet_sheet(ws, run, grid),
+        "Pay": lambda ws: write_pay_sheet(ws, run),
+        "Coverage": lambda ws: write_coverage_sheet(ws, run),
+        "Summary": lambda ws: write_summary_sheet(ws, run),
+        "Assumptions": lambda ws: write_assumptions_sheet(ws, run),
+        PREVIOUS_SHEET: lambda ws: write_shifts_sheet(ws, run),
+    }
+    for i, name in enumerate(SHEETS):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        ws.title = name
+        writers[name](ws)
+    wb.properties.title = f"Rota {run.schedule.start:%Y-%m-%d}"
+    wb.properties.creator = "rota"
+    return wb
+
+
+def write_workbook(run: PlanRun, path: str | os.PathLike[str]) -> Path:
+    """Write rota.xlsx atomically: built in memory, saved to a temporary file, then renamed."""
+    wb = build_workbook(run)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return Path(path)
