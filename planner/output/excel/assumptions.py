@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from planner.output.excel.cells import BOLD, SEPARATOR, frame_sheet, header, put
 from planner.output.excel.days import DASH
 from planner.runs import PlanRun
 from planner.solve.schedule import horizon_norm
+from planner.workspace.config import RotaConfig
 
 
 def _in_toml(raw: Mapping[str, Any], *keys: str) -> bool:
@@ -50,40 +52,59 @@ _LABOUR_WORDS = {
 }
 
 
-def assumption_rows(run: PlanRun) -> list[tuple[str, str, Any, str, str]]:
-    """(section, setting, value, source, meaning) for every setting the run used, and the calendar."""
-    cfg = run.cfg
-    raw = cfg.raw if cfg.source != "defaults" else {}
-    toml = cfg.source if cfg.source != "defaults" else "rota.toml"
-    rows: list[tuple[str, str, Any, str, str]] = []
+Row = tuple[str, str, Any, str, str]   # section, setting, value, source, meaning
 
-    def src(*keys: str) -> str:
-        return toml if _in_toml(raw, *keys) else "default"
 
-    def model_rows(section: str, model: Any, keys: tuple[str, ...], meaning: Mapping[str, str] | None = None) -> None:
-        for name, value in model.model_dump().items():
-            rows.append((section, ".".join((*keys, name)), _show(value), src(*keys, name),
-                         (meaning or {}).get(name, "")))
+@dataclass(frozen=True)
+class _Sources:
+    """Where each setting came from: the workspace's rota.toml, or the built-in default."""
 
-    model_rows("site", cfg.site, ("site",))
-    model_rows("data files", cfg.data, ("data",))
+    raw: Mapping[str, Any]
+    toml: str
 
+    @classmethod
+    def of(cls, cfg: RotaConfig) -> _Sources:
+        defaults = cfg.source == "defaults"
+        return cls({} if defaults else cfg.raw, "rota.toml" if defaults else cfg.source)
+
+    def src(self, *keys: str) -> str:
+        return self.toml if _in_toml(self.raw, *keys) else "default"
+
+    def model_rows(self, section: str, model: Any, keys: tuple[str, ...],
+                   meaning: Mapping[str, str] | None = None) -> list[Row]:
+        """One row per field of a settings model, in the model's order."""
+        return [(section, ".".join((*keys, name)), _show(value), self.src(*keys, name), (meaning or {}).get(name, ""))
+                for name, value in model.model_dump().items()]
+
+
+def _workspace_rows(cfg: RotaConfig, at: _Sources) -> list[Row]:
+    return at.model_rows("site", cfg.site, ("site",)) + at.model_rows("data files", cfg.data, ("data",))
+
+
+def _forecast_rows(cfg: RotaConfig, at: _Sources) -> list[Row]:
     fc = cfg.forecast
-    rows.append(("forecast", "forecast.methods", _show(fc.methods), src("forecast", "methods"),
-                 "best: each series' method picked by backtest"))
-    rows.append(("forecast", "forecast.country", _show(fc.country), src("forecast", "country"),
-                 "holidays and transferred days off shaping the volume"))
-    model_rows("forecast", fc.backtest, ("forecast", "backtest"))
+    rows: list[Row] = [
+        ("forecast", "forecast.methods", _show(fc.methods), at.src("forecast", "methods"),
+         "best: each series' method picked by backtest"),
+        ("forecast", "forecast.country", _show(fc.country), at.src("forecast", "country"),
+         "holidays and transferred days off shaping the volume"),
+    ]
+    rows += at.model_rows("forecast", fc.backtest, ("forecast", "backtest"))
     for i, ev in enumerate(fc.events):
         d = {k: v for k, v in ev.model_dump().items() if k != "name" and v not in (None, [], (), 0)}
-        rows.append(("forecast", f"forecast.events[{i}]", f"{ev.name}: {_show(d)}", src("forecast", "events"),
+        rows.append(("forecast", f"forecast.events[{i}]", f"{ev.name}: {_show(d)}", at.src("forecast", "events"),
                      "sales event learnt from the history"))
+    return rows
 
+
+def _staffing_rows(cfg: RotaConfig, at: _Sources) -> list[Row]:
     st = cfg.staffing
-    rows.append(("staffing", "staffing.shrinkage", st.shrinkage, src("staffing", "shrinkage"),
-                 "share of paid time off the phones: required / (1 − shrinkage)"))
-    rows.append(("staffing", "staffing.max_occupancy", st.max_occupancy, src("staffing", "max_occupancy"),
-                 "busiest an agent may be"))
+    rows: list[Row] = [
+        ("staffing", "staffing.shrinkage", st.shrinkage, at.src("staffing", "shrinkage"),
+         "share of paid time off the phones: required / (1 − shrinkage)"),
+        ("staffing", "staffing.max_occupancy", st.max_occupancy, at.src("staffing", "max_occupancy"),
+         "busiest an agent may be"),
+    ]
     for name, ch in st.channels.items():
         dumped = ch.model_dump()
         order = ["model"] + [f for f in dumped if f not in ("model", "periods")] + ["periods"]
@@ -93,28 +114,37 @@ def assumption_rows(run: PlanRun) -> list[tuple[str, str, Any, str, str]]:
                 for i, p in enumerate(ch.periods):
                     over = {k: v for k, v in p.model_dump().items() if k not in ("start", "end") and v is not None}
                     rows.append(("staffing", f"channels.{name}.periods[{i}]", f"{p.start}{DASH}{p.end}: {_show(over)}",
-                                 src(*key), "other targets for part of the day"))
+                                 at.src(*key), "other targets for part of the day"))
                 continue
             meaning = {"shrinkage": "not set: the [staffing] value", "max_occupancy": "not set: the [staffing] value",
                        "aht_s": "handle time where the forecast has none"}.get(field, "") if value is None else ""
-            rows.append(("staffing", ".".join(key), _show(value), src(*key), meaning))
+            rows.append(("staffing", ".".join(key), _show(value), at.src(*key), meaning))
+    return rows
 
+
+def _rota_shape_rows(cfg: RotaConfig, at: _Sources) -> list[Row]:
+    """Shift templates and the cycles of every pattern."""
+    rows: list[Row] = []
     for name, t in cfg.book.templates.items():
         key = ("shifts", name)
-        rows.append(("shifts", f"shifts.{name}.starts", _show(list(t.starts)), src(*key, "starts"),
+        rows.append(("shifts", f"shifts.{name}.starts", _show(list(t.starts)), at.src(*key, "starts"),
                      "start times the planner may choose"))
-        rows.append(("shifts", f"shifts.{name}.length_h", t.length_h, src(*key, "length_h"), "hours on site"))
-        rows.append(("shifts", f"shifts.{name}.break_h", t.break_h, src(*key, "break_h"),
+        rows.append(("shifts", f"shifts.{name}.length_h", t.length_h, at.src(*key, "length_h"), "hours on site"))
+        rows.append(("shifts", f"shifts.{name}.break_h", t.break_h, at.src(*key, "break_h"),
                      f"unpaid break: {t.paid_h:g} paid hours"))
     for name, p in cfg.book.patterns.items():
         for v in p.variants:
             cycle = ", ".join(t if t not in (None, "off") else "off" for t in v.cycle)
-            rows.append(("patterns", f"patterns.{name}.variants.{v.name}", cycle, src("patterns", name),
+            rows.append(("patterns", f"patterns.{name}.variants.{v.name}", cycle, at.src("patterns", name),
                          f"{len(v.cycle)}-day cycle, {v.work_days} work days"))
+    return rows
 
-    words = cfg.labour.assumptions()
+
+def _labour_rows(cfg: RotaConfig, at: _Sources) -> list[Row]:
+    """Each labour rule in words with the settings behind it; rules of the law itself say so."""
+    rows: list[Row] = []
     covered: set[str] = set()
-    for text_key, text in words.items():
+    for text_key, text in cfg.labour.assumptions().items():
         fields = _LABOUR_WORDS.get(text_key, ())
         covered.update(fields)
         if not fields:  # a rule of the law, not a setting
@@ -122,33 +152,42 @@ def assumption_rows(run: PlanRun) -> list[tuple[str, str, Any, str, str]]:
             continue
         value = (_show(getattr(cfg.labour, fields[0])) if len(fields) == 1
                  else DASH.join(str(_show(getattr(cfg.labour, f))) for f in fields))
-        source = toml if any(_in_toml(raw, "labour", f) for f in fields) else "default"
+        source = at.toml if any(_in_toml(at.raw, "labour", f) for f in fields) else "default"
         rows.append(("labour rules", "labour." + "/".join(fields), value, source, f"{text_key}: {text}"))
     for name, value in cfg.labour.model_dump().items():
         if name not in covered:
-            rows.append(("labour rules", f"labour.{name}", _show(value), src("labour", name), ""))
+            rows.append(("labour rules", f"labour.{name}", _show(value), at.src("labour", name), ""))
+    return rows
 
-    pay_meaning = {
-        "night_premium": "extra share of the rate per night hour (art. 154: at least 0.20)",
-        "holiday_multiplier": "pay of an hour on an art. 112 holiday (art. 153: at least 2)",
-        "overtime_first_multiplier": "first overtime hours (art. 152)",
-        "overtime_after_multiplier": "later overtime hours (art. 152)",
-        "overtime_cap_year_h": "art. 99",
-        "accounting_period": "summed accounting of hours (art. 104)",
-        "hours_per_week": "art. 91; the norm is derived from it",
-    }
-    model_rows("pay", cfg.pay, ("pay",), pay_meaning)
-    model_rows("solver", cfg.solver, ("solver",))
-    model_rows("objective", cfg.objective, ("objective",), {
-        "missed_contact_rub": "price of a contact that misses its service target",
-        "over_staffing_rub_h": "price of an agent-hour above need",
-    })
 
-    s = run.schedule
+_PAY_MEANING = {
+    "night_premium": "extra share of the rate per night hour (art. 154: at least 0.20)",
+    "holiday_multiplier": "pay of an hour on an art. 112 holiday (art. 153: at least 2)",
+    "overtime_first_multiplier": "first overtime hours (art. 152)",
+    "overtime_after_multiplier": "later overtime hours (art. 152)",
+    "overtime_cap_year_h": "art. 99",
+    "accounting_period": "summed accounting of hours (art. 104)",
+    "hours_per_week": "art. 91; the norm is derived from it",
+}
+_OBJECTIVE_MEANING = {
+    "missed_contact_rub": "price of a contact that misses its service target",
+    "over_staffing_rub_h": "price of an agent-hour above need",
+}
+
+
+def _money_and_solver_rows(cfg: RotaConfig, at: _Sources) -> list[Row]:
+    return (at.model_rows("pay", cfg.pay, ("pay",), _PAY_MEANING)
+            + at.model_rows("solver", cfg.solver, ("solver",))
+            + at.model_rows("objective", cfg.objective, ("objective",), _OBJECTIVE_MEANING))
+
+
+def _calendar_rows(run: PlanRun) -> list[Row]:
+    """The production-calendar facts of the horizon: holidays, shortened days, norms."""
+    cfg, s = run.cfg, run.schedule
     first, last = s.start, s.start + timedelta(days=s.days - 1)
     cal = "production calendar"
     hpw = cfg.pay.hours_per_week
-    rows.append(("calendar", "horizon", f"{first:%d.%m.%Y}{DASH}{last:%d.%m.%Y} ({s.days} days)", "run", ""))
+    rows: list[Row] = [("calendar", "horizon", f"{first:%d.%m.%Y}{DASH}{last:%d.%m.%Y} ({s.days} days)", "run", "")]
     hols = RU_CALENDAR.holidays_between(first, last)
     rows.append(("calendar", "art. 112 holidays in the horizon",
                  "; ".join(f"{d:%d.%m.%Y} {n}" for d, n in hols.items()) or "none", cal,
@@ -159,26 +198,36 @@ def assumption_rows(run: PlanRun) -> list[tuple[str, str, Any, str, str]]:
                  cal, "one hour shorter in the norm (art. 95)"))
     rows.append(("calendar", "working days of the 5-day week", int(days["working"].sum()), cal,
                  "transferred days off included; for rota staff weekends are ordinary days"))
-    rows.append(("calendar", "norm of the horizon, h", horizon_norm(run.cfg, first, (last - first).days + 1), cal,
-                 f"the {run.cfg.pay.accounting_period}'s norm ({hpw:g}-hour week ÷ 5 × working days − shortened "
+    rows.append(("calendar", "norm of the horizon, h", horizon_norm(cfg, first, (last - first).days + 1), cal,
+                 f"the {cfg.pay.accounting_period}'s norm ({hpw:g}-hour week ÷ 5 × working days − shortened "
                  "days) spread over its calendar days (summed accounting, art. 104); absence days carry none"))
     month = date(first.year, first.month, 1)
     while month <= last:
         rows.append(("calendar", f"norm of {month:%m.%Y}, h", RU_CALENDAR.month_norm_h(month.year, month.month, hpw),
                      cal, "the whole month, for the monthly accounting period"))
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-    rows += [
-        ("conventions", "day of a shift", "the day it starts", "rota",
-         "a night shift's hours are shown on the day it begins, in the rota, timesheet and pay"),
-        ("conventions", "night and holiday hours", "counted on site, at most the paid hours", "rota",
-         "the unpaid break is not placed inside the shift"),
-        ("conventions", "holiday pay", "art. 112 holidays only", "rota",
-         "transferred days off (e.g. 31.12.2026) are paid once"),
-        ("conventions", "overtime", "paid hours − holiday hours above the horizon's norm", "rota",
-         "holiday hours paid double are not overtime (art. 152 part 3); the norm is pro-rated for absences"),
-    ]
     return rows
+
+
+_CONVENTIONS: tuple[Row, ...] = (
+    ("conventions", "day of a shift", "the day it starts", "rota",
+     "a night shift's hours are shown on the day it begins, in the rota, timesheet and pay"),
+    ("conventions", "night and holiday hours", "counted on site, at most the paid hours", "rota",
+     "the unpaid break is not placed inside the shift"),
+    ("conventions", "holiday pay", "art. 112 holidays only", "rota",
+     "transferred days off (e.g. 31.12.2026) are paid once"),
+    ("conventions", "overtime", "paid hours − holiday hours above the horizon's norm", "rota",
+     "holiday hours paid double are not overtime (art. 152 part 3); the norm is pro-rated for absences"),
+)
+
+
+def assumption_rows(run: PlanRun) -> list[Row]:
+    """(section, setting, value, source, meaning) for every setting the run used, and the calendar."""
+    cfg = run.cfg
+    at = _Sources.of(cfg)
+    return [*_workspace_rows(cfg, at), *_forecast_rows(cfg, at), *_staffing_rows(cfg, at),
+            *_rota_shape_rows(cfg, at), *_labour_rows(cfg, at), *_money_and_solver_rows(cfg, at),
+            *_calendar_rows(run), *_CONVENTIONS]
 
 
 def write_assumptions_sheet(ws: Worksheet, run: PlanRun) -> None:
