@@ -19,7 +19,8 @@ from forecasts.history import HistoryData, load_history, to_hourly
 from forecasts.models import METHODS
 from forecasts.plot import plot_forecast
 from forecasts.staffing import requirements as staffing_requirements
-from forecasts.tables import read_table, to_numbers, to_strings, to_timestamps
+from forecasts.columns import to_numbers, to_strings, to_timestamps
+from forecasts.tables import read_table
 from planner.workspace.config import RotaConfig
 from common.files import write_csv
 

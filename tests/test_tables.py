@@ -17,10 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from common.errors import InputError
-from forecasts.tables import (
+from forecasts.columns import (
     OFFSET_DROPPED,
-    normalise_header,
-    read_table,
     spreadsheet_row,
     to_bools,
     to_choice,
@@ -29,6 +27,7 @@ from forecasts.tables import (
     to_strings,
     to_timestamps,
 )
+from forecasts.tables import normalise_header, read_table
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
