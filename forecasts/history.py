@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from common.errors import InputError
-from forecasts.tables import OFFSET_DROPPED, read_table, to_numbers, to_strings, to_timestamps
+from forecasts.columns import OFFSET_DROPPED, to_numbers, to_strings, to_timestamps
+from forecasts.tables import read_table
 
 __all__ = [
     "ALLOWED_INTERVALS",

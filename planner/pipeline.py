@@ -15,12 +15,13 @@ from rich.console import Console
 
 from common.errors import InputError
 from common.files import atomic_path, csv_to, write_csv, write_text
+from forecasts.columns import to_numbers, to_strings, to_timestamps
 from forecasts.forecast import backtest_frame, forecast_frame
 from forecasts.history import HistoryData, load_history, to_hourly
 from forecasts.models import METHODS
 from forecasts.plot import plot_forecast
 from forecasts.staffing import requirements as staffing_requirements
-from forecasts.tables import read_table, to_numbers, to_strings, to_timestamps
+from forecasts.tables import read_table
 from planner.output.charts import write_charts
 from planner.output.excel.workbook import write_workbook
 from planner.output.report import summary, summary_json

@@ -18,7 +18,8 @@ import pandas as pd
 from common.errors import RuleError
 from common.errors import InputError
 from forecasts.history import load_history
-from forecasts.tables import read_table, to_bools, to_choice, to_dates, to_numbers, to_strings
+from forecasts.columns import to_bools, to_choice, to_dates, to_numbers, to_strings
+from forecasts.tables import read_table
 from planner.workspace.people import ABSENCE_KINDS, SHIFT_PREFS, excel_patterns, load_absences, load_agents
 
 MAX_PER_COLUMN = 20

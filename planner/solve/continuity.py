@@ -19,7 +19,8 @@ from constraints.labour import LabourRules
 from constraints.lines import phase_on
 from constraints.patterns import OFF, PatternBook
 from common.errors import InputError
-from forecasts.tables import read_table, to_numbers, to_strings, to_timestamps
+from forecasts.columns import to_numbers, to_strings, to_timestamps
+from forecasts.tables import read_table
 
 PREVIOUS_COLUMNS = ("agent_id", "date", "start", "end")
 PREVIOUS_SHEET = "Shifts"  # the sheet of rota.xlsx that holds rota.csv's rows

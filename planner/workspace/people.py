@@ -15,7 +15,8 @@ import pandas as pd
 
 from constraints.patterns import PatternBook
 from common.errors import InputError
-from forecasts.tables import read_table, to_bools, to_choice, to_dates, to_numbers, to_strings
+from forecasts.columns import to_bools, to_choice, to_dates, to_numbers, to_strings
+from forecasts.tables import read_table
 
 SHIFT_PREFS = ("day", "night", "any")
 ABSENCE_KINDS = ("vacation", "sick", "training", "unpaid", "other")
