@@ -4,23 +4,39 @@ The law fixes some values (night is 22:00-06:00, art. 96; weekly rest at least 4
 so a setting may be stricter than the law but never looser. The minimum daily rest between
 shifts is not a number in the Code, only a common practice (twice the shift), so it is a plain
 setting that every report prints.
+
+Each rule is named once, with the settings it reads and its words (`LabourRules.rules`); the
+reports and the planner's explanations are built from that list.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
-from common.errors import RuleError
+from common.errors import RuleError, pydantic_problem
+from constraints.night import LEGAL_NIGHT, NightWindow, check_night_window
 
-LEGAL_NIGHT = (time(22), time(6))      # art. 96
 LEGAL_WEEKLY_REST_H = 42.0             # art. 110
 
 
-def _minutes(t: time) -> int:
-    return t.hour * 60 + t.minute
+@dataclass(frozen=True)
+class LabourRule:
+    """One labour rule as the reports name it, the `[labour]` settings it reads (none for a rule
+    of the law alone) and its words with this run's values.
+
+    `clause` is the rule as part of one sentence about what a line must keep (`in_words`), or
+    None for a rule that sentence leaves out.
+    """
+
+    name: str
+    settings: tuple[str, ...]
+    text: str
+    clause: str | None = None
 
 
 class LabourRules(BaseModel):
@@ -31,41 +47,66 @@ class LabourRules(BaseModel):
     min_daily_rest_h: float = Field(12.0, ge=0, lt=168, strict=True)
     weekly_rest_h: float = Field(LEGAL_WEEKLY_REST_H, ge=LEGAL_WEEKLY_REST_H, lt=168, strict=True)
     max_shift_h: float = Field(12.0, gt=0, le=24, strict=True)
-    night_start: time = LEGAL_NIGHT[0]
-    night_end: time = LEGAL_NIGHT[1]
+    night_start: time = LEGAL_NIGHT.start
+    night_end: time = LEGAL_NIGHT.end
     max_consecutive_nights: int | None = Field(None, ge=1, strict=True)
 
     @model_validator(mode="after")
     def _night_covers_the_law(self) -> LabourRules:
         """The night window may be wider than art. 96 (more premium), never narrower."""
-        s, e = _minutes(self.night_start), _minutes(self.night_end)
-        if s == e:
-            raise ValueError("night_start and night_end are equal: the night window would be empty")
-        if s <= e or s > _minutes(LEGAL_NIGHT[0]):
-            raise ValueError(f"night must start at {LEGAL_NIGHT[0]:%H:%M} or earlier in the evening "
-                             "(art. 96)")
-        if e < _minutes(LEGAL_NIGHT[1]):
-            raise ValueError(f"night must end at {LEGAL_NIGHT[1]:%H:%M} or later in the morning (art. 96)")
+        check_night_window(self.night_start, self.night_end)
         return self
+
+    @property
+    def night(self) -> NightWindow:
+        """The site's night window, which the pay rules share (`parse_pay(raw, night=...)`)."""
+        return NightWindow.model_construct(start=self.night_start, end=self.night_end)   # checked above
 
     @property
     def night_window_h(self) -> float:
         """Hours of night in one calendar day (8 for 22:00-06:00)."""
-        return (24 * 60 - _minutes(self.night_start) + _minutes(self.night_end)) / 60
+        return self.night.hours_per_day
+
+    def rules(self) -> tuple[LabourRule, ...]:
+        """Every rule once: name, settings, words; the one list the reports read."""
+        n = self.max_consecutive_nights
+        return (
+            LabourRule("minimum daily rest", ("min_daily_rest_h",),
+                       f"{self.min_daily_rest_h:g} h between shifts (setting labour.min_daily_rest_h)",
+                       f"a daily rest of {self.min_daily_rest_h:g} h (labour.min_daily_rest_h)"),
+            LabourRule("weekly rest", ("weekly_rest_h",),
+                       f"{self.weekly_rest_h:g} h uninterrupted in every 7 days in a row (from any day), "
+                       "at least half of it inside them (art. 110)",
+                       f"a weekly rest of {self.weekly_rest_h:g} h (labour.weekly_rest_h)"),
+            LabourRule("longest shift", ("max_shift_h",), f"{self.max_shift_h:g} h on site",
+                       f"shifts of at most {self.max_shift_h:g} h"),
+            LabourRule("night", ("night_start", "night_end"), f"{self.night} (art. 96)"),
+            LabourRule("consecutive night shifts", ("max_consecutive_nights",),
+                       "no limit" if n is None else f"at most {n} in a row",
+                       None if n is None else f"at most {n} nights in a row"),
+            LabourRule("shifts in a row", (), "never: a shift may not start when the previous one ends (art. 103)"),
+        )
 
     def assumptions(self) -> dict[str, str]:
         """The rules in words, for the assumptions sheet of the reports."""
-        nights = ("no limit" if self.max_consecutive_nights is None
-                  else f"at most {self.max_consecutive_nights} in a row")
-        return {
-            "minimum daily rest": f"{self.min_daily_rest_h:g} h between shifts (setting labour.min_daily_rest_h)",
-            "weekly rest": (f"{self.weekly_rest_h:g} h uninterrupted in every 7 days in a row (from any day), "
-                            "at least half of it inside them (art. 110)"),
-            "longest shift": f"{self.max_shift_h:g} h on site",
-            "night": f"{self.night_start:%H:%M}-{self.night_end:%H:%M} (art. 96)",
-            "consecutive night shifts": nights,
-            "shifts in a row": "never: a shift may not start when the previous one ends (art. 103)",
-        }
+        return {r.name: r.text for r in self.rules()}
+
+    def rule_settings(self) -> dict[str, tuple[str, ...]]:
+        """The `[labour]` settings each rule (by the name `assumptions` uses) reads; () for a
+        rule of the law alone, so a report can show each rule beside its settings."""
+        return {r.name: r.settings for r in self.rules()}
+
+    def in_words(self) -> str:
+        """The rules a line of shifts must keep, in one clause ("a daily rest of 12 h
+        (labour.min_daily_rest_h), ..."), for explaining why no line is legal."""
+        return ", ".join(r.clause for r in self.rules() if r.clause is not None)
+
+
+def _labour_words(err: ErrorDetails, setting: str) -> str | None:
+    """Say why a weekly rest below 42 h is refused: it is the law, not a preference."""
+    if setting == "labour.weekly_rest_h" and err["type"] == "greater_than_equal":
+        return err["msg"] + " h: art. 110 grants at least 42 h of uninterrupted weekly rest"
+    return None
 
 
 def parse_labour(raw: Any) -> LabourRules:
@@ -77,11 +118,5 @@ def parse_labour(raw: Any) -> LabourRules:
     try:
         return LabourRules.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = [str(p) for p in err["loc"]]
-        msg = err["msg"].removeprefix("Value error, ")
-        if not loc:   # the night-window check spans two fields; name the one the message blames
-            loc = ["night_end" if "night must end" in msg else "night_start"]
-        if loc == ["weekly_rest_h"] and err["type"] == "greater_than_equal":
-            msg += " h: art. 110 grants at least 42 h of uninterrupted weekly rest"
-        raise RuleError(msg, setting=".".join(["labour", *loc])) from None
+        setting, message = pydantic_problem(exc, ("labour",), describe=_labour_words)
+        raise RuleError(message, setting=setting) from None

@@ -6,24 +6,28 @@ the rest rules (a daily rest above 12 h leaves no room between 12-hour shifts on
 that all start at the same hour), `generate_lines(..., sliding=True)` gives the lines whose start
 times move within the cycle instead: one start per work day of the cycle (07:00, then 09:00),
 the same in every repetition of the cycle. The optimiser only
-chooses how many agents of each class work each line (DESIGN.md §5), so every rule that concerns
-one agent's sequence of shifts is settled here, once: a line is generated only if its cycle,
-repeated for ever, keeps the labour rules (rest between shifts, weekly rest, shift length,
-nights in a row). The rule checker verifies the result independently.
+chooses how many agents of each class work each line and never sees a single shift, so every
+rule that concerns one agent's sequence of shifts is settled here, once: a line is generated
+only if its cycle, repeated for ever, keeps the labour rules (`LINE_RULES`: rest between shifts,
+weekly rest, shift length, nights in a row, no night for agents who may not work one). Each
+carries the name of the rule checker's rule it anticipates; the checker verifies the result
+independently.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from types import MappingProxyType
 
 import numpy as np
 
 from constraints.labour import LabourRules
+from constraints.night import NightWindow
 from constraints.patterns import Pattern, PatternBook, ShiftTemplate, Variant
 
 HOUR = timedelta(hours=1)
@@ -93,18 +97,6 @@ def _hours(t: time) -> float:
     return t.hour + t.minute / 60
 
 
-def _night_h(a: float, b: float, rules: LabourRules) -> float:
-    """Hours of [a, b) in the night window; a, b in hours from any midnight."""
-    ns, ne = _hours(rules.night_start), _hours(rules.night_end)
-    per_day = 24 - ns + ne
-
-    def cumulative(t: float) -> float:   # night hours from hour 0 to t
-        d, h = divmod(t, 24.0)
-        return d * per_day + min(h, ne) + max(0.0, h - ns)
-
-    return cumulative(b) - cumulative(a)
-
-
 def _cycle_shifts(variant: Variant, at: Sequence[time | None], templates: Mapping[str, ShiftTemplate],
                   phase: int, first: int, last: int) -> list[tuple[int, float, float, str]]:
     """(day offset, start hour, end hour, template) of the cycle repeated over offsets [first, last).
@@ -160,31 +152,95 @@ def _sliding_starts(variant: Variant, stable: list[tuple[time | None, ...]],
     return out
 
 
-def _legal(variant: Variant, at: Sequence[time | None], templates: Mapping[str, ShiftTemplate],
-           start: date, days: int, phase: int, rules: LabourRules) -> bool:
-    """Whether the cycle, repeated before and after the horizon, keeps every labour rule.
+class _Cycle:
+    """What the line rules read of one candidate line: its cycle's shifts repeated well beyond
+    the horizon on both sides, the rests between them, and the shifts the horizon lists."""
 
-    The weekly-rest rule is the checker's: every 7 days from 00:00 of a day touching the horizon
-    need a rest of at least `weekly_rest_h`, at least half of it inside them. Because the cycle
-    is extended on both sides, no rest is open-ended here, which is stricter than the checker.
-    """
-    n = len(variant.cycle)
-    margin = 7 + n + 2        # a week's edge plus one whole rest beyond it
-    shifts = _cycle_shifts(variant, at, templates, phase, -margin, days + margin)
-    if any(b - a > rules.max_shift_h for _, a, b, _ in shifts):
-        return False
-    gaps = [(shifts[i][2], shifts[i + 1][1]) for i in range(len(shifts) - 1)]
-    if any(b - a <= 0 or b - a < rules.min_daily_rest_h for a, b in gaps):
-        return False
-    if rules.max_consecutive_nights is not None:
-        run, prev = 0, None
-        for k, a, b, _ in shifts:
-            if 2 * _night_h(a, b, rules) >= b - a:
-                run = run + 1 if prev == k - 1 else 1
-                prev = k
-                if run > rules.max_consecutive_nights:
-                    return False
-    return _weekly_rest_in_every_window(gaps, range(-6, days), rules.weekly_rest_h)
+    def __init__(self, variant: Variant, at: Sequence[time | None], templates: Mapping[str, ShiftTemplate],
+                 days: int, phase: int, rules: LabourRules, night_ok: bool,
+                 horizon: Sequence[tuple[int, float, float, str]]) -> None:
+        self.variant, self.at, self.templates = variant, at, templates
+        self.days, self.phase, self.rules, self.night_ok = days, phase, rules, night_ok
+        self.horizon = horizon
+        self.night: NightWindow = rules.night
+
+    @cached_property
+    def shifts(self) -> list[tuple[int, float, float, str]]:
+        """(day offset, start hour, end hour, template) far enough out that no rest is open-ended."""
+        margin = 7 + len(self.variant.cycle) + 2        # a week's edge plus one whole rest beyond it
+        return _cycle_shifts(self.variant, self.at, self.templates, self.phase, -margin, self.days + margin)
+
+    @cached_property
+    def rests(self) -> list[tuple[float, float]]:
+        """(end of a shift, start of the next) in hours; negative or zero where they touch."""
+        s = self.shifts
+        return [(s[i][2], s[i + 1][1]) for i in range(len(s) - 1)]
+
+
+def _keeps_night_ok(c: _Cycle) -> bool:
+    """No hour of the horizon's shifts at night, for agents who may not work at night."""
+    return c.night_ok or not any(c.night.hours(a, b) > 0 for _, a, b, _ in c.horizon)
+
+
+def _keeps_shift_length(c: _Cycle) -> bool:
+    """No shift longer on site than `max_shift_h`."""
+    return all(b - a <= c.rules.max_shift_h for _, a, b, _ in c.shifts)
+
+
+def _keeps_apart(c: _Cycle) -> bool:
+    """No shift starting before the previous one ends."""
+    return all(b - a >= 0 for a, b in c.rests)
+
+
+def _keeps_back_to_back(c: _Cycle) -> bool:
+    """No shift starting the moment the previous one ends (two shifts in a row, art. 103)."""
+    return all(b - a != 0 for a, b in c.rests)
+
+
+def _keeps_daily_rest(c: _Cycle) -> bool:
+    """At least `min_daily_rest_h` between two shifts that do not touch."""
+    return all(b - a >= c.rules.min_daily_rest_h for a, b in c.rests if b - a > 0)
+
+
+def _keeps_consecutive_nights(c: _Cycle) -> bool:
+    """No more night shifts (half their hours at night or more) on consecutive days than
+    `max_consecutive_nights`."""
+    limit = c.rules.max_consecutive_nights
+    if limit is None:
+        return True
+    run, prev = 0, None
+    for k, a, b, _ in c.shifts:
+        if 2 * c.night.hours(a, b) >= b - a:
+            run = run + 1 if prev == k - 1 else 1
+            prev = k
+            if run > limit:
+                return False
+    return True
+
+
+def _keeps_weekly_rest(c: _Cycle) -> bool:
+    """The checker's weekly rest (art. 110): every 7 days from 00:00 of a day touching the
+    horizon hold a rest of at least `weekly_rest_h`, half of it inside them. Because the cycle
+    is extended on both sides, no rest is open-ended here, which is stricter than the checker."""
+    return _weekly_rest_in_every_window(c.rests, range(-6, c.days), c.rules.weekly_rest_h)
+
+
+# What line generation enforces, under the names of the checker's rules (constraints.checker.RULES)
+# that verify the same on the finished rota; checked cheapest first.
+LINE_RULES: Mapping[str, Callable[[_Cycle], bool]] = MappingProxyType({
+    "night_ok": _keeps_night_ok,
+    "shift_length": _keeps_shift_length,
+    "overlap": _keeps_apart,
+    "back_to_back": _keeps_back_to_back,
+    "daily_rest": _keeps_daily_rest,
+    "consecutive_nights": _keeps_consecutive_nights,
+    "weekly_rest": _keeps_weekly_rest,
+})
+
+
+def _legal(c: _Cycle) -> bool:
+    """Whether the cycle, repeated before and after the horizon, keeps every rule of `LINE_RULES`."""
+    return all(keeps(c) for keeps in LINE_RULES.values())
 
 
 def _weekly_rest_in_every_window(rests: Sequence[tuple[float, float]], days: Iterable[int], need: float) -> bool:
@@ -201,7 +257,7 @@ def _weekly_rest_in_every_window(rests: Sequence[tuple[float, float]], days: Ite
 def weekly_rest_kept(shifts: Sequence[tuple[datetime, datetime]], first: date, last: date,
                      rules: LabourRules) -> bool:
     """Whether every 7 days in a row from 00:00 of a day in [first, last] hold a rest of at least
-    `weekly_rest_h` with half of it inside (the rule of `_legal` and of the checker), for one
+    `weekly_rest_h` with half of it inside (the weekly_rest of `LINE_RULES` and of the checker), for one
     agent's shifts (start, end) as listed; before the first and after the last, rest is open.
     Used where a line meets the previous rota, whose shifts `_legal` cannot see."""
     origin = datetime.combine(first, time())
@@ -260,8 +316,6 @@ def generate_lines(
         for at in combos:
             for p in phases:
                 raw = [s for s in _cycle_shifts(variant, at, book.templates, p, -1, days) if s[2] > 0]
-                if not night_ok and any(_night_h(a, b, rules) > 0 for _, a, b, _ in raw):
-                    continue
                 if sliding:
                     days_used = {(p + k) % n for k, *_ in raw}
                     times = ">".join(f"{a:%H:%M}" if i in days_used else "-"
@@ -274,7 +328,7 @@ def generate_lines(
                     in_use = {t: at[variant.cycle.index(t)] for t in used if any(s[3] == t for s in raw)}
                     times = "/".join(f"{a:%H:%M}" for a in in_use.values()) or "off"
                 key = f"{pat.name} {variant.name} p{p} {times}"
-                if key in seen or not _legal(variant, at, book.templates, start, days, p, rules):
+                if key in seen or not _legal(_Cycle(variant, at, book.templates, days, p, rules, night_ok, raw)):
                     continue
                 seen.add(key)
                 shifts = tuple(

@@ -30,24 +30,35 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
 
+from common.errors import RuleError, pydantic_problem
 from constraints.calendar import RU_CALENDAR, ProductionCalendar
-from common.errors import RuleError
-
-DAY_S = 86_400
-LAW_NIGHT_START = time(22, 0)  # art. 96
-LAW_NIGHT_END = time(6, 0)
+from constraints.night import DAY_S, LEGAL_NIGHT, NIGHT_SETTINGS, NightWindow
 
 
 class PayRules(BaseModel):
-    """The `[pay]` section of rota.toml. Defaults are the legal minimums; below them is an error."""
+    """The `[pay]` section of rota.toml. Defaults are the legal minimums; below them is an error.
+
+    The night that is paid extra is the labour rules' window (`[labour] night_start/night_end`),
+    which `parse_pay` receives; `night_start` and `night_end` read it.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     night_premium: float = 0.20  # extra share of the rate per night hour (art. 154, decree 554)
-    night_start: time = LAW_NIGHT_START
-    night_end: time = LAW_NIGHT_END
+    night: NightWindow = Field(LEGAL_NIGHT, exclude=True)  # the labour rules' window (art. 96)
     holiday_multiplier: float = 2.0  # pay of an hour worked on an art. 112 holiday (art. 153)
     overtime_first_hours: float = 2.0  # art. 152: the first two hours ...
     overtime_first_multiplier: float = 1.5  # ... at least one and a half times
@@ -107,20 +118,6 @@ class PayRules(BaseModel):
             raise ValueError(f"{v:g} must be above 0 and at most 40 (art. 91)")
         return v
 
-    @field_validator("night_start")
-    @classmethod
-    def _night_start(cls, v: time) -> time:
-        if not time(12, 0) <= v <= LAW_NIGHT_START:
-            raise ValueError(f"{v:%H:%M}: night must begin in the evening, no later than 22:00 (art. 96)")
-        return v
-
-    @field_validator("night_end")
-    @classmethod
-    def _night_end(cls, v: time) -> time:
-        if not LAW_NIGHT_END <= v <= time(12, 0):
-            raise ValueError(f"{v:%H:%M}: night must end in the morning, no earlier than 06:00 (art. 96)")
-        return v
-
     @model_validator(mode="after")
     def _ot_order(self) -> PayRules:
         if self.overtime_after_multiplier < self.overtime_first_multiplier:
@@ -128,28 +125,71 @@ class PayRules(BaseModel):
         return self
 
     @property
-    def night_window_s(self) -> tuple[int, int]:
-        """(start, end) of the night as seconds after midnight; the window crosses midnight."""
-        return _seconds(self.night_start), _seconds(self.night_end)
+    def night_start(self) -> time:
+        """Start of the paid night: the labour rules' `night_start`."""
+        return self.night.start
+
+    @property
+    def night_end(self) -> time:
+        """End of the paid night: the labour rules' `night_end`."""
+        return self.night.end
+
+    @model_serializer(mode="wrap")
+    def _as_in_toml(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> dict[str, Any]:
+        """Dump the settings as `[pay]` names them, the night as night_start and night_end after
+        night_premium, so a report that lists them reads as rota.toml does."""
+        out: dict[str, Any] = {}
+        for key, value in handler(self).items():
+            out[key] = value
+            if key == "night_premium":
+                out.update(self.night.model_dump(by_alias=True, mode=info.mode))
+        return out
 
 
-def _seconds(t: time) -> int:
-    return t.hour * 3600 + t.minute * 60 + t.second
+def _unknown_setting() -> str:
+    """An unknown [pay] setting is usually a typo: list the known ones as rota.toml names them."""
+    return f"unknown setting; known ones are {', '.join(DEFAULT_RULES.model_dump())}"
 
 
-def parse_pay(raw: Mapping[str, Any] | None) -> PayRules:
-    """Validate the `[pay]` table of rota.toml; the first problem becomes a RuleError naming it."""
+def _pay_words(err: ErrorDetails, setting: str) -> str | None:
+    """The unknown-setting message for a typo; pydantic's own words otherwise."""
+    return _unknown_setting() if err["type"] == "extra_forbidden" else None
+
+
+def _check_stated_night(given: Mapping[str, Any], night: NightWindow) -> None:
+    """Accept `[pay] night_start/night_end` (older files set the window in both sections) only
+    as the labour window they repeat; a time art. 96 refuses names the pay setting, a lawful but
+    different one the labour setting that rules."""
     try:
-        return PayRules.model_validate(dict(raw or {}))
+        stated = NightWindow.model_validate({**night.model_dump(by_alias=True), **given})
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"])
-        setting = f"pay.{loc}" if loc else "pay"
-        if err["type"] == "extra_forbidden":
-            known = ", ".join(PayRules.model_fields)
-            raise RuleError(f"unknown setting; known ones are {known}", setting=setting) from None
-        ctx_error = err.get("ctx", {}).get("error")
-        message = str(ctx_error) if err["type"] == "value_error" and ctx_error else err["msg"]
+        setting, message = pydantic_problem(exc, ("pay",))
+        raise RuleError(message, setting=setting) from None
+    for name, own, labour in zip(NIGHT_SETTINGS, (stated.start, stated.end), (night.start, night.end)):
+        if name in given and own != labour:
+            raise RuleError(
+                f"pay.{name} is {own:%H:%M} but labour.{name} is {labour:%H:%M}: the night that is paid extra "
+                "and the night the labour rules protect are one window; set it once, in [labour]",
+                setting=f"labour.{name}",
+            )
+
+
+def parse_pay(raw: Mapping[str, Any] | None, night: NightWindow = LEGAL_NIGHT) -> PayRules:
+    """Validate the `[pay]` table of rota.toml; the first problem becomes a RuleError naming it.
+
+    `night` is the labour rules' window (`LabourRules.night`): the pay rules keep that very
+    object, so the paid night and the protected night cannot differ.
+    """
+    table = dict(raw or {})
+    given = {name: table.pop(name) for name in NIGHT_SETTINGS if name in table}
+    if given:
+        _check_stated_night(given, night)
+    if "night" in table:   # the model's field, not a setting: the window comes from [labour]
+        raise RuleError(_unknown_setting(), setting="pay.night")
+    try:
+        return PayRules.model_validate({**table, "night": night})
+    except ValidationError as exc:
+        setting, message = pydantic_problem(exc, ("pay",), describe=_pay_words)
         raise RuleError(message, setting=setting) from None
 
 
@@ -174,18 +214,6 @@ def _wall_seconds(ts: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
     if s.dt.tz is not None:
         s = s.dt.tz_localize(None)
     return s.to_numpy().astype("datetime64[s]").astype(np.int64)
-
-
-def _night_cumulative_s(t: np.ndarray, rules: PayRules) -> np.ndarray:
-    """Night seconds in [epoch, t): whole days times the night's length plus today's part.
-
-    Differences of this function give the night inside any interval, and are additive over
-    splits by construction.
-    """
-    ns, ne = rules.night_window_s
-    day, tod = np.divmod(t, DAY_S)
-    per_day = ne + DAY_S - ns
-    return day * per_day + np.minimum(tod, ne) + np.maximum(tod - ns, 0)
 
 
 def _holiday_cumulative_s(t: np.ndarray, calendar: ProductionCalendar) -> np.ndarray:
@@ -222,7 +250,7 @@ def night_hours_of(starts, ends, rules: PayRules = DEFAULT_RULES) -> np.ndarray:
     a, b = _intervals_s(starts, ends)
     if a.size == 0:
         return np.zeros(0)
-    return (_night_cumulative_s(b, rules) - _night_cumulative_s(a, rules)) / 3600
+    return (rules.night.seconds_before(b) - rules.night.seconds_before(a)) / 3600
 
 
 def holiday_hours_of(starts, ends, calendar: ProductionCalendar = RU_CALENDAR) -> np.ndarray:
@@ -272,7 +300,7 @@ def shift_hours_frame(
         raise RuleError(f"shift {out['start'].iloc[i]} - {out['end'].iloc[i]} {what}", when=str(out["start"].iloc[i]))
     paid = length_h - brk
     both = np.concatenate([s, e])
-    night = np.diff(_night_cumulative_s(both, rules).reshape(2, -1), axis=0)[0] / 3600
+    night = np.diff(rules.night.seconds_before(both).reshape(2, -1), axis=0)[0] / 3600
     hol = np.diff(_holiday_cumulative_s(both, calendar).reshape(2, -1), axis=0)[0] / 3600
     out["paid_hours"] = paid
     out["night_hours"] = np.minimum(night, paid)

@@ -20,7 +20,7 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from common.errors import InputError
+from common.errors import FieldError, InputError, Loc, pydantic_problem, setting_path
 
 MODELS = ("erlang_c", "erlang_a", "chat", "email")
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
@@ -89,12 +89,13 @@ class _Channel(BaseModel):
         for i, period in enumerate(self.periods):
             for name in ("answer_s", "sl_target", "response_h"):
                 if getattr(period, name) is not None and name not in allowed:
-                    raise _PeriodError(i, name, f"not used by model {self.model!r} (use {', '.join(sorted(allowed))})")
+                    raise FieldError(f"not used by model {self.model!r} (use {', '.join(sorted(allowed))})",
+                                     "periods", i, name)
             mask = period.covers(minutes)
             if (covered[mask] > 0).any():
                 other = self.periods[int(covered[mask][covered[mask] > 0][0]) - 1]
                 where = f"{period.start}-{period.end} overlaps periods[{self.periods.index(other)}]"
-                raise _PeriodError(i, "from", f"{where} ({other.start}-{other.end})")
+                raise FieldError(f"{where} ({other.start}-{other.end})", "periods", i, "from")
             covered[mask] = i + 1
         return self
 
@@ -111,12 +112,6 @@ class _Channel(BaseModel):
             getattr(p, name) if getattr(p, name) is not None else getattr(self, name) for p in self.periods
         ], dtype=np.float64)
         return values[self.period_index(minute_of_day) + 1]
-
-
-class _PeriodError(ValueError):
-    def __init__(self, index: int, field: str, message: str) -> None:
-        super().__init__(message)
-        self.index, self.field, self.message = index, field, message
 
 
 class ErlangCChannel(_Channel):
@@ -211,16 +206,6 @@ class StaffingSettings(BaseModel):
 # --------------------------------------------------------------------------- parsing
 
 
-def _path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
 def _allowed(cls: type[BaseModel], loc: tuple[Any, ...]) -> str:
     target = Period if loc and loc[0] == "periods" else cls
     names = [f.alias or name for name, f in target.model_fields.items()]
@@ -247,24 +232,23 @@ def _describe(err: dict[str, Any], cls: type[BaseModel]) -> str:
     return f"{err['msg']}{got}"
 
 
+def _toml_names(loc: Loc) -> Loc:
+    """A period's `start` and `end` as rota.toml names them: `from` and `to`."""
+    if len(loc) >= 3 and loc[0] == "periods" and loc[2] in ("start", "end"):
+        return loc[:2] + ({"start": "from", "end": "to"}[str(loc[2])],)
+    return loc
+
+
 def _validate(cls: type[BaseModel], raw: Any, prefix: tuple[Any, ...], source: str) -> Any:
+    """Validate one table; errors name the file and the setting (`channels.phone.periods[0].from`)."""
     if not isinstance(raw, Mapping):
-        raise InputError(f"must be a table, got {raw!r}", file=source, column=_path(prefix))
+        raise InputError(f"must be a table, got {raw!r}", file=source, column=setting_path(prefix, brackets=True))
     try:
         return cls.model_validate(dict(raw))
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(err["loc"])
-        cause = err.get("ctx", {}).get("error")
-        if isinstance(cause, _PeriodError):
-            loc, message = ("periods", cause.index, cause.field), cause.message
-        else:
-            message = _describe(err, cls)
-        if loc and loc[0] == "periods" and len(loc) >= 3 and loc[2] == "start":
-            loc = loc[:2] + ("from",)
-        if loc and loc[0] == "periods" and len(loc) >= 3 and loc[2] == "end":
-            loc = loc[:2] + ("to",)
-        raise InputError(message, file=source, column=_path(prefix + loc)) from None
+        where, message = pydantic_problem(exc, prefix, describe=lambda err, _: _describe(err, cls),
+                                          locate=_toml_names, brackets=True)
+        raise InputError(message, file=source, column=where) from None
 
 
 def parse_staffing(raw: Mapping[str, Any], source: str = "rota.toml") -> StaffingSettings:

@@ -3,14 +3,14 @@ per series, so a team lead can see at a glance whether next week looks plausible
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
+
+from common.files import write_atomic
 
 KEYS = ["channel", "queue"]
 
@@ -54,18 +54,7 @@ def plot_forecast(
         axes[0].text(0.5, 0.5, "no data", ha="center", va="center", transform=axes[0].transAxes)
     axes[-1].set_xlabel("local time")
     fig.suptitle(title or "Contact forecast against recent history", fontsize=12)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".png", dir=path.parent)
-    mask = os.umask(0)
-    os.umask(mask)
-    os.fchmod(fd, 0o666 & ~mask)  # an ordinary file, not mkstemp's private one
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fig.savefig(fh, format="png")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, lambda tmp: fig.savefig(tmp, format="png"))
     return path
 
 

@@ -323,3 +323,42 @@ def service_delivered(
             sl[ok] = np.atleast_1d(res.service_level)
         out[idx] = np.where(busy, sl, np.nan)
     return out
+
+
+# --------------------------------------------------------------------------- agents on site -> productive
+
+
+def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
+    """Split a whole number in proportion to weights, in whole numbers that add up to it."""
+    if total <= 0 or weights.sum() <= 0:
+        return np.zeros(len(weights), dtype=np.int64)
+    exact = total * weights / weights.sum()
+    base = np.floor(exact).astype(np.int64)
+    rest = total - int(base.sum())
+    if rest > 0:
+        base[np.argsort(-(exact - base), kind="stable")[:rest]] += 1
+    return base
+
+
+def productive_agents(req: pd.DataFrame, hours: pd.DatetimeIndex, on_site: np.ndarray,
+                      shrinkage: float) -> np.ndarray:
+    """Productive agents per row of a requirements frame, given the agents on site per hour.
+
+    The reverse of `requirements`' shrinkage, for judging a rota: the agents on site in an hour
+    are one pooled team; the hour's own ratio of productive to scheduled agents (its rows'
+    `agents` / `scheduled_agents`) takes shrinkage off, or 1 - `shrinkage` in an hour that
+    required nobody; the whole productive agents left are split between the hour's series by
+    largest remainder in proportion to their `agents` (evenly when none needed any). Every row's
+    `ts` must be one of `hours`; `on_site` has one count per hour.
+    """
+    pos = hours.get_indexer(req["ts"])
+    need = req["agents"].to_numpy(float)
+    scheduled = req["scheduled_agents"].to_numpy(float)
+    productive = np.zeros(len(req), dtype=np.int64)
+    for h in np.unique(pos):
+        rows = np.flatnonzero(pos == h)
+        ratio = need[rows].sum() / scheduled[rows].sum() if scheduled[rows].sum() > 0 else 1.0 - shrinkage
+        pool = int(np.floor(on_site[h] * ratio + 1e-9))
+        weights = np.where(need[rows] > 0, need[rows], 0.0)
+        productive[rows] = largest_remainder(pool, weights if weights.sum() > 0 else np.ones(len(rows)))
+    return productive

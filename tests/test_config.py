@@ -83,9 +83,23 @@ def test_a_wider_night_is_accepted_when_labour_and_pay_agree(tmp_path: Path) -> 
     assert cfg.labour.night_start == cfg.pay.night_start == time(21)
 
 
+def test_the_night_is_set_once_in_labour_and_paid_as_such(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, '[labour]\nnight_start = "21:00"\nnight_end = "07:00"\n'))
+    assert (cfg.pay.night_start, cfg.pay.night_end) == (time(21), time(7))
+    assert cfg.pay.night == cfg.labour.night
+
+
+def test_a_config_cannot_hold_two_nights(tmp_path: Path) -> None:
+    from constraints.labour import parse_labour
+
+    with pytest.raises(ValueError, match="night"):
+        RotaConfig(source="test", root=tmp_path, labour=parse_labour({"night_start": "21:00"}))
+
+
 @pytest.mark.parametrize("text, setting", [
-    ('[labour]\nnight_start = "21:00"\n', "labour.night_start"),
+    ('[pay]\nnight_start = "21:00"\n', "labour.night_start"),
     ('[pay]\nnight_end = "07:00"\n', "labour.night_end"),
+    ('[labour]\nnight_start = "21:00"\n[pay]\nnight_start = "22:00"\n', "labour.night_start"),
 ])
 def test_labour_and_pay_night_windows_must_agree(tmp_path: Path, text: str, setting: str) -> None:
     err = refused(tmp_path, text)

@@ -76,3 +76,33 @@ def test_assumptions_report_the_daily_rest_setting() -> None:
     assert "11 h" in text["minimum daily rest"]
     assert "42 h" in text["weekly rest"] and "art. 110" in text["weekly rest"]
     assert "22:00-06:00" in text["night"]
+
+
+def test_each_rule_is_named_once_with_its_settings_and_words() -> None:
+    r = parse_labour({"max_consecutive_nights": 2})
+    rules = r.rules()
+    names = [x.name for x in rules]
+    assert names == ["minimum daily rest", "weekly rest", "longest shift", "night", "consecutive night shifts",
+                     "shifts in a row"]
+    assert r.assumptions() == {x.name: x.text for x in rules}
+    assert r.rule_settings() == {
+        "minimum daily rest": ("min_daily_rest_h",), "weekly rest": ("weekly_rest_h",),
+        "longest shift": ("max_shift_h",), "night": ("night_start", "night_end"),
+        "consecutive night shifts": ("max_consecutive_nights",), "shifts in a row": (),
+    }
+    used = {s for settings in r.rule_settings().values() for s in settings}
+    assert used == set(LabourRules.model_fields)          # every setting belongs to a rule
+
+
+def test_the_rules_a_line_keeps_in_one_clause() -> None:
+    assert LabourRules().in_words() == ("a daily rest of 12 h (labour.min_daily_rest_h), a weekly rest of 42 h "
+                                        "(labour.weekly_rest_h), shifts of at most 12 h")
+    assert parse_labour({"max_consecutive_nights": 3, "min_daily_rest_h": 14}).in_words() == (
+        "a daily rest of 14 h (labour.min_daily_rest_h), a weekly rest of 42 h (labour.weekly_rest_h), "
+        "shifts of at most 12 h, at most 3 nights in a row")
+
+
+def test_the_night_window_is_one_object() -> None:
+    r = parse_labour({"night_start": "21:00"})
+    assert (r.night.start, r.night.end) == (time(21), time(6)) and str(r.night) == "21:00-06:00"
+    assert "21:00-06:00" in r.assumptions()["night"]

@@ -10,10 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from constraints.checker import check_rota, night_hours
+from constraints.checker import RULES, check_rota, night_hours
 from common.errors import RuleError
 from constraints.labour import LabourRules
 from constraints.lines import (
+    LINE_RULES,
     Line,
     coverage_matrix,
     generate_lines,
@@ -277,3 +278,12 @@ def test_any_line_with_any_absence_passes_the_checker(case: tuple[date, Line, se
                               "kind": ["vacation"]}) if absent_days else NO_ABSENCES)
     agents = agents_of({"A": line}, start, fixed)
     assert check_rota(rota, agents, absences, LabourRules(), DEFAULT_BOOK, start, 35) == []
+
+
+def test_line_generation_enforces_named_rules_of_the_checker() -> None:
+    """Each rule a line must keep carries the name of the checker's rule that verifies it."""
+    assert set(LINE_RULES) <= set(RULES)
+    assert set(LINE_RULES) == {"night_ok", "shift_length", "overlap", "back_to_back", "daily_rest",
+                               "consecutive_nights", "weekly_rest"}
+    # what only the finished rota can break: its agents, dates, absences, cycles and stated hours
+    assert set(RULES) - set(LINE_RULES) == {"unknown_agent", "shift_day", "absence", "pattern", "hours_consistency"}

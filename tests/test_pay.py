@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from constraints.calendar import RU_CALENDAR
 from common.errors import RuleError
+from constraints.night import NightWindow
 from constraints.pay import (
     PayRules,
     ShiftHours,
@@ -65,9 +66,26 @@ def test_settings_below_the_law_are_rejected_by_name(raw: dict, setting: str) ->
 
 
 def test_more_generous_settings_are_accepted() -> None:
-    r = parse_pay({"night_premium": 0.4, "night_start": "21:00", "holiday_multiplier": 2.5, "accounting_period": "quarter"})
+    wider = NightWindow(start=time(21), end=time(6))          # [labour] night_start = "21:00"
+    r = parse_pay({"night_premium": 0.4, "holiday_multiplier": 2.5, "accounting_period": "quarter"}, night=wider)
     assert r.night_premium == 0.4 and r.night_start == time(21) and r.holiday_multiplier == 2.5
     assert night_hours(D(2025, 3, 3, 20), D(2025, 3, 4, 8), r) == 9  # 21:00-06:00
+    assert r.night is wider                                   # the labour rules' window itself
+    assert parse_pay({"night_start": "21:00"}, night=wider) == parse_pay({}, night=wider)   # stated again: fine
+
+
+def test_a_pay_night_other_than_the_labour_night_is_refused() -> None:
+    with pytest.raises(RuleError) as err:
+        parse_pay({"night_start": "21:00"})                   # lawful, but [labour] keeps 22:00
+    assert err.value.setting == "labour.night_start" and "pay.night_start" in err.value.message
+    with pytest.raises(RuleError) as err:
+        parse_pay({"night": {"night_start": "21:00"}})        # the window is not a [pay] setting
+    assert err.value.setting == "pay.night" and "unknown setting" in err.value.message
+
+
+def test_the_dump_lists_the_settings_as_rota_toml_names_them() -> None:
+    assert list(PayRules().model_dump())[:4] == ["night_premium", "night_start", "night_end", "holiday_multiplier"]
+    assert PayRules().model_dump(mode="json")["night_start"] == "22:00:00"
 
 
 @pytest.mark.parametrize(
@@ -217,7 +235,7 @@ def test_many_intervals_at_once_give_the_law_s_figures() -> None:
     ends = [D(2026, 11, 25, 8), D(2027, 1, 1, 8), D(2027, 1, 9, 8), D(2026, 12, 31, 20)]
     assert night_hours_of(starts, ends).tolist() == [8, 8, 8, 0]
     assert holiday_hours_of(starts, ends).tolist() == [0, 8, 4, 0]
-    assert night_hours_of(starts, ends, PayRules(night_start=time(21), night_end=time(6))).tolist() == [9, 9, 9, 0]
+    assert night_hours_of(starts, ends, PayRules(night=NightWindow(start=time(21), end=time(6)))).tolist() == [9, 9, 9, 0]
     assert holiday_hours_of([], []).tolist() == [] and night_hours_of([], []).tolist() == []
     with pytest.raises(RuleError, match="ends before it starts"):
         holiday_hours_of(starts[:2], [ends[0], starts[1] - timedelta(hours=1)])

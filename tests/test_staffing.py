@@ -196,3 +196,20 @@ def test_unknown_channel_and_missing_aht_are_named() -> None:
     with pytest.raises(InputError) as err:
         requirements(frame("phone", [1.0]), cfg)
     assert err.value.column == "channels.phone.aht_s"
+
+
+def test_productive_agents_split_by_need_after_the_hours_own_shrinkage() -> None:
+    from forecasts.staffing import largest_remainder, productive_agents
+
+    hours = pd.date_range("2026-11-23", periods=2, freq="h")
+    req = pd.DataFrame({
+        "ts": [hours[0], hours[0], hours[1], hours[1]],
+        "agents": [3.0, 1.0, 0.0, 0.0],                 # the first hour needs 4 productive ...
+        "scheduled_agents": [5.0, 2.0, 0.0, 0.0],       # ... of 7 scheduled; the second nobody
+    })
+    # hour 0: 10 on site x 4/7 = 5.7 -> 5 productive, split 3.75 : 1.25 -> 4 and 1
+    # hour 1: 10 on site x (1 - 0.3) = 7, split evenly 3.5 : 3.5 -> the first row gets the odd one
+    got = productive_agents(req, hours, np.array([10, 10]), shrinkage=0.3)
+    assert got.tolist() == [4, 1, 4, 3] and got.dtype == np.int64
+    assert largest_remainder(5, np.array([3.0, 1.0])).tolist() == [4, 1]
+    assert largest_remainder(0, np.array([3.0, 1.0])).tolist() == [0, 0]

@@ -100,13 +100,21 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def _scenario_error(exc: ValidationError, source: str) -> InputError:
-    err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"])
-    if err["type"] == "extra_forbidden":
-        allowed = SCENARIO_KEYS if len(err["loc"]) == 1 else None
-        hint = f"; known keys: {', '.join(allowed)}" if allowed else ""
-        return InputError(f"unknown key {where!r}{hint}", file=source, column=where)
-    return InputError(err["msg"].removeprefix("Value error, "), file=source, column=where)
+    """The scenario file's first problem as one InputError naming the key; a misspelt top-level
+    key lists the known ones."""
+    from pydantic_core import ErrorDetails
+
+    from common.errors import pydantic_problem
+
+    def unknown_key(err: ErrorDetails, where: str) -> str | None:
+        """A key the scenario format does not have, named as written."""
+        if err["type"] != "extra_forbidden":
+            return None
+        hint = f"; known keys: {', '.join(SCENARIO_KEYS)}" if len(err["loc"]) == 1 else ""
+        return f"unknown key {where!r}{hint}"
+
+    where, message = pydantic_problem(exc, describe=unknown_key)
+    return InputError(message, file=source, column=where)
 
 
 def scenario_config(raw: dict[str, Any], source: str, root: Path, aht_factor: float = 1.0,

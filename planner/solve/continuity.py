@@ -79,17 +79,6 @@ def read_previous(path: Path) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _phase_from_days(worked: dict[date, str | None], absent: set[date], first: date, start: date,
-                     variants: list[tuple[str, tuple[str | None, ...]]],
-                     overnight: frozenset[str] = frozenset()) -> tuple[int | None, str | None]:
-    """The one phase (and, where the shifts tell, the one variant) that fits [first, start)."""
-    fits = _fitting_phases(worked, absent, first, start, variants, overnight)
-    if len(fits) != 1:
-        return None, None
-    (phase, names), = fits.items()
-    return phase, names[0] if len(names) == 1 else None
-
-
 def _fitting_phases(worked: dict[date, str | None], absent: set[date], first: date, start: date,
                     variants: list[tuple[str, tuple[str | None, ...]]],
                     overnight: frozenset[str] = frozenset()) -> dict[int, list[str]]:

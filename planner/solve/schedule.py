@@ -26,9 +26,10 @@ from constraints.calendar import RU_CALENDAR
 from constraints.checker import Violation, check_rota
 from constraints.labour import LabourRules
 from constraints.lines import Line, coverage_matrix, generate_lines, weekly_rest_kept
-from constraints.pay import night_hours_of, overtime, pay_frame, shift_hours_frame
+from constraints.pay import night_hours_of, overtime, pay_frame, rate_hours, shift_hours_frame
 from common.errors import InputError
-from forecasts.staffing import service_delivered
+from forecasts.staffing import largest_remainder  # noqa: F401  (planner.analysis.simulate imports it from here)
+from forecasts.staffing import productive_agents, service_delivered
 from planner.solve.assign import Assignment, assign, line_traits
 from planner.workspace.config import RotaConfig
 from planner.solve.continuity import Carry, carry_over
@@ -161,25 +162,19 @@ def _fits(cls: AgentClass, line: Line, start: date, rules: LabourRules) -> bool:
     return True
 
 
-def _rules_in_words(rules: LabourRules) -> str:
-    nights = "" if rules.max_consecutive_nights is None else f", at most {rules.max_consecutive_nights} nights in a row"
-    return (f"a daily rest of {rules.min_daily_rest_h:g} h (labour.min_daily_rest_h), a weekly rest of "
-            f"{rules.weekly_rest_h:g} h (labour.weekly_rest_h), shifts of at most {rules.max_shift_h:g} h{nights}")
-
-
 def _no_line_reason(cls: AgentClass, pattern_lines: list[Line], night_lines: set[str], start: date,
                     rules: LabourRules) -> str:
     if not pattern_lines:
-        return (f"no way to work {cls.pattern} keeps {_rules_in_words(rules)} with the start times its "
+        return (f"no way to work {cls.pattern} keeps {rules.in_words()} with the start times its "
                 "shifts may take ([shifts] of rota.toml)")
     same_phase = [l for l in pattern_lines if (cls.phase is None or l.phase == cls.phase)
                   and (not cls.phases or l.phase in cls.phases)]
     phases = [cls.phase] if cls.phase is not None else list(cls.phases)
     where = f"{cls.pattern} line" + (f" in phase {' or '.join(map(str, phases))}" if phases else "")
     if not same_phase:
-        return f"no {where} keeps {_rules_in_words(rules)}"
+        return f"no {where} keeps {rules.in_words()}"
     if not cls.night_ok and all(l.key in night_lines for l in same_phase):
-        return f"every {where} that keeps {_rules_in_words(rules)} works at night, and night_ok is false"
+        return f"every {where} that keeps {rules.in_words()} works at night, and night_ok is false"
     if cls.spill_in and not any(_spill(l, start) == cls.spill_in for l in same_phase):
         a, b = cls.spill_in[0]
         return (f"the previous rota's shift {a:%Y-%m-%d %H:%M}-{b:%Y-%m-%d %H:%M} runs into the horizon, "
@@ -281,8 +276,7 @@ def line_costs(cfg: RotaConfig, classes: list[AgentClass], lines: list[Line], al
                     .sum().reindex(range(len(lines)), fill_value=0.0))
         paid = per_line["paid_hours"].to_numpy()
         hol = per_line["holiday_hours"].to_numpy()
-        rate_h = paid + per_line["night_hours"].to_numpy() * cfg.pay.night_premium + hol * (cfg.pay.holiday_multiplier - 1)
-        sums[eve] = (paid - hol, rate_h)
+        sums[eve] = (paid - hol, rate_hours(paid, per_line["night_hours"].to_numpy(), hol, cfg.pay))
     rates = agents.set_index("agent_id")["rate_rub_h"]
     cost = np.zeros(allowed.shape)
     for c, cls in enumerate(classes):
@@ -429,25 +423,14 @@ def coverage_frame(requirements: pd.DataFrame, penalty: ShortfallPenalty, on_dut
     })
 
 
-def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
-    """Split a whole number in proportion to weights, in whole numbers that add up to it."""
-    if total <= 0 or weights.sum() <= 0:
-        return np.zeros(len(weights), dtype=np.int64)
-    exact = total * weights / weights.sum()
-    base = np.floor(exact).astype(np.int64)
-    rest = total - int(base.sum())
-    if rest > 0:
-        base[np.argsort(-(exact - base), kind="stable")[:rest]] += 1
-    return base
-
-
 def delivered_service(requirements: pd.DataFrame, hours: pd.DatetimeIndex, on_duty: np.ndarray,
                       cfg: RotaConfig) -> tuple[np.ndarray, np.ndarray]:
     """Contact-weighted service level per hour that the agents on duty deliver, and contacts.
 
     The agents on duty in an hour serve the channels and queues of that hour in proportion to
     what each asked for (one pooled team); shrinkage takes the requirement's own share of them
-    off the phones; each queue's model then gives its service level.
+    off the phones (`forecasts.staffing.productive_agents`); each queue's model then gives its
+    service level.
     """
     needed = {"ts", "channel", "queue", "contacts", "aht_s", "agents", "scheduled_agents", "answer_s"}
     contacts = np.zeros(len(hours))
@@ -455,15 +438,7 @@ def delivered_service(requirements: pd.DataFrame, hours: pd.DatetimeIndex, on_du
         return np.full(len(hours), np.nan), contacts
     req = requirements[requirements["ts"].isin(hours)].reset_index(drop=True)
     pos = hours.get_indexer(req["ts"])
-    productive = np.zeros(len(req))
-    sched = req["scheduled_agents"].to_numpy(float)
-    prod_need = req["agents"].to_numpy(float)
-    for h in np.unique(pos):
-        rows = np.flatnonzero(pos == h)
-        ratio = prod_need[rows].sum() / sched[rows].sum() if sched[rows].sum() > 0 else 1.0 - cfg.staffing.shrinkage
-        pool = int(np.floor(on_duty[h] * ratio + 1e-9))
-        weights = np.where(prod_need[rows] > 0, prod_need[rows], 0.0)
-        productive[rows] = largest_remainder(pool, weights if weights.sum() > 0 else np.ones(len(rows)))
+    productive = productive_agents(req, hours, on_duty, cfg.staffing.shrinkage)
     sl = service_delivered(req, productive, cfg.staffing)
     c = req["contacts"].to_numpy(float)
     weight = np.where(np.isnan(sl), 0.0, c)

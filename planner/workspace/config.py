@@ -15,11 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from common.errors import RuleError
+from common.errors import InputError, RuleError, pydantic_problem
 from constraints.labour import LabourRules, parse_labour
 from constraints.patterns import PatternBook, parse_pattern_book
 from constraints.pay import PayRules, parse_pay
-from common.errors import InputError
 from forecasts.forecast import ForecastSettings
 from forecasts.channels import StaffingSettings, parse_staffing
 
@@ -93,6 +92,12 @@ class RotaConfig:
     objective: ObjectiveSettings = field(default_factory=ObjectiveSettings)
     raw: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        """The night paid extra is the night the labour rules protect: one window, never two."""
+        if self.pay.night != self.labour.night:
+            raise ValueError(f"the pay rules' night {self.pay.night} is not the labour rules' night "
+                             f"{self.labour.night}: build the pay rules with parse_pay(raw, night=labour.night)")
+
     def path(self, relative: str) -> Path:
         """A data file of the workspace, relative to the folder of rota.toml."""
         p = Path(relative)
@@ -100,14 +105,14 @@ class RotaConfig:
 
 
 def _pydantic(model: type[_Strict], raw: Any, section: str, source: str) -> Any:
+    """Validate a section of the planner's own; errors name the file and the dotted setting."""
     if not isinstance(raw, dict):
         raise InputError(f"[{section}] must be a table", file=source, column=section)
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join([section, *(str(p) for p in err["loc"])])
-        raise InputError(err["msg"].removeprefix("Value error, "), file=source, column=where) from None
+        where, message = pydantic_problem(exc, (section,))
+        raise InputError(message, file=source, column=where) from None
 
 
 def _rules(parse: Any, *args: Any, source: str) -> Any:
@@ -152,26 +157,25 @@ def load_config_dict(raw: dict[str, Any], source: str, root: Path) -> RotaConfig
             f"unknown section [{unknown[0]}]; known sections: {', '.join(SECTIONS)}",
             file=source, column=unknown[0],
         )
-    forecast_raw = raw.get("forecast", {})
-    cfg = RotaConfig(
+    # validated in this order, so that the first bad section is the one reported
+    site = _pydantic(SiteSettings, raw.get("site", {}), "site", source)
+    data = _pydantic(DataFiles, raw.get("data", {}), "data", source)
+    forecast = _pydantic(ForecastSettings, raw.get("forecast", {}), "forecast", source)
+    staffing = parse_staffing(raw, source)
+    book = _rules(parse_pattern_book, raw.get("patterns", {}), raw.get("shifts", {}), source=source)
+    labour = _rules(parse_labour, raw.get("labour", {}), source=source)
+    pay = _rules(parse_pay, raw.get("pay", {}), labour.night, source=source)   # [labour]'s night, shared
+    return RotaConfig(
         source=source,
         root=Path(root),
-        site=_pydantic(SiteSettings, raw.get("site", {}), "site", source),
-        data=_pydantic(DataFiles, raw.get("data", {}), "data", source),
-        forecast=_pydantic(ForecastSettings, forecast_raw, "forecast", source),
-        staffing=parse_staffing(raw, source),
-        book=_rules(parse_pattern_book, raw.get("patterns", {}), raw.get("shifts", {}), source=source),
-        labour=_rules(parse_labour, raw.get("labour", {}), source=source),
-        pay=_rules(parse_pay, raw.get("pay", {}), source=source),
+        site=site,
+        data=data,
+        forecast=forecast,
+        staffing=staffing,
+        book=book,
+        labour=labour,
+        pay=pay,
         solver=_pydantic(SolverSettings, raw.get("solver", {}), "solver", source),
         objective=_pydantic(ObjectiveSettings, raw.get("objective", {}), "objective", source),
         raw=raw,
     )
-    for end in ("night_start", "night_end"):
-        if getattr(cfg.labour, end) != getattr(cfg.pay, end):
-            raise InputError(
-                f"labour.{end} and pay.{end} differ: the night that is paid extra and the night the "
-                "labour rules protect must be the same window; set both to the same time",
-                file=source, column=f"labour.{end}",
-            )
-    return cfg

@@ -7,7 +7,6 @@ quirks (cp1251, `;`, BOM, Excel) are handled alike, and every problem names file
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,15 +19,6 @@ from forecasts.tables import read_table
 
 SHIFT_PREFS = ("day", "night", "any")
 ABSENCE_KINDS = ("vacation", "sick", "training", "unpaid", "other")
-AGENT_COLUMNS = ("agent_id", "name", "team", "pattern", "shift_pref", "skills", "rate_rub_h", "cycle_start", "night_ok")
-
-
-@dataclass(frozen=True)
-class People:
-    """Validated agents (one row each) and absences (one row per spell, dates inclusive)."""
-
-    agents: pd.DataFrame
-    absences: pd.DataFrame
 
 
 def _row(i: int) -> int:
