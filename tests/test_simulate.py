@@ -249,3 +249,19 @@ def test_simulate_help_shows_an_example() -> None:
     result = CliRunner().invoke(cli.app, ["simulate", "--help"])
     assert result.exit_code == 0
     assert "Example: rota simulate" in result.output
+
+
+@pytest.mark.parametrize("shrinkage, productive", [(0.5, 3), (0.2, 4), (None, 4)])
+def test_an_hour_nobody_was_required_loses_the_plans_own_shrinkage(tmp_path: Path, shrinkage, productive) -> None:
+    """Where the requirement asked for nobody, the agents on site are taken off the phones at the
+    shrinkage the plan was made with (summary.json), as the planner's own service figure does;
+    without it, rota.toml's default of 0.30."""
+    folder = plan_folder(tmp_path)
+    req = pd.read_csv(folder / "requirements.csv")
+    req.loc[req["ts"] == "2026-11-23 08:00", ["agents", "scheduled_agents"]] = 0
+    req.to_csv(folder / "requirements.csv", index=False)
+    summary = {"status": "OPTIMAL"} | ({} if shrinkage is None else {"shrinkage": shrinkage})
+    (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    plan = load_plan(folder)
+    assert plan.on_duty[8] == 6
+    assert plan.productive[8] == productive      # floor(6 x (1 - s)): 3 at 0.5, 4 at 0.2 and at 0.30

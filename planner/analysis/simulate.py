@@ -17,6 +17,8 @@ import pandas as pd
 
 from common.errors import InputError
 from common.files import write_atomic, write_csv, write_text
+from forecasts.channels import StaffingSettings
+from forecasts.staffing import productive_agents
 from planner.analysis.queue_sim import (
     HOUR_S,
     TALLY_FIELDS,
@@ -25,9 +27,6 @@ from planner.analysis.queue_sim import (
     formula_service_level,
     simulate,
 )
-from planner.solve.schedule import largest_remainder
-
-_PRODUCTIVE = 0.70  # share on the phones in an hour nobody was required: 1 - the default shrinkage
 
 # --------------------------------------------------------------------------- a results folder
 
@@ -79,6 +78,17 @@ def on_duty_from_rota(rota: pd.DataFrame, hours: pd.DatetimeIndex) -> np.ndarray
     return on
 
 
+def _shrinkage(folder: Path) -> float:
+    """The shrinkage the plan was made with (summary.json), for hours that required nobody;
+    without it, the default of rota.toml."""
+    default = float(StaffingSettings.model_fields["shrinkage"].default)
+    try:
+        value = json.loads((folder / "summary.json").read_text(encoding="utf-8")).get("shrinkage", default)
+    except (OSError, ValueError, AttributeError):
+        return default
+    return float(value) if isinstance(value, (int, float)) and 0 <= value < 1 else default
+
+
 def load_plan(folder: str | Path) -> Plan:
     """Read rota.csv, coverage.csv and requirements.csv of a results folder into queue specs."""
     folder = Path(folder)
@@ -107,15 +117,7 @@ def load_plan(folder: str | Path) -> Plan:
         raise InputError("requirements.csv has no hour of coverage.csv", file=str(folder / "requirements.csv"))
     on_duty = on_duty_from_rota(rota, hours)
     pos = hours.get_indexer(req["ts"])
-    need = req["agents"].to_numpy(float)
-    sched = req["scheduled_agents"].to_numpy(float)
-    productive = np.zeros(len(req), dtype=np.int64)
-    for h in np.unique(pos):
-        rows = np.flatnonzero(pos == h)
-        ratio = need[rows].sum() / sched[rows].sum() if sched[rows].sum() > 0 else _PRODUCTIVE
-        pool = int(np.floor(on_duty[h] * ratio + 1e-9))
-        w = np.where(need[rows] > 0, need[rows], 0.0)
-        productive[rows] = largest_remainder(pool, w if w.sum() > 0 else np.ones(len(rows)))
+    productive = productive_agents(req, hours, on_duty, _shrinkage(folder))
     specs = []
     n = len(hours)
     for (channel, queue), part in req.groupby(["channel", "queue"], sort=False):

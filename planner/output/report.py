@@ -59,6 +59,7 @@ def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any
         "holiday_hours": _num(s.pay["holiday_hours"].sum()) if not s.pay.empty else 0.0,
         "overtime_hours": _num(ot.sum()),
         "overtime_yearly_cap_h": cfg.pay.overtime_cap_year_h,
+        "shrinkage": cfg.staffing.shrinkage,
         "agents_above_overtime_cap_pace": sorted(pace[pace > cfg.pay.overtime_cap_year_h].index.tolist()),
         "against_preference": list(s.assignment.against_preference),
         "violations": int(len(s.violations)),

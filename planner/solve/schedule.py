@@ -28,7 +28,6 @@ from constraints.labour import LabourRules
 from constraints.lines import Line, coverage_matrix, generate_lines, weekly_rest_kept
 from constraints.pay import night_hours_of, overtime, pay_frame, rate_hours, shift_hours_frame
 from common.errors import InputError
-from forecasts.staffing import largest_remainder  # noqa: F401  (planner.analysis.simulate imports it from here)
 from forecasts.staffing import productive_agents, service_delivered
 from planner.solve.assign import Assignment, assign, line_traits
 from planner.workspace.config import RotaConfig

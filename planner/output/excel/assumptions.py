@@ -45,13 +45,6 @@ def _show(value: Any) -> Any:
     return str(value)
 
 
-_LABOUR_WORDS = {
-    "minimum daily rest": ("min_daily_rest_h",), "weekly rest": ("weekly_rest_h",),
-    "longest shift": ("max_shift_h",), "night": ("night_start", "night_end"),
-    "consecutive night shifts": ("max_consecutive_nights",),
-}
-
-
 Row = tuple[str, str, Any, str, str]   # section, setting, value, source, meaning
 
 
@@ -144,8 +137,8 @@ def _labour_rows(cfg: RotaConfig, at: _Sources) -> list[Row]:
     """Each labour rule in words with the settings behind it; rules of the law itself say so."""
     rows: list[Row] = []
     covered: set[str] = set()
-    for text_key, text in cfg.labour.assumptions().items():
-        fields = _LABOUR_WORDS.get(text_key, ())
+    for rule in cfg.labour.rules():
+        text_key, text, fields = rule.name, rule.text, rule.settings
         covered.update(fields)
         if not fields:  # a rule of the law, not a setting
             rows.append(("labour rules", text_key, text, "law", ""))

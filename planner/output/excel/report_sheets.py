@@ -101,6 +101,7 @@ _SUMMARY_LABELS: dict[str, tuple[str, str, str | None]] = {
     "hours_without_agents": ("Coverage", "hours with nobody on duty", COUNT),
     "contacts": ("Coverage", "contacts expected", COUNT),
     "service_level": ("Coverage", "expected service level", PERCENT),
+    "shrinkage": ("Coverage", "shrinkage: share of paid time off the phones", PERCENT),
     "cost.base": ("Pay", "base pay, RUB", MONEY),
     "cost.night_premium": ("Pay", "night premium, RUB", MONEY),
     "cost.holiday_premium": ("Pay", "holiday premium, RUB", MONEY),
