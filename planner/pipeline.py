@@ -27,10 +27,10 @@ from planner.output.excel.workbook import write_workbook
 from planner.output.report import summary, summary_json
 from planner.output.terminal import print_warnings, series_progress
 from planner.runs import ForecastResult, PlanRun
-from planner.solve.continuity import read_previous
 from planner.solve.schedule import solve_schedule
 from planner.workspace.config import RotaConfig, load_config
 from planner.workspace.people import load_absences, load_agents
+from planner.workspace.previous import read_previous
 
 
 def _series_count(hourly: pd.DataFrame) -> int:

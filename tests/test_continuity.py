@@ -20,7 +20,8 @@ from constraints.checker import check_rota
 from constraints.patterns import parse_pattern_book
 from common.errors import InputError
 from planner.workspace.config import default_config
-from planner.solve.continuity import carry_over, read_previous
+from planner.solve.continuity import carry_over
+from planner.workspace.previous import read_previous
 from planner.solve.schedule import Schedule, solve_schedule
 
 WEEK1 = date(2026, 11, 23)

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from conftest import SMALL_TOML, small_agents, small_history
-from planner.solve.continuity import read_previous
+from planner.workspace.previous import read_previous
 from planner.output.excel.days import work_code
 from planner.output.excel.workbook import write_workbook
 from planner.pipeline import run_plan, write_schedule

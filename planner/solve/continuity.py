@@ -11,19 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pandas as pd
 
 from constraints.labour import LabourRules
 from constraints.lines import phase_on
 from constraints.patterns import OFF, PatternBook
-from common.errors import InputError
-from forecasts.columns import to_numbers, to_strings, to_timestamps
-from forecasts.tables import read_table
-
-PREVIOUS_COLUMNS = ("agent_id", "date", "start", "end")
-PREVIOUS_SHEET = "Shifts"  # the sheet of rota.xlsx that holds rota.csv's rows
 
 
 @dataclass(frozen=True)
@@ -40,43 +33,6 @@ class Carry:
     phases: tuple[int, ...] = ()                        # when phase is None: the phases the previous rota allows
     recent: tuple[tuple[datetime, datetime], ...] = ()  # the previous rota's shifts of the last 8 days before
                                                         # the horizon (the weekly rest across the boundary)
-
-
-def _previous_sheet(path: Path) -> str | None:
-    """The Shifts sheet when `path` is a workbook that has one (rota.xlsx), else None (first sheet)."""
-    try:
-        with open(path, "rb") as fh:
-            if fh.read(4) != b"PK\x03\x04":
-                return None
-        import openpyxl
-
-        wb = openpyxl.load_workbook(path, read_only=True)
-        try:
-            return PREVIOUS_SHEET if PREVIOUS_SHEET in wb.sheetnames else None
-        finally:
-            wb.close()
-    except Exception:  # missing or damaged: read_table names the problem
-        return None
-
-
-def read_previous(path: Path) -> pd.DataFrame:
-    """Read a previous rota.csv, rota.xlsx (its Shifts sheet), or any table with agent_id, date, start, end."""
-    name = Path(path).name
-    df = read_table(path, required=PREVIOUS_COLUMNS,
-                    optional=("paid_hours", "night_hours", "holiday_hours", "pattern", "shift"),
-                    what="previous rota", sheet=_previous_sheet(Path(path)))
-    out = pd.DataFrame({"agent_id": to_strings(df, "agent_id", file=name)})
-    out["date"] = to_timestamps(df, "date", file=name).dt.normalize()
-    out["start"] = to_timestamps(df, "start", file=name)
-    out["end"] = to_timestamps(df, "end", file=name)
-    bad = out.index[out["end"] <= out["start"]]
-    if len(bad):
-        raise InputError("a shift must end after it starts", file=name, row=int(bad[0]), column="end")
-    for col in ("night_hours", "holiday_hours"):
-        out[col] = to_numbers(df, col, file=name, min_value=0, allow_empty=True).fillna(0.0) if col in df else 0.0
-    if "shift" in df:
-        out["shift"] = to_strings(df, "shift", file=name, allow_empty=True)
-    return out.reset_index(drop=True)
 
 
 def _fitting_phases(worked: dict[date, str | None], absent: set[date], first: date, start: date,

@@ -25,7 +25,7 @@ from planner.output.excel.report_sheets import (
 from planner.output.excel.rota_sheet import write_rota_sheet
 from planner.output.excel.timesheet import write_timesheet_sheet
 from planner.runs import PlanRun
-from planner.solve.continuity import PREVIOUS_SHEET
+from planner.workspace.previous import PREVIOUS_SHEET
 
 SHEETS = ("Rota", "Timesheet", "Pay", "Coverage", "Summary", "Assumptions", PREVIOUS_SHEET)
 
