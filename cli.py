@@ -294,7 +294,7 @@ def size(
         "--time-limit", min=0.1, help="Solver work per trial (CP-SAT deterministic seconds; default: rota.toml).")] = None,
 ) -> None:
     """Find the smallest team in a pattern mix that meets a service-level target; say whom to hire."""
-    from planner.analysis.scenarios import size_workspace
+    from planner.analysis.sizing import size_workspace
     from planner.output.terminal import size_table
     from planner.pipeline import next_monday
 

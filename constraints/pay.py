@@ -36,6 +36,7 @@ from pydantic import (
     Field,
     SerializationInfo,
     SerializerFunctionWrapHandler,
+    ValidationInfo,
     ValidationError,
     field_validator,
     model_serializer,
@@ -48,6 +49,16 @@ from constraints.calendar import RU_CALENDAR, ProductionCalendar
 from constraints.night import DAY_S, LEGAL_NIGHT, NIGHT_SETTINGS, NightWindow
 
 
+#: The law's floor under each premium: (minimum, the minimum as the law writes it, where it says so).
+#: The defaults of `PayRules` are these minimums; a setting below one is refused.
+LEGAL_MINIMUMS: dict[str, tuple[float, str, str]] = {
+    "night_premium": (0.20, "0.20", "+20 % per night hour, art. 154, decree 554"),
+    "holiday_multiplier": (2.0, "2.0", "double pay on a holiday, art. 153"),
+    "overtime_first_multiplier": (1.5, "1.5", "for the first overtime hours, art. 152"),
+    "overtime_after_multiplier": (2.0, "2.0", "for later overtime hours, art. 152"),
+}
+
+
 class PayRules(BaseModel):
     """The `[pay]` section of rota.toml. Defaults are the legal minimums; below them is an error.
 
@@ -57,44 +68,29 @@ class PayRules(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    night_premium: float = 0.20  # extra share of the rate per night hour (art. 154, decree 554)
+    night_premium: float = LEGAL_MINIMUMS["night_premium"][0]  # extra share of the rate per night hour
     night: NightWindow = Field(LEGAL_NIGHT, exclude=True)  # the labour rules' window (art. 96)
-    holiday_multiplier: float = 2.0  # pay of an hour worked on an art. 112 holiday (art. 153)
+    holiday_multiplier: float = LEGAL_MINIMUMS["holiday_multiplier"][0]  # pay of an hour on an art. 112 holiday
     overtime_first_hours: float = 2.0  # art. 152: the first two hours ...
-    overtime_first_multiplier: float = 1.5  # ... at least one and a half times
-    overtime_after_multiplier: float = 2.0  # the rest at least double
+    overtime_first_multiplier: float = LEGAL_MINIMUMS["overtime_first_multiplier"][0]  # ... at least 1.5 times
+    overtime_after_multiplier: float = LEGAL_MINIMUMS["overtime_after_multiplier"][0]  # the rest at least double
     overtime_cap_year_h: float = 120.0  # art. 99
     accounting_period: Literal["month", "quarter", "year"] = "month"  # art. 104
     hours_per_week: float = 40.0  # art. 91; 36 or 24 for the reduced weeks of art. 92
 
+    @field_validator(*LEGAL_MINIMUMS)
+    @classmethod
+    def _not_below_the_law(cls, v: float, info: ValidationInfo) -> float:
+        minimum, shown, why = LEGAL_MINIMUMS[info.field_name]
+        if v < minimum:
+            raise ValueError(f"{v:g} is below the legal minimum of {shown} ({why})")
+        return v
+
     @field_validator("night_premium")
     @classmethod
-    def _night_premium(cls, v: float) -> float:
-        if v < 0.20:
-            raise ValueError(f"{v:g} is below the legal minimum of 0.20 (+20 % per night hour, art. 154, decree 554)")
+    def _a_share(cls, v: float) -> float:
         if v > 1.0:
             raise ValueError(f"{v:g} is a share of the rate, e.g. 0.2 for +20 %; above 1.0 (+100 %) looks like a percentage")
-        return v
-
-    @field_validator("holiday_multiplier")
-    @classmethod
-    def _holiday(cls, v: float) -> float:
-        if v < 2.0:
-            raise ValueError(f"{v:g} is below the legal minimum of 2.0 (double pay on a holiday, art. 153)")
-        return v
-
-    @field_validator("overtime_first_multiplier")
-    @classmethod
-    def _ot_first(cls, v: float) -> float:
-        if v < 1.5:
-            raise ValueError(f"{v:g} is below the legal minimum of 1.5 for the first overtime hours (art. 152)")
-        return v
-
-    @field_validator("overtime_after_multiplier")
-    @classmethod
-    def _ot_after(cls, v: float) -> float:
-        if v < 2.0:
-            raise ValueError(f"{v:g} is below the legal minimum of 2.0 for later overtime hours (art. 152)")
         return v
 
     @field_validator("overtime_first_hours")

@@ -333,7 +333,7 @@ def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
     if total <= 0 or weights.sum() <= 0:
         return np.zeros(len(weights), dtype=np.int64)
     exact = total * weights / weights.sum()
-    base = np.floor(exact).astype(np.int64)
+    base = np.floor(exact + 1e-9).astype(np.int64)   # 2.9999999 of float error is 3 whole agents
     rest = total - int(base.sum())
     if rest > 0:
         base[np.argsort(-(exact - base), kind="stable")[:rest]] += 1

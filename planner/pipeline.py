@@ -227,9 +227,7 @@ def run_plan(
     cfg = load_config(toml)
     fc = run_forecast(cfg.path(cfg.data.history), start, weeks * 7, cfg, console=console)
     req = staffing_requirements(fc.forecast, cfg.staffing)
-    absences = cfg.path(cfg.data.absences) if cfg.data.absences else None
-    if absences is not None and not absences.exists() and "absences" not in cfg.raw.get("data", {}):
-        absences = None  # the default name is optional; a file named in [data] must exist
+    absences = cfg.absences_path()
     return run_schedule(cfg, req, cfg.path(cfg.data.agents), absences, start, weeks,
                         previous_path=previous_path, time_limit_s=time_limit_s, progress=progress, stop=stop,
                         forecast=fc)

@@ -20,12 +20,9 @@ from planner.analysis.scenarios import (
     deep_merge,
     hours_under_target,
     load_scenario,
-    parse_mix,
     run_jobs,
-    size_team,
-    split_total,
-    team_for,
 )
+from planner.analysis.sizing import parse_mix, size_team, split_total, team_for
 
 START = date(2026, 11, 23)
 
@@ -230,7 +227,7 @@ def test_rota_compare_applies_changes_end_to_end(compare_workspace: Path, tmp_pa
 
 
 def test_rota_size_on_a_tiny_case(compare_workspace: Path):
-    from planner.analysis.scenarios import size_workspace
+    from planner.analysis.sizing import size_workspace
 
     res = size_workspace(compare_workspace, START, 1, "2/2=0.6,5/2=0.4", 0.85, time_limit_s=0.3)
     levels = dict(res.tried)

@@ -15,9 +15,8 @@ gives the same numbers whether it ran serially, in a process pool or on a Dask c
 from __future__ import annotations
 
 import copy
-import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -370,13 +369,11 @@ def open_workspace(workspace: Path, start: date, weeks: int, *, console=None) ->
     return Workspace(Path(workspace), cfg, fc.forecast, start, weeks * 7)
 
 
-def _people(cfg: RotaConfig) -> tuple[pd.DataFrame, Path | None]:
+def workspace_people(cfg: RotaConfig) -> tuple[pd.DataFrame, Path | None]:
     from planner.workspace.people import load_agents
 
     agents = load_agents(cfg.path(cfg.data.agents), cfg.book)
-    absences = cfg.path(cfg.data.absences) if cfg.data.absences else None
-    if absences is not None and not absences.exists() and "absences" not in cfg.raw.get("data", {}):
-        absences = None
+    absences = cfg.absences_path()
     return agents, absences
 
 
@@ -393,7 +390,7 @@ def prepare_job(ws: Workspace, sc: Scenario, *, time_limit_s: float | None = Non
     warnings = volume_warnings(sc.volume, forecast, sc.source)
     forecast = apply_volume(forecast, sc.volume, sc.aht_factor)
     req = staffing_requirements(forecast, cfg.staffing)
-    loaded, absences_path = _people(cfg)
+    loaded, absences_path = workspace_people(cfg)
     people = change_headcount(loaded if agents is None else agents, sc.headcount, sc.source)
     absences = load_absences(absences_path, loaded)
     absences = absences[absences["agent_id"].isin(set(people["agent_id"]))].reset_index(drop=True)
@@ -416,125 +413,3 @@ def compare_scenarios(workspace: Path, start: date, weeks: int, names: Sequence[
         seen[sc.name] = sc.source
     jobs = [prepare_job(ws, sc, time_limit_s=time_limit_s) for sc in scenarios]
     return run_jobs(jobs, executor, scheduler=scheduler)
-
-
-# ------------------------------------------------------------------------------------- sizing
-
-
-@dataclass(frozen=True)
-class SizeResult:
-    """The smallest team in the mix that met the target, and how it was found."""
-
-    target: float
-    total: int
-    needed: dict[str, int]
-    current: dict[str, int]
-    hire: dict[str, int]
-    service_level: float
-    tried: tuple[tuple[int, float], ...]   # (total headcount, service level) in the order run
-    met: bool
-
-
-def parse_mix(text: str, patterns: Sequence[str]) -> dict[str, float]:
-    """`2/2=0.5,3/3=0.2,5/2=0.3` -> shares that add up to 1."""
-    mix: dict[str, float] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        name, sep, share = part.partition("=")
-        name = name.strip()
-        if not sep or name not in patterns:
-            raise InputError(f"--mix expects PATTERN=SHARE with a pattern of rota.toml ({', '.join(sorted(patterns))}), "
-                             f"got {part!r}")
-        try:
-            value = float(share.replace(",", "."))
-        except ValueError:
-            raise InputError(f"--mix share of {name} is not a number: {share!r}") from None
-        if value < 0 or not math.isfinite(value):
-            raise InputError(f"--mix share of {name} must be 0 or more, got {share!r}")
-        mix[name] = mix.get(name, 0.0) + value
-    total = sum(mix.values())
-    if total <= 0:
-        raise InputError("--mix needs at least one pattern with a share above 0")
-    return {k: v / total for k, v in mix.items()}
-
-
-def split_total(total: int, mix: dict[str, float]) -> dict[str, int]:
-    """Whole agents per pattern in proportion to the mix (largest remainder, ties by order)."""
-    names = list(mix)
-    exact = np.array([mix[n] for n in names]) * total
-    base = np.floor(exact + 1e-9).astype(int)
-    rest = total - int(base.sum())
-    if rest > 0:
-        base[np.argsort(-(exact - base), kind="stable")[:rest]] += 1
-    return dict(zip(names, (int(b) for b in base)))
-
-
-def team_for(agents: pd.DataFrame, counts: dict[str, int]) -> pd.DataFrame:
-    """The first agents of each pattern (file order) up to the count, then vacancies."""
-    parts = []
-    for pattern, n in counts.items():
-        have = agents[agents["pattern"] == pattern].iloc[:n]
-        parts.append(have)
-        if n > len(have):
-            parts.append(pd.DataFrame([hypothetical_agent(agents, pattern, k + 1) for k in range(n - len(have))])
-                         .astype({"cycle_start": "datetime64[ns]"}))
-    return pd.concat(parts, ignore_index=True)
-
-
-def size_team(
-    evaluate: Callable[[dict[str, int]], float], mix: dict[str, float], target: float, current: dict[str, int],
-    *, start_total: int, max_total: int = 5000,
-) -> SizeResult:
-    """Bisection on the total headcount: the smallest total whose split by the mix gives a
-    contact-weighted service level of at least `target` (assumes more agents never serve worse)."""
-    tried: list[tuple[int, float]] = []
-    level: dict[int, float] = {}
-
-    def ok(n: int) -> bool:
-        if n not in level:
-            level[n] = evaluate(split_total(n, mix))
-            tried.append((n, level[n]))
-        return level[n] >= target
-
-    hi = max(1, start_total)
-    lo = 0
-    while not ok(hi):
-        lo = hi
-        if hi >= max_total:
-            return SizeResult(target, hi, split_total(hi, mix), current,
-                              {p: max(0, n - current.get(p, 0)) for p, n in split_total(hi, mix).items()},
-                              level[hi], tuple(tried), False)
-        hi = min(hi * 2, max_total)
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if ok(mid):
-            hi = mid
-        else:
-            lo = mid
-    needed = split_total(hi, mix)
-    return SizeResult(target, hi, needed, current, {p: max(0, n - current.get(p, 0)) for p, n in needed.items()},
-                      level[hi], tuple(tried), True)
-
-
-def size_workspace(workspace: Path, start: date, weeks: int, mix: str, target: float, *,
-                   time_limit_s: float | None = None, console=None,
-                   report: Callable[[int, float], None] | None = None) -> SizeResult:
-    """`rota size`: how many agents per pattern of the mix meet `target` over the horizon."""
-    if not 0 < target <= 1:
-        raise InputError(f"--target is a service level between 0 and 1, got {target}")
-    ws = open_workspace(workspace, start, weeks, console=console)
-    shares = parse_mix(mix, list(ws.cfg.book.patterns))
-    agents, _ = _people(ws.cfg)
-    current = {p: int((agents["pattern"] == p).sum()) for p in shares}
-    base = base_scenario(ws.cfg)
-
-    def evaluate(counts: dict[str, int]) -> float:
-        job = prepare_job(ws, base, time_limit_s=time_limit_s, agents=team_for(agents, counts))
-        res = run_job(job)
-        sl = res.summary["service_level"]
-        sl = 0.0 if sl is None else float(sl)
-        if report is not None:
-            report(sum(counts.values()), sl)
-        return sl
-
-    return size_team(evaluate, shares, target, current, start_total=max(1, sum(current.values())))
-

@@ -20,7 +20,7 @@ from rich.table import Table
 from planner.output.report import COST_PARTS
 
 if TYPE_CHECKING:   # types only: the analysis results are read, never imported at run time
-    from planner.analysis.scenarios import SizeResult
+    from planner.analysis.sizing import SizeResult
     from planner.analysis.simulate import Simulation
     from planner.runs import ForecastResult
 

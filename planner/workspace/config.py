@@ -103,6 +103,16 @@ class RotaConfig:
         p = Path(relative)
         return p if p.is_absolute() else self.root / p
 
+    def absences_path(self) -> Path | None:
+        """The absences file, or None when there is none: the default name is optional (a site
+        may have nobody away), but a file named in `[data]` must exist and is read (and refused)."""
+        if not self.data.absences:
+            return None
+        path = self.path(self.data.absences)
+        if not path.exists() and "absences" not in self.raw.get("data", {}):
+            return None
+        return path
+
 
 def _pydantic(model: type[_Strict], raw: Any, section: str, source: str) -> Any:
     """Validate a section of the planner's own; errors name the file and the dotted setting."""
