@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -26,6 +26,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: rich markup would eat `[channel]` in option help and typer's rich help
+    # adds a `<bool>` type to every --help line.
+    rich_markup_mode=None,
 )
 out = Console()
 err = Console(stderr=True)
@@ -66,6 +69,35 @@ def _date(value: str, option: str) -> date:
     raise InputError(f"{option} expects a date YYYY-MM-DD (or DD.MM.YYYY), got {value!r}")
 
 
+def _example(command: str, *notes: str) -> str:
+    """A command's epilog: one example that runs as written from the repository folder
+    (tests/test_help_examples.py runs each), kept on one line so it can be copied, then notes."""
+    return "\b\nExample: rota " + command + "".join(f"\n\n{n}" for n in notes)
+
+
+def _sample_today() -> date:
+    """The day after the bundled sample's history ends: its data is fixed, so `rota plan` on it
+    plans the week that data was made for instead of a week months after its last hour."""
+    try:
+        with open(SAMPLE / "history.csv", "rb") as fh:
+            fh.seek(0, 2)
+            fh.seek(max(0, fh.tell() - 512))
+            last = fh.read().decode("utf-8").strip().splitlines()[-1]
+        return date.fromisoformat(last[:10]) + timedelta(days=1)
+    except (OSError, ValueError, IndexError):
+        return date.today()
+
+
+def _first_day(start: str | None, workspace: Path | None = None) -> date:
+    """--start, or the coming Monday (on the bundled sample: the Monday after its history)."""
+    from planner.pipeline import next_monday
+
+    if start:
+        return _date(start, "--start")
+    sample = workspace is not None and Path(workspace).resolve() == SAMPLE
+    return next_monday(_sample_today() if sample else date.today())
+
+
 def _config(path: Path | None) -> Any:
     from planner.workspace.config import load_config
 
@@ -80,46 +112,53 @@ def _print_written(*paths: Path) -> None:
 HistoryOpt = Annotated[
     Path,
     typer.Option(
-        "--history",
-        help="History CSV/XLSX: ts, [channel], [queue], contacts, [aht_s]; or one row per contact.",
+        "--history", metavar="FILE", show_default=False,
+        help="History CSV/XLSX: ts, [channel], [queue], contacts, [aht_s]; or one row per contact "
+             "(default: the sample's history.csv).",
     ),
 ]
 ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", help="rota.toml with the site's settings (default: built-in defaults).")
+    Path | None, typer.Option("--config", metavar="FILE",
+                              help="rota.toml with the site's settings (default: built-in defaults).")
 ]
+ForceOpt = Annotated[bool, typer.Option(
+    "--force", help="Forecast even from a history that ends more than 8 weeks before the start.")]
 
 
-@command(
-    epilog="Example: rota forecast --start 2026-11-23 --days 7 --out forecast.csv --plot forecast.png"
-)
+@command(epilog=_example("forecast --start 2026-11-23 --days 7 --out forecast.csv --plot forecast.png"))
 def forecast(
-    start: Annotated[str, typer.Option(help="First day of the forecast, YYYY-MM-DD; only history before it is used.")],
-    out_path: Annotated[Path, typer.Option("--out", help="CSV to write: ts,channel,queue,contacts.")],
+    start: Annotated[str, typer.Option(metavar="DATE",
+                                       help="First day of the forecast, YYYY-MM-DD; only history before it is used.")],
+    out_path: Annotated[Path, typer.Option("--out", metavar="FILE", help="CSV to write: ts,channel,queue,contacts.")],
     history: HistoryOpt = SAMPLE / "history.csv",
-    days: Annotated[int, typer.Option(min=1, max=400, help="Number of days to forecast.")] = 7,
+    days: Annotated[int, typer.Option(min=1, max=400, metavar="N", help="Number of days to forecast.")] = 7,
     config: ConfigOpt = None,
     method: Annotated[
         str | None,
-        typer.Option(help="daily_profile, weekly_mean, seasonal_naive, or 'best' to pick per series by backtest (default: rota.toml, else best)."),
+        typer.Option(metavar="NAME", help="daily_profile, weekly_mean, seasonal_naive, or 'best' to pick per "
+                                          "series by backtest (default: rota.toml, else best)."),
     ] = None,
-    plot: Annotated[Path | None, typer.Option(help="PNG: recent history and the forecast.")] = None,
+    plot: Annotated[Path | None, typer.Option(metavar="PNG", help="PNG: recent history and the forecast.")] = None,
+    force: ForceOpt = False,
 ) -> None:
     """Forecast contacts hour by hour for every channel and queue of the history."""
     from planner import pipeline
     from planner.output import terminal
 
     cfg = _config(config)
-    result = pipeline.run_forecast(history, _date(start, "--start"), days, cfg, method=method, console=out)
+    result = pipeline.run_forecast(history, _date(start, "--start"), days, cfg, method=method, console=out,
+                                   force=force)
     written = pipeline.write_forecast(result, out_path, plot)
     out.print(terminal.forecast_table(result))
     _print_written(*written)
 
 
-@command(epilog="Example: rota backtest --history sample_data/history.csv --origins 4")
+@command(epilog=_example("backtest --history sample_data/history.csv --origins 4"))
 def backtest(
     history: HistoryOpt = SAMPLE / "history.csv",
     config: ConfigOpt = None,
-    origins: Annotated[int, typer.Option(min=1, max=52, help="Weekly forecast origins at the end of history.")] = 4,
+    origins: Annotated[int, typer.Option(min=1, max=52, metavar="N",
+                                         help="Weekly forecast origins at the end of history.")] = 4,
 ) -> None:
     """Score every forecasting method per series by a rolling-origin backtest (WAPE, bias)."""
     from planner import pipeline
@@ -130,10 +169,12 @@ def backtest(
     out.print(terminal.backtest_table(table))
 
 
-@command(epilog="Example: rota requirements --forecast forecast.csv --config sample_data/rota.toml --out req.csv")
+@command(epilog=_example("requirements --forecast forecast.csv --config sample_data/rota.toml --out req.csv"))
 def requirements(
-    forecast_path: Annotated[Path, typer.Option("--forecast", help="Forecast CSV: ts,channel,queue,contacts[,aht_s].")],
-    out_path: Annotated[Path, typer.Option("--out", help="CSV to write: agents needed per hour and channel.")],
+    forecast_path: Annotated[Path, typer.Option("--forecast", metavar="FILE",
+                                                help="Forecast CSV: ts,channel,queue,contacts[,aht_s].")],
+    out_path: Annotated[Path, typer.Option("--out", metavar="FILE",
+                                           help="CSV to write: agents needed per hour and channel.")],
     config: ConfigOpt = None,
 ) -> None:
     """Turn a forecast into agents needed per hour (Erlang C/A, chat, e-mail, shrinkage)."""
@@ -194,25 +235,49 @@ def _finish(run: Any, out_dir: Path) -> None:
         raise typer.Exit(1)
 
 
-WeeksOpt = Annotated[int, typer.Option(min=1, max=13, help="Number of weeks to schedule.")]
+def _previous(path: Path | None) -> Path | None:
+    """The rota file `--previous` stands for (a results folder holds one), said on screen."""
+    from planner.workspace.previous import previous_file
+
+    if path is None:
+        return None
+    found = previous_file(path)
+    if found != path:
+        out.print(f"previous rota: [cyan]{found}[/]", highlight=False)
+    return found
+
+
+WeeksOpt = Annotated[int, typer.Option(min=1, max=13, metavar="N", help="Number of weeks to schedule.")]
 TimeLimitOpt = Annotated[
-    float | None, typer.Option("--time-limit", min=1, help="Solver time limit in seconds (default: rota.toml, 30).")
+    float | None, typer.Option("--time-limit", min=1, metavar="S",
+                               help="Solver time limit in seconds (default: rota.toml, 30).")
 ]
 PreviousOpt = Annotated[
-    Path | None, typer.Option("--previous", help="Last period's rota.csv: agents keep their 2/2 and 3/3 cycle.")
+    Path | None, typer.Option(
+        "--previous", metavar="PATH",
+        help="Last period's results folder, or its rota.xlsx or rota.csv: agents keep their 2/2 and 3/3 "
+             "cycle, their rest after last week's shifts and a fair share of nights and weekends.")
 ]
+WorkspaceOpt = Annotated[Path, typer.Option(
+    metavar="DIR", show_default=False,
+    help="Workspace folder with rota.toml and its data files (default: the bundled sample_data).")]
+StartOpt = Annotated[str | None, typer.Option(
+    metavar="DATE", help="First day, YYYY-MM-DD (default: next Monday; on the sample, the week after its history).")]
 
 
-@command(epilog=(
-    "Example: rota schedule --requirements req.csv --agents sample_data/agents.csv "
-    "--absences sample_data/absences.csv --config sample_data/rota.toml --start 2026-11-23 --weeks 1 --out out/"
-))
+@command(epilog=_example(
+    "schedule --requirements req.csv --agents sample_data/agents.csv --absences sample_data/absences.csv "
+    "--config sample_data/rota.toml --start 2026-11-23 --weeks 1 --out out/"))
 def schedule(
-    requirements_path: Annotated[Path, typer.Option("--requirements", help="CSV with ts and agents (as `rota requirements` writes).")],
-    agents: Annotated[Path, typer.Option(help="Agents CSV/XLSX: agent_id, name, team, pattern, shift_pref, skills, rate_rub_h, …")],
-    start: Annotated[str, typer.Option(help="First day of the rota, YYYY-MM-DD.")],
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for rota.csv, coverage.csv, summary.json.")],
-    absences: Annotated[Path | None, typer.Option(help="Absences CSV/XLSX: agent_id, start, end, kind.")] = None,
+    requirements_path: Annotated[Path, typer.Option("--requirements", metavar="FILE",
+                                                    help="CSV with ts and agents (as `rota requirements` writes).")],
+    agents: Annotated[Path, typer.Option(
+        metavar="FILE", help="Agents CSV/XLSX: agent_id, name, team, pattern, shift_pref, skills, rate_rub_h, …")],
+    start: Annotated[str, typer.Option(metavar="DATE", help="First day of the rota, YYYY-MM-DD.")],
+    out_dir: Annotated[Path, typer.Option("--out", metavar="DIR",
+                                          help="Folder for rota.csv, coverage.csv, summary.json.")],
+    absences: Annotated[Path | None, typer.Option(metavar="FILE",
+                                                  help="Absences CSV/XLSX: agent_id, start, end, kind.")] = None,
     config: ConfigOpt = None,
     previous: PreviousOpt = None,
     weeks: WeeksOpt = 1,
@@ -224,56 +289,67 @@ def schedule(
     cfg = _config(config)
     req = pipeline.read_requirements(requirements_path)
     first = _date(start, "--start")
+    previous = _previous(previous)
     with _Solving() as solving:
         run = pipeline.run_schedule(cfg, req, agents, absences, first, weeks, previous_path=previous,
                                     time_limit_s=time_limit, progress=solving.progress, stop=solving.stop)
     _finish(run, out_dir)
 
 
-@command(epilog="Example: rota plan --workspace sample_data --start 2026-11-23 --weeks 1 --out out/")
+@command(epilog=_example("plan --workspace sample_data --start 2026-11-23 --weeks 1 --out out/"))
 def plan(
-    workspace: Annotated[Path, typer.Option(help="Workspace folder with rota.toml and its data files.")] = SAMPLE,
-    start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (default: next Monday).")] = None,
+    workspace: WorkspaceOpt = SAMPLE,
+    start: StartOpt = None,
     weeks: WeeksOpt = 1,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the results.")] = Path("out"),
+    out_dir: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for the results.")] = Path("out"),
     previous: PreviousOpt = None,
     time_limit: TimeLimitOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """The weekly job: forecast -> staffing requirements -> rota -> results, in one go."""
     from planner import pipeline
+    from planner.workspace.config import workspace_toml
 
-    first = _date(start, "--start") if start else pipeline.next_monday(date.today())
+    first = _first_day(start, workspace)
+    workspace_toml(workspace)   # a missing folder is said before "Planning …"
     out.print(f"Planning {weeks} week(s) from {first} for workspace [cyan]{workspace}[/]", highlight=False)
+    previous = _previous(previous)
     with _Solving() as solving:
         run = pipeline.run_plan(workspace, first, weeks, time_limit_s=time_limit, previous_path=previous,
-                                progress=solving.progress, stop=solving.stop, console=out)
+                                progress=solving.progress, stop=solving.stop, console=out, force=force)
     _finish(run, out_dir)
 
 
-@command(epilog="Example: rota compare sale_11_11 aht_plus_10 --workspace sample_data --start 2026-11-23 --out cmp/")
+@command(epilog=_example("compare sale_chat_x2 aht_plus_10 --workspace sample_data --start 2026-11-23 --out cmp/"))
 def compare(
     scenarios: Annotated[list[str] | None, typer.Argument(
+        metavar="SCENARIO",
         help="Scenario names (scenarios/NAME.toml) or files; default: every scenario of the workspace.")] = None,
-    workspace: Annotated[Path, typer.Option(help="Workspace folder with rota.toml and scenarios/.")] = SAMPLE,
-    start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (default: next Monday).")] = None,
+    workspace: WorkspaceOpt = SAMPLE,
+    start: StartOpt = None,
     weeks: WeeksOpt = 1,
     time_limit: Annotated[float | None, typer.Option(
-        "--time-limit", min=0.1, help="Solver work per scenario (CP-SAT deterministic seconds; default: rota.toml).")] = None,
-    executor: Annotated[str, typer.Option(help="serial, processes (one per CPU) or dask.")] = "processes",
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address for --executor dask.")] = None,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder for comparison.csv, .xlsx and .png.")] = Path("compare"),
+        "--time-limit", min=0.1, metavar="S",
+        help="Solver work per scenario (CP-SAT deterministic seconds; default: rota.toml).")] = None,
+    executor: Annotated[str, typer.Option(metavar="NAME", help="serial, processes (one per CPU) or dask.")] = "processes",
+    scheduler: Annotated[str | None, typer.Option(metavar="ADDRESS",
+                                                  help="Dask scheduler address for --executor dask.")] = None,
+    out_dir: Annotated[Path, typer.Option("--out", metavar="DIR",
+                                          help="Folder for comparison.csv, .xlsx and .png.")] = Path("compare"),
+    force: ForceOpt = False,
 ) -> None:
     """Run the base and what-if scenarios side by side: hours, headcount, service, cost."""
     from planner.analysis.comparison import comparison_frame, write_comparison
     from planner.analysis.scenarios import compare_scenarios
     from planner.output.terminal import comparison_table
-    from planner.pipeline import next_monday
+    from planner.workspace.config import workspace_toml
 
-    first = _date(start, "--start") if start else next_monday(date.today())
+    first = _first_day(start, workspace)
+    workspace_toml(workspace)
     out.print(f"Comparing scenarios over {weeks} week(s) from {first} for [cyan]{workspace}[/]", highlight=False)
     with out.status("running scenarios …"):
         results = compare_scenarios(workspace, first, weeks, scenarios or (), time_limit_s=time_limit,
-                                    executor=executor, scheduler=scheduler, console=out)
+                                    executor=executor, scheduler=scheduler, console=out, force=force)
     for r in results:
         for w in r.warnings:
             err.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
@@ -283,25 +359,30 @@ def compare(
     _print_written(*written)
 
 
-@command(epilog="Example: rota size --mix 2/2=0.5,3/3=0.2,5/2=0.3 --target 0.8 --start 2026-11-23")
+@command(epilog=_example("size --mix 2/2=0.5,3/3=0.2,5/2=0.3 --target 0.8 --workspace sample_data --start 2026-11-23"))
 def size(
-    mix: Annotated[str, typer.Option(help="Share of the team per pattern, e.g. 2/2=0.5,3/3=0.2,5/2=0.3.")],
-    target: Annotated[float, typer.Option(help="Contact-weighted service level to reach over the horizon, 0-1.")] = 0.8,
-    workspace: Annotated[Path, typer.Option(help="Workspace folder with rota.toml.")] = SAMPLE,
-    start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (default: next Monday).")] = None,
+    mix: Annotated[str, typer.Option(metavar="SHARES",
+                                     help="Share of the team per pattern, e.g. 2/2=0.5,3/3=0.2,5/2=0.3.")],
+    target: Annotated[float, typer.Option(
+        metavar="SHARE", help="Contact-weighted service level to reach over the horizon, 0-1.")] = 0.8,
+    workspace: WorkspaceOpt = SAMPLE,
+    start: StartOpt = None,
     weeks: WeeksOpt = 1,
     time_limit: Annotated[float | None, typer.Option(
-        "--time-limit", min=0.1, help="Solver work per trial (CP-SAT deterministic seconds; default: rota.toml).")] = None,
+        "--time-limit", min=0.1, metavar="S",
+        help="Solver work per trial (CP-SAT deterministic seconds; default: rota.toml).")] = None,
+    force: ForceOpt = False,
 ) -> None:
     """Find the smallest team in a pattern mix that meets a service-level target; say whom to hire."""
     from planner.analysis.sizing import size_workspace
     from planner.output.terminal import size_table
-    from planner.pipeline import next_monday
+    from planner.workspace.config import workspace_toml
 
-    first = _date(start, "--start") if start else next_monday(date.today())
+    first = _first_day(start, workspace)
+    workspace_toml(workspace)
     with out.status("sizing …") as status:
         res = size_workspace(workspace, first, weeks, mix, target, time_limit_s=time_limit, console=out,
-                             report=lambda n, sl: status.update(f"sizing … {n} agents give {sl:.1%}"))
+                             report=lambda n, sl: status.update(f"sizing … {n} agents give {sl:.1%}"), force=force)
     out.print(size_table(res, target, weeks, first))
     tried = ", ".join(f"{n}: {sl:.1%}" for n, sl in res.tried)
     out.print(f"service level with {res.total} agents: {res.service_level:.1%} (tried {tried})", highlight=False)
@@ -310,31 +391,37 @@ def size(
         raise typer.Exit(1)
 
 
-@command(epilog="Example: rota init my_site   (then edit my_site/rota.toml and replace the CSV files)")
+@command(epilog=_example("init my_site", "Then edit my_site/rota.toml and put your own history.csv, agents.csv "
+                                         "and absences.csv in place."))
 def init(
-    folder: Annotated[Path, typer.Argument(help="New folder for the workspace (must not exist or be empty).")],
+    folder: Annotated[Path, typer.Argument(metavar="DIR",
+                                           help="New folder for the workspace (must not exist or be empty).")],
 ) -> None:
     """Create a new workspace from the sample, ready to edit."""
     from planner.workspace.scaffold import init_workspace
 
     written = init_workspace(SAMPLE, folder)
     out.print(f"Created workspace [cyan]{folder}[/] from the sample. Next: edit rota.toml, put your own "
-              "history.csv, agents.csv and absences.csv in place, then run "
-              f"[bold]rota validate {folder}[/] and [bold]rota plan --workspace {folder}[/].", highlight=False)
+              "history.csv, agents.csv and absences.csv in place (and what-if scenarios in scenarios/), then "
+              f"run [bold]rota validate {folder}[/] and [bold]rota plan --workspace {folder}[/].", highlight=False)
     _print_written(*written)
 
 
-@command(epilog="Example: rota validate my_site --start 2026-11-30")
+@command(epilog=_example("validate my_site --start 2026-11-30"))
 def validate(
-    folder: Annotated[Path, typer.Argument(help="Workspace folder (rota.toml and its data files).")] = SAMPLE,
-    start: Annotated[str | None, typer.Option(help="Week to try the rules on, YYYY-MM-DD (default: next Monday).")] = None,
+    folder: Annotated[Path, typer.Argument(
+        metavar="DIR", show_default=False,
+        help="Workspace folder (rota.toml and its data files; default: the bundled sample_data).")] = SAMPLE,
+    start: Annotated[str | None, typer.Option(
+        metavar="DATE", help="Week to try the rules on, YYYY-MM-DD (default: as rota plan).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Take a history that ends more than 8 weeks before the start as a warning.")] = False,
 ) -> None:
     """Check a whole workspace and list every problem at once (file, row, column, what is wrong)."""
-    from planner.pipeline import next_monday
     from planner.validate import validate_workspace
 
-    first = _date(start, "--start") if start else next_monday(date.today())
-    problems = validate_workspace(folder, first)
+    first = _first_day(start, folder)
+    problems = validate_workspace(folder, first, force=force)
     errors = [p for p in problems if p.severity == "error"]
     for p in problems:
         colour = "red" if p.severity == "error" else "yellow"
@@ -342,16 +429,20 @@ def validate(
     if errors:
         err.print(f"{len(errors)} problem(s) to fix in {folder}", highlight=False)
         raise typer.Exit(2)
-    out.print(f"[green]ok[/]: {folder} is ready for rota plan ({len(problems)} warning(s))", highlight=False)
+    out.print(f"[green]ok[/]: {folder} is ready for rota plan from {first} ({len(problems)} warning(s))",
+              highlight=False)
 
 
-@command(epilog="Example: rota simulate --rota out/ --replications 10 --seed 1 --aht-dist lognormal --cv 0.8")
+@command(epilog=_example("simulate --rota out/ --replications 10 --seed 1 --aht-dist lognormal --cv 0.8"))
 def simulate(
-    rota: Annotated[Path, typer.Option("--rota", help="Results folder of `rota plan` (rota.csv, coverage.csv, requirements.csv).")],
-    replications: Annotated[int, typer.Option(min=2, max=1000, help="Independent runs; the 95 % intervals are across them.")] = 10,
-    seed: Annotated[int, typer.Option(min=0, help="Seed of the random numbers, for a reproducible run.")] = 0,
-    aht_dist: Annotated[str, typer.Option("--aht-dist", help="Handle times: exponential or lognormal.")] = "exponential",
-    cv: Annotated[float, typer.Option(help="Coefficient of variation of lognormal handle times.")] = 1.0,
+    rota: Annotated[Path, typer.Option(
+        "--rota", metavar="DIR", help="Results folder of `rota plan` (rota.csv, coverage.csv, requirements.csv).")],
+    replications: Annotated[int, typer.Option(
+        min=2, max=1000, metavar="N", help="Independent runs; the 95 % intervals are across them.")] = 10,
+    seed: Annotated[int, typer.Option(min=0, metavar="N", help="Seed of the random numbers, for a reproducible run.")] = 0,
+    aht_dist: Annotated[str, typer.Option("--aht-dist", metavar="NAME",
+                                          help="Handle times: exponential or lognormal.")] = "exponential",
+    cv: Annotated[float, typer.Option(metavar="X", help="Coefficient of variation of lognormal handle times.")] = 1.0,
 ) -> None:
     """Simulate the rota contact by contact: the service it really delivers, beside Erlang's."""
     from planner.analysis.simulate import simulate_plan, write_simulation

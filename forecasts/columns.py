@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -380,17 +380,25 @@ def to_choice(
     *,
     file: str | None = None,
     default: str | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> pd.Series:
-    """Column -> one of `choices` (matched case-insensitively, returned as spelled in choices)."""
+    """Column -> one of `choices` (matched case-insensitively, returned as spelled in choices).
+
+    `aliases` are other words for a choice (Russian names, T-13 codes), matched the same way
+    with runs of spaces taken as one, so a file typed in Russian is read as it is written.
+    """
     cells, file = _cells(df, col, file)
     _check_empty(df, col, cells, file, default is not None)
     canon = {str(c).strip().lower(): c for c in choices}
-    mapped = pd.Series(_texts(cells), dtype=object).str.lower().map(canon)
+    canon.update({" ".join(str(k).lower().split()): v for k, v in (aliases or {}).items()})
+    words = pd.Series(_texts(cells), dtype=object).map(lambda t: " ".join(str(t).lower().split()))
+    mapped = words.map(canon)
     bad = mapped.isna().to_numpy() & ~cells.empty
     if bad.any():
         pos = int(np.argmax(bad))
+        also = f" (or {', '.join(dict.fromkeys(aliases))})" if aliases else ""
         raise _fail(df, pos, col, file,
-                    f"{_show(cells.raw[pos])} is not one of: {', '.join(map(str, choices))}")
+                    f"{_show(cells.raw[pos])} is not one of: {', '.join(map(str, choices))}{also}")
     values = mapped.to_numpy(dtype=object)
     values[cells.empty] = default
     return pd.Series(values, index=df.index, name=col, dtype=object)

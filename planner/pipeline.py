@@ -17,6 +17,7 @@ from common.errors import InputError
 from common.files import atomic_path, csv_to, write_csv, write_text
 from forecasts.columns import to_numbers, to_strings, to_timestamps
 from forecasts.forecast import backtest_frame, forecast_frame
+from forecasts.freshness import freshness
 from forecasts.history import HistoryData, load_history, to_hourly
 from forecasts.models import METHODS
 from forecasts.plot import plot_forecast
@@ -28,7 +29,7 @@ from planner.output.report import summary, summary_json
 from planner.output.terminal import print_warnings, series_progress
 from planner.runs import ForecastResult, PlanRun
 from planner.solve.schedule import solve_schedule
-from planner.workspace.config import RotaConfig, load_config
+from planner.workspace.config import RotaConfig, load_config, workspace_toml
 from planner.workspace.people import load_absences, load_agents
 from planner.workspace.previous import read_previous
 
@@ -37,21 +38,35 @@ def _series_count(hourly: pd.DataFrame) -> int:
     return int(hourly[["channel", "queue"]].drop_duplicates().shape[0])
 
 
+def check_freshness(ts: pd.Series, start: date, file: str, *, force: bool = False) -> str | None:
+    """The warning to show when the history stops well before the start (None: fresh enough);
+    refused when it stops too long before, unless `force`: a forecast across months of unseen
+    history sizes the rota on a guess (`forecasts.freshness`)."""
+    fresh = freshness(ts, start)
+    if fresh is None:
+        raise InputError(f"no history before the forecast start {start}", file=file)
+    severity, message = fresh.verdict(force=force)
+    if severity == "error":
+        raise InputError(message, file=file)
+    return f"{file}: {message}" if severity else None
+
+
 def load_hourly(
-    path: Path, console: Console | None = None, before: date | None = None,
+    path: Path, console: Console | None = None, before: date | None = None, *, force: bool = False,
 ) -> tuple[HistoryData, pd.DataFrame]:
     """Read and validate a history file and put it on the hourly grid.
 
     With `before`, only the rows before that day are kept (every row is still validated): what
     comes later must not shape the grid either (an hour that is closed before but open later).
+    History that ends long before that day is warned about, or refused unless `force`.
     """
     data = load_history(path)
     print_warnings(console, data.warnings)
     if before is not None:
         frame, name = data.frame, Path(path).name
         early = (frame["ts"] < pd.Timestamp(before)).to_numpy()
-        if not early.any():
-            raise InputError(f"no history before the forecast start {before}", file=name)
+        stale = check_freshness(frame["ts"], before, name, force=force)
+        print_warnings(console, [stale] if stale else [])
         later = frame.loc[~early, ["channel", "queue"]].drop_duplicates()
         known = set(zip(frame.loc[early, "channel"], frame.loc[early, "queue"]))
         for channel, queue in zip(later["channel"], later["queue"]):
@@ -63,12 +78,13 @@ def load_hourly(
 
 def run_forecast(
     history: Path, start: date, days: int, cfg: RotaConfig, *, method: str = "best",
-    console: Console | None = None,
+    console: Console | None = None, force: bool = False,
 ) -> ForecastResult:
-    """Forecast every series of the history from `start` for `days` days."""
+    """Forecast every series of the history from `start` for `days` days (`force`: even from a
+    history that ends more than eight weeks before `start`)."""
     if method is not None and method != "best" and method not in METHODS:
         raise InputError(f"--method {method!r} is unknown; use best, {', '.join(METHODS)}")
-    data, hourly = load_hourly(history, console, before=start)
+    data, hourly = load_hourly(history, console, before=start, force=force)
     methods = None if method is None else ("best" if method == "best" else [method])
     with series_progress(console, "forecasting", _series_count(hourly)) as step:
         fc = forecast_frame(hourly, start, days, methods=methods, settings=cfg.forecast, progress=step)
@@ -218,14 +234,11 @@ def next_monday(today: date) -> date:
 
 def run_plan(
     workspace: Path, start: date, weeks: int, *, time_limit_s: float | None = None, previous_path: Path | None = None,
-    progress=None, stop=None, console: Console | None = None,
+    progress=None, stop=None, console: Console | None = None, force: bool = False,
 ) -> PlanRun:
     """The whole weekly job on a workspace: forecast, requirements, schedule."""
-    toml = Path(workspace) / "rota.toml"
-    if not toml.is_file():
-        raise InputError("no rota.toml in the workspace folder", file=str(workspace))
-    cfg = load_config(toml)
-    fc = run_forecast(cfg.path(cfg.data.history), start, weeks * 7, cfg, console=console)
+    cfg = load_config(workspace_toml(workspace))
+    fc = run_forecast(cfg.path(cfg.data.history), start, weeks * 7, cfg, console=console, force=force)
     req = staffing_requirements(fc.forecast, cfg.staffing)
     absences = cfg.absences_path()
     return run_schedule(cfg, req, cfg.path(cfg.data.agents), absences, start, weeks,

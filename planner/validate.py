@@ -17,10 +17,11 @@ import pandas as pd
 
 from common.errors import RuleError
 from common.errors import InputError
+from forecasts.freshness import freshness
 from forecasts.history import load_history
 from forecasts.columns import to_bools, to_choice, to_dates, to_numbers, to_strings
 from forecasts.tables import read_table
-from planner.workspace.people import ABSENCE_KINDS, SHIFT_PREFS, excel_patterns, load_absences, load_agents
+from planner.workspace.people import ABSENCE_ALIASES, ABSENCE_KINDS, SHIFT_PREFS, excel_patterns, load_absences, load_agents
 
 MAX_PER_COLUMN = 20
 
@@ -107,7 +108,7 @@ def check_absences(path: Path, agent_ids: set[str]) -> list[Problem]:
         {
             "start": lambda d: to_dates(d, "start", file=name, allow_empty=False),
             "end": lambda d: to_dates(d, "end", file=name, allow_empty=False),
-            "kind": lambda d: to_choice(d, "kind", ABSENCE_KINDS, file=name, default="other"),
+            "kind": lambda d: to_choice(d, "kind", ABSENCE_KINDS, file=name, default="other", aliases=ABSENCE_ALIASES),
         },
     )
     if df is None:
@@ -123,16 +124,30 @@ def check_absences(path: Path, agent_ids: set[str]) -> list[Problem]:
     return problems
 
 
-def validate_workspace(folder: Path, start: date) -> list[Problem]:
-    """Every problem of a workspace: config, history, agents, absences, then the rules."""
+def history_age(frame: pd.DataFrame, start: date, file: str, *, force: bool = False) -> list[Problem]:
+    """A history that ends long before the start, said as `rota plan` would say it: a warning,
+    or an error where plan refuses (a warning again when forced)."""
+    fresh = freshness(frame["ts"], start)
+    if fresh is None:
+        return [Problem(file, f"no history before the start {start}: nothing to forecast from", column="ts")]
+    severity, message = fresh.verdict(force=force)
+    return [Problem(file, message, column="ts", severity=severity)] if severity else []
+
+
+def validate_workspace(folder: Path, start: date, *, force: bool = False) -> list[Problem]:
+    """Every problem of a workspace: config, history (and how far it ends before `start`),
+    agents, absences, then the rules tried on the week from `start`."""
     from planner.workspace.config import DataFiles, load_config
 
     folder = Path(folder)
     toml = folder / "rota.toml"
     problems: list[Problem] = []
     cfg = None
+    if not folder.is_dir():
+        return [Problem(str(folder), "workspace folder not found" if not folder.exists() else
+                        "not a folder: a workspace is a folder with rota.toml")]
     if not toml.is_file():
-        problems.append(Problem(str(folder), "no rota.toml in the workspace folder"))
+        problems.append(Problem(str(folder), "no rota.toml in the workspace folder (rota init makes one)"))
     else:
         try:
             cfg = load_config(toml)
@@ -149,6 +164,7 @@ def validate_workspace(folder: Path, start: date) -> list[Problem]:
         try:
             data = load_history(history)
             problems += [Problem(history.name, w, severity="warning") for w in data.warnings]
+            problems += history_age(data.frame, start, history.name, force=force)
         except InputError as exc:
             problems.append(_problem(exc, history.name))
 

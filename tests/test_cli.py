@@ -296,6 +296,28 @@ def test_plan_summary_adds_up(plan_run, plan_rota: pd.DataFrame) -> None:
     assert cost["night_premium"] == pytest.approx((plan_rota["night_hours"] * rate * 0.20).sum(), abs=0.05)
 
 
+def test_the_next_plan_takes_last_weeks_results_folder_as_previous(plan_run, tmp_path: Path) -> None:
+    """`--previous week49/` as `rota simulate --rota week49/` takes it: the folder's rota.xlsx."""
+    _, out, ws = plan_run
+    nxt = tmp_path / "next"
+    result = invoke("plan", "--workspace", ws, "--start", "2026-11-30", "--previous", out, "--time-limit", 2,
+                    "--out", nxt)
+    assert result.exit_code == 0, result.output
+    assert f"previous rota: {out / 'rota.xlsx'}" in " ".join(result.output.split())
+    first = pd.read_csv(nxt / "rota.csv", parse_dates=["start"])
+    assert first["start"].min() >= pd.Timestamp("2026-11-30")   # the rota before it is known: no eve column
+
+
+@pytest.mark.parametrize("command", ["plan", "compare", "size", "validate"])
+def test_a_workspace_that_is_not_there_is_said_before_anything_runs(command: str, tmp_path: Path) -> None:
+    missing = tmp_path / "no_such_site"
+    args = [missing] if command == "validate" else ["--workspace", missing]
+    result = invoke(command, *args, *(["--mix", "2/2=1"] if command == "size" else []))
+    assert result.exit_code == 2
+    assert "Planning" not in result.output and "Comparing" not in result.output
+    assert f"{missing}: workspace folder not found" in result.stderr
+
+
 def test_plan_rota_keeps_the_law_and_the_agents_file(plan_run, plan_rota: pd.DataFrame) -> None:
     _, _, ws = plan_run
     rota = plan_rota.sort_values(["agent_id", "start"])
@@ -382,7 +404,8 @@ def test_init_makes_a_workspace_that_validates_and_refuses_a_used_folder(tmp_pat
     ws = tmp_path / "site"
     result = invoke("init", ws)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in ws.iterdir()) == ["absences.csv", "agents.csv", "history.csv", "rota.toml"]
+    assert sorted(p.name for p in ws.iterdir()) == ["absences.csv", "agents.csv", "history.csv", "rota.toml",
+                                                    "scenarios"]
     assert (ws / "agents.csv").read_bytes() == (cli.SAMPLE / "agents.csv").read_bytes()
     result = invoke("validate", ws, "--start", START)
     assert result.exit_code == 0, result.output

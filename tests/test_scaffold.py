@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from common.errors import InputError
-from planner.workspace.scaffold import WORKSPACE_FILES, init_workspace
+from planner.workspace.scaffold import SCENARIOS, WORKSPACE_FILES, init_workspace
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 
@@ -16,8 +16,10 @@ def test_copies_every_workspace_file_into_an_empty_folder(tmp_path: Path) -> Non
     target = tmp_path / "empty"
     target.mkdir()
     written = init_workspace(SAMPLE, target)
-    assert [p.name for p in written] == list(WORKSPACE_FILES)
-    for name in WORKSPACE_FILES:
+    scenarios = sorted(p.name for p in (SAMPLE / SCENARIOS).glob("*.toml"))
+    assert scenarios, "the sample has what-if scenarios to copy"
+    assert [p.name for p in written] == [*WORKSPACE_FILES, *scenarios]
+    for name in [*WORKSPACE_FILES, *(f"{SCENARIOS}/{n}" for n in scenarios)]:
         assert (target / name).read_bytes() == (SAMPLE / name).read_bytes()
 
 

@@ -65,3 +65,8 @@ def test_an_impossible_rule_is_found_before_planning(tmp_path: Path) -> None:
     problems = validate_workspace(ws, MONDAY)
     assert len(problems) == 1
     assert "night_ok" in problems[0].message and problems[0].file == "agents.csv"
+
+
+def test_a_workspace_folder_that_is_not_there_is_said_as_such(tmp_path: Path) -> None:
+    problems = validate_workspace(tmp_path / "no_such_site", MONDAY)
+    assert [(p.message, p.severity) for p in problems] == [("workspace folder not found", "error")]

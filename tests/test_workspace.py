@@ -197,3 +197,33 @@ def test_a_pattern_that_excel_turned_into_a_date_is_read_as_the_pattern(tmp_path
     path = tmp_path / "agents.xlsx"
     wb.save(path)
     assert load_agents(path, DEFAULT_BOOK)["pattern"].tolist() == ["2/2", "5/2", "3/3", "3/3"]
+
+
+def test_absence_kinds_written_in_russian_are_read(tmp_path: Path, agents: pd.DataFrame) -> None:
+    lines = ["agent_id,start,end,kind", "A001,2026-11-24,2026-11-26,Отпуск", "A002,2026-11-24,2026-11-24,больничный",
+             "A003,2026-11-25,2026-11-25,обучение", "A001,2026-11-30,2026-11-30,без  содержания",
+             "A002,2026-12-01,2026-12-01,другое"]
+    ab = load_absences(write(tmp_path / "leave.csv", lines, "cp1251"), agents)
+    assert list(ab["kind"]) == ["vacation", "sick", "training", "unpaid", "other"]
+    err = refused(load_absences, write(tmp_path / "bad.csv", ["agent_id,start,end,kind", "A001,2026-11-24,2026-11-24,отгул"]),
+                  agents)
+    assert (err.row, err.column) == (2, "kind") and "отпуск" in err.message and "vacation" in err.message
+
+
+def test_previous_rota_from_a_results_folder(tmp_path: Path) -> None:
+    """`--previous week49/` takes the folder `rota plan` wrote, as `rota simulate --rota` does:
+    its rota.xlsx, else its rota.csv; a folder with neither is named."""
+    from planner.workspace.previous import previous_file, read_previous
+
+    folder = tmp_path / "week49"
+    folder.mkdir()
+    err = refused(previous_file, folder)
+    assert err.file == str(folder) and "rota.xlsx" in err.message and "rota.csv" in err.message
+    write(folder / "rota.csv", ["agent_id,date,start,end", "A001,2026-11-29,2026-11-29T19:00,2026-11-30T07:00"])
+    assert previous_file(folder) == folder / "rota.csv"
+    assert list(read_previous(folder)["agent_id"]) == ["A001"]
+    workbook(folder / "rota.xlsx", [["agent_id", "date", "start", "end"],
+                                    ["A002", dt.date(2026, 11, 29), dt.datetime(2026, 11, 29, 7), dt.datetime(2026, 11, 29, 19)]])
+    assert previous_file(folder) == folder / "rota.xlsx"
+    assert list(read_previous(folder)["agent_id"]) == ["A002"]
+    assert previous_file(folder / "rota.csv") == folder / "rota.csv"

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from common.errors import InputError
 from forecasts.staffing import requirements as staffing_requirements
-from planner.workspace.config import RotaConfig, load_config, load_config_dict, read_toml
+from planner.workspace.config import RotaConfig, load_config, load_config_dict, read_toml, workspace_toml
 
 EXECUTORS = ("serial", "processes", "dask")
 SCENARIO_KEYS = ("name", "description", "config", "volume", "aht_factor", "headcount")
@@ -343,6 +343,7 @@ class Workspace:
     forecast: pd.DataFrame
     start: date
     days: int
+    force: bool = False   # forecast even from a history that ends long before the start
 
 
 def scenario_solver(cfg: RotaConfig, time_limit_s: float | None) -> dict[str, Any]:
@@ -357,16 +358,14 @@ def scenario_solver(cfg: RotaConfig, time_limit_s: float | None) -> dict[str, An
     return {"workers": 1, "deterministic_time": work, "time_limit_s": max(4 * work, work + 60)}
 
 
-def open_workspace(workspace: Path, start: date, weeks: int, *, console=None) -> Workspace:
-    """Read rota.toml and forecast the horizon once for every scenario."""
+def open_workspace(workspace: Path, start: date, weeks: int, *, console=None, force: bool = False) -> Workspace:
+    """Read rota.toml and forecast the horizon once for every scenario (`force`: even from a
+    history that ends more than eight weeks before `start`)."""
     from planner.pipeline import run_forecast
 
-    toml = Path(workspace) / "rota.toml"
-    if not toml.is_file():
-        raise InputError("no rota.toml in the workspace folder", file=str(workspace))
-    cfg = load_config(toml)
-    fc = run_forecast(cfg.path(cfg.data.history), start, weeks * 7, cfg, console=console)
-    return Workspace(Path(workspace), cfg, fc.forecast, start, weeks * 7)
+    cfg = load_config(workspace_toml(workspace))
+    fc = run_forecast(cfg.path(cfg.data.history), start, weeks * 7, cfg, console=console, force=force)
+    return Workspace(Path(workspace), cfg, fc.forecast, start, weeks * 7, force)
 
 
 def workspace_people(cfg: RotaConfig) -> tuple[pd.DataFrame, Path | None]:
@@ -386,7 +385,7 @@ def prepare_job(ws: Workspace, sc: Scenario, *, time_limit_s: float | None = Non
     cfg = sc.cfg
     forecast = ws.forecast
     if sc.reforecast:
-        forecast = run_forecast(cfg.path(cfg.data.history), ws.start, ws.days, cfg).forecast
+        forecast = run_forecast(cfg.path(cfg.data.history), ws.start, ws.days, cfg, force=ws.force).forecast
     warnings = volume_warnings(sc.volume, forecast, sc.source)
     forecast = apply_volume(forecast, sc.volume, sc.aht_factor)
     req = staffing_requirements(forecast, cfg.staffing)
@@ -401,10 +400,16 @@ def prepare_job(ws: Workspace, sc: Scenario, *, time_limit_s: float | None = Non
 
 def compare_scenarios(workspace: Path, start: date, weeks: int, names: Sequence[str] = (), *,
                       time_limit_s: float | None = None, executor: str = "processes",
-                      scheduler: str | None = None, console=None) -> list[ScenarioResult]:
+                      scheduler: str | None = None, console=None, force: bool = False) -> list[ScenarioResult]:
     """Run the base and the scenarios (all of the workspace's by default); base first."""
-    ws = open_workspace(workspace, start, weeks, console=console)
-    scenarios = [base_scenario(ws.cfg)] + [load_scenario(p, ws.cfg) for p in find_scenarios(workspace, names)]
+    ws = open_workspace(workspace, start, weeks, console=console, force=force)
+    files = find_scenarios(workspace, names)
+    if not files:   # said, so that a table with the base alone is not taken for a comparison
+        from planner.output.terminal import print_warnings
+
+        print_warnings(console, [f"no scenario files in {Path(workspace) / 'scenarios'}: only the base is run "
+                                 "(add NAME.toml files there, as in sample_data/scenarios)"])
+    scenarios = [base_scenario(ws.cfg)] + [load_scenario(p, ws.cfg) for p in files]
     seen: dict[str, str] = {}
     for sc in scenarios:
         if sc.name in seen:

@@ -117,11 +117,11 @@ def size_team(
 
 def size_workspace(workspace: Path, start: date, weeks: int, mix: str, target: float, *,
                    time_limit_s: float | None = None, console=None,
-                   report: Callable[[int, float], None] | None = None) -> SizeResult:
+                   report: Callable[[int, float], None] | None = None, force: bool = False) -> SizeResult:
     """`rota size`: how many agents per pattern of the mix meet `target` over the horizon."""
     if not 0 < target <= 1:
         raise InputError(f"--target is a service level between 0 and 1, got {target}")
-    ws = open_workspace(workspace, start, weeks, console=console)
+    ws = open_workspace(workspace, start, weeks, console=console, force=force)
     shares = parse_mix(mix, list(ws.cfg.book.patterns))
     agents, _ = workspace_people(ws.cfg)
     current = {p: int((agents["pattern"] == p).sum()) for p in shares}

@@ -150,6 +150,20 @@ def read_toml(path: str | Path, what: str = "config file") -> dict[str, Any]:
         raise InputError(f"not valid TOML: {exc}", file=path.name) from None
 
 
+def workspace_toml(folder: str | Path) -> Path:
+    """The rota.toml of a workspace folder; a folder that is not there is said as such, before
+    anything is planned, rather than as a missing rota.toml."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise InputError("workspace folder not found", file=str(folder))
+    if not folder.is_dir():
+        raise InputError("not a folder: a workspace is a folder with rota.toml", file=str(folder))
+    toml = folder / "rota.toml"
+    if not toml.is_file():
+        raise InputError("no rota.toml in the workspace folder (rota init makes one)", file=str(folder))
+    return toml
+
+
 def load_config(path: str | Path | None) -> RotaConfig:
     """Read and validate rota.toml; `None` means all defaults."""
     if path is None:

@@ -19,6 +19,11 @@ from forecasts.tables import read_table
 
 SHIFT_PREFS = ("day", "night", "any")
 ABSENCE_KINDS = ("vacation", "sick", "training", "unpaid", "other")
+#: The kinds as an HR export writes them in Russian.
+ABSENCE_ALIASES = {
+    "отпуск": "vacation", "ежегодный отпуск": "vacation", "больничный": "sick", "обучение": "training",
+    "без содержания": "unpaid", "отпуск без содержания": "unpaid", "другое": "other",
+}
 
 
 def _row(i: int) -> int:
@@ -108,7 +113,7 @@ def load_absences(path: Path | None, agents: pd.DataFrame) -> pd.DataFrame:
     if len(bad):
         raise InputError("end is before start", file=name, row=_row(bad[0]), column="end")
     if "kind" in df:
-        out["kind"] = to_choice(df, "kind", ABSENCE_KINDS, file=name, default="other")
+        out["kind"] = to_choice(df, "kind", ABSENCE_KINDS, file=name, default="other", aliases=ABSENCE_ALIASES)
     else:
         out["kind"] = "other"
     return out.reset_index(drop=True)

@@ -33,9 +33,28 @@ def _previous_sheet(path: Path) -> str | None:
         return None
 
 
+PREVIOUS_FILES = ("rota.xlsx", "rota.csv")  # in a results folder, in the order they are looked for
+
+
+def previous_file(path: str | Path) -> Path:
+    """The file a `--previous` path stands for: the file itself, or in a results folder of
+    `rota plan` (what `rota simulate` takes too) its rota.xlsx, else its rota.csv. Both hold the
+    same shifts; rota.xlsx comes first because it is the copy HR corrects."""
+    path = Path(path)
+    if not path.is_dir():
+        return path
+    for name in PREVIOUS_FILES:
+        if (path / name).is_file():
+            return path / name
+    raise InputError(f"no {' or '.join(PREVIOUS_FILES)} in the folder: give --previous last period's results "
+                     "folder or its rota file", file=str(path))
+
+
 def read_previous(path: Path) -> pd.DataFrame:
-    """Read a previous rota.csv, rota.xlsx (its Shifts sheet), or any table with agent_id, date, start, end."""
-    name = Path(path).name
+    """Read a previous rota.csv, rota.xlsx (its Shifts sheet), or any table with agent_id, date, start, end;
+    a results folder stands for the rota file in it."""
+    path = previous_file(path)
+    name = path.name
     df = read_table(path, required=PREVIOUS_COLUMNS,
                     optional=("paid_hours", "night_hours", "holiday_hours", "pattern", "shift"),
                     what="previous rota", sheet=_previous_sheet(Path(path)))

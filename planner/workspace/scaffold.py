@@ -9,10 +9,12 @@ from pathlib import Path
 from common.errors import InputError
 
 WORKSPACE_FILES = ("rota.toml", "history.csv", "agents.csv", "absences.csv")
+SCENARIOS = "scenarios"   # the what-if examples `rota compare` runs; without them it runs the base alone
 
 
 def init_workspace(sample: Path, target: Path) -> list[Path]:
-    """Copy the sample workspace's files into a new (or empty) folder, all or nothing."""
+    """Copy the sample workspace's files and its scenarios/ into a new (or empty) folder, all or
+    nothing."""
     target = Path(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InputError("the folder exists and is not empty; choose a new folder", file=str(target))
@@ -21,10 +23,15 @@ def init_workspace(sample: Path, target: Path) -> list[Path]:
     try:
         for name in WORKSPACE_FILES:
             shutil.copy2(Path(sample) / name, staging / name)
+        scenarios = sorted((Path(sample) / SCENARIOS).glob("*.toml"))
+        if scenarios:
+            (staging / SCENARIOS).mkdir()
+        for path in scenarios:
+            shutil.copy2(path, staging / SCENARIOS / path.name)
         if target.exists():
             target.rmdir()
         staging.rename(target)
     finally:
         if staging.exists():
             shutil.rmtree(staging)
-    return [target / name for name in WORKSPACE_FILES]
+    return [target / name for name in WORKSPACE_FILES] + [target / SCENARIOS / p.name for p in scenarios]
