@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
+import pandas as pd
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from constraints.calendar import RU_CALENDAR
-from planner.output.excel.cells import BOLD, SEPARATOR, frame_sheet, header, put, widths
+from planner.output.excel.cells import BOLD, SEPARATOR, fit_row, frame_sheet, header, put, widths
 from planner.output.excel.days import DASH
 from planner.runs import PlanRun
 from planner.solve.schedule import horizon_norm
@@ -70,8 +71,35 @@ class _Sources:
                 for name, value in model.model_dump().items()]
 
 
-def _workspace_rows(cfg: RotaConfig, at: _Sources) -> list[Row]:
-    return at.model_rows("site", cfg.site, ("site",)) + at.model_rows("data files", cfg.data, ("data",))
+_SITE_MEANING = {
+    "name": "the site's name, printed on every page",
+    "timezone": "every time in the files and the rota is this zone's local wall clock",
+}
+_DATA_MEANING = {
+    "history": "contacts per interval: what the forecast learns from",
+    "agents": "who can be scheduled: pattern, shift wish, rate, cycle start, nights allowed",
+    "absences": "leave, sick leave and training: no shift on these days",
+}
+
+
+def _workspace_rows(cfg: RotaConfig, at: _Sources, run: PlanRun) -> list[Row]:
+    rows = (at.model_rows("site", cfg.site, ("site",), _SITE_MEANING)
+            + at.model_rows("data files", cfg.data, ("data",), _DATA_MEANING))
+    fc = run.forecast
+    if fc is not None and len(fc.history.frame):
+        last = pd.Timestamp(fc.history.frame["ts"].max())
+        gap = (fc.start - last.date()).days - 1
+        rows.append(("data files", "history used", f"up to {last:%d.%m.%Y %H:%M}", "history file",
+                     f"{gap} day(s) without history before the first day; the forecast carries the last weeks "
+                     "across them" if gap > 0 else "the history reaches the first day"))
+    return rows
+
+
+_BACKTEST_MEANING = {
+    "origins": "past weeks each method forecasts in turn, to pick the best per series",
+    "horizon": "hours each backtest forecast covers",
+    "step": "hours between backtest origins",
+}
 
 
 def _forecast_rows(cfg: RotaConfig, at: _Sources) -> list[Row]:
@@ -82,12 +110,41 @@ def _forecast_rows(cfg: RotaConfig, at: _Sources) -> list[Row]:
         ("forecast", "forecast.country", _show(fc.country), at.src("forecast", "country"),
          "holidays and transferred days off shaping the volume"),
     ]
-    rows += at.model_rows("forecast", fc.backtest, ("forecast", "backtest"))
+    rows += at.model_rows("forecast", fc.backtest, ("forecast", "backtest"), _BACKTEST_MEANING)
     for i, ev in enumerate(fc.events):
         d = {k: v for k, v in ev.model_dump().items() if k != "name" and v not in (None, [], (), 0)}
         rows.append(("forecast", f"forecast.events[{i}]", f"{ev.name}: {_show(d)}", at.src("forecast", "events"),
                      "sales event learnt from the history"))
     return rows
+
+
+_MODELS = {
+    "erlang_c": "phone, Erlang C: every caller waits until answered",
+    "erlang_a": "phone, Erlang A: callers hang up after patience_s on average",
+    "chat": "chat: a seat runs `concurrency` sessions at once",
+    "email": "e-mail: answered within response_h, not queued",
+}
+_CHANNEL_MEANING = {
+    "aht_s": "handle time of a contact, s, where the history gives none",
+    "shrinkage": "share of paid time off the queue for this channel",
+    "max_occupancy": "busiest an agent of this channel may be",
+    "answer_s": "answered within this many seconds counts as in time",
+    "sl_target": "share of contacts to answer in time",
+    "patience_s": "mean wait before a caller hangs up, s",
+    "concurrency": "chat sessions a seat handles at once",
+    "response_h": "hours within which a mail must be answered",
+}
+
+
+def _channel_meaning(field: str, value: Any) -> str:
+    """What a channel setting means; an unset one says what is used instead."""
+    if field == "model":
+        return _MODELS.get(str(value), "how the channel is staffed")
+    if value is None and field in ("shrinkage", "max_occupancy"):
+        return "not set: the [staffing] value"
+    if value is None:
+        return f"not set: not used by this channel's model ({_CHANNEL_MEANING.get(field, field)})"
+    return _CHANNEL_MEANING.get(field, "")
 
 
 def _staffing_rows(cfg: RotaConfig, at: _Sources) -> list[Row]:
@@ -109,9 +166,7 @@ def _staffing_rows(cfg: RotaConfig, at: _Sources) -> list[Row]:
                     rows.append(("staffing", f"channels.{name}.periods[{i}]", f"{p.start}{DASH}{p.end}: {_show(over)}",
                                  at.src(*key), "other targets for part of the day"))
                 continue
-            meaning = {"shrinkage": "not set: the [staffing] value", "max_occupancy": "not set: the [staffing] value",
-                       "aht_s": "handle time where the forecast has none"}.get(field, "") if value is None else ""
-            rows.append(("staffing", ".".join(key), _show(value), at.src(*key), meaning))
+            rows.append(("staffing", ".".join(key), _show(value), at.src(*key), _channel_meaning(field, value)))
     return rows
 
 
@@ -141,7 +196,7 @@ def _labour_rows(cfg: RotaConfig, at: _Sources) -> list[Row]:
         text_key, text, fields = rule.name, rule.text, rule.settings
         covered.update(fields)
         if not fields:  # a rule of the law, not a setting
-            rows.append(("labour rules", text_key, text, "law", ""))
+            rows.append(("labour rules", text_key, text, "law", "always kept; no setting changes it"))
             continue
         value = (_show(getattr(cfg.labour, fields[0])) if len(fields) == 1
                  else DASH.join(str(_show(getattr(cfg.labour, f))) for f in fields))
@@ -149,12 +204,16 @@ def _labour_rows(cfg: RotaConfig, at: _Sources) -> list[Row]:
         rows.append(("labour rules", "labour." + "/".join(fields), value, source, f"{text_key}: {text}"))
     for name, value in cfg.labour.model_dump().items():
         if name not in covered:
-            rows.append(("labour rules", f"labour.{name}", _show(value), at.src("labour", name), ""))
+            rows.append(("labour rules", f"labour.{name}", _show(value), at.src("labour", name),
+                         "a labour setting no rule above uses"))
     return rows
 
 
 _PAY_MEANING = {
     "night_premium": "extra share of the rate per night hour (art. 154: at least 0.20)",
+    "night_start": "night hours, paid the premium, begin (art. 96: 22:00)",
+    "night_end": "night hours end (art. 96: 06:00)",
+    "overtime_first_hours": "overtime hours paid at the first multiplier, the rest at the later one",
     "holiday_multiplier": "pay of an hour on an art. 112 holiday (art. 153: at least 2)",
     "overtime_first_multiplier": "first overtime hours (art. 152)",
     "overtime_after_multiplier": "later overtime hours (art. 152)",
@@ -164,13 +223,23 @@ _PAY_MEANING = {
 }
 _OBJECTIVE_MEANING = {
     "missed_contact_rub": "price of a contact that misses its service target",
+    "min_missed_per_agent": "each missing agent counts as at least this many missed contacts",
+    "empty_hour_rub": "extra price of an hour that needs agents and has nobody",
     "over_staffing_rub_h": "price of an agent-hour above need",
+    "max_shortfall_steps": "missing agents of an hour priced one by one up to this many",
+}
+_SOLVER_MEANING = {
+    "time_limit_s": "longest the rota is searched for, s",
+    "workers": "processor threads the solver uses",
+    "seed": "the solver's random seed: the same seed, the same rota",
+    "deterministic_time": "a work limit instead of seconds: the same rota on any machine",
+    "gap_limit": "stop once the rota is proven this close to the best possible",
 }
 
 
 def _money_and_solver_rows(cfg: RotaConfig, at: _Sources) -> list[Row]:
     return (at.model_rows("pay", cfg.pay, ("pay",), _PAY_MEANING)
-            + at.model_rows("solver", cfg.solver, ("solver",))
+            + at.model_rows("solver", cfg.solver, ("solver",), _SOLVER_MEANING)
             + at.model_rows("objective", cfg.objective, ("objective",), _OBJECTIVE_MEANING))
 
 
@@ -180,7 +249,8 @@ def _calendar_rows(run: PlanRun) -> list[Row]:
     first, last = s.start, s.start + timedelta(days=s.days - 1)
     cal = "production calendar"
     hpw = cfg.pay.hours_per_week
-    rows: list[Row] = [("calendar", "horizon", f"{first:%d.%m.%Y}{DASH}{last:%d.%m.%Y} ({s.days} days)", "run", "")]
+    rows: list[Row] = [("calendar", "horizon", f"{first:%d.%m.%Y}{DASH}{last:%d.%m.%Y} ({s.days} days)", "run",
+                         "the days this rota plans")]
     hols = RU_CALENDAR.holidays_between(first, last)
     rows.append(("calendar", "art. 112 holidays in the horizon",
                  "; ".join(f"{d:%d.%m.%Y} {n}" for d, n in hols.items()) or "none", cal,
@@ -218,9 +288,12 @@ def assumption_rows(run: PlanRun) -> list[Row]:
     """(section, setting, value, source, meaning) for every setting the run used, and the calendar."""
     cfg = run.cfg
     at = _Sources.of(cfg)
-    return [*_workspace_rows(cfg, at), *_forecast_rows(cfg, at), *_staffing_rows(cfg, at),
+    return [*_workspace_rows(cfg, at, run), *_forecast_rows(cfg, at), *_staffing_rows(cfg, at),
             *_rota_shape_rows(cfg, at), *_labour_rows(cfg, at), *_money_and_solver_rows(cfg, at),
             *_calendar_rows(run), *_CONVENTIONS]
+
+
+_WIDTHS = {1: 14, 2: 34, 3: 45, 4: 14, 5: 70}
 
 
 def write_assumptions_sheet(ws: Worksheet, run: PlanRun) -> None:
@@ -232,13 +305,13 @@ def write_assumptions_sheet(ws: Worksheet, run: PlanRun) -> None:
         row += 1
         put(ws, row, 1, section).font = BOLD if section != prev else Font()
         put(ws, row, 2, setting)
-        c = put(ws, row, 3, value)
-        c.alignment = Alignment(horizontal="left", wrap_text=isinstance(value, str) and len(value) > 45)
+        put(ws, row, 3, value).alignment = Alignment(horizontal="left")
         put(ws, row, 4, source)
         put(ws, row, 5, meaning)
+        fit_row(ws, row, {2: _WIDTHS[2], 3: _WIDTHS[3], 5: _WIDTHS[5]})
         if section != prev and prev is not None:
             for col in range(1, 6):
                 ws.cell(row=row, column=col).border = SEPARATOR
         prev = section
     frame_sheet(ws, 1, row, 5)
-    widths(ws, {1: 14, 2: 40, 3: 45, 4: 18, 5: 70})
+    widths(ws, _WIDTHS)

@@ -22,6 +22,7 @@ from planner.output.excel.cells import (
     MONEY,
     PERCENT,
     SEPARATOR,
+    fit_row,
     frame_sheet,
     header,
     put,
@@ -173,7 +174,8 @@ def write_summary_sheet(ws: Worksheet, run: PlanRun) -> None:
         g.font = BOLD
         put(ws, row, 2, label)
         c = put(ws, row, 3, value, fmt)
-        c.alignment = Alignment(horizontal="right", wrap_text=isinstance(value, str) and len(value) > 40)
+        c.alignment = Alignment(horizontal="right")
+        fit_row(ws, row, {3: 40})
         if group != prev_group and prev_group is not None:
             for col in (1, 2, 3):
                 ws.cell(row=row, column=col).border = SEPARATOR

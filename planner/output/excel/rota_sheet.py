@@ -14,6 +14,8 @@ from planner.output.excel.cells import (
     WEEKEND_FILL,
     frame_sheet,
     header,
+    note_evening_before,
+    period,
     put,
     text_width,
     widths,
@@ -37,7 +39,7 @@ def write_rota_sheet(ws: Worksheet, run: PlanRun, grid: DayGrid) -> None:
     first_day = len(fixed) + 1
     note_row, weekday_row, header_row = 1, 2, 3
     days = grid.days
-    put(ws, 1, 1, f"Rota {days[0]:%d.%m}{DASH}{days[-1]:%d.%m.%Y}").font = Font(bold=True, size=12)
+    put(ws, 1, 1, f"Rota {period(run.schedule.start, days[-1])}").font = Font(bold=True, size=12)
     put(ws, 2, 1, run.cfg.site.name).font = GREY_FONT
     put(ws, note_row, len(fixed), "holiday").font = GREY_FONT
     put(ws, weekday_row, len(fixed), "weekday").font = GREY_FONT
@@ -45,6 +47,7 @@ def write_rota_sheet(ws: Worksheet, run: PlanRun, grid: DayGrid) -> None:
         ws.cell(row=r, column=len(fixed)).alignment = Alignment(horizontal="right")
     header(ws, header_row, fixed)
     day_headers(ws, days, first_day, note_row, weekday_row, header_row)
+    note_evening_before(ws, days, run.schedule.start, first_day, note_row)
 
     fills = {k: PatternFill("solid", fgColor=v[0]) for k, v in KIND_STYLE.items()}
     fonts = {k: Font(color=v[1], bold=k in ("day", "night")) for k, v in KIND_STYLE.items()}
@@ -71,9 +74,8 @@ def write_rota_sheet(ws: Worksheet, run: PlanRun, grid: DayGrid) -> None:
 
     row = last_row + 2
     put(ws, row, 2, "Legend").font = BOLD
-    for kind, (_, _, meaning) in KIND_STYLE.items():
+    for sample, kind, meaning in legend_rows(grid):
         row += 1
-        sample = {"day": "08" + DASH + "20", "night": "20" + DASH + "08"}.get(kind, ABSENCE_CODES.get(kind, OFF_CODE))
         c = put(ws, row, 1, sample)
         c.fill, c.font, c.alignment = fills[kind], fonts[kind], CENTER
         put(ws, row, 2, meaning)
@@ -87,3 +89,26 @@ def write_rota_sheet(ws: Worksheet, run: PlanRun, grid: DayGrid) -> None:
     put(ws, row, 2, "Saturday, Sunday: ordinary working days for rota staff")
     row += 1
     put(ws, row, 2, "Times are local; a night shift belongs to the day it starts.").font = GREY_FONT
+
+
+def legend_rows(grid: DayGrid) -> list[tuple[str, str, str]]:
+    """(cell text, kind, meaning) for every shift the rota really has, then every code it shows:
+    a legend of made-up times (08–20) would not match the grid above it."""
+    f = grid.frame
+    rows: list[tuple[str, str, str]] = []
+    for kind in ("day", "night"):
+        mine = f[(f["kind"] == kind) & ~f["label"].str.contains(",")]
+        for label, g in sorted(mine.groupby("label"), key=lambda kv: kv[0]):
+            start, end = (t if ":" in t else f"{t}:00" for t in label.split(DASH))
+            paid, night = float(g["paid"].iloc[0]), float(g["night"].iloc[0])
+            text = f"{kind} shift {start}{DASH}{end}" + (" the next morning" if end < start else "")
+            text += f", {paid:g} h paid" + (f", {night:g} of them at night" if night else "")
+            rows.append((label, kind, f"{text} ({len(g)} in this rota)"))
+    shown = set(f["kind"])
+    for kind, (_, _, meaning) in KIND_STYLE.items():
+        if kind == "before" and kind in shown:
+            rows.append(("", kind, "column 'night before': the nights begun the evening before the first day, "
+                                   "which staff its first morning"))
+        elif kind not in ("day", "night", "before") and kind in shown:
+            rows.append((ABSENCE_CODES.get(kind, OFF_CODE), kind, meaning))
+    return rows

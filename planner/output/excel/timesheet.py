@@ -17,11 +17,13 @@ from planner.output.excel.cells import (
     SEPARATOR,
     frame_sheet,
     header,
+    note_evening_before,
+    period,
     put,
     text_width,
     widths,
 )
-from planner.output.excel.days import DASH, KIND_STYLE, DayGrid, agent_info, day_headers
+from planner.output.excel.days import KIND_STYLE, DayGrid, agent_info, day_headers
 from planner.runs import PlanRun
 from planner.solve.schedule import absence_days, horizon_norm
 
@@ -54,7 +56,7 @@ def timesheet_totals(run: PlanRun, grid: DayGrid) -> pd.DataFrame:
     per = g.groupby("agent_id", sort=False).agg(
         days_worked=("worked", "sum"), paid_hours=("paid", "sum"), night_hours=("night", "sum"),
         holiday_hours=("holiday", "sum"),
-        days_absent=("kind", lambda k: int((~k.isin(["day", "night", "off"])).sum())),
+        days_absent=("kind", lambda k: int((~k.isin(["day", "night", "off", "before"])).sum())),
     )
     per["day_hours"] = per["paid_hours"] - per["night_hours"]
     ot = dict(zip(run.schedule.pay["agent_id"].astype(str), run.schedule.pay["overtime_hours"]))
@@ -72,10 +74,11 @@ def write_timesheet_sheet(ws: Worksheet, run: PlanRun, grid: DayGrid) -> None:
     days = grid.days
     first_total = first_day + len(days)
     note_row, weekday_row, header_row = 1, 2, 3
-    put(ws, 1, 1, f"Timesheet {days[0]:%d.%m}{DASH}{days[-1]:%d.%m.%Y}").font = Font(bold=True, size=12)
+    put(ws, 1, 1, f"Timesheet {period(run.schedule.start, days[-1])}").font = Font(bold=True, size=12)
     put(ws, 2, 1, run.cfg.site.name).font = GREY_FONT
     header(ws, header_row, fixed)
     day_headers(ws, days, first_day, note_row, weekday_row, header_row)
+    note_evening_before(ws, days, run.schedule.start, first_day, note_row)
     header(ws, header_row, [t[0] for t in TIMESHEET_TOTALS], first_col=first_total)
 
     totals = timesheet_totals(run, grid).set_index("agent_id")

@@ -9,13 +9,17 @@ file and renamed, so a failed run never leaves a half-written workbook.
 from __future__ import annotations
 
 import os
+from datetime import date, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
 
 from common.files import atomic_path
 from planner.output.excel.assumptions import write_assumptions_sheet
-from planner.output.excel.days import day_grid
+from planner.output.excel.cells import period, print_setup
+from planner.output.excel.days import DayGrid, day_grid
 from planner.output.excel.pay_sheet import write_pay_sheet
 from planner.output.excel.report_sheets import (
     write_coverage_sheet,
@@ -28,8 +32,19 @@ from planner.runs import PlanRun
 from planner.workspace.previous import PREVIOUS_SHEET
 
 SHEETS = ("Rota", "Timesheet", "Pay", "Coverage", "Summary", "Assumptions", PREVIOUS_SHEET)
+DAY_SHEETS = ("Rota", "Timesheet")   # a column per day: printed a week per page width
 
 
+def week_breaks(ws: Worksheet, grid: DayGrid, start: date) -> None:
+    """Page breaks after each week's last day column, so that a printed rota of several weeks
+    shows one week across the page (with the names repeated) instead of shrinking them all onto
+    one page width. The day columns start at the frozen column (an evening before goes with
+    the first week)."""
+    first = ws[ws.freeze_panes].column + (1 if grid.days[0] < start else 0)
+    weeks = (len(grid.days) - (first - ws[ws.freeze_panes].column) + 6) // 7
+    for k in range(1, weeks):
+        ws.col_breaks.append(Break(id=first + 7 * k - 1))
+    ws.page_setup.fitToWidth = weeks
 
 
 def build_workbook(run: PlanRun) -> Workbook:
@@ -45,10 +60,15 @@ def build_workbook(run: PlanRun) -> Workbook:
         "Assumptions": lambda ws: write_assumptions_sheet(ws, run),
         PREVIOUS_SHEET: lambda ws: write_shifts_sheet(ws, run),
     }
+    s = run.schedule
+    dates = period(s.start, s.start + timedelta(days=s.days - 1))
     for i, name in enumerate(SHEETS):
         ws = wb.active if i == 0 else wb.create_sheet()
         ws.title = name
         writers[name](ws)
+        print_setup(ws, f"{name} {dates} · {run.cfg.site.name}")
+        if name in DAY_SHEETS:
+            week_breaks(ws, grid, s.start)
     wb.properties.title = f"Rota {run.schedule.start:%Y-%m-%d}"
     wb.properties.creator = "rota"
     return wb
