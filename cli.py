@@ -446,11 +446,11 @@ def simulate(
 ) -> None:
     """Simulate the rota contact by contact: the service it really delivers, beside Erlang's."""
     from planner.analysis.simulate import simulate_plan, write_simulation
-    from planner.output.terminal import simulation_table
+    from planner.output.terminal import simulation_report
 
     sim = simulate_plan(rota, replications=replications, seed=seed, aht_dist=aht_dist, cv=cv)
     written = write_simulation(sim, rota)
-    out.print(simulation_table(sim))
+    out.print(simulation_report(sim))
     _print_written(*written)
 
 

@@ -265,3 +265,65 @@ def test_an_hour_nobody_was_required_loses_the_plans_own_shrinkage(tmp_path: Pat
     plan = load_plan(folder)
     assert plan.on_duty[8] == 6
     assert plan.productive[8] == productive      # floor(6 x (1 - s)): 3 at 0.5, 4 at 0.2 and at 0.30
+
+
+def two_days(root: Path) -> Path:
+    """The 24-hour folder made two days long, the second day like the first."""
+    folder = plan_folder(root)
+    req = pd.read_csv(folder / "requirements.csv")
+    nxt = req.assign(ts=(pd.to_datetime(req["ts"]) + pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d %H:%M"))
+    pd.concat([req, nxt]).to_csv(folder / "requirements.csv", index=False)
+    cover = pd.read_csv(folder / "coverage.csv")
+    nxt = cover.assign(ts=(pd.to_datetime(cover["ts"]) + pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d %H:%M"))
+    pd.concat([cover, nxt]).to_csv(folder / "coverage.csv", index=False)
+    rota = pd.read_csv(folder / "rota.csv")
+    day2 = rota[rota["agent_id"].str.startswith("D")].assign(start="2026-11-24T08:00", end="2026-11-24T20:00")
+    night2 = rota[rota["agent_id"].str.startswith("M")].assign(start="2026-11-24T20:00", end="2026-11-25T08:00",
+                                                               agent_id=lambda f: f["agent_id"] + "b")
+    pd.concat([rota, day2, night2]).to_csv(folder / "rota.csv", index=False)
+    return folder
+
+
+def test_each_channel_is_judged_against_its_own_target_per_day_and_part_of_day(tmp_path: Path) -> None:
+    sim = simulate_plan(two_days(tmp_path), replications=4, seed=3)
+    checks = sim.checks
+    whole = checks[checks["part"] == ""].set_index(["day", "channel"])
+    assert set(whole.index.get_level_values("channel")) == {"phone", "chat", "email"}
+    assert whole.loc[(pd.Timestamp("2026-11-23"), "email"), "target"] == 1.0
+    assert whole.loc[(pd.Timestamp("2026-11-23"), "chat"), "target"] == pytest.approx(0.8)
+    parts = checks[checks["part"] != ""]
+    assert set(parts["part"]) == {"night", "morning", "afternoon", "evening"}
+    phone = parts[(parts["channel"] == "phone") & (parts["day"] == pd.Timestamp("2026-11-23"))]
+    assert phone["contacts"].sum() == pytest.approx(whole.loc[(pd.Timestamp("2026-11-23"), "phone"), "contacts"])
+    assert (checks["met"] == (checks["service_level"] >= checks["target"] - 1e-9)).all()
+    met = whole.groupby(level="day")["met"].all()
+    assert sim.days_meeting_target() == (int(met.sum()), 2)
+    assert sim.summary()["days_with_target"] == 2
+
+
+def test_simulate_leads_with_the_verdict_and_fits_80_columns(tmp_path: Path) -> None:
+    folder = two_days(tmp_path)
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(cli.app, ["simulate", "--rota", str(folder), "--replications", "4"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    sim = simulate_plan(folder, replications=4)
+    met, days = sim.days_meeting_target()
+    assert lines[0].startswith(f"The rota meets the service target on {met} of {days} days")
+    text = " ".join(result.output.split())
+    if met < days:
+        short = sim.checks[(sim.checks["part"] == "") & ~sim.checks["met"]].iloc[0]
+        assert f"{pd.Timestamp(short['day']):%a %d.%m} is short: {short['channel']}" in text
+    assert "Trust the simulated figure" in text and "pp" in text
+    assert all(len(line) <= 80 for line in lines) and "…" not in result.output
+    for word in ("target", "simulated", "Erlang", "wait", "hung up", "busy"):
+        assert word in result.output
+
+
+def test_simulation_chart_shows_the_target(tmp_path: Path) -> None:
+    from planner.analysis.simulate import simulation_figure
+
+    sim = simulate_plan(two_days(tmp_path), replications=2)
+    lines = {line.get_label(): line for line in simulation_figure(sim).axes[0].get_lines()}
+    assert "target" in lines
+    hours = sim.table[sim.table["level"] == "hour"]
+    assert np.nanmax(np.abs(np.asarray(lines["target"].get_ydata(), float) - hours["target"].to_numpy())) < 1e-9

@@ -9,11 +9,12 @@ rota delivers, with 95 % intervals, beside what Erlang predicted.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from common.errors import InputError
 from common.files import write_atomic, write_csv, write_text
@@ -41,6 +42,8 @@ class Plan:
     productive: np.ndarray
     predicted: np.ndarray
     specs: list[QueueSpec]
+    targets: list[np.ndarray] = field(default_factory=list)   # per spec: sl_target per hour (NaN: none)
+    models: list[str] = field(default_factory=list)           # per spec: erlang_c, erlang_a, chat, email
 
 
 def _read(folder: Path, name: str, columns: set[str]) -> pd.DataFrame:
@@ -118,11 +121,18 @@ def load_plan(folder: str | Path) -> Plan:
     on_duty = on_duty_from_rota(rota, hours)
     pos = hours.get_indexer(req["ts"])
     productive = productive_agents(req, hours, on_duty, _shrinkage(folder))
-    specs = []
+    specs, targets, models = [], [], []
     n = len(hours)
+    if "sl_target" in req:
+        req["sl_target"] = pd.to_numeric(req["sl_target"], errors="coerce")
     for (channel, queue), part in req.groupby(["channel", "queue"], sort=False):
         idx = hours.get_indexer(part["ts"])
         model = str(part["model"].iloc[0])
+        target = np.full(n, np.nan)
+        if "sl_target" in part:
+            target[idx] = part["sl_target"].to_numpy(float)
+        targets.append(target)
+        models.append(model)
         contacts = np.zeros(n)
         aht = np.full(n, float(part["aht_s"].median()))
         answer = np.full(n, float(part["answer_s"].median()))
@@ -145,7 +155,7 @@ def load_plan(folder: str | Path) -> Plan:
             deferred=model == "email", concurrency=concurrency, agents=seats,
         ))
     return Plan(folder=folder, hours=hours, on_duty=on_duty, productive=np.bincount(pos, weights=productive, minlength=n),
-                predicted=cover["service_level"].to_numpy(float), specs=specs)
+                predicted=cover["service_level"].to_numpy(float), specs=specs, targets=targets, models=models)
 
 
 @dataclass(frozen=True)
@@ -158,6 +168,16 @@ class Simulation:
     aht_dist: str
     cv: float
     folder: Path | None = None
+    checks: pd.DataFrame | None = None       # per channel and day (and part of a day): against the target
+    channels: dict[str, str] = field(default_factory=dict)   # channel -> model
+    concurrency: dict[str, float] = field(default_factory=dict)
+
+    def days_meeting_target(self) -> tuple[int, int]:
+        """(days on which every channel met its target, days with a target)."""
+        if self.checks is None or self.checks.empty:
+            return 0, 0
+        days = self.checks[self.checks["part"] == ""].groupby("day")["met"].all()
+        return int(days.sum()), int(len(days))
 
     def horizon(self) -> pd.Series:
         return self.table[self.table["level"] == "horizon"].iloc[0]
@@ -172,6 +192,8 @@ class Simulation:
         return {
             "service_level": fig("service_level"), "asa_s": fig("asa_s"), "abandonment": fig("abandonment"),
             "occupancy": fig("occupancy"), "predicted_service_level": _num(row["predicted_service_level"]),
+            "target": _num(row["target"]),
+            "days_meeting_target": self.days_meeting_target()[0], "days_with_target": self.days_meeting_target()[1],
             "replications": self.replications, "seed": self.seed, "aht_dist": self.aht_dist,
             "cv": self.cv if self.aht_dist == "lognormal" else 1.0,
         }
@@ -193,6 +215,40 @@ def _bounded(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _sum(tallies: list[Tally]) -> Tally:
     return Tally(*(sum(getattr(t, f) for t in tallies) for f in TALLY_FIELDS))
+
+
+#: Parts of a day a team lead names ("Friday evening"): (name, first hour, end hour).
+DAY_PARTS = (("night", 0, 6), ("morning", 6, 12), ("afternoon", 12, 18), ("evening", 18, 24))
+
+
+def target_checks(plan: Plan, queues: dict[tuple[str, str], Tally]) -> pd.DataFrame:
+    """Each channel's simulated service level against its own target, per day and per part of a
+    day: `day, part ('' = whole day), channel, contacts, service_level, target, met`.
+
+    The target of a group of hours is the contact-weighted `sl_target` of the requirement (the
+    night target may differ from the day's); a group with no contacts or no target is left out.
+    """
+    day_keys, day_of = np.unique(plan.hours.normalize().to_numpy(), return_inverse=True)
+    part_of = np.searchsorted([p[2] for p in DAY_PARTS], plan.hours.hour.to_numpy(), side="right")
+    groups = {"": (day_of, len(day_keys)), "parts": (day_of * len(DAY_PARTS) + part_of, len(day_keys) * len(DAY_PARTS))}
+    rows = []
+    for channel in dict.fromkeys(s.channel for s in plan.specs):
+        mine = [i for i, s in enumerate(plan.specs) if s.channel == channel]
+        tally = _sum([queues[(plan.specs[i].channel, plan.specs[i].queue)] for i in mine])
+        contacts = sum(plan.specs[i].contacts for i in mine)
+        known = [np.where(np.isnan(plan.targets[i]), 0.0, plan.specs[i].contacts) for i in mine] if plan.targets else []
+        weight = sum(known) if known else np.zeros(len(plan.hours))
+        aimed = sum(np.nan_to_num(plan.targets[i]) * k for i, k in zip(mine, known)) if known else weight
+        for key, (group, k) in groups.items():
+            level = tally.grouped(group, k).figures()["service_level"].to_numpy()
+            c, w, t = (np.bincount(group, weights=v, minlength=k) for v in (contacts, weight, aimed))
+            for g in np.flatnonzero((c > 0) & (w > 0) & np.isfinite(level)):
+                day, part = (g, "") if key == "" else divmod(g, len(DAY_PARTS))
+                rows.append((pd.Timestamp(day_keys[day]), part if key == "" else DAY_PARTS[part][0], channel,
+                             float(c[g]), float(level[g]), float(t[g] / w[g])))
+    checks = pd.DataFrame(rows, columns=["day", "part", "channel", "contacts", "service_level", "target"])
+    checks["met"] = checks["service_level"] >= checks["target"] - 1e-9
+    return checks
 
 
 def simulate_plan(folder: str | Path, replications: int = 10, seed: int = 0, aht_dist: str = "exponential",
@@ -239,19 +295,50 @@ def simulate_plan(folder: str | Path, replications: int = 10, seed: int = 0, aht
         f"{m}{s}" for m in ("service_level", "asa_s", "abandonment", "occupancy") for s in ("", "_low", "_high")
     ] + ["on_duty", "productive"]
     table = _bounded(pd.concat(frames, ignore_index=True)[cols])
+    table["target"] = _row_targets(plan, table, day_of, len(day_keys))
     return Simulation(table=table, replications=replications, seed=seed, aht_dist=aht_dist, cv=cv,
-                      folder=plan.folder)
+                      folder=plan.folder, checks=target_checks(plan, queues),
+                      channels={s.channel: m for s, m in zip(plan.specs, plan.models)},
+                      concurrency={s.channel: s.concurrency for s in plan.specs})
+
+
+def _row_targets(plan: Plan, table: pd.DataFrame, day_of: np.ndarray, days: int) -> np.ndarray:
+    """The contact-weighted target of the contacts of each row of the table (hour, day,
+    channel, horizon), for simulation.csv and the chart's target line."""
+    n = len(plan.hours)
+    weight, aimed = {}, {}
+    for spec, target in zip(plan.specs, plan.targets or [np.full(n, np.nan)] * len(plan.specs)):
+        w = np.where(np.isnan(target), 0.0, spec.contacts)
+        weight[spec.channel] = weight.get(spec.channel, 0.0) + w
+        aimed[spec.channel] = aimed.get(spec.channel, 0.0) + np.nan_to_num(target) * w
+    w_all, t_all = sum(weight.values()), sum(aimed.values())
+
+    def ratio(t: np.ndarray, w: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(w > 0, t / np.where(w > 0, w, 1.0), np.nan)
+
+    per_level = {
+        "hour": ratio(t_all, w_all),
+        "day": ratio(np.bincount(day_of, weights=t_all, minlength=days), np.bincount(day_of, weights=w_all,
+                                                                                    minlength=days)),
+        "horizon": ratio(np.array([np.sum(t_all)]), np.array([np.sum(w_all)])),
+    }
+    out = np.full(len(table), np.nan)
+    for level in ("hour", "day", "horizon"):
+        out[(table["level"] == level).to_numpy()] = per_level[level]
+    for channel in weight:
+        row = ((table["level"] == "channel") & (table["channel"] == channel)).to_numpy()
+        out[row] = ratio(np.array([np.sum(aimed[channel])]), np.array([np.sum(weight[channel])]))
+    return out
 
 
 # --------------------------------------------------------------------------- results
 
 
-def _chart_png(sim: Simulation) -> bytes:
-    """Simulated service level by hour with its 95 % band, against the Erlang prediction."""
-    import io
-
+def simulation_figure(sim: Simulation) -> Figure:
+    """Simulated service level by hour with its 95 % band, against the Erlang prediction and the
+    target (the contact-weighted target of the hour's contacts), so a short hour shows at a glance."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
     from matplotlib.ticker import PercentFormatter
 
     hours = sim.table[sim.table["level"] == "hour"]
@@ -265,17 +352,26 @@ def _chart_png(sim: Simulation) -> bytes:
             label=f"simulated ({sim.replications} replications)")
     ax.step(ts, hours["predicted_service_level"], where="post", color="#b2182b", linewidth=1.2,
             linestyle="--", label="Erlang (coverage.csv)")
+    if hours["target"].notna().any():
+        ax.step(ts, hours["target"], where="post", color="#1a1a1a", linewidth=1.3, linestyle=":",
+                label="target")
     ax.set_ylim(0, 1.02)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylabel("service level")
-    ax.set_title("Service level by hour: simulated against the formula")
+    met, days = sim.days_meeting_target()
+    verdict = f": the target is met on {met} of {days} days" if days else ""
+    ax.set_title(f"Service level by hour, simulated against the formula{verdict}")
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower left", fontsize=9)
+    ax.legend(loc="lower left", fontsize=9, ncols=4)
+    return fig
+
+
+def _chart_png(sim: Simulation) -> bytes:
+    import io
+
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    simulation_figure(sim).savefig(buf, format="png")
     return buf.getvalue()
-
-
 
 
 def write_simulation(sim: Simulation, folder: str | Path | None = None) -> list[Path]:

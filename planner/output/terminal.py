@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
@@ -172,23 +172,118 @@ def size_table(res: SizeResult, target: float, weeks: int, first: Any) -> Table:
     return t
 
 
-def simulation_table(sim: Simulation) -> Table:
-    """Horizon, channel and day figures with their 95 % intervals, for the terminal."""
+def _pct(v: float, digits: int = 1) -> str:
+    return "-" if v is None or not np.isfinite(v) else f"{v:.{digits}%}"
 
-    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=f"Service level, simulated: {sim.replications} replications, seed {sim.seed}, "
-                    f"handle times {sim.aht_dist}" + (f" CV {sim.cv:g}" if sim.aht_dist == "lognormal" else ""))
-    for col in ("", "contacts", "Erlang", "simul.", "95 % CI", "ASA s", "aband.", "occup."):
-        t.add_column(col, justify="left" if not col else "right", no_wrap=True)
 
-    def pct(v: float) -> str:
-        return "-" if not np.isfinite(v) else f"{v:.1%}"
+def _day(ts: Any) -> str:
+    return f"{pd.Timestamp(ts):%a %d.%m}"
 
-    rows = sim.table[sim.table["level"] != "hour"]
-    for r in rows.itertuples(index=False):
-        label = {"day": f"{pd.Timestamp(r.ts):%a %d.%m}", "channel": f"  {r.channel}",
-                 "horizon": "horizon"}[r.level]
-        t.add_row(label, f"{r.arrivals:,.0f}", pct(r.predicted_service_level),
-                  pct(r.service_level), f"{r.service_level_low:.1%}–{r.service_level_high:.1%}".replace("%–", "–"),
-                  "-" if not np.isfinite(r.asa_s) else f"{r.asa_s:,.0f}", pct(r.abandonment), pct(r.occupancy),
-                  end_section=r.level == "horizon")
-    return t
+
+def simulation_verdict(sim: Simulation) -> list[str]:
+    """What a team lead asks first: does the rota meet the target, on which days not, and where
+    it is weakest (channel and part of the day)."""
+    checks = sim.checks
+    met, days = sim.days_meeting_target()
+    if checks is None or not days:
+        return ["No service target in requirements.csv: the simulated figures below are not judged."]
+    whole = sim.table[sim.table["level"] == "channel"].set_index("channel")["target"]
+    targets = ", ".join(f"{ch} {t:.0%}" for ch, t in whole.items() if np.isfinite(t))
+    on = f"all {days} days" if met == days and days > 1 else f"{met} of {days} day" + ("s" if days > 1 else "")
+    lines = [f"The rota meets the service target on {on} ({targets}; simulated {sim.replications} times)."]
+    parts = checks[checks["part"] != ""].assign(missed=lambda c: (c["target"] - c["service_level"]) * c["contacts"])
+    for day, g in checks[(checks["part"] == "") & ~checks["met"]].groupby("day"):
+        short = ", ".join(f"{r.channel} {_pct(r.service_level)} against {r.target:.0%}" for r in g.itertuples())
+        worst = parts[(parts["day"] == day) & ~parts["met"] & parts["channel"].isin(g["channel"])]
+        text = f"{_day(day)} is short: {short}"
+        if len(worst):
+            w = worst.loc[worst["missed"].idxmax()]
+            text += f"; {w['channel']} falls to {_pct(w['service_level'])} on {pd.Timestamp(day):%A} {w['part']}"
+        lines.append(text + ".")
+    if met == days and len(parts):
+        w = parts.loc[(parts["service_level"] - parts["target"]).idxmin()]
+        lines.append(f"Tightest: {_day(w['day'])} {w['part']}, {w['channel']} {_pct(w['service_level'])} "
+                     f"against {w['target']:.0%}.")
+    return lines
+
+
+def _difference(sim: Simulation) -> str:
+    """Which figure to trust, and why the simulation and Erlang differ on this rota."""
+    rows = sim.table[sim.table["level"] == "channel"]
+    top = sim.horizon()
+    gap = top["service_level"] - top["predicted_service_level"]
+    text = ("Trust the simulated figure: it follows every contact through the rota's real shift times, "
+            "queues carrying over from hour to hour, callers hanging up and chat seats running several "
+            "sessions; Erlang (the plan's expected service level, coverage.csv) takes each hour as a steady "
+            "state of its own.")
+    if not np.isfinite(gap):
+        return text
+    known = rows[rows["predicted_service_level"].notna()]
+    if known.empty:
+        return text
+    share = (known["service_level"] - known["predicted_service_level"]) * known["arrivals"]
+    r = known.loc[share.abs().idxmax()]
+    d = r["service_level"] - r["predicted_service_level"]
+    noise = (r["service_level_high"] - r["service_level_low"]) / 2
+    text += f" Here the simulation is {abs(gap) * 100:.1f} pp {'above' if gap >= 0 else 'below'} Erlang"
+    if abs(d) <= noise:
+        return text + ", within the simulation's own noise."
+    model = sim.channels.get(r["channel"], "")
+    if d < 0:
+        why = "a queue built up in a short-staffed hour carries over into the next one, which the formula starts empty"
+    elif model == "chat":
+        why = (f"a seat runs {sim.concurrency.get(r['channel'], 1):g} sessions side by side and answers sooner than "
+               "the formula's one fast agent, so the formula is on the safe side for chat")
+    else:
+        why = ("agents finish the contact in hand after their hour and a quiet hour clears the queue early, "
+               "which the formula's steady hours do not count")
+    return text + f", most of it in {r['channel']} ({d * 100:+.1f} pp): {why}."
+
+
+def simulation_report(sim: Simulation) -> Group:
+    """The answer first (target met on how many days, where not), then the days by channel, then
+    each channel beside Erlang with waits, hang-ups and occupancy, and which figure to trust."""
+    from rich.text import Text
+
+    t = sim.table
+    checks = sim.checks if sim.checks is not None else pd.DataFrame(columns=["day", "part", "channel", "met"])
+    whole = checks[checks["part"] == ""]
+    channels = list(t.loc[t["level"] == "channel", "channel"])
+    days = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Answered in time, by day (simulated)")
+    for col in ("", "contacts", *channels, "all", "target"):
+        days.add_column(col, justify="left" if col in ("", "target") else "right", no_wrap=col != "target")
+    daily = {(r.day, r.channel): r for r in whole.itertuples()}
+    for r in t[t["level"] == "day"].itertuples(index=False):
+        cells = []
+        for ch in channels:
+            c = daily.get((pd.Timestamp(r.ts), ch))
+            value = _pct(c.service_level) if c is not None else "-"
+            cells.append(value if c is None or c.met else f"[red]{value}[/]")
+        mine = whole[whole["day"] == pd.Timestamp(r.ts)]
+        verdict = ("-" if mine.empty else "met" if mine["met"].all()
+                   else "[red]short: " + ", ".join(mine.loc[~mine["met"], "channel"]) + "[/]")
+        days.add_row(_day(r.ts), f"{r.arrivals:,.0f}", *cells, _pct(r.service_level), verdict)
+    met, n = sim.days_meeting_target()
+    per_channel = t[t["level"] == "channel"].set_index("channel")
+    top = sim.horizon()
+    days.add_row("week" if n == 7 else "horizon", f"{top['arrivals']:,.0f}",
+                 *[_pct(per_channel.loc[ch, "service_level"]) for ch in channels], _pct(top["service_level"]),
+                 f"{met} of {n} days" if n else "-", style="bold", end_section=True)
+
+    detail = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Each channel over the horizon")
+    for col in ("", "simulated", "95 % range", "Erlang", "wait", "hung up", "busy"):
+        detail.add_column(col, justify="left" if not col else "right", no_wrap=True)
+    rows = [(ch, per_channel.loc[ch]) for ch in channels] + [("all", top)]
+    for name, r in rows:
+        band = f"{r['service_level_low'] * 100:.1f}–{r['service_level_high'] * 100:.1f}%"
+        wait = "-" if not np.isfinite(r["asa_s"]) else f"{r['asa_s']:,.0f} s"
+        detail.add_row(name, _pct(r["service_level"]), band, _pct(r["predicted_service_level"]), wait,
+                       _pct(r["abandonment"]), _pct(r["occupancy"], 0), style="bold" if name == "all" else None)
+    lines = simulation_verdict(sim)
+    head = Text(lines[0], style="bold")
+    rest = [Text(line, style="" if line.startswith("Tightest") else "red") for line in lines[1:]]
+    settings = (f"{sim.replications} replications, seed {sim.seed}, handle times {sim.aht_dist}"
+                + (f" CV {sim.cv:g}" if sim.aht_dist == "lognormal" else ""))
+    words = Text(f"Wait: mean time to answer; hung up: callers who gave up; busy: share of the agents' time on "
+                 f"contacts. {settings}.", style="dim")
+    return Group(head, *rest, Text(""), days, detail, Text(_difference(sim)), words)
