@@ -355,7 +355,7 @@ def compare(
             err.print(f"[yellow]warning:[/] {escape(w)}", highlight=False)
     frame = comparison_frame(results)
     written = write_comparison(frame, out_dir)
-    out.print(comparison_table(frame))
+    out.print(comparison_table(frame, out.width))
     _print_written(*written)
 
 

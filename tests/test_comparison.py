@@ -77,3 +77,52 @@ def test_nothing_is_written_when_a_file_fails(frame: pd.DataFrame, tmp_path: Pat
     with pytest.raises(OSError):
         write_comparison(frame, tmp_path / "cmp")
     assert list((tmp_path / "cmp").iterdir()) == []
+
+
+def _many() -> pd.DataFrame:
+    """The base and five scenarios with the sample's long names, one with its own target."""
+    results = [_result("base", 0.798, 3_151_225, 24_703, {"2/2": 76, "3/3": 24, "5/2": 50}, 62)]
+    for name, sl in (("aht_plus_10", 0.677), ("hire_10_on_2_2", 0.842), ("night_premium_40", 0.802),
+                     ("phone_90_20", 0.767), ("sale_chat_x2", 0.600)):
+        r = _result(name, sl, 3_200_000, 24_703, {"2/2": 76, "3/3": 24, "5/2": 50}, 80)
+        if name == "phone_90_20":
+            from dataclasses import replace
+
+            r = replace(r, own_targets="phone.sl_target 0.9 against the base's 0.8", target=0.86)
+        results.append(r)
+    return comparison_frame(results)
+
+
+def test_at_80_columns_no_scenario_name_or_figure_is_broken(frame: pd.DataFrame) -> None:
+    from rich.console import Console
+
+    df = _many()
+    console = Console(width=80, record=True)
+    console.print(comparison_table(df, 80))
+    text = console.export_text()
+    assert all(len(line) <= 80 for line in text.splitlines())
+    for name in df["scenario"]:
+        assert any(f" {name} " in line for line in text.splitlines()), name
+    assert "-12.1 pp" in text and "76.7% *" in text
+    said = " ".join(text.split())
+    assert "* phone_90_20 is scored against its own service targets (phone.sl_target 0.9 against the base's 0.8)" in said
+
+
+def test_a_scenario_with_its_own_target_is_flagged_in_the_csv(tmp_path: Path) -> None:
+    write_comparison(_many(), tmp_path)
+    back = pd.read_csv(tmp_path / "comparison.csv", keep_default_na=False).set_index("scenario")
+    assert not back.loc["phone_90_20", "service_level_comparable"]
+    assert back.loc["phone_90_20", "own_targets"] == "phone.sl_target 0.9 against the base's 0.8"
+    assert back.loc["aht_plus_10", "service_level_comparable"] and back.loc["aht_plus_10", "own_targets"] == ""
+
+
+def test_the_service_level_axis_starts_at_zero_and_targets_are_not_the_base_line() -> None:
+    from planner.analysis.comparison import comparison_figure
+
+    ax = comparison_figure(_many()).axes[0]
+    assert ax.get_ylim()[0] == 0
+    handles, labels = ax.get_legend_handles_labels()
+    assert labels == ["base 79.8 %", "target of the scenario"]
+    ticks = [c for c in ax.collections if c.get_label() == "target of the scenario"][0]
+    assert len(ticks.get_segments()) == 6   # one per bar, at each scenario's own target
+    assert "own" in ax.get_title()

@@ -3,6 +3,7 @@ unknown keys named, the three executors giving identical numbers, and sizing on 
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from planner.analysis.scenarios import (
     run_jobs,
 )
 from planner.analysis.sizing import parse_mix, size_team, split_total, team_for
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 
 START = date(2026, 11, 23)
 
@@ -243,3 +246,30 @@ def test_rota_size_on_a_tiny_case(compare_workspace: Path):
 def test_dask_without_scheduler_is_an_error():
     with pytest.raises(InputError, match="--scheduler"):
         run_jobs([object(), object()], "dask")
+
+
+def test_a_scenario_that_changes_a_service_target_says_so() -> None:
+    from planner.analysis.scenarios import load_scenario, target_changes
+    from planner.workspace.config import load_config
+
+    base = load_config(SAMPLE / "rota.toml")
+    strict = load_scenario(SAMPLE / "scenarios" / "phone_90_20.toml", base)
+    assert target_changes(base, strict.cfg) == "phone.sl_target 0.9 against the base's 0.8"
+    longer = load_scenario(SAMPLE / "scenarios" / "aht_plus_10.toml", base)
+    assert target_changes(base, longer.cfg) == ""
+
+
+def test_compare_without_scenario_files_says_only_the_base_runs(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from planner.analysis.scenarios import compare_scenarios
+    from planner.workspace.scaffold import init_workspace
+
+    ws = tmp_path / "site"
+    init_workspace(SAMPLE, ws)
+    shutil.rmtree(ws / "scenarios")
+    console = Console(width=200, record=True)
+    results = compare_scenarios(ws, date(2026, 11, 23), 1, time_limit_s=1, executor="serial", console=console)
+    assert [r.name for r in results] == ["base"]
+    said = console.export_text()
+    assert "no scenario files in" in said and "only the base is run" in said

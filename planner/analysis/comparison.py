@@ -45,8 +45,9 @@ def comparison_frame(results: Sequence[ScenarioResult]) -> pd.DataFrame:
                "scheduled_agent_hours": s["scheduled_agent_hours"],
                "headcount": sum(r.headcount.values())}
         row.update({f"headcount_{p}": r.headcount.get(p, 0) for p in patterns})
-        row.update({"service_level": s["service_level"], "hours_under_target": r.hours_under_target,
-                    "hours_short": s["hours_short"]})
+        row.update({"service_level": s["service_level"], "target": r.target,
+                    "service_level_comparable": not r.own_targets, "own_targets": r.own_targets,
+                    "hours_under_target": r.hours_under_target, "hours_short": s["hours_short"]})
         row.update({f"cost_{k}": s["cost"][k] for k in COST_PARTS})
         row["cost_per_contact"] = s["cost_per_contact"]
         rows.append(row)
@@ -74,7 +75,9 @@ def write_comparison_xlsx(df: pd.DataFrame, path: str | os.PathLike[str]) -> Pat
         ("scheduled_agent_hours", "Scheduled agent-hours", "#,##0"),
         ("headcount", "Headcount", "0"),
         *[(c, f"Headcount {c.removeprefix('headcount_')}", "0") for c in heads],
-        ("service_level", "Service level", "0.0%"), ("hours_under_target", "Hours under target", "0"),
+        ("service_level", "Service level", "0.0%"), ("target", "Target (contact-weighted)", "0.0%"),
+        ("own_targets", "Own targets (service level not comparable)", None),
+        ("hours_under_target", "Hours under target", "0"),
         *[(f"cost_{k}", f"Cost {k.replace('_', ' ')}, RUB", "#,##0") for k in COST_PARTS],
         ("cost_per_contact", "Cost per contact, RUB", "#,##0.00"),
         *[(f"delta_{c}", f"Δ {label}", fmt) for c, (label, fmt) in DELTAS.items()],
@@ -88,7 +91,7 @@ def write_comparison_xlsx(df: pd.DataFrame, path: str | os.PathLike[str]) -> Pat
         c = put(ws, 3, j, label)
         c.font, c.fill = bold, fill
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        width = 40 if col == "description" else 16 if col == "scenario" else 13
+        width = 40 if col == "description" else 30 if col == "own_targets" else 16 if col == "scenario" else 13
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.row_dimensions[3].height = 45
     for i, rec in enumerate(df.to_dict("records"), start=4):
@@ -101,7 +104,7 @@ def write_comparison_xlsx(df: pd.DataFrame, path: str | os.PathLike[str]) -> Pat
                 c.fill = delta_fill
                 if fmt and value is not None:
                     c.number_format = "+" + fmt + ";-" + fmt + ";0"
-            if col == "description":
+            if col in ("description", "own_targets"):
                 c.alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=i, column=1).font = bold
     ws.freeze_panes = ws.cell(row=4, column=3)
@@ -113,22 +116,38 @@ def write_comparison_xlsx(df: pd.DataFrame, path: str | os.PathLike[str]) -> Pat
 # ---------------------------------------------------------------------------------- chart
 
 
-def write_comparison_png(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Service level, pay by component and agent-hours per scenario; the base is the dashed line."""
+def comparison_figure(df: pd.DataFrame) -> Figure:
+    """Service level, pay by component and agent-hours per scenario.
+
+    The service-level axis starts at 0, so a bar's height is its level and a few points do not
+    look like a collapse; each bar carries its own target (a scenario may set a stricter one) as a
+    black tick, and the base's level is a grey dashed line across, labelled as such.
+    """
     names = df["scenario"].astype(str).tolist()
+    own = df["own_targets"].fillna("").astype(bool).tolist() if "own_targets" in df else [False] * len(names)
     x = np.arange(len(names))
     fig = Figure(figsize=(max(9.0, 1.9 * len(names) + 3), 9.5), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
     ax1, ax2, ax3 = fig.subplots(3, 1, sharex=True)
     sl = pd.to_numeric(df["service_level"], errors="coerce").to_numpy() * 100
     bars = ax1.bar(x, sl, color=["#7f7f7f"] + ["#1f77b4"] * (len(names) - 1))
-    ax1.axhline(sl[0], color="#7f7f7f", ls="--", lw=1)
-    for b, v, h in zip(bars, sl, df["hours_under_target"]):
-        ax1.annotate(f"{v:.1f} %\n{h} h under target", (b.get_x() + b.get_width() / 2, v), ha="center",
-                     va="bottom", fontsize=8)
-    ax1.set_ylim(max(0, np.nanmin(sl) - 15), 105)
+    ax1.axhline(sl[0], color="#7f7f7f", ls="--", lw=1, label=f"base {sl[0]:.1f} %")
+    if "target" in df and pd.to_numeric(df["target"], errors="coerce").notna().any():
+        target = pd.to_numeric(df["target"], errors="coerce").to_numpy() * 100
+        ax1.hlines(target, x - 0.45, x + 0.45, color="black", lw=2.2, label="target of the scenario")
+    for b, v, h, mine in zip(bars, sl, df["hours_under_target"], own):   # inside the bar, clear of the ticks
+        inside = v >= 20
+        ax1.annotate(f"{v:.1f} %{' *' if mine else ''}\n{h} h under target", (b.get_x() + b.get_width() / 2, v),
+                     xytext=(0, -6 if inside else 3), textcoords="offset points", ha="center",
+                     va="top" if inside else "bottom", fontsize=8, color="white" if inside else "black")
+    ax1.set_ylim(0, 118)
+    ax1.set_yticks(range(0, 101, 20))
     ax1.set_ylabel("service level, %")
-    ax1.set_title("Expected service level (contact-weighted); dashed: base")
+    title = "Expected service level (contact-weighted)"
+    if any(own):
+        title += "; * scored against its own, different target"
+    ax1.set_title(title)
+    ax1.legend(loc="upper right", fontsize=8, ncols=2)
     bottom = np.zeros(len(names))
     colours = {"base": "#4c72b0", "night_premium": "#55a868", "holiday_premium": "#c44e52", "overtime": "#dd8452"}
     for part, colour in colours.items():
@@ -141,7 +160,7 @@ def write_comparison_png(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path
                      fontsize=8)
     ax2.set_ylim(0, bottom.max() * 1.25)
     ax2.set_ylabel("pay, million RUB")
-    ax2.set_title("Pay by component (change against the base in brackets)")
+    ax2.set_title("Pay by component (change against the base in brackets; dashed: base)")
     ax2.legend(loc="upper left", fontsize=8, ncols=4)
     w = 0.38
     ax3.bar(x - w / 2, df["required_agent_hours"].to_numpy(float), w, color="#c7c7c7", label="required")
@@ -152,7 +171,12 @@ def write_comparison_png(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path
     ax3.set_xticks(x, names)
     for ax in (ax1, ax2, ax3):
         ax.grid(axis="y", alpha=0.3)
-    fig.savefig(path, format="png", dpi=100)
+    return fig
+
+
+def write_comparison_png(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """comparison.png: see `comparison_figure`."""
+    comparison_figure(df).savefig(path, format="png", dpi=100)
     return Path(path)
 
 

@@ -263,6 +263,7 @@ class ScenarioJob:
     days: int
     wall_limit_s: float
     warnings: tuple[str, ...] = ()
+    own_targets: str = ""   # the service targets this scenario sets for itself, against the base's
 
 
 @dataclass(frozen=True)
@@ -275,6 +276,42 @@ class ScenarioResult:
     headcount: dict[str, int]
     hours_under_target: int
     warnings: tuple[str, ...] = ()
+    own_targets: str = ""        # non-empty: scored against its own targets, not the base's
+    target: float | None = None  # the contact-weighted service-level target its contacts are scored against
+
+
+#: Channel settings that say what counts as served in time: a scenario that changes one is scored
+#: against another yardstick than the base.
+TARGET_FIELDS = ("sl_target", "answer_s", "response_h", "patience_s")
+
+
+def target_changes(base: RotaConfig, cfg: RotaConfig) -> str:
+    """The service targets `cfg` sets differently from `base`, in words ('' when none): its
+    service level and hours under target are then measured against them, not the base's."""
+    changed = []
+    for name, ch in cfg.staffing.channels.items():
+        old = base.staffing.channels.get(name)
+        for f in TARGET_FIELDS:
+            mine, theirs = getattr(ch, f, None), getattr(old, f, None) if old is not None else None
+            if mine != theirs:
+                changed.append(f"{name}.{f} {_show_value(mine)} against the base's {_show_value(theirs)}")
+        if old is None or [p.model_dump(include=set(TARGET_FIELDS)) for p in ch.periods] != \
+                [p.model_dump(include=set(TARGET_FIELDS)) for p in old.periods]:
+            changed.append(f"{name} periods")
+    return "; ".join(changed)
+
+
+def _show_value(v: Any) -> str:
+    return "none" if v is None else f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def contact_target(requirements: pd.DataFrame) -> float | None:
+    """The contact-weighted service-level target of the hours with contacts (None without one)."""
+    if "sl_target" not in requirements:
+        return None
+    req = requirements[(requirements["contacts"] > 0) & requirements["sl_target"].notna()]
+    w = req["contacts"].to_numpy(float)
+    return float((req["sl_target"].to_numpy(float) * w).sum() / w.sum()) if w.sum() > 0 else None
 
 
 def hours_under_target(coverage: pd.DataFrame, requirements: pd.DataFrame) -> int:
@@ -304,7 +341,8 @@ def run_job(job: ScenarioJob) -> ScenarioResult:
     counts = job.agents["pattern"].value_counts()
     return ScenarioResult(job.name, job.description, summary(sched, cfg, job.agents),
                           {str(k): int(v) for k, v in sorted(counts.items())},
-                          hours_under_target(sched.coverage, job.requirements), job.warnings)
+                          hours_under_target(sched.coverage, job.requirements), job.warnings,
+                          job.own_targets, contact_target(job.requirements))
 
 
 def run_jobs(jobs: Sequence[ScenarioJob], executor: str = "processes", *, scheduler: str | None = None,
@@ -395,7 +433,8 @@ def prepare_job(ws: Workspace, sc: Scenario, *, time_limit_s: float | None = Non
     absences = absences[absences["agent_id"].isin(set(people["agent_id"]))].reset_index(drop=True)
     solver = scenario_solver(cfg, time_limit_s)
     return ScenarioJob(sc.name, sc.description, cfg.raw, sc.source, cfg.root, sc.aht_factor, solver, req, people,
-                       absences, ws.start, ws.days, solver["time_limit_s"], tuple(warnings))
+                       absences, ws.start, ws.days, solver["time_limit_s"], tuple(warnings),
+                       target_changes(ws.cfg, cfg))
 
 
 def compare_scenarios(workspace: Path, start: date, weeks: int, names: Sequence[str] = (), *,

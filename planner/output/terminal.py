@@ -129,12 +129,9 @@ def _signed(value: float, fmt: str) -> str:
     return "±0" if abs(value) < 1e-9 else format(value, "+" + fmt)
 
 
-def comparison_table(df: pd.DataFrame) -> Table:
-    """Figures as rows, scenarios as columns; under each figure its change against the base."""
-    t = Table(title="Scenarios against the base (change against the base below each figure)")
-    t.add_column("", no_wrap=True)
-    for name in df["scenario"]:
-        t.add_column(str(name), justify="right", overflow="fold")
+def _comparison_cells(df: pd.DataFrame) -> list[tuple[str, list[str]]]:
+    """(label, one text per scenario) for every figure compared; the change against the base
+    below each figure; a service level scored against a scenario's own targets marked with *."""
     heads = [c for c in df.columns if c.startswith("headcount_")]
     thousand = ("k RUB", 1e3, ",.0f")
     spec = [("required agent-h", "required_agent_hours", ("", 1, ",.0f"), True),
@@ -145,6 +142,8 @@ def comparison_table(df: pd.DataFrame) -> Table:
             ("hours under target", "hours_under_target", ("", 1, ",.0f"), True),
             *[(f"{k.replace('_', ' ')}, k RUB", f"cost_{k}", thousand, k == "total") for k in COST_PARTS],
             ("cost per contact, RUB", "cost_per_contact", ("", 1, ",.2f"), True)]
+    own = df["own_targets"].fillna("").astype(bool).tolist() if "own_targets" in df else [False] * len(df)
+    rows = []
     for label, col, (unit, div, fmt), with_delta in spec:
         cells = []
         for i, value in enumerate(df[col]):
@@ -152,13 +151,54 @@ def comparison_table(df: pd.DataFrame) -> Table:
                 cells.append("–")
                 continue
             text = f"{value:.1%}" if col == "service_level" else format(float(value) / div, fmt)
+            if own[i] and col in ("service_level", "hours_under_target"):
+                text += " *"
             d = df[f"delta_{col}"].iloc[i] if with_delta and f"delta_{col}" in df else None
             if i > 0 and d is not None and not np.isnan(d):
                 colour = "dim" if abs(d) < 1e-9 else "cyan"
                 text += f"\n[{colour}]{_signed(float(d) / div, fmt)}{(' ' + unit) if unit == 'pp' else ''}[/]"
             cells.append(text)
-        t.add_row(label, *cells)
-    return t
+        rows.append((label, cells))
+    return rows
+
+
+def comparison_table(df: pd.DataFrame, width: int = 80) -> Group:
+    """Figures as rows, scenarios as columns, the change against the base below each figure.
+
+    As many scenarios as fit in `width` go side by side, each table repeating the base, so that
+    no scenario name or figure is broken over lines; a scenario scored against its own service
+    targets is marked and named below.
+    """
+    from rich.text import Text
+
+    rows = _comparison_cells(df)
+    names = [str(n) for n in df["scenario"]]
+    label_w = max(len(label) for label, _ in rows)
+
+    def width_of(k: int) -> int:
+        texts = [Text.from_markup(line).plain for _, cells in rows for line in cells[k].split("\n")]
+        return max(len(names[k]), *map(len, texts)) + 3
+
+    chunks: list[list[int]] = []
+    for k in range(1, len(names)):
+        if chunks and 1 + label_w + 3 + width_of(0) + sum(width_of(j) for j in chunks[-1]) + width_of(k) <= width:
+            chunks[-1].append(k)
+        else:
+            chunks.append([k])
+    tables = []
+    for n, chunk in enumerate(chunks or [[]]):
+        title = "Scenarios against the base (the change below each figure)" if n == 0 else None
+        t = Table(title=title)
+        t.add_column("", no_wrap=True)
+        for k in [0, *chunk]:
+            t.add_column(names[k], justify="right", no_wrap=True)
+        for label, cells in rows:
+            t.add_row(label, *(cells[k] for k in [0, *chunk]))
+        tables.append(t)
+    notes = [Text(f"* {name} is scored against its own service targets ({why}): its service level and hours "
+                  "under target do not compare with the base's.", style="yellow")
+             for name, why in zip(names, df.get("own_targets", pd.Series([""] * len(df))).fillna("")) if why]
+    return Group(*tables, *notes)
 
 
 def size_table(res: SizeResult, target: float, weeks: int, first: Any) -> Table:
