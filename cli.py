@@ -373,9 +373,9 @@ def size(
         help="Solver work per trial (CP-SAT deterministic seconds; default: rota.toml).")] = None,
     force: ForceOpt = False,
 ) -> None:
-    """Find the smallest team in a pattern mix that meets a service-level target; say whom to hire."""
+    """Is today's team enough for a service-level target, and the smallest team in a pattern mix that is."""
     from planner.analysis.sizing import size_workspace
-    from planner.output.terminal import size_table
+    from planner.output.terminal import size_report
     from planner.workspace.config import workspace_toml
 
     first = _first_day(start, workspace)
@@ -383,9 +383,7 @@ def size(
     with out.status("sizing …") as status:
         res = size_workspace(workspace, first, weeks, mix, target, time_limit_s=time_limit, console=out,
                              report=lambda n, sl: status.update(f"sizing … {n} agents give {sl:.1%}"), force=force)
-    out.print(size_table(res, target, weeks, first))
-    tried = ", ".join(f"{n}: {sl:.1%}" for n, sl in res.tried)
-    out.print(f"service level with {res.total} agents: {res.service_level:.1%} (tried {tried})", highlight=False)
+    out.print(size_report(res, weeks, first))
     if not res.met:
         err.print(f"[red]the target was not reached even with {res.total} agents[/]")
         raise typer.Exit(1)

@@ -273,3 +273,49 @@ def test_compare_without_scenario_files_says_only_the_base_runs(tmp_path: Path) 
     assert [r.name for r in results] == ["base"]
     said = console.export_text()
     assert "no scenario files in" in said and "only the base is run" in said
+
+
+def _render(renderable) -> str:
+    from rich.console import Console
+
+    console = Console(width=80, record=True)
+    console.print(renderable)
+    return " ".join(console.export_text().split())
+
+
+def test_size_answers_whether_todays_team_is_enough_before_whom_to_hire() -> None:
+    """Today's 150 reach the target; the mix asked for has more on 3/3 than today: those hires
+    are for the mix, not for the service, and the answer says so."""
+    from dataclasses import replace
+
+    from planner.output.terminal import size_report
+
+    level = lambda counts: min(1.0, sum(counts.values()) / 175)   # noqa: E731 (a made-up service curve)
+    found = size_team(level, {"2/2": 0.5, "3/3": 0.2, "5/2": 0.3}, 0.8, {"2/2": 76, "3/3": 24, "5/2": 50},
+                      start_total=150)
+    assert found.met and found.total == 140 and found.hire == {"2/2": 0, "3/3": 4, "5/2": 0}
+    res = replace(found, mix={"2/2": 0.5, "3/3": 0.2, "5/2": 0.3}, today={"2/2": 76, "3/3": 24, "5/2": 50},
+                  today_level=0.834)
+    text = _render(size_report(res, 1, date(2026, 11, 30)))
+    assert text.startswith("Yes: today's team of 150 reaches 83.4% against the 80% target")
+    assert "Hiring 4 on 3/3 would only bring the team to that mix: for the service itself nobody needs to be hired" \
+        in text
+    assert res.spare == {"2/2": 6, "3/3": 0, "5/2": 8}
+    short = replace(res, today_level=0.76)
+    text = _render(size_report(short, 1, date(2026, 11, 30)))
+    assert text.startswith("No: today's team of 150 reaches 76.0%") and "To reach the target in that mix, hire 4 on 3/3" in text
+
+
+def test_size_command_tries_todays_team_as_it_is(small_workspace: Path) -> None:
+    from typer.testing import CliRunner
+
+    import cli
+
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(cli.app, [
+        "size", "--mix", "2/2=0.6,5/2=0.4", "--target", "0.3", "--workspace", str(small_workspace),
+        "--start", "2026-11-23", "--time-limit", "0.5"])
+    assert result.exit_code in (0, 1), result.output
+    first = [line for line in result.output.splitlines() if line.strip()][0]
+    assert first.startswith(("Yes: today's team of 24 reaches", "No: today's team of 24 reaches"))
+    rows = {line.split("│")[1].strip(): line for line in result.output.splitlines() if line.startswith("│")}
+    assert rows["3/3"].split("│")[2].strip() == "4"   # today's 3/3 agents, though the mix has none

@@ -1,12 +1,13 @@
-"""`rota size`: the smallest team in a mix of patterns that meets a service-level target, and
-whom to hire. Each trial team is planned as a scenario of the workspace (`planner.analysis.scenarios`)
-and the total is found by a search over team sizes."""
+"""`rota size`: does today's team meet a service-level target, and which is the smallest team in
+a mix of patterns that does (and whom to hire for it). Each trial team is planned as a scenario
+of the workspace (`planner.analysis.scenarios`) and the total is found by a search over team
+sizes."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -38,6 +39,19 @@ class SizeResult:
     service_level: float
     tried: tuple[tuple[int, float], ...]   # (total headcount, service level) in the order run
     met: bool
+    mix: dict[str, float] = field(default_factory=dict)   # the share of each pattern asked for
+    today: dict[str, int] = field(default_factory=dict)   # the team as it is, every pattern
+    today_level: float | None = None                      # the service level the team as it is gives
+
+    @property
+    def enough_today(self) -> bool | None:
+        """Does today's team reach the target (the question asked first)? None: not tried."""
+        return None if self.today_level is None else self.today_level >= self.target
+
+    @property
+    def spare(self) -> dict[str, int]:
+        """Agents today above what the mix asks for, per pattern."""
+        return {p: max(0, n - self.needed.get(p, 0)) for p, n in self.today.items()}
 
 
 def parse_mix(text: str, patterns: Sequence[str]) -> dict[str, float]:
@@ -127,13 +141,17 @@ def size_workspace(workspace: Path, start: date, weeks: int, mix: str, target: f
     current = {p: int((agents["pattern"] == p).sum()) for p in shares}
     base = base_scenario(ws.cfg)
 
-    def evaluate(counts: dict[str, int]) -> float:
-        job = prepare_job(ws, base, time_limit_s=time_limit_s, agents=team_for(agents, counts))
-        res = run_job(job)
+    def level(team: pd.DataFrame) -> float:
+        res = run_job(prepare_job(ws, base, time_limit_s=time_limit_s, agents=team))
         sl = res.summary["service_level"]
         sl = 0.0 if sl is None else float(sl)
         if report is not None:
-            report(sum(counts.values()), sl)
+            report(len(team), sl)
         return sl
 
-    return size_team(evaluate, shares, target, current, start_total=max(1, sum(current.values())))
+    # the question asked first: is the team as it is (every pattern, not the mix) enough?
+    today_level = level(agents)
+    found = size_team(lambda counts: level(team_for(agents, counts)), shares, target, current,
+                      start_total=max(1, sum(current.values())))
+    today = {str(p): int(n) for p, n in agents["pattern"].value_counts().sort_index().items()}
+    return replace(found, mix=shares, today=today, today_level=today_level)

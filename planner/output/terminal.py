@@ -201,15 +201,44 @@ def comparison_table(df: pd.DataFrame, width: int = 80) -> Group:
     return Group(*tables, *notes)
 
 
-def size_table(res: SizeResult, target: float, weeks: int, first: Any) -> Table:
-    """Agents needed per pattern against today's team, and whom to hire."""
-    t = Table(title=f"Team for {target:.0%} service level, {weeks} week(s) from {first}")
-    for col in ("pattern", "needed", "now", "hire"):
+def size_report(res: SizeResult, weeks: int, first: Any) -> Group:
+    """The question asked first (is today's team enough?), then the smallest team in the mix
+    asked for and what it takes from today's team, saying whether hires are for the service or
+    only to reach the mix."""
+    from rich.text import Text
+
+    now = sum(res.today.values())
+    horizon = f"{weeks} week(s) from {first}"
+    lines: list[Text] = []
+    if res.today_level is not None:
+        enough = res.enough_today
+        lines.append(Text(f"{'Yes' if enough else 'No'}: today's team of {now} reaches {res.today_level:.1%} "
+                          f"against the {res.target:.0%} target ({horizon}).", style="bold green" if enough else
+                          "bold red"))
+    mix = ", ".join(f"{p} {share:.0%}" for p, share in res.mix.items())
+    split = ", ".join(f"{n} on {p}" for p, n in res.needed.items())
+    if res.met:
+        lines.append(Text(f"In the mix asked for ({mix}) the fewest that reach it are {res.total}: {split} "
+                          f"({res.service_level:.1%})."))
+    else:
+        lines.append(Text(f"In the mix asked for ({mix}) even {res.total} agents reach only "
+                          f"{res.service_level:.1%}.", style="red"))
+    hires = ", ".join(f"{n} on {p}" for p, n in res.hire.items() if n)
+    if hires and res.enough_today:
+        lines.append(Text(f"Hiring {hires} would only bring the team to that mix: for the service itself "
+                          "nobody needs to be hired.", style="yellow"))
+    elif hires:
+        lines.append(Text(f"To reach the target in that mix, hire {hires}."))
+    t = Table(title=f"Team in the mix against today's, {horizon}")
+    for col in ("pattern", "today", "in the mix", "hire", "above the mix"):
         t.add_column(col, justify="left" if col == "pattern" else "right")
-    for p, n in res.needed.items():
-        t.add_row(p, str(n), str(res.current.get(p, 0)), str(res.hire[p]))
-    t.add_row("total", str(res.total), str(sum(res.current.values())), str(sum(res.hire.values())))
-    return t
+    for p in dict.fromkeys([*res.needed, *res.today]):
+        t.add_row(p, str(res.today.get(p, 0)), str(res.needed.get(p, 0)), str(res.hire.get(p, 0)),
+                  str(res.spare.get(p, 0)))
+    t.add_row("total", str(now), str(res.total), str(sum(res.hire.values())), str(sum(res.spare.values())),
+              style="bold", end_section=True)
+    tried = ", ".join(f"{n}: {sl:.1%}" for n, sl in res.tried)
+    return Group(*lines, t, Text(f"Teams tried in the mix (agents: service level): {tried}.", style="dim"))
 
 
 def _pct(v: float, digits: int = 1) -> str:
