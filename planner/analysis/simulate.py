@@ -223,10 +223,14 @@ DAY_PARTS = (("night", 0, 6), ("morning", 6, 12), ("afternoon", 12, 18), ("eveni
 
 def target_checks(plan: Plan, queues: dict[tuple[str, str], Tally]) -> pd.DataFrame:
     """Each channel's simulated service level against its own target, per day and per part of a
-    day: `day, part ('' = whole day), channel, contacts, service_level, target, met`.
+    day: `day, part ('' = whole day), channel, contacts, service_level, high (of the 95 % interval),
+    target, met, hours`.
 
     The target of a group of hours is the contact-weighted `sl_target` of the requirement (the
     night target may differ from the day's); a group with no contacts or no target is left out.
+    A group misses its target (`met` false) only when the target is above the whole 95 % interval
+    of the replications: a mean a hair below it (e-mail at 99.8 % of a 100 % target) is noise,
+    not a shortfall to act on.
     """
     day_keys, day_of = np.unique(plan.hours.normalize().to_numpy(), return_inverse=True)
     part_of = np.searchsorted([p[2] for p in DAY_PARTS], plan.hours.hour.to_numpy(), side="right")
@@ -240,14 +244,17 @@ def target_checks(plan: Plan, queues: dict[tuple[str, str], Tally]) -> pd.DataFr
         weight = sum(known) if known else np.zeros(len(plan.hours))
         aimed = sum(np.nan_to_num(plan.targets[i]) * k for i, k in zip(mine, known)) if known else weight
         for key, (group, k) in groups.items():
-            level = tally.grouped(group, k).figures()["service_level"].to_numpy()
+            figures = tally.grouped(group, k).figures()
+            level, high = figures["service_level"].to_numpy(), figures["service_level_high"].to_numpy()
             c, w, t = (np.bincount(group, weights=v, minlength=k) for v in (contacts, weight, aimed))
             for g in np.flatnonzero((c > 0) & (w > 0) & np.isfinite(level)):
                 day, part = (g, "") if key == "" else divmod(g, len(DAY_PARTS))
                 rows.append((pd.Timestamp(day_keys[day]), part if key == "" else DAY_PARTS[part][0], channel,
-                             float(c[g]), float(level[g]), float(t[g] / w[g])))
-    checks = pd.DataFrame(rows, columns=["day", "part", "channel", "contacts", "service_level", "target"])
-    checks["met"] = checks["service_level"] >= checks["target"] - 1e-9
+                             float(c[g]), float(level[g]), float(np.nan_to_num(high[g], nan=level[g])),
+                             float(t[g] / w[g])))
+    checks = pd.DataFrame(rows, columns=["day", "part", "channel", "contacts", "service_level", "high", "target"])
+    checks["met"] = checks["high"] >= checks["target"] - 1e-9
+    checks["hours"] = checks["part"].map({name: f"{a:02d}–{b:02d}" for name, a, b in DAY_PARTS}).fillna("00–24")
     return checks
 
 

@@ -76,7 +76,7 @@ def forecast_table(result: ForecastResult) -> Table:
 
 def backtest_table(scores: pd.DataFrame) -> Table:
     """WAPE and bias per series and method, the best marked."""
-    t = Table(title="Backtest: WAPE and bias per series and method (lower WAPE is better)")
+    t = Table(title="Backtest per series and method (lower WAPE is better)")
     for col in ("channel", "queue", "method", "WAPE", "bias", ""):
         t.add_column(col)
     for row in scores.itertuples(index=False):
@@ -267,7 +267,8 @@ def simulation_verdict(sim: Simulation) -> list[str]:
         text = f"{_day(day)} is short: {short}"
         if len(worst):
             w = worst.loc[worst["missed"].idxmax()]
-            text += f"; {w['channel']} falls to {_pct(w['service_level'])} on {pd.Timestamp(day):%A} {w['part']}"
+            text += (f"; {w['channel']} falls to {_pct(w['service_level'])} on {pd.Timestamp(day):%A} {w['part']} "
+                     f"({w['hours']})")
         lines.append(text + ".")
     if met == days and len(parts):
         w = parts.loc[(parts["service_level"] - parts["target"]).idxmin()]
@@ -353,6 +354,7 @@ def simulation_report(sim: Simulation) -> Group:
     rest = [Text(line, style="" if line.startswith("Tightest") else "red") for line in lines[1:]]
     settings = (f"{sim.replications} replications, seed {sim.seed}, handle times {sim.aht_dist}"
                 + (f" CV {sim.cv:g}" if sim.aht_dist == "lognormal" else ""))
-    words = Text(f"Wait: mean time to answer; hung up: callers who gave up; busy: share of the agents' time on "
-                 f"contacts. {settings}.", style="dim")
+    words = Text("Short: below the target beyond the simulation's 95 % interval. Wait: mean time to answer; "
+                 "hung up: callers who gave up; busy: share of the agents' time on contacts. "
+                 f"{settings}.", style="dim")
     return Group(head, *rest, Text(""), days, detail, Text(_difference(sim)), words)
