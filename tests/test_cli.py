@@ -2,7 +2,7 @@
 
 Every figure checked here is computed independently of the code under test: from the files the
 test wrote, from the law (night 22:00-06:00, 42 h weekly rest), or from the published Erlang C
-example (DESIGN.md §4: 10 Erlangs at 80/20 -> 14 agents, SL 0.88835, ASA 7.836 s).
+example (the reference values: 10 Erlangs at 80/20 -> 14 agents, SL 0.88835, ASA 7.836 s).
 """
 
 from __future__ import annotations

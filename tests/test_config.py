@@ -1,6 +1,6 @@
 """planner/config.py: rota.toml read as one file, each section validated by its owner.
 
-Defaults are checked against the law and DESIGN.md (night 22:00-06:00 at +20 %, double pay on
+Defaults are checked against the law (night 22:00-06:00 at +20 %, double pay on
 holidays, 42 h weekly rest, 12 h daily rest, 2/2 3/3 5/2), not against the code's own constants.
 """
 

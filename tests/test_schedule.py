@@ -1,7 +1,7 @@
 """solve_schedule and its glue: classes, lines, the named rota, coverage, pay and the checker.
 
 Every instance is tiny and built here; expected figures are worked out by hand from the
-patterns, the calendar and the pay rules (DESIGN.md §5-§6), not read off the code.
+patterns, the calendar and the pay rules, not read off the code.
 """
 
 from __future__ import annotations
