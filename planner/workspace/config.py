@@ -18,13 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from common.errors import InputError, RuleError, pydantic_problem
 from constraints.labour import LabourRules, parse_labour
 from constraints.patterns import PatternBook, parse_pattern_book
+from constraints.skills import QueueNeeds, parse_queues
 from constraints.pay import PayRules, parse_pay
 from forecasts.forecast import ForecastSettings
 from forecasts.channels import StaffingSettings, parse_staffing
 
 SECTIONS = (
     "site", "data", "forecast", "staffing", "channels",
-    "shifts", "patterns", "labour", "pay", "solver", "objective",
+    "shifts", "patterns", "labour", "pay", "solver", "objective", "queues",
 )
 
 
@@ -90,6 +91,7 @@ class RotaConfig:
     pay: PayRules = field(default_factory=lambda: parse_pay({}))
     solver: SolverSettings = field(default_factory=SolverSettings)
     objective: ObjectiveSettings = field(default_factory=ObjectiveSettings)
+    queues: QueueNeeds = field(default_factory=QueueNeeds)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -187,5 +189,6 @@ def load_config_dict(raw: dict[str, Any], source: str, root: Path) -> RotaConfig
         pay=pay,
         solver=_pydantic(SolverSettings, raw.get("solver", {}), "solver", source),
         objective=_pydantic(ObjectiveSettings, raw.get("objective", {}), "objective", source),
+        queues=_rules(parse_queues, raw.get("queues", {}), source=source),
         raw=raw,
     )
