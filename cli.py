@@ -183,10 +183,12 @@ class _Solving:
 
 def _finish(run: Any, out_dir: Path) -> None:
     from planner import pipeline
-    from planner.output.terminal import summary_table
+    from planner.output.terminal import queue_table, summary_table
 
     written = pipeline.write_schedule(run, out_dir)
     out.print(summary_table(run.summary))
+    if (queues := queue_table(run.summary)) is not None:
+        out.print(queues)
     for v in run.schedule.violations[:10]:
         err.print(f"[red]violation[/] {escape(f'{v.rule}: {v.agent_id} {v.when}: {v.detail}')}", highlight=False)
     _print_written(*written)

@@ -194,6 +194,8 @@ def write_schedule(run: PlanRun, out: Path) -> list[Path]:
         made = [
             write_csv(rota, staging / "rota.csv"),
             write_csv(run.schedule.coverage.round({"service_level": 4, "contacts": 1}), staging / "coverage.csv"),
+            write_csv(run.schedule.by_queue.round({"service_level": 4, "contacts": 1}),
+                      staging / "coverage_by_queue.csv"),
             write_text(summary_json(run.summary), staging / "summary.json"),
             write_workbook(run, staging / "rota.xlsx"),
         ]

@@ -122,6 +122,22 @@ def summary_table(data: dict[str, Any]) -> Table:
     return t
 
 
+def queue_table(data: dict[str, Any]) -> Table | None:
+    """Service and shortfall per channel and queue (None when the plan has one pooled series)."""
+    rows = data.get("by_queue") or []
+    if len(rows) < 2:
+        return None
+    t = Table(title="Per channel and queue", box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("series", "service", "short agent-h", "hours nobody may serve"):
+        t.add_column(col, justify="left" if col == "series" else "right")
+    for r in rows:
+        sl = r["service_level"]
+        empty = r["hours_without_skill"]
+        t.add_row(f"{r['channel']}/{r['queue']}", "–" if sl is None else f"{sl:.1%}",
+                  f"{r['shortfall_agent_hours']:,.0f}", f"[red]{empty}[/]" if empty else "0")
+    return t
+
+
 # --------------------------------------------------------------------------- analysis
 
 

@@ -98,24 +98,27 @@ def _segments(costs: np.ndarray, need: int) -> Iterator[tuple[int, float]]:
 # ----------------------------------------------------------------------------- LP relaxation
 
 
-def lp_relaxation(p: Problem, d: SeriesDemand, lay: Layout) -> tuple[np.ndarray, float] | None:
-    """Fractional counts and the LP optimum (a lower bound on every rota's objective), or None."""
-    lp = pywraplp.Solver.CreateSolver("GLOP")
+def linear_model(p: Problem, d: SeriesDemand, lay: Layout, solver: str = "GLOP", integer: bool = False):
+    """The skill model for a pywraplp solver: (solver, objective, x per pair, a per flow), or None
+    when the solver is not available. Continuous: the LP relaxation; `integer`: the same MIP as the
+    CP-SAT model (shortfall segments stay continuous: integral at any optimum)."""
+    lp = pywraplp.Solver.CreateSolver(solver)
     if lp is None:
         return None
+    var = lp.IntVar if integer else lp.NumVar
     obj = lp.Objective()
     x = []
     rows = {}
     for c, l in lay.pairs():
         if c not in rows:
             rows[c] = lp.Constraint(float(p.sizes[c]), float(p.sizes[c]))
-        v = lp.NumVar(0.0, float(p.sizes[c]), "")
+        v = var(0.0, float(p.sizes[c]), "")
         x.append(v)
         rows[c].SetCoefficient(v, 1.0)
         obj.SetCoefficient(v, float(p.line_cost[c, l] + p.over_cost * lay.onsite_h[c, l]))
     a = []
     for g, s, h in lay.flows:
-        v = lp.NumVar(0.0, float(d.need[s, h]), "")
+        v = var(0.0, float(d.need[s, h]), "")
         obj.SetCoefficient(v, -float(p.over_cost))
         a.append(v)
     G, S, H = d.shape
@@ -137,12 +140,58 @@ def lp_relaxation(p: Problem, d: SeriesDemand, lay: Layout) -> tuple[np.ndarray,
                 row.SetCoefficient(v, 1.0)
                 obj.SetCoefficient(v, unit)
     obj.SetMinimization()
+    return lp, obj, x, a
+
+
+def lp_relaxation(p: Problem, d: SeriesDemand, lay: Layout) -> tuple[np.ndarray, float] | None:
+    """Fractional counts and the LP optimum (a lower bound on every rota's objective), or None."""
+    built = linear_model(p, d, lay)
+    if built is None:
+        return None
+    lp, obj, x, _ = built
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
     frac = np.zeros(p.shape)
     for (c, l), v in zip(lay.pairs(), x):
         frac[c, l] = max(v.solution_value(), 0.0)
     return frac, obj.Value() - 1e-6 * max(abs(obj.Value()), 1.0)
+
+
+def best_allocation(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray) -> np.ndarray | None:
+    """The cheapest split of a rota's agents on site among the series they may serve (GLOP).
+
+    With the agents on site fixed, each hour is a transportation problem with convex costs:
+    every variable is in one group row and one series row, so the matrix is totally unimodular and
+    the LP's vertex optimum is whole. None when GLOP fails (the greedy split then stands)."""
+    on_site = d.on_site(p, counts)
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    if lp is None:
+        return None
+    obj = lp.Objective()
+    a = [lp.NumVar(0.0, float(d.need[s, h]), "") for g, s, h in lay.flows]
+    for v in a:
+        obj.SetCoefficient(v, -float(p.over_cost))
+    for (g, h), idx in lay.by_group_hour.items():
+        row = lp.Constraint(-lp.infinity(), float(on_site[g, h]))
+        for i in idx:
+            row.SetCoefficient(a[i], 1.0)
+    for s in range(d.need.shape[0]):
+        for h in np.flatnonzero(d.need[s] > 0):
+            n = int(d.need[s, h])
+            row = lp.Constraint(float(n), float(n))
+            for i in lay.by_series_hour.get((s, int(h)), []):
+                row.SetCoefficient(a[i], 1.0)
+            for width, unit in _segments(d.cost[s, h], n):
+                v = lp.NumVar(0.0, float(width), "")
+                row.SetCoefficient(v, 1.0)
+                obj.SetCoefficient(v, unit)
+    obj.SetMinimization()
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    alloc = np.zeros(d.shape, dtype=np.int64)
+    for v, (g, s, h) in zip(a, lay.flows):
+        alloc[g, s, h] = int(round(v.solution_value()))
+    return alloc
 
 
 # ----------------------------------------------------------------------------- CP-SAT
@@ -250,7 +299,9 @@ def _allocation_of(solver: cp_model.CpSolver, b: SkillBuilt, lay: Layout, d: Ser
 def _starts(p: Problem, d: SeriesDemand, lay: Layout, use_lp: bool) -> tuple[Start, np.ndarray, float]:
     """The best of the pooled greedy start and the rounded LP, each split greedily; and the LP bound."""
     def priced(counts: np.ndarray) -> tuple[float, np.ndarray]:
-        alloc = greedy_allocation(d, d.on_site(p, counts))
+        alloc = best_allocation(p, d, lay, counts)
+        if alloc is None:
+            alloc = greedy_allocation(d, d.on_site(p, counts))
         return sum(evaluate_split(p, d, counts, alloc)[2].values()), alloc
 
     counts = greedy_start(p)

@@ -19,6 +19,7 @@ from planner.output.excel.days import day_grid
 from planner.output.excel.pay_sheet import write_pay_sheet
 from planner.output.excel.report_sheets import (
     write_coverage_sheet,
+    write_queue_coverage_sheet,
     write_shifts_sheet,
     write_summary_sheet,
 )
@@ -27,7 +28,7 @@ from planner.output.excel.timesheet import write_timesheet_sheet
 from planner.runs import PlanRun
 from planner.workspace.previous import PREVIOUS_SHEET
 
-SHEETS = ("Rota", "Timesheet", "Pay", "Coverage", "Summary", "Assumptions", PREVIOUS_SHEET)
+SHEETS = ("Rota", "Timesheet", "Pay", "Coverage", "Coverage by queue", "Summary", "Assumptions", PREVIOUS_SHEET)
 
 
 
@@ -41,6 +42,7 @@ def build_workbook(run: PlanRun) -> Workbook:
         "Timesheet": lambda ws: write_timesheet_sheet(ws, run, grid),
         "Pay": lambda ws: write_pay_sheet(ws, run),
         "Coverage": lambda ws: write_coverage_sheet(ws, run),
+        "Coverage by queue": lambda ws: write_queue_coverage_sheet(ws, run),
         "Summary": lambda ws: write_summary_sheet(ws, run),
         "Assumptions": lambda ws: write_assumptions_sheet(ws, run),
         PREVIOUS_SHEET: lambda ws: write_shifts_sheet(ws, run),
