@@ -265,3 +265,17 @@ def test_an_hour_nobody_was_required_loses_the_plans_own_shrinkage(tmp_path: Pat
     plan = load_plan(folder)
     assert plan.on_duty[8] == 6
     assert plan.productive[8] == productive      # floor(6 x (1 - s)): 3 at 0.5, 4 at 0.2 and at 0.30
+
+
+def test_a_folder_without_serves_simulates_exactly_as_the_pooled_engine_did(tmp_path: Path) -> None:
+    """Regression: tests/simulate_pooled_seed2.csv is the output of the pooled engine (before skill
+    routing) on plan_folder with 4 replications and seed 2; a rota.csv without `serves` must
+    still give every one of its numbers."""
+    before = pd.read_csv(Path(__file__).with_name("simulate_pooled_seed2.csv"))
+    now = simulate_plan(plan_folder(tmp_path), replications=4, seed=2).table
+    now = now[now["level"].isin(set(before["level"]))].reset_index(drop=True)
+    assert now["level"].tolist() == before["level"].tolist()
+    assert pd.to_datetime(now["ts"]).tolist() == pd.to_datetime(before["ts"]).tolist()
+    assert now["channel"].fillna("").tolist() == before["channel"].fillna("").tolist()
+    numbers = [c for c in before.columns if c not in ("level", "ts", "channel")]
+    np.testing.assert_allclose(now[numbers].to_numpy(float), before[numbers].to_numpy(float), rtol=1e-12, atol=1e-12)
