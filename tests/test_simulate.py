@@ -207,7 +207,7 @@ def test_simulate_command_writes_csv_chart_and_summary(tmp_path: Path) -> None:
     assert "horizon" in result.output
     table = pd.read_csv(folder / "simulation.csv")
     assert (table["level"] == "hour").sum() == 24
-    assert set(table["level"]) == {"hour", "day", "channel", "horizon"}
+    assert set(table["level"]) == {"hour", "day", "channel", "series", "horizon"}
     channels = table[table["level"] == "channel"].set_index("channel")
     assert set(channels.index) == {"phone", "chat", "email"}
     assert channels["predicted_service_level"].notna().tolist() == [True, True, False]  # as the folder lists them
