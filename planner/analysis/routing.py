@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from common.errors import InputError
-from planner.analysis.queue_sim import HOUR_S, QueueSpec, Tally, draw_contacts, empty_tallies, outcome
+from planner.analysis.queue_sim import HOUR_S, Contacts, QueueSpec, Tally, draw_contacts, empty_tallies, outcome
 
 _INF = float("inf")
 
@@ -89,8 +89,8 @@ def simulate_routed(specs: list[QueueSpec], team: Team, replications: int = 10, 
         rng = np.random.default_rng([seed, r])
         drawn = [draw_contacts(s, rng, aht_dist, cv) for s in specs]
         working = team.draw_working(np.random.default_rng([seed, r, 1]))
-        start, work = _route(specs, drawn, team, working)
-        for s, d, st, w in zip(specs, drawn, start, work):
+        routed = route(specs, drawn, team, working)
+        for s, d, st, w in zip(specs, drawn, routed.start, routed.work):
             run = outcome(s, d, st, w)
             tallies[(s.channel, s.queue)].record(r, run, s.deferred)
             tallies[(s.channel, s.queue)].slot_s[r] = 0.0
@@ -110,9 +110,19 @@ def _levels(serves: np.ndarray) -> tuple[list[int], list[list[list[int]]], list[
     return group.tolist(), levels, breadth
 
 
-def _route(specs: list[QueueSpec], drawn: list, team: Team,
-           working: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """One replication: start of service (inf: never) and work weight of every contact, per series."""
+@dataclass(frozen=True)
+class Routed:
+    """One replication, per series (lists in the order of the specs), per contact."""
+
+    start: list[np.ndarray]  # start of service, seconds from hour 0 (inf: never answered)
+    work: list[np.ndarray]  # share of its agent the contact took (a chat session: 1/sessions)
+    agent: list[np.ndarray]  # the agent who served it (-1: nobody)
+
+
+def route(specs: list[QueueSpec], drawn: list[Contacts], team: Team, working: np.ndarray) -> Routed:
+    """Serve one replication's contacts (`drawn`, one per spec) by the routing policy.
+
+    `working` is agents x hours: who works contacts in each hour (`Team.draw_working`)."""
     n = working.shape[1]
     sizes = [d.arrival.size for d in drawn]
     series = np.repeat(np.arange(len(specs)), sizes)
@@ -139,6 +149,7 @@ def _route(specs: list[QueueSpec], drawn: list, team: Team,
     count = len(arr)
     start = [_INF] * count
     weight = [1.0] * count
+    served_by = [-1] * count
     held = [0] * agents  # chat sessions held
     busy = [False] * agents  # on a call or an e-mail
     on = [False] * agents
@@ -167,6 +178,7 @@ def _route(specs: list[QueueSpec], drawn: list, team: Team,
 
     def begin(a: int, k: int, t: float) -> None:
         start[k] = t
+        served_by[k] = a
         stamp[a] += 1
         if chat[ser[k]]:
             held[a] += 1
@@ -252,10 +264,12 @@ def _route(specs: list[QueueSpec], drawn: list, team: Team,
                 if chat[s]:
                     settle(a, t_arr)
             i += 1
-    starts = np.empty(count)
-    works = np.empty(count)
-    starts[order] = start
-    works[order] = weight
     bounds = np.cumsum([0, *sizes])
-    return ([starts[bounds[j]:bounds[j + 1]] for j in range(len(specs))],
-            [works[bounds[j]:bounds[j + 1]] for j in range(len(specs))])
+
+    def per_series(values: list, dtype: type) -> list[np.ndarray]:
+        out = np.empty(count, dtype=dtype)
+        out[order] = values
+        return [out[bounds[j]:bounds[j + 1]] for j in range(len(specs))]
+
+    return Routed(start=per_series(start, np.float64), work=per_series(weight, np.float64),
+                  agent=per_series(served_by, np.int64))
