@@ -187,27 +187,26 @@ def route(specs: list[QueueSpec], drawn: list[Contacts], team: Team, working: np
             busy[a] = True
         push(done, (t + svc[k], k, a))
 
+    def wait_in(queues: list[deque], a: int, t: float) -> None:
+        stamp[a] += 1
+        queues[group[a]].append((t, a, stamp[a]))
+
     def settle(a: int, t: float) -> None:
-        """A productive agent whose state changed takes waiting work, or waits in its queue."""
+        """A productive agent whose state changed takes waiting work, or waits in its queue:
+        idle, the oldest call or chat, else the oldest e-mail; holding chats, more chats."""
         g = group[a]
         if not busy[a] and not held[a]:
             k = oldest(t, live[g])
+            k = k if k >= 0 else oldest(t, mail[g])
             if k < 0:
-                k = oldest(t, mail[g])
-            if k < 0:
-                stamp[a] += 1
-                idle_q[g].append((t, a, stamp[a]))
-                return
+                return wait_in(idle_q, a, t)
             begin(a, k, t)
-            if busy[a]:
-                return
-        while held[a] < cap[a]:
+        while not busy[a] and held[a] < cap[a]:
             k = oldest(t, chats_of[g])
             if k < 0:
-                stamp[a] += 1
-                room_q[g].append((t, a, stamp[a]))
-                return
+                return wait_in(room_q, a, t)
             begin(a, k, t)
+        return None
 
     def first(queues: list[deque], level: list[int]) -> int:
         best, best_since = -1, _INF
