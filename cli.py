@@ -349,7 +349,7 @@ def validate(
 
 @command(epilog="Example: rota simulate --rota out/ --replications 10 --seed 1 --aht-dist lognormal --cv 0.8")
 def simulate(
-    rota: Annotated[Path, typer.Option("--rota", help="Results folder of `rota plan` (rota.csv, coverage.csv, requirements.csv).")],
+    rota: Annotated[Path, typer.Option("--rota", help="Results folder of `rota plan` (rota.csv, coverage.csv, requirements.csv; coverage_by_queue.csv if there). A rota.csv with `serves` is routed by skill.")],
     replications: Annotated[int, typer.Option(min=2, max=1000, help="Independent runs; the 95 % intervals are across them.")] = 10,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the random numbers, for a reproducible run.")] = 0,
     aht_dist: Annotated[str, typer.Option("--aht-dist", help="Handle times: exponential or lognormal.")] = "exponential",

@@ -189,20 +189,31 @@ def size_table(res: SizeResult, target: float, weeks: int, first: Any) -> Table:
 
 
 def simulation_table(sim: Simulation) -> Table:
-    """Horizon, channel and day figures with their 95 % intervals, for the terminal."""
+    """Horizon, channel, series and day figures with their 95 % intervals, for the terminal.
 
-    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, title=f"Service level, simulated: {sim.replications} replications, seed {sim.seed}, "
-                    f"handle times {sim.aht_dist}" + (f" CV {sim.cv:g}" if sim.aht_dist == "lognormal" else ""))
+    A channel's series are listed under it when it has more than one, or when contacts are
+    routed by skill."""
+
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+              title=f"Service level, simulated: {sim.replications} replications, seed {sim.seed}, "
+                    f"handle times {sim.aht_dist}" + (f" CV {sim.cv:g}" if sim.aht_dist == "lognormal" else "")
+                    + (", routed by skill" if sim.routing == "skills" else ""))
     for col in ("", "contacts", "Erlang", "simul.", "95 % CI", "ASA s", "aband.", "occup."):
         t.add_column(col, justify="left" if not col else "right", no_wrap=True)
 
     def pct(v: float) -> str:
         return "-" if not np.isfinite(v) else f"{v:.1%}"
 
-    rows = sim.table[sim.table["level"] != "hour"]
-    for r in rows.itertuples(index=False):
+    table = sim.table
+    rows = [r for r in table[table["level"] == "day"].itertuples(index=False)]
+    series = table[table["level"] == "series"]
+    for r in table[table["level"] == "channel"].itertuples(index=False):
+        mine = list(series[series["channel"] == r.channel].itertuples(index=False))
+        rows += [r] + (mine if len(mine) > 1 or sim.routing == "skills" else [])
+    rows += list(table[table["level"] == "horizon"].itertuples(index=False))
+    for r in rows:
         label = {"day": f"{pd.Timestamp(r.ts):%a %d.%m}", "channel": f"  {r.channel}",
-                 "horizon": "horizon"}[r.level]
+                 "series": f"    {r.queue}", "horizon": "horizon"}[r.level]
         t.add_row(label, f"{r.arrivals:,.0f}", pct(r.predicted_service_level),
                   pct(r.service_level), f"{r.service_level_low:.1%}–{r.service_level_high:.1%}".replace("%–", "–"),
                   "-" if not np.isfinite(r.asa_s) else f"{r.asa_s:,.0f}", pct(r.abandonment), pct(r.occupancy),
