@@ -294,6 +294,9 @@ def size(
     weeks: WeeksOpt = 1,
     time_limit: Annotated[float | None, typer.Option(
         "--time-limit", min=0.1, help="Solver work per trial (CP-SAT deterministic seconds; default: rota.toml).")] = None,
+    skills: Annotated[str | None, typer.Option(
+        help="Size only the agents with exactly these skills, e.g. 'chat;sellers;en', against the service "
+             "of the series they may serve; everyone else stays.")] = None,
 ) -> None:
     """Find the smallest team in a pattern mix that meets a service-level target; say whom to hire."""
     from planner.analysis.sizing import size_workspace
@@ -302,7 +305,7 @@ def size(
 
     first = _date(start, "--start") if start else next_monday(date.today())
     with out.status("sizing …") as status:
-        res = size_workspace(workspace, first, weeks, mix, target, time_limit_s=time_limit, console=out,
+        res = size_workspace(workspace, first, weeks, mix, target, time_limit_s=time_limit, console=out, skills=skills,
                              report=lambda n, sl: status.update(f"sizing … {n} agents give {sl:.1%}"))
     out.print(size_table(res, target, weeks, first))
     tried = ", ".join(f"{n}: {sl:.1%}" for n, sl in res.tried)

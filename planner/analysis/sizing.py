@@ -4,6 +4,7 @@ and the total is found by a search over team sizes."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from common.errors import InputError
+from constraints.skills import canonical_skills, may_serve, skill_tokens
 from forecasts.staffing import largest_remainder
 from planner.analysis.scenarios import (
     base_scenario,
@@ -38,6 +40,8 @@ class SizeResult:
     service_level: float
     tried: tuple[tuple[int, float], ...]   # (total headcount, service level) in the order run
     met: bool
+    skills: str = ""                        # with --skills: the skill set sized (others kept as they are)
+    series: tuple[str, ...] = ()            # with --skills: the series whose service was the target
 
 
 def parse_mix(text: str, patterns: Sequence[str]) -> dict[str, float]:
@@ -68,16 +72,28 @@ def split_total(total: int, mix: dict[str, float]) -> dict[str, int]:
     return dict(zip(names, (int(b) for b in largest_remainder(total, np.array([mix[n] for n in names], dtype=float)))))
 
 
-def team_for(agents: pd.DataFrame, counts: dict[str, int]) -> pd.DataFrame:
-    """The first agents of each pattern (file order) up to the count, then vacancies."""
-    parts = []
+def team_for(agents: pd.DataFrame, counts: dict[str, int], skills: str | None = None) -> pd.DataFrame:
+    """The first agents of each pattern (file order) up to the count, then vacancies. With
+    `skills` (canonical), only agents with exactly those skills are counted and the vacancies
+    get them; everyone else stays as they are."""
+    sized = agents if skills is None else agents[agents["skills"].map(canonical_skills) == skills]
+    parts = [] if skills is None else [agents.drop(sized.index)]
     for pattern, n in counts.items():
-        have = agents[agents["pattern"] == pattern].iloc[:n]
+        have = sized[sized["pattern"] == pattern].iloc[:n]
         parts.append(have)
         if n > len(have):
-            parts.append(pd.DataFrame([hypothetical_agent(agents, pattern, k + 1) for k in range(n - len(have))])
-                         .astype({"cycle_start": "datetime64[ns]"}))
+            new = [hypothetical_agent(agents, pattern, k + 1) for k in range(n - len(have))]
+            if skills is not None:
+                new = [{**row, "agent_id": f"NEW-{skills}-{row['agent_id'][4:]}", "skills": skills} for row in new]
+            parts.append(pd.DataFrame(new).astype({"cycle_start": "datetime64[ns]"}))
     return pd.concat(parts, ignore_index=True)
+
+
+def series_level(by_queue: Sequence[dict], series: Sequence[str]) -> float | None:
+    """Contact-weighted service level of some series of summary.json's `by_queue`."""
+    rows = [r for r in by_queue if f"{r['channel']}/{r['queue']}" in series and r["service_level"] is not None]
+    weight = sum(r["contacts"] for r in rows)
+    return sum(r["service_level"] * r["contacts"] for r in rows) / weight if weight > 0 else None
 
 
 def size_team(
@@ -116,24 +132,39 @@ def size_team(
 
 
 def size_workspace(workspace: Path, start: date, weeks: int, mix: str, target: float, *,
-                   time_limit_s: float | None = None, console=None,
+                   time_limit_s: float | None = None, console=None, skills: str | None = None,
                    report: Callable[[int, float], None] | None = None) -> SizeResult:
-    """`rota size`: how many agents per pattern of the mix meet `target` over the horizon."""
+    """`rota size`: how many agents per pattern of the mix meet `target` over the horizon.
+
+    With `skills` (e.g. `chat;sellers;en`) only agents with exactly those skills are sized, the
+    rest of the team stays, and the target is the service level of the series those skills may
+    serve: "how many English-speaking seller agents do we need"."""
     if not 0 < target <= 1:
         raise InputError(f"--target is a service level between 0 and 1, got {target}")
     ws = open_workspace(workspace, start, weeks, console=console)
     shares = parse_mix(mix, list(ws.cfg.book.patterns))
     agents, _ = workspace_people(ws.cfg)
-    current = {p: int((agents["pattern"] == p).sum()) for p in shares}
+    wanted = None if skills is None else canonical_skills(skills)
+    served: tuple[str, ...] = ()
+    if wanted is not None:
+        tokens = skill_tokens(wanted)
+        series = ws.forecast[["channel", "queue"]].drop_duplicates()
+        served = tuple(f"{c}/{q}" for c, q in zip(series["channel"], series["queue"])
+                       if may_serve(tokens, c, q, ws.cfg.queues))
+        if not tokens or not served:
+            raise InputError(f"--skills {skills!r} may serve none of the workspace's series", column="skills")
+    sized = agents if wanted is None else agents[agents["skills"].map(canonical_skills) == wanted]
+    current = {p: int((sized["pattern"] == p).sum()) for p in shares}
     base = base_scenario(ws.cfg)
 
     def evaluate(counts: dict[str, int]) -> float:
-        job = prepare_job(ws, base, time_limit_s=time_limit_s, agents=team_for(agents, counts))
+        job = prepare_job(ws, base, time_limit_s=time_limit_s, agents=team_for(agents, counts, wanted))
         res = run_job(job)
-        sl = res.summary["service_level"]
+        sl = res.summary["service_level"] if wanted is None else series_level(res.summary["by_queue"], served)
         sl = 0.0 if sl is None else float(sl)
         if report is not None:
             report(sum(counts.values()), sl)
         return sl
 
-    return size_team(evaluate, shares, target, current, start_total=max(1, sum(current.values())))
+    res = size_team(evaluate, shares, target, current, start_total=max(1, sum(current.values())))
+    return dataclasses.replace(res, skills=wanted or "", series=served)

@@ -271,8 +271,9 @@ def write_charts(run: PlanRun, out: str | os.PathLike[str]) -> list[Path]:
         coverage_by_day(cov, out / CHART_FILES["coverage"]),
         service_by_hour(cov, out / CHART_FILES["service"], target=service_target(run.requirements)),
     ]
-    if run.schedule.by_queue is not None and len(run.schedule.by_queue):
-        written.append(coverage_by_queue(run.schedule.by_queue, out / CHART_FILES["queues"]))
+    by_queue = getattr(run.schedule, "by_queue", None)
+    if by_queue is not None and len(by_queue):
+        written.append(coverage_by_queue(by_queue, out / CHART_FILES["queues"]))
     if run.forecast is not None:
         written.append(plot_forecast(run.forecast.hourly, run.forecast.forecast, out / CHART_FILES["forecast"]))
     return written

@@ -92,6 +92,7 @@ def by_queue(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
         w = np.where(np.isnan(sl), 0.0, g["contacts"].to_numpy(float))
         out.append({
             "channel": channel, "queue": queue,
+            "contacts": _num(g["contacts"].sum()),
             "required_agent_hours": _num(g["required"].sum()),
             "scheduled_agent_hours": _num(g["scheduled"].sum()),
             "shortfall_agent_hours": _num(np.maximum(g["required"] - g["scheduled"], 0).sum()),

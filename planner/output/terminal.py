@@ -179,7 +179,9 @@ def comparison_table(df: pd.DataFrame) -> Table:
 
 def size_table(res: SizeResult, target: float, weeks: int, first: Any) -> Table:
     """Agents needed per pattern against today's team, and whom to hire."""
-    t = Table(title=f"Team for {target:.0%} service level, {weeks} week(s) from {first}")
+    who = f"Agents with skills {res.skills} for {target:.0%} service on {', '.join(res.series)}" if res.skills \
+        else f"Team for {target:.0%} service level"
+    t = Table(title=f"{who}, {weeks} week(s) from {first}")
     for col in ("pattern", "needed", "now", "hire"):
         t.add_column(col, justify="left" if col == "pattern" else "right")
     for p, n in res.needed.items():
