@@ -118,8 +118,8 @@ def skill_warnings(agents: pd.DataFrame, cfg: RotaConfig) -> list[str]:
         out.append(f"{_agents(ids)}: skill {token!r} is neither a channel ({', '.join(channels)}) "
                    f"nor a tag that a queue of [queues] needs{hint}; it grants nothing")
     if no_channel:
-        out.append(f"{_agents(no_channel)}: no channel among the skills ({', '.join(channels)}), "
-                   "so they may serve no series")
+        out.append(f"{_agents(no_channel)} may serve no series: no channel ({', '.join(channels)}) "
+                   "among the skills")
     return out
 
 
@@ -130,7 +130,10 @@ def unserved_series(agents: pd.DataFrame, demand: pd.DataFrame, needs: QueueNeed
         return []                     # one pooled series, which every agent may serve
     busy = demand.loc[pd.to_numeric(demand[column], errors="coerce").fillna(0).to_numpy() > 0]
     queues = busy["queue"].astype(str) if "queue" in busy else pd.Series("main", index=busy.index)
-    series = list(dict.fromkeys(zip(busy["channel"].astype(str), queues)))
+    named: dict[tuple[str, str], tuple[str, str]] = {}        # names match in any case: the first spelling
+    for channel, queue in zip(busy["channel"].astype(str), queues):
+        named.setdefault((channel.lower(), queue.lower()), (channel, queue))
+    series = list(named.values())
     served = eligibility(list(agents["skills"]), series, needs).any(axis=0)
     return [s for s, ok in zip(series, served) if not ok]
 
