@@ -6,7 +6,10 @@ re-created byte for byte and audited: ``python sample_data/generate.py [--out DI
 The site: ~150 operators of a large Russian marketplace's support (buyers and sellers; phone,
 chat, e-mail; a small English-speaking sellers' queue), 24/7, Moscow time. The history has the
 effects a forecaster must find (trend, yearly/weekly/intraday seasons, Russian holidays, sales
-events) and a volume calibrated so that ~150 agents on 2/2, 3/3 and 5/2 can staff it.
+events) and a volume calibrated so that ~150 agents on 2/2, 3/3 and 5/2 can staff it. Each
+agent's skills are its channels plus its team's tags (`buyers`, `sellers`, `sellers;en`), which
+the `[queues]` of sample_data/rota.toml ask for; a few agents serve both buyers and sellers, and
+ten English speakers (seven on 2/2) keep the sellers_en queue staffed around the clock.
 """
 
 from __future__ import annotations
