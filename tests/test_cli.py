@@ -24,7 +24,8 @@ from forecasts.erlang import required_agents
 from forecasts.models import METHODS
 
 START = "2026-11-23"  # a Monday, one week after the small history ends
-ROTA_COLUMNS = ["agent_id", "date", "start", "end", "paid_hours", "night_hours", "holiday_hours", "pattern", "shift"]
+ROTA_COLUMNS = ["agent_id", "date", "start", "end", "paid_hours", "night_hours", "holiday_hours", "pattern", "shift",
+                "serves"]
 SUMMARY_KEYS = {
     "status", "objective", "bound", "gap", "solve_seconds", "agents", "required_agent_hours",
     "scheduled_agent_hours", "shortfall_agent_hours", "service_level", "cost", "violations",

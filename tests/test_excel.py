@@ -185,7 +185,7 @@ def test_numbers_are_numbers_and_dates_are_dates(planned):
     wb = planned["wb"]
     shifts = wb["Shifts"]
     assert [c.value for c in shifts[1]] == ["agent_id", "date", "start", "end", "paid_hours", "night_hours",
-                                           "holiday_hours", "pattern", "shift"]
+                                           "holiday_hours", "pattern", "shift", "serves"]
     for row in shifts.iter_rows(min_row=2, max_row=30):
         assert row[1].is_date and row[2].is_date and row[3].is_date
         assert all(c.data_type == "n" for c in row[4:7])

@@ -192,7 +192,7 @@ def _hint(b: _Built, counts: np.ndarray, p: Problem) -> None:
 # ----------------------------------------------------------------------------- solving
 
 
-class _Progress(cp_model.CpSolverSolutionCallback):
+class ProgressWatch(cp_model.CpSolverSolutionCallback):
     """The best objective (from CP-SAT or the repair search) and CP-SAT's bound, reported as
     (seconds, objective, bound) in roubles whenever either improves."""
 
@@ -223,7 +223,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
 
 @dataclass(frozen=True)
-class _Start:
+class Start:
     """The warm start: the better of the greedy and rounded-LP rotas, and the LP bound."""
 
     counts: np.ndarray
@@ -232,7 +232,7 @@ class _Start:
 
 
 @dataclass(frozen=True)
-class _Limits:
+class Limits:
     """When the search stops, besides the wall-clock deadline."""
 
     deadline: float                    # time.perf_counter() seconds
@@ -241,7 +241,7 @@ class _Limits:
     deterministic_time: float | None
 
 
-def _warm_start(p: Problem, use_lp: bool) -> _Start:
+def _warm_start(p: Problem, use_lp: bool) -> Start:
     """The greedy start, replaced by the rounded LP start when that is better (if `use_lp`)."""
     start = greedy_start(p)
     start_obj = p.objective(start)
@@ -251,10 +251,10 @@ def _warm_start(p: Problem, use_lp: bool) -> _Start:
         lp_obj = p.objective(rounded)
         if lp_obj < start_obj:
             start, start_obj = rounded, lp_obj
-    return _Start(start, start_obj, lp_bound)
+    return Start(start, start_obj, lp_bound)
 
 
-def _configure(limits: _Limits, workers: int, seed: int, log_search: bool) -> cp_model.CpSolver:
+def configure_solver(limits: Limits, workers: int, seed: int, log_search: bool) -> cp_model.CpSolver:
     """A CP-SAT solver for the time left, on `workers` threads."""
     solver = cp_model.CpSolver()
     prm = solver.parameters
@@ -269,8 +269,8 @@ def _configure(limits: _Limits, workers: int, seed: int, log_search: bool) -> cp
     return solver
 
 
-def _run(p: Problem, b: _Built, solver: cp_model.CpSolver, watch: _Progress, start: _Start,
-         limits: _Limits, *, use_repair: bool, seed: int) -> tuple[int, list[tuple[float, np.ndarray]]]:
+def run_search(p: Problem, b: _Built, solver: cp_model.CpSolver, watch: ProgressWatch, start: Start,
+         limits: Limits, *, use_repair: bool, seed: int) -> tuple[int, list[tuple[float, np.ndarray]]]:
     """CP-SAT in its own thread and, if `use_repair`, the repair search in this one, until
     CP-SAT ends or a limit is reached. Returns CP-SAT's status code and every rota found
     outside CP-SAT as (objective, counts), the warm start first."""
@@ -313,7 +313,7 @@ def _run(p: Problem, b: _Built, solver: cp_model.CpSolver, watch: _Progress, sta
 
 
 def _reconcile(p: Problem, b: _Built, solver: cp_model.CpSolver, code: int,
-               found: list[tuple[float, np.ndarray]], watch: _Progress) -> tuple[str, np.ndarray, float]:
+               found: list[tuple[float, np.ndarray]], watch: ProgressWatch) -> tuple[str, np.ndarray, float]:
     """The status to report, the best counts (CP-SAT's when it proved them optimal) and the
     best bound in roubles. `found` gets CP-SAT's rota appended."""
     status = solver.status_name(code)
@@ -351,7 +351,7 @@ def solve(inp: ModelInput, *, time_limit_s: float = 30, workers: int = 2, seed: 
     depend on machine load (as long as the wall-clock limit is not reached first).
     """
     t_start = time.perf_counter()
-    limits = _Limits(t_start + float(time_limit_s), stop, relative_gap, deterministic_time)
+    limits = Limits(t_start + float(time_limit_s), stop, relative_gap, deterministic_time)
     p = Problem.from_input(inp)
     start = _warm_start(p, warm_start)
     b = _build(p)
@@ -360,11 +360,11 @@ def solve(inp: ModelInput, *, time_limit_s: float = 30, workers: int = 2, seed: 
     build_s = time.perf_counter() - t_start
 
     use_repair = repair and workers >= 2 and deterministic_time is None
-    solver = _configure(limits, workers - 1 if use_repair else workers, seed, log_search)
+    solver = configure_solver(limits, workers - 1 if use_repair else workers, seed, log_search)
     t0 = time.perf_counter()
-    watch = _Progress(b.scale, t0, progress)
+    watch = ProgressWatch(b.scale, t0, progress)
     watch.offer(objective=start.objective, bound=start.bound)
-    code, found = _run(p, b, solver, watch, start, limits, use_repair=use_repair, seed=seed)
+    code, found = run_search(p, b, solver, watch, start, limits, use_repair=use_repair, seed=seed)
     seconds = time.perf_counter() - t0
 
     status, counts, bound = _reconcile(p, b, solver, code, found, watch)

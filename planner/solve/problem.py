@@ -64,6 +64,7 @@ class ModelResult:
     start_objective: float = math.nan   # the greedy warm start, roubles (exact costs)
     variables: int = 0
     log: tuple[tuple[float, float, float], ...] = field(default=(), repr=False)  # (t, obj, bound)
+    allocation: np.ndarray | None = field(default=None, repr=False)  # (G, S, H) skill groups on series, or None (pooled)
 
 
 # ----------------------------------------------------------------------------- input checks

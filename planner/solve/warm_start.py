@@ -136,7 +136,7 @@ def linear_model(solver: str, problem: Problem, *, integer: bool = False):
     return lp, obj, x
 
 
-def _round_by_largest_remainder(frac: np.ndarray, problem: Problem) -> np.ndarray:
+def round_counts(frac: np.ndarray, problem: Problem) -> np.ndarray:
     """Integer counts from fractional ones: floor, then each class's missing agents go to its
     lines with the largest remainders, so every class keeps its size."""
     C = problem.pairs.shape[0]
@@ -167,5 +167,5 @@ def lp_start(problem: Problem) -> tuple[np.ndarray, float] | None:
     frac = np.zeros(problem.shape)
     for (c, l), v in x.items():
         frac[c, l] = max(v.solution_value(), 0.0)
-    counts = _round_by_largest_remainder(frac, problem)
+    counts = round_counts(frac, problem)
     return local_search(SearchState.start(problem, counts)), bound
