@@ -228,7 +228,8 @@ def schedule(
     first = _date(start, "--start")
     with _Solving() as solving:
         run = pipeline.run_schedule(cfg, req, agents, absences, first, weeks, previous_path=previous,
-                                    time_limit_s=time_limit, progress=solving.progress, stop=solving.stop)
+                                    time_limit_s=time_limit, progress=solving.progress, stop=solving.stop,
+                                    console=out)
     _finish(run, out_dir)
 
 
