@@ -28,6 +28,7 @@ class SeriesDemand:
     cost: np.ndarray     # (S, H, K) float roubles for the k-th missing agent of s in h; non-decreasing in k
     serves: np.ndarray   # (G, S) bool: group g may serve series s
     group: np.ndarray    # (C,) int64: the group of each class
+    empty: np.ndarray | None = None   # (S, H) roubles when nobody on site may serve s in h (24/7 rule)
 
     def __post_init__(self) -> None:
         S, H = self.need.shape
@@ -40,6 +41,8 @@ class SeriesDemand:
             raise ValueError("series need must be >= 0 and its cost non-decreasing in k")
         if self.group.size and (self.group.min() < 0 or self.group.max() >= G):
             raise ValueError("every class needs a group of `serves`")
+        if self.empty is not None and (self.empty.shape != (S, H) or np.any(self.empty < 0)):
+            raise ValueError(f"the empty-hour price must be (series={S}, hours={H}) and >= 0")
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -52,6 +55,16 @@ class SeriesDemand:
         out = np.zeros((self.serves.shape[0], per_class.shape[1]), dtype=np.int64)
         np.add.at(out, self.group, per_class)
         return out
+
+    def able(self, on_site: np.ndarray) -> np.ndarray:
+        """(S, H) agents on site who may serve each series (whatever they are allocated to)."""
+        return self.serves.T.astype(np.int64) @ on_site
+
+    def empty_cost(self, on_site: np.ndarray) -> float:
+        """The 24/7 price of the series-hours with demand and nobody on site who may serve them."""
+        if self.empty is None:
+            return 0.0
+        return float(self.empty[self.able(on_site) == 0].sum())
 
     def marginal(self, s: int, h: int, served: int) -> float:
         """What serving one more agent of series s in hour h saves, with `served` already there."""
@@ -71,13 +84,14 @@ def evaluate_split(p: Problem, d: SeriesDemand, counts: np.ndarray, alloc: np.nd
                    ) -> tuple[np.ndarray, np.ndarray, dict[str, float]]:
     """Agents on site per hour, shortfall per series and hour, and the named penalties (roubles)
     of a counts matrix with its (G, S, H) allocation. Idle agents (on site but serving no series
-    that still needed them) are the over-staffing."""
+    that still needed them) are the over-staffing; a series-hour with nobody on site who may serve
+    it adds its empty-hour price to the shortfall."""
     scheduled = p.scheduled(counts)
     served = alloc.sum(axis=0)
     short = np.maximum(d.need - served, 0)
     idle = scheduled - served.sum(axis=0)
     penalties = {
-        "shortfall": series_penalty(short, d.cost),
+        "shortfall": series_penalty(short, d.cost) + d.empty_cost(d.on_site(p, counts)),
         "pay": float(np.sum(np.where(counts > 0, counts * np.nan_to_num(p.line_cost), 0.0))),
         "overstaffing": float(p.over_cost * np.maximum(idle, 0).sum()),
     }

@@ -80,9 +80,10 @@ def _series_index(requirements: pd.DataFrame, series: tuple[Series, ...]) -> np.
 
 
 def series_demand(requirements: pd.DataFrame, cfg: RotaConfig, hours: pd.DatetimeIndex, setup: SkillSetup,
-                  class_group: np.ndarray, empty_hour_bump) -> SeriesDemand:
-    """Each series' agents needed per hour of the horizon and its own convex shortfall price
-    (an hour of a series left with nobody who may serve it costs `empty_hour_rub` more)."""
+                  class_group: np.ndarray) -> SeriesDemand:
+    """Each series' agents needed per hour of the horizon and its own convex shortfall price; an
+    hour of a series with demand and nobody on site who may serve it costs `empty_hour_rub` more
+    (the 24/7 rule: one agent able to serve it is enough, whatever else they answer that hour)."""
     S, H, K = len(setup.series), len(hours), cfg.objective.max_shortfall_steps
     need = np.zeros((S, H), dtype=np.int64)
     cost = np.zeros((S, H, K))
@@ -96,8 +97,8 @@ def series_demand(requirements: pd.DataFrame, cfg: RotaConfig, hours: pd.Datetim
         pos = hours.get_indexer(pen.ts)
         need[s, pos] = pen.required
         cost[s, pos] = pen.cost
-        cost[s] = empty_hour_bump(cost[s], need[s], cfg.objective.empty_hour_rub)
-    return SeriesDemand(need, cost, setup.serves, np.asarray(class_group, dtype=np.int64))
+    empty = np.where(need > 0, cfg.objective.empty_hour_rub, 0.0)
+    return SeriesDemand(need, cost, setup.serves, np.asarray(class_group, dtype=np.int64), empty)
 
 
 def pooled_split(requirements: pd.DataFrame, hours: pd.DatetimeIndex, series: tuple[Series, ...],

@@ -388,8 +388,7 @@ def solve_schedule(
         if setup.pooled:
             result = solve(inp, **options)
         else:
-            demand = series_demand(requirements, cfg, hours_ix, setup, np.array([c.group for c in classes]),
-                                   empty_hour_bump)
+            demand = series_demand(requirements, cfg, hours_ix, setup, np.array([c.group for c in classes]))
             result = solve_by_series(inp, demand, **options)
     except NoLineError as exc:  # build_lines already names them; kept as a safety net
         names = "; ".join(", ".join(classes[c].members) for c in exc.classes)

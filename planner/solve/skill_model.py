@@ -12,7 +12,7 @@ the model still grows with classes, lines and skill groups, not with headcount.
 Surplus needs no variable: an idle agent-hour is an agent on site less the agents serving, so its
 price folds into each line's cost (on-site hours x over_cost) and a reward of over_cost per
 agent serving. The LP relaxation (GLOP) gives the first bound and, rounded, a start; the start's
-split is `allocation.greedy_allocation`. All workers run CP-SAT on the full model.
+split is the exact one for those counts (`best_split`).
 """
 
 from __future__ import annotations
@@ -27,12 +27,13 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from planner.solve.allocation import SeriesDemand, evaluate_split, greedy_allocation
+from planner.solve.allocation import SeriesDemand, evaluate_split, greedy_allocation, series_penalty
 from planner.solve.model import Limits, ProgressWatch, Start, configure_solver, objective_scale, run_search
 from planner.solve.problem import ModelInput, ModelResult, Problem
 from planner.solve.warm_start import greedy_start, round_counts
 
 Progress = Callable[[float, float, float], None]
+LOCAL_SHARE = 0.6   # of the time left after the start: the dual-guided local search, before CP-SAT
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Layout:
     flows: list[tuple[int, int, int]]              # (group, series, hour) allocation variables
     by_group_hour: dict[tuple[int, int], list[int]]   # flows of a group in an hour
     by_series_hour: dict[tuple[int, int], list[int]]  # flows into a series in an hour
+    watched: dict[tuple[int, int], list[int]]         # series-hours with an empty-hour price -> groups able
 
     @classmethod
     def of(cls, p: Problem, d: SeriesDemand) -> Layout:
@@ -68,7 +70,13 @@ class Layout:
                     by_gh.setdefault((int(g), h), []).append(len(flows))
                     by_sh.setdefault((int(s), h), []).append(len(flows))
                     flows.append((int(g), int(s), h))
-        return cls(pc, pl, group_pairs, group_lines, onsite_h, flows, by_gh, by_sh)
+        watched: dict[tuple[int, int], list[int]] = {}
+        if d.empty is not None:
+            for s, h in zip(*np.nonzero(d.empty > 0)):
+                groups = [int(g) for g in np.flatnonzero(d.serves[:, s] & present[:, h])]
+                if groups:   # with no group able, the price is a constant of every rota
+                    watched[int(s), int(h)] = groups
+        return cls(pc, pl, group_pairs, group_lines, onsite_h, flows, by_gh, by_sh, watched)
 
     def pairs(self) -> list[tuple[int, int]]:
         return [(int(c), int(l)) for c, l in zip(self.pair_c, self.pair_l)]
@@ -129,6 +137,14 @@ def linear_model(p: Problem, d: SeriesDemand, lay: Layout, solver: str = "GLOP",
             row.SetCoefficient(a[i], 1.0)
         for k in here:
             row.SetCoefficient(x[k], -1.0)
+    for (s, h), groups in lay.watched.items():   # 24/7: someone on site who may serve s, or pay
+        e = lp.NumVar(0.0, 1.0, "")
+        obj.SetCoefficient(e, float(d.empty[s, h]))
+        row = lp.Constraint(1.0, lp.infinity())
+        row.SetCoefficient(e, 1.0)
+        for g in groups:
+            for k in lay.supply(p, g, h)[1]:
+                row.SetCoefficient(x[k], row.GetCoefficient(x[k]) + 1.0)
     for s in range(S):
         for h in np.flatnonzero(d.need[s] > 0):
             n = int(d.need[s, h])
@@ -157,41 +173,137 @@ def lp_relaxation(p: Problem, d: SeriesDemand, lay: Layout) -> tuple[np.ndarray,
     return frac, obj.Value() - 1e-6 * max(abs(obj.Value()), 1.0)
 
 
-def best_allocation(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray) -> np.ndarray | None:
+@dataclass(frozen=True)
+class Split:
+    """The cheapest split of a rota's agents among series, and what one more agent would save."""
+
+    alloc: np.ndarray     # (G, S, H) agents of each group on each series
+    worth: np.ndarray     # (G, H) roubles one more agent of group g on site in hour h would save
+
+
+class SplitLP:
     """The cheapest split of a rota's agents on site among the series they may serve (GLOP).
 
     With the agents on site fixed, each hour is a transportation problem with convex costs:
     every variable is in one group row and one series row, so the matrix is totally unimodular and
-    the LP's vertex optimum is whole. None when GLOP fails (the greedy split then stands)."""
+    the LP's vertex optimum is whole. The group rows' duals say what one more agent is worth.
+    Built once; each rota only changes the group rows' right-hand sides, and GLOP starts again
+    from the last basis."""
+
+    def __init__(self, d: SeriesDemand, lay: Layout, over_cost: float) -> None:
+        self.d, self.lay = d, lay
+        lp = pywraplp.Solver.CreateSolver("GLOP")
+        self.lp = lp
+        if lp is None:
+            return
+        obj = lp.Objective()
+        self.a = [lp.NumVar(0.0, float(d.need[s, h]), "") for g, s, h in lay.flows]
+        for v in self.a:
+            obj.SetCoefficient(v, -float(over_cost))
+        self.rows = {}
+        for (g, h), idx in lay.by_group_hour.items():
+            row = lp.Constraint(-lp.infinity(), 0.0)
+            self.rows[g, h] = row
+            for k in idx:
+                row.SetCoefficient(self.a[k], 1.0)
+        for s in range(d.need.shape[0]):
+            for h in np.flatnonzero(d.need[s] > 0):
+                n = int(d.need[s, h])
+                row = lp.Constraint(float(n), float(n))
+                for k in lay.by_series_hour.get((s, int(h)), []):
+                    row.SetCoefficient(self.a[k], 1.0)
+                for width, unit in _segments(d.cost[s, h], n):
+                    v = lp.NumVar(0.0, float(width), "")
+                    row.SetCoefficient(v, 1.0)
+                    obj.SetCoefficient(v, unit)
+        obj.SetMinimization()
+
+    def solve(self, on_site: np.ndarray) -> Split | None:
+        """The split of these agents on site per group and hour, or None when GLOP fails."""
+        if self.lp is None:
+            return None
+        for (g, h), row in self.rows.items():
+            row.SetUb(float(on_site[g, h]))
+        if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
+            return None
+        alloc = np.zeros(self.d.shape, dtype=np.int64)
+        for v, (g, s, h) in zip(self.a, self.lay.flows):
+            alloc[g, s, h] = int(round(v.solution_value()))
+        worth = np.zeros((self.d.serves.shape[0], self.d.need.shape[1]))
+        for (g, h), row in self.rows.items():
+            worth[g, h] = max(-row.dual_value(), 0.0)
+        return Split(alloc, worth)
+
+
+def best_split(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray) -> Split | None:
+    """The cheapest split of a rota's agents (see `SplitLP`), solved once."""
+    return SplitLP(d, lay, p.over_cost).solve(d.on_site(p, counts))
+
+
+def improve(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray, value: float, alloc: np.ndarray,
+            deadline: float, should_stop: Callable[[], bool] = lambda: False,
+            improved: Callable[[np.ndarray, np.ndarray, float], None] = lambda c, a, v: None
+            ) -> tuple[np.ndarray, np.ndarray, float]:
+    """Move agents between the lines of their class where the split's duals say it pays, keep a
+    move only if the exact split of the new rota is cheaper; repeat until no move pays or time is up.
+
+    The duals price one more (or one fewer) agent of a group in an hour, so each candidate move is
+    scored in one matrix product; the exact re-split (one LP, warm) then accepts or rejects it. A
+    move is one agent of class c from line l to line l': on-site hours change for c's group only."""
+    eff = p.line_cost + p.over_cost * lay.onsite_h
+    classes = [int(c) for c in np.unique(lay.pair_c) if np.count_nonzero(p.pairs[c]) > 1]
+    lines = {c: np.flatnonzero(p.pairs[c]) for c in classes}
+    rows = {c: (p.cov[lines[c]] * p.avail[c]).astype(np.int8) for c in classes}
+    tabu: set[tuple[int, int, int]] = set()
+    splitter = SplitLP(d, lay, p.over_cost)
     on_site = d.on_site(p, counts)
-    lp = pywraplp.Solver.CreateSolver("GLOP")
-    if lp is None:
-        return None
-    obj = lp.Objective()
-    a = [lp.NumVar(0.0, float(d.need[s, h]), "") for g, s, h in lay.flows]
-    for v in a:
-        obj.SetCoefficient(v, -float(p.over_cost))
-    for (g, h), idx in lay.by_group_hour.items():
-        row = lp.Constraint(-lp.infinity(), float(on_site[g, h]))
-        for i in idx:
-            row.SetCoefficient(a[i], 1.0)
-    for s in range(d.need.shape[0]):
-        for h in np.flatnonzero(d.need[s] > 0):
-            n = int(d.need[s, h])
-            row = lp.Constraint(float(n), float(n))
-            for i in lay.by_series_hour.get((s, int(h)), []):
-                row.SetCoefficient(a[i], 1.0)
-            for width, unit in _segments(d.cost[s, h], n):
-                v = lp.NumVar(0.0, float(width), "")
-                row.SetCoefficient(v, 1.0)
-                obj.SetCoefficient(v, unit)
-    obj.SetMinimization()
-    if lp.Solve() != pywraplp.Solver.OPTIMAL:
-        return None
-    alloc = np.zeros(d.shape, dtype=np.int64)
-    for v, (g, s, h) in zip(a, lay.flows):
-        alloc[g, s, h] = int(round(v.solution_value()))
-    return alloc
+    split = splitter.solve(on_site)
+    while split is not None and time.perf_counter() < deadline and not should_stop():
+        moves = []
+        for c in classes:
+            ls = lines[c]
+            score = rows[c] @ split.worth[d.group[c]] - eff[c, ls]
+            held = np.flatnonzero(counts[c, ls] > 0)
+            src = held[np.argmin(score[held])]
+            dst = int(np.argmax(score))
+            gain = score[dst] - score[src]
+            if dst != src and gain > 1e-6 and (c, src, dst) not in tabu:
+                moves.append((float(gain), c, int(src), dst))
+        if not moves:
+            break
+        moves.sort(reverse=True)
+        for batch in (moves[:8], *([m] for m in moves[:4])):   # the best eight at once, else one by one
+            trial, trial_on = counts.copy(), on_site.copy()
+            for _, c, src, dst in batch:
+                trial[c, lines[c][src]] -= 1
+                trial[c, lines[c][dst]] += 1
+                trial_on[d.group[c]] += rows[c][dst].astype(np.int64) - rows[c][src]
+            new = splitter.solve(trial_on)
+            if new is None:
+                break
+            v = _priced(p, d, trial, trial_on, new.alloc)
+            if v < value - 1e-6:
+                counts, on_site, alloc, value, split = trial, trial_on, new.alloc, v, new
+                improved(counts, alloc, value)
+                break
+            if len(batch) == 1:   # a single move that does not pay is not tried again from here
+                tabu.add(batch[0][1:])
+    return counts, alloc, value
+
+
+def _priced(p: Problem, d: SeriesDemand, counts: np.ndarray, on_site: np.ndarray, alloc: np.ndarray) -> float:
+    """`evaluate_split`'s total from the agents on site already known: pay, idle agent-hours,
+    each series' shortfall and the 24/7 price of series-hours nobody on site may serve."""
+    served = alloc.sum(axis=0)
+    pay = float(np.sum(np.where(counts > 0, counts * np.nan_to_num(p.line_cost), 0.0)))
+    idle = float(on_site.sum() - served.sum())
+    return pay + p.over_cost * idle + series_penalty(np.maximum(d.need - served, 0), d.cost) + d.empty_cost(on_site)
+
+
+def best_allocation(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray) -> np.ndarray | None:
+    """The allocation of `best_split`, or None."""
+    split = best_split(p, d, lay, counts)
+    return None if split is None else split.alloc
 
 
 # ----------------------------------------------------------------------------- CP-SAT
@@ -206,6 +318,7 @@ class SkillBuilt:
     a: list[cp_model.IntVar]
     segs: dict[tuple[int, int], list[tuple[cp_model.IntVar, int]]]   # (series, hour) -> [(var, width)] cheapest first
     y: dict[tuple[int, int], cp_model.IntVar]                          # (group, line) totals shared by classes
+    empty: dict[tuple[int, int], cp_model.IntVar]                      # (series, hour) nobody able on site
     scale: float
     variables: int
 
@@ -217,6 +330,8 @@ def build(p: Problem, d: SeriesDemand, lay: Layout) -> SkillBuilt:
     upper = (float(np.sum(p.sizes * np.where(p.pairs, eff, 0).max(axis=1, initial=0)))
              + float(sum(unit * w for s in range(d.need.shape[0]) for h in np.flatnonzero(d.need[s] > 0)
                          for w, unit in _segments(d.cost[s, h], int(d.need[s, h])))))
+    if d.empty is not None:
+        upper += float(d.empty.sum())
     scale = objective_scale([eff[p.pairs], d.cost.ravel(), np.array([p.over_cost])], upper)
     terms: list[tuple[cp_model.IntVar, int]] = []
     x: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -248,11 +363,23 @@ def build(p: Problem, d: SeriesDemand, lay: Layout) -> SkillBuilt:
         a.append(v)
         if reward:
             terms.append((v, -reward))
+    supplies: dict[tuple[int, int], cp_model.LinearExprT] = {}
+
+    def supply(g: int, h: int) -> cp_model.LinearExprT:
+        if (g, h) not in supplies:
+            on, _, absent = lay.supply(p, g, h)
+            supplies[g, h] = (cp_model.LinearExpr.sum([per_line[g, l] for l in on])
+                              - cp_model.LinearExpr.sum([x[pairs[k]] for k in absent]))
+        return supplies[g, h]
+
     for (g, h), idx in lay.by_group_hour.items():
-        on, _, absent = lay.supply(p, g, h)
-        supply = (cp_model.LinearExpr.sum([per_line[g, l] for l in on])
-                  - cp_model.LinearExpr.sum([x[pairs[k]] for k in absent]))
-        m.add(cp_model.LinearExpr.sum([a[i] for i in idx]) <= supply)
+        m.add(cp_model.LinearExpr.sum([a[i] for i in idx]) <= supply(g, h))
+    empty: dict[tuple[int, int], cp_model.IntVar] = {}
+    for (s, h), groups in lay.watched.items():   # 24/7: someone on site who may serve s, or pay
+        e = m.new_bool_var("")
+        empty[s, h] = e
+        terms.append((e, round(float(d.empty[s, h]) * scale)))
+        m.add(cp_model.LinearExpr.sum([supply(g, h) for g in groups]) + e >= 1)
     segs: dict[tuple[int, int], list[tuple[cp_model.IntVar, int]]] = {}
     for s in range(d.need.shape[0]):
         for h in np.flatnonzero(d.need[s] > 0):
@@ -266,17 +393,22 @@ def build(p: Problem, d: SeriesDemand, lay: Layout) -> SkillBuilt:
             m.add(cp_model.LinearExpr.sum([a[i] for i in lay.by_series_hour.get((s, h), [])])
                   + cp_model.LinearExpr.sum([v for v, _ in mine]) == n)
     m.minimize(cp_model.LinearExpr.weighted_sum([t for t, _ in terms], [w for _, w in terms]))
-    return SkillBuilt(m, x, a, segs, y, scale, len(m.proto.variables))
+    return SkillBuilt(m, x, a, segs, y, empty, scale, len(m.proto.variables))
 
 
-def hint(b: SkillBuilt, lay: Layout, d: SeriesDemand, counts: np.ndarray, alloc: np.ndarray) -> None:
-    """Hint every variable from counts and a feasible allocation of them."""
+def hint(b: SkillBuilt, lay: Layout, d: SeriesDemand, counts: np.ndarray, alloc: np.ndarray,
+         on_site: np.ndarray) -> None:
+    """Hint every variable from counts, the agents they put on site per group, and a feasible
+    allocation of them."""
     for (c, l), v in b.x.items():
         b.model.add_hint(v, int(counts[c, l]))
     for (g, l), v in b.y.items():
         b.model.add_hint(v, int(sum(counts[c, l] for c in np.flatnonzero(d.group == g))))
     for v, (g, s, h) in zip(b.a, lay.flows):
         b.model.add_hint(v, int(alloc[g, s, h]))
+    able = d.able(on_site)
+    for (s, h), v in b.empty.items():
+        b.model.add_hint(v, int(able[s, h] == 0))
     served = alloc.sum(axis=0)
     for (s, h), mine in b.segs.items():
         left = max(int(d.need[s, h] - served[s, h]), 0)
@@ -332,12 +464,22 @@ def solve_by_series(inp: ModelInput, demand: SeriesDemand, *, time_limit_s: floa
     start, start_alloc, lp_bound = _starts(p, demand, lay, warm_start)
     b = build(p, demand, lay)
     if warm_start:
-        hint(b, lay, demand, start.counts, start_alloc)
+        hint(b, lay, demand, start.counts, start_alloc, demand.on_site(p, start.counts))
     build_s = time.perf_counter() - t_start
-    solver = configure_solver(limits, workers, seed, log_search)
     t0 = time.perf_counter()
     watch = ProgressWatch(b.scale, t0, progress)
     watch.offer(objective=start.objective, bound=lp_bound)
+    if deterministic_time is None:   # wall-clock local search first, then CP-SAT from its rota
+        left = limits.deadline - time.perf_counter()
+        counts, alloc, value = improve(p, demand, lay, start.counts, start.objective, start_alloc,
+                                       time.perf_counter() + LOCAL_SHARE * left,
+                                       should_stop=lambda: stop is not None and stop.is_set(),
+                                       improved=lambda c, a, v: watch.offer(objective=v))
+        if value < start.objective:
+            start, start_alloc = Start(counts, value, start.bound), alloc
+            b.model.clear_hints()
+            hint(b, lay, demand, start.counts, start_alloc, demand.on_site(p, start.counts))
+    solver = configure_solver(limits, workers, seed, log_search)
     code, _ = run_search(p, b, solver, watch, start, limits, use_repair=False, seed=seed)
     seconds = time.perf_counter() - t0
     status = solver.status_name(code)
