@@ -224,10 +224,12 @@ class _Solving:
 
 def _finish(run: Any, out_dir: Path) -> None:
     from planner import pipeline
-    from planner.output.terminal import summary_table
+    from planner.output.terminal import queue_table, summary_table
 
     written = pipeline.write_schedule(run, out_dir)
     out.print(summary_table(run.summary))
+    if (queues := queue_table(run.summary)) is not None:
+        out.print(queues)
     for v in run.schedule.violations[:10]:
         err.print(f"[red]violation[/] {escape(f'{v.rule}: {v.agent_id} {v.when}: {v.detail}')}", highlight=False)
     _print_written(*written)
@@ -292,7 +294,8 @@ def schedule(
     previous = _previous(previous)
     with _Solving() as solving:
         run = pipeline.run_schedule(cfg, req, agents, absences, first, weeks, previous_path=previous,
-                                    time_limit_s=time_limit, progress=solving.progress, stop=solving.stop)
+                                    time_limit_s=time_limit, progress=solving.progress, stop=solving.stop,
+                                    console=out)
     _finish(run, out_dir)
 
 
@@ -371,6 +374,9 @@ def size(
     time_limit: Annotated[float | None, typer.Option(
         "--time-limit", min=0.1, metavar="S",
         help="Solver work per trial (CP-SAT deterministic seconds; default: rota.toml).")] = None,
+    skills: Annotated[str | None, typer.Option(
+        metavar="SKILLS", help="Size only the agents with exactly these skills, e.g. 'chat;sellers;en', against the "
+                               "service of the series they may serve; everyone else stays.")] = None,
     force: ForceOpt = False,
 ) -> None:
     """Is today's team enough for a service-level target, and the smallest team in a pattern mix that is."""
@@ -381,11 +387,12 @@ def size(
     first = _first_day(start, workspace)
     workspace_toml(workspace)
     with out.status("sizing …") as status:
-        res = size_workspace(workspace, first, weeks, mix, target, time_limit_s=time_limit, console=out,
+        res = size_workspace(workspace, first, weeks, mix, target, time_limit_s=time_limit, console=out, skills=skills,
                              report=lambda n, sl: status.update(f"sizing … {n} agents give {sl:.1%}"), force=force)
     out.print(size_report(res, weeks, first))
     if not res.met:
-        err.print(f"[red]the target was not reached even with {res.total} agents[/]")
+        err.print(f"[red]the target was not reached even with {res.total} agents"
+                  f"{' with skills ' + res.skills if res.skills else ''}[/]", highlight=False)
         raise typer.Exit(1)
 
 
@@ -434,7 +441,8 @@ def validate(
 @command(epilog=_example("simulate --rota out/ --replications 10 --seed 1 --aht-dist lognormal --cv 0.8"))
 def simulate(
     rota: Annotated[Path, typer.Option(
-        "--rota", metavar="DIR", help="Results folder of `rota plan` (rota.csv, coverage.csv, requirements.csv).")],
+        "--rota", metavar="DIR", help="Results folder of `rota plan` (rota.csv, coverage.csv, requirements.csv; "
+                                      "coverage_by_queue.csv if there). A rota.csv with `serves` is routed by skill.")],
     replications: Annotated[int, typer.Option(
         min=2, max=1000, metavar="N", help="Independent runs; the 95 % intervals are across them.")] = 10,
     seed: Annotated[int, typer.Option(min=0, metavar="N", help="Seed of the random numbers, for a reproducible run.")] = 0,

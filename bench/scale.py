@@ -35,9 +35,10 @@ from constraints.lines import Line, coverage_matrix, generate_lines  # noqa: E40
 from constraints.pay import rate_hours, shift_hours_frame  # noqa: E402
 from constraints.patterns import DEFAULT_BOOK  # noqa: E402
 from forecasts.erlang import required_agents  # noqa: E402
-from planner.solve.model import (ModelInput, ModelResult, distinct_lines, linear_model,  # noqa: E402
-                           objective_scale, solve, unit_costs)
+from planner.solve.model import objective_scale, solve  # noqa: E402
 from planner.solve.penalties import shortfall_penalty  # noqa: E402
+from planner.solve.problem import ModelInput, ModelResult, Problem, unit_costs  # noqa: E402
+from planner.solve.warm_start import linear_model  # noqa: E402
 
 START = date(2026, 11, 2)          # a Monday; no holiday in the 4 weeks
 DAYS = 28
@@ -305,17 +306,11 @@ def run_lines(site: Site, time_limit: float, workers: int, seed: int, *, hint: b
 
 def run_scip(site: Site, time_limit: float, workers: int) -> dict:
     """The same class/line problem as a MIP for SCIP (shipped with OR-Tools), built by
-    `planner.solve.model.linear_model`: a reference for how far an exact branch-and-cut solver gets,
+    `planner.solve.warm_start.linear_model`: a reference for how far an exact branch-and-cut solver gets,
     both in the rota it finds and in the bound it proves."""
-    inp = site.inp
-    need = np.ceil(inp.required - 1e-9).astype(np.int64)
-    sizes = np.asarray(inp.class_sizes, dtype=np.int64)
-    cov = np.asarray(inp.coverage, dtype=np.int64)
-    avail = np.asarray(inp.availability, dtype=np.int64)
-    pairs = distinct_lines(inp.allowed, cov, avail, inp.line_cost) & (sizes[:, None] > 0)
+    problem = Problem.from_input(site.inp)
     t0 = time.perf_counter()
-    mip, obj, _ = linear_model("SCIP", need, inp.shortfall_cost, inp.over_cost, sizes, cov, pairs, avail,
-                               inp.line_cost, integer=True)
+    mip, obj, _ = linear_model("SCIP", problem, integer=True)
     mip.SetNumThreads(workers)   # SCIP as shipped searches on one thread whatever this says
     mip.SetTimeLimit(int(time_limit * 1000))
     build = time.perf_counter() - t0

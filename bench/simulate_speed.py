@@ -8,6 +8,11 @@
 2. A week of the sample site, --replications runs (acceptance: under 60 s): `simulate_plan` on
    a results folder of `rota plan` (--rota DIR, or one planned now into a temporary folder with
    a 30 s solver limit), then the whole `rota simulate` command as a user runs it.
+3. The same week routed by skill: a copy of the folder whose rota.csv gains `serves` (each
+   agent's channels of sample_data/agents.csv on the queues its team and tags allow: buyers-*
+   teams serve buyers, sellers-* teams sellers, and sellers_en with the tag en; an empty skills
+   cell `*`) and a coverage_by_queue.csv from requirements.csv (the plan's level per series),
+   unless the folder already has a `serves` column.
 
     python3 bench/simulate_speed.py                       # plans the week of 2026-11-23 first
     python3 bench/simulate_speed.py --rota out/ --replications 10 --repeats 3
@@ -28,7 +33,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from forecasts.erlang import erlang_a, erlang_c
+import pandas as pd
+
 from planner.analysis.queue_sim import QueueSpec, simulate
+from planner.analysis.routing import Team, simulate_routed
 from planner.analysis.simulate import simulate_plan
 
 
@@ -126,6 +134,10 @@ def engine_rows(repeats: int) -> None:
                      np.full(hours, 7, dtype=np.int64))
     t, _ = best(lambda: simulate([spec], replications=10, seed=0), repeats)
     print(f"\n`simulate` (draws, serving, tallies), M/M/7, 10 replications: {t:.3f} s")
+    team = Team(serves=np.ones((7, 1), bool), on_duty=np.ones((7, hours), bool), productive=np.full(hours, 7),
+                sessions=np.ones(7, dtype=np.int64))
+    t, _ = best(lambda: simulate_routed([spec], team, replications=10, seed=0), repeats)
+    print(f"`simulate_routed` (7 agents routed one by one, same draws), M/M/7, 10 replications: {t:.3f} s")
 
 
 def plan_folder(start: str, tmp: Path) -> Path:
@@ -137,11 +149,42 @@ def plan_folder(start: str, tmp: Path) -> Path:
     return out
 
 
-def week_rows(folder: Path, replications: int, repeats: int) -> None:
+NEEDS = {"buyers": {"buyers"}, "sellers": {"sellers"}, "sellers_en": {"sellers", "en"}}
+
+
+def with_skills(folder: Path, out: Path) -> Path:
+    """A copy of a results folder routed by skill (see the module's docstring, 3.)."""
+    import shutil
+
+    shutil.copytree(folder, out, dirs_exist_ok=True)
+    rota = pd.read_csv(out / "rota.csv")
+    if "serves" in rota.columns:
+        return out
+    req = pd.read_csv(folder / "requirements.csv")
+    series = list(dict.fromkeys(zip(req["channel"], req["queue"])))
+    agents = pd.read_csv(ROOT / "sample_data" / "agents.csv", keep_default_na=False)
+
+    def serves(skills: str, team: str) -> str:
+        words = {w for w in skills.split(";") if w}
+        if not words:
+            return "*"
+        tags = words | {"buyers" if team.startswith("buyers") else "sellers"}
+        return ";".join(f"{c}/{q}" for c, q in series if c in words and NEEDS.get(q, set()) <= tags)
+
+    who = {a.agent_id: serves(a.skills, a.team) for a in agents.itertuples()}
+    rota.assign(serves=rota["agent_id"].map(who).fillna("*")).to_csv(out / "rota.csv", index=False)
+    level = req["service_level"].where(req["model"] != "email")
+    req.assign(required=req["agents"], scheduled=req["scheduled_agents"], service_level=level)[
+        ["ts", "channel", "queue", "contacts", "required", "scheduled", "service_level"]
+    ].to_csv(out / "coverage_by_queue.csv", index=False)
+    return out
+
+
+def week_rows(folder: Path, replications: int, repeats: int, title: str = "A week of the sample site") -> None:
     t, sim = best(lambda: simulate_plan(folder, replications=replications, seed=0), repeats)
     h = sim.horizon()
     arrivals = h["arrivals"]
-    print(f"\n## A week of the sample site ({arrivals:,.0f} contacts per replication), {replications} replications")
+    print(f"\n## {title} ({arrivals:,.0f} contacts per replication), {replications} replications")
     print(f"simulate_plan: {t:.2f} s (best of {repeats}); {arrivals * replications / t:,.0f} contacts/s")
     print(f"horizon: Erlang SL {h['predicted_service_level']:.3f}, simulated {h['service_level']:.3f} "
           f"[{h['service_level_low']:.3f}, {h['service_level_high']:.3f}], ASA {h['asa_s']:.0f} s, "
@@ -153,6 +196,17 @@ def week_rows(folder: Path, replications: int, repeats: int) -> None:
     wall = time.perf_counter() - t0
     print(f"`rota simulate --replications {replications}` end to end (imports, CSV, PNG, summary.json): "
           f"{wall:.2f} s, exit {done.returncode}")
+    series = sim.table[sim.table["level"] == "series"]
+    agents = pd.read_csv(folder / "rota.csv")["agent_id"].nunique()
+    print(f"routing: {sim.routing}; {agents} agents, {len(series)} series")
+    print("| series | contacts | plan | simulated | 95 % CI | ASA s | abandoned |")
+    print("|---|---|---|---|---|---|---|")
+    for r in series.itertuples(index=False):
+        plan = "-" if pd.isna(r.predicted_service_level) else f"{r.predicted_service_level:.1%}"
+        asa = "-" if pd.isna(r.asa_s) else f"{r.asa_s:.0f}"
+        ab = "-" if pd.isna(r.abandonment) else f"{r.abandonment:.1%}"
+        print(f"| {r.channel}/{r.queue} | {r.arrivals:,.0f} | {plan} | {r.service_level:.1%} | "
+              f"{r.service_level_low:.1%}–{r.service_level_high:.1%} | {asa} | {ab} |")
 
 
 def main() -> None:
@@ -163,11 +217,11 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
     engine_rows(args.repeats)
-    if args.rota:
-        week_rows(args.rota, args.replications, args.repeats)
-        return
     with tempfile.TemporaryDirectory() as tmp:
-        week_rows(plan_folder(args.start, Path(tmp)), args.replications, args.repeats)
+        folder = args.rota or plan_folder(args.start, Path(tmp))
+        week_rows(folder, args.replications, args.repeats)
+        week_rows(with_skills(folder, Path(tmp) / "skills"), args.replications, args.repeats,
+                  title="The same week routed by skill")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ why a holiday hour adds (multiplier - 1) and overtime adds 0.5 / 1.0, not 1.5 / 
 Convention for night and holiday hours: they are measured on the on-site interval of a shift,
 break included, then capped at the paid hours. The unpaid break's position inside a shift is
 not planned, so it cannot be taken out of one part of the night rather than another; counting
-on site gives the DESIGN's "a 20:00-08:00 shift has 8 night hours" (11 paid hours, 8 of the 12
+on site gives the rule "a 20:00-08:00 shift has 8 night hours" (11 paid hours, 8 of the 12
 on site at night). The cap keeps a shift wholly at night (22:00-06:00 with a 1 h break: 7 paid)
 from earning premiums on more hours than it pays.
 

@@ -30,7 +30,7 @@ from planner.output.terminal import print_warnings, series_progress
 from planner.runs import ForecastResult, PlanRun
 from planner.solve.schedule import solve_schedule
 from planner.workspace.config import RotaConfig, load_config, workspace_toml
-from planner.workspace.people import load_absences, load_agents
+from planner.workspace.people import load_absences, load_agents, skill_report
 from planner.workspace.previous import read_previous
 
 
@@ -183,9 +183,12 @@ def run_schedule(
     cfg: RotaConfig, requirements: pd.DataFrame, agents_path: Path, absences_path: Path | None,
     start: date, weeks: int, *, previous_path: Path | None = None, time_limit_s: float | None = None,
     progress=None, stop=None, forecast: ForecastResult | None = None,
+    console: Console | None = None,
 ) -> PlanRun:
-    """Schedule the agents of a workspace against a requirements frame."""
+    """Schedule the agents of a workspace against a requirements frame; the skill warnings
+    (unknown tokens, series nobody may serve) are printed on `console`."""
     agents = load_agents(agents_path, cfg.book)
+    print_warnings(console, skill_report(agents, requirements, cfg))
     absences = load_absences(absences_path, agents)
     previous = read_previous(previous_path) if previous_path is not None else None
     sched = solve_schedule(cfg, requirements, agents, absences, start, weeks * 7, previous,
@@ -210,6 +213,8 @@ def write_schedule(run: PlanRun, out: Path) -> list[Path]:
         made = [
             write_csv(rota, staging / "rota.csv"),
             write_csv(run.schedule.coverage.round({"service_level": 4, "contacts": 1}), staging / "coverage.csv"),
+            write_csv(run.schedule.by_queue.round({"service_level": 4, "contacts": 1}),
+                      staging / "coverage_by_queue.csv"),
             write_text(summary_json(run.summary), staging / "summary.json"),
             write_workbook(run, staging / "rota.xlsx"),
         ]
@@ -243,4 +248,4 @@ def run_plan(
     absences = cfg.absences_path()
     return run_schedule(cfg, req, cfg.path(cfg.data.agents), absences, start, weeks,
                         previous_path=previous_path, time_limit_s=time_limit_s, progress=progress, stop=stop,
-                        forecast=fc)
+                        forecast=fc, console=console)

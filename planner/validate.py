@@ -4,6 +4,8 @@ The readers stop at the first bad cell, which is right for a run but slow for so
 a file: here each check is repeated with the offending row set aside, so one pass lists every
 bad cell of a column (up to a limit), every file is checked even when another is broken, and
 the rules are tried on the coming week so that impossible combinations show up before Monday.
+Skills are checked against rota.toml: a token no channel or queue knows is a warning, a series
+with recent contacts that no agent may serve is an error.
 """
 
 from __future__ import annotations
@@ -12,18 +14,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from common.errors import RuleError
 from common.errors import InputError
 from forecasts.freshness import freshness
-from forecasts.history import load_history
+from forecasts.history import HistoryData, load_history
 from forecasts.columns import to_bools, to_choice, to_dates, to_numbers, to_strings
 from forecasts.tables import read_table
-from planner.workspace.people import ABSENCE_ALIASES, ABSENCE_KINDS, SHIFT_PREFS, excel_patterns, load_absences, load_agents
+from planner.workspace.people import (ABSENCE_ALIASES, ABSENCE_KINDS, SHIFT_PREFS, excel_patterns, load_absences,
+                                      load_agents, skill_warnings, unserved_message, unserved_series)
+
+if TYPE_CHECKING:
+    from planner.workspace.config import RotaConfig
 
 MAX_PER_COLUMN = 20
+RECENT_DAYS = 28        # a series has demand when it had contacts in the last four weeks of history
 
 
 @dataclass(frozen=True)
@@ -134,9 +142,27 @@ def history_age(frame: pd.DataFrame, start: date, file: str, *, force: bool = Fa
     return [Problem(file, message, column="ts", severity=severity)] if severity else []
 
 
+def check_skills(cfg: RotaConfig, agents_path: Path, history: HistoryData | None) -> list[Problem]:
+    """Skill tokens that no channel or queue knows (warnings) and the series with contacts in
+    the last weeks of history that no agent may serve (errors)."""
+    try:
+        agents = load_agents(agents_path, cfg.book)
+    except (InputError, RuleError):
+        return []                     # check_agents has listed the bad cells already
+    name = agents_path.name
+    found = [Problem(name, w, column="skills", severity="warning") for w in skill_warnings(agents, cfg)]
+    if history is not None and not history.frame.empty:
+        frame = history.frame
+        recent = frame[frame["ts"] >= frame["ts"].max() - pd.Timedelta(days=RECENT_DAYS)]
+        found += [Problem(name, f"{unserved_message(c, q, cfg.queues)} (contacts in the last {RECENT_DAYS // 7} "
+                                "weeks of history); give some agents these skills", column="skills")
+                  for c, q in unserved_series(agents, recent, cfg.queues, "contacts")]
+    return found
+
+
 def validate_workspace(folder: Path, start: date, *, force: bool = False) -> list[Problem]:
     """Every problem of a workspace: config, history (and how far it ends before `start`),
-    agents, absences, then the rules tried on the week from `start`."""
+    agents, absences, the rules tried on the week from `start`, then the agents' skills."""
     from planner.workspace.config import DataFiles, load_config
 
     folder = Path(folder)
@@ -158,6 +184,7 @@ def validate_workspace(folder: Path, start: date, *, force: bool = False) -> lis
     patterns = sorted(cfg.book.patterns) if cfg is not None else ["2/2", "3/3", "5/2"]
 
     history = path(files.history)
+    data: HistoryData | None = None
     if not history.is_file():
         problems.append(Problem(history.name, "history file not found"))
     else:
@@ -170,11 +197,14 @@ def validate_workspace(folder: Path, start: date, *, force: bool = False) -> lis
 
     agents_path = path(files.agents)
     ids: set[str] = set()
+    skills: list[Problem] = []        # listed last: a series nobody may serve does not stop the rules' check
     if not agents_path.is_file():
         problems.append(Problem(agents_path.name, "agents file not found"))
     else:
         ids, found = check_agents(agents_path, patterns)
         problems += found
+        if cfg is not None and not found:
+            skills = check_skills(cfg, agents_path, data)
     absences_path = path(files.absences) if files.absences else None
     if absences_path is not None and absences_path.is_file():
         problems += check_absences(absences_path, ids)
@@ -191,4 +221,4 @@ def validate_workspace(folder: Path, start: date, *, force: bool = False) -> lis
             build_lines(cfg, classes, start, 7)
         except (InputError, RuleError) as exc:
             problems.append(_problem(exc, agents_path.name))
-    return problems
+    return problems + skills

@@ -6,7 +6,10 @@ re-created byte for byte and audited: ``python sample_data/generate.py [--out DI
 The site: ~150 operators of a large Russian marketplace's support (buyers and sellers; phone,
 chat, e-mail; a small English-speaking sellers' queue), 24/7, Moscow time. The history has the
 effects a forecaster must find (trend, yearly/weekly/intraday seasons, Russian holidays, sales
-events) and a volume calibrated so that ~150 agents on 2/2, 3/3 and 5/2 can staff it.
+events) and a volume calibrated so that ~150 agents on 2/2, 3/3 and 5/2 can staff it. Each
+agent's skills are its channels plus its team's tags (`buyers`, `sellers`, `sellers;en`), which
+the `[queues]` of sample_data/rota.toml ask for; a few agents serve both buyers and sellers, and
+ten English speakers (seven on 2/2) keep the sellers_en queue staffed around the clock.
 """
 
 from __future__ import annotations
@@ -338,7 +341,7 @@ AGENT_COLUMNS = ["agent_id", "name", "team", "pattern", "shift_pref", "skills", 
                  "cycle_start", "night_ok"]
 
 
-# Skill sets and their shares per kind of team: chat is the buyers' main channel.
+# Channel sets and their shares per kind of team: chat is the buyers' main channel.
 _SKILL_MIX: dict[str, dict[str, float]] = {
     "en": {"chat;email;en": 0.4, "phone;chat;email;en": 0.3, "chat;en": 0.15, "email;en": 0.15},
     "back-office": {"email": 0.4, "chat;email": 0.4, "phone;email": 0.2},
@@ -348,13 +351,50 @@ _SKILL_MIX: dict[str, dict[str, float]] = {
 }
 
 
+# The tags of each kind of team: the queues it serves (`[queues]` in rota.toml: buyers needs
+# "buyers", sellers "sellers", sellers_en "sellers" and "en").
+_TEAM_TAGS: dict[str, tuple[str, ...]] = {
+    "buyers": ("buyers",), "back-office": ("buyers",), "sellers": ("sellers",), "en": ("sellers", "en"),
+}
+CHANNELS = ("phone", "chat", "email")
+
+
+def _cell(tokens: set[str] | list[str]) -> str:
+    """A skills cell: channels first (phone, chat, email), then the tags (buyers, sellers, en)."""
+    order = {t: i for i, t in enumerate(CHANNELS + ("buyers", "sellers", "en"))}
+    return ";".join(sorted(set(tokens), key=lambda t: order[t]))
+
+
 def _skills_for(team: str, pattern: str, rng: np.random.Generator) -> str:
     kind = {"sellers-en": "en", "buyers-3": "back-office"}.get(team, team.split("-")[0])
     mix = _SKILL_MIX[kind]
     options, p = list(mix), list(mix.values())
     if kind in ("buyers", "sellers") and pattern == "5/2":  # office hours suit e-mail
         options, p = options + ["email"], [x * 0.8 for x in p] + [0.2]
-    return str(rng.choice(options, p=p))
+    channels = str(rng.choice(options, p=p)).split(";")
+    return _cell(channels + list(_TEAM_TAGS[kind]))
+
+
+def _tokens(skills: pd.Series) -> pd.Series:
+    return skills.str.split(";").map(set)
+
+
+def _cross_skill(agents: pd.DataFrame, rng: np.random.Generator) -> pd.Series:
+    """A few buyers' agents on shifts who also serve sellers (on the phone: the sellers' teams
+    are short of phone hours), and a few sellers' agents who also serve buyers (English speakers
+    stay on their queue)."""
+    tokens = _tokens(agents["skills"])
+    team, pattern = agents["team"], agents["pattern"]
+    phone = tokens.map(lambda t: "phone" in t).to_numpy()
+    to_sellers = np.flatnonzero(team.str.fullmatch(r"buyers-[12]").to_numpy() & (pattern != "5/2").to_numpy() & phone)
+    to_buyers = np.flatnonzero(team.str.fullmatch(r"sellers-[12]").to_numpy()
+                               & ~tokens.map(lambda t: "en" in t).to_numpy())
+    out = agents["skills"].copy()
+    for idx, tag in ((rng.choice(to_sellers, 12, replace=False), "sellers"),
+                     (rng.choice(to_buyers, 5, replace=False), "buyers")):
+        for i in idx:
+            out.iloc[i] = _cell(tokens.iloc[i] | {tag})
+    return out
 
 
 def generate_agents(rng: np.random.Generator) -> pd.DataFrame:
@@ -394,10 +434,11 @@ def generate_agents(rng: np.random.Generator) -> pd.DataFrame:
     en_extra = rng.choice(candidates, 3, replace=False)
     for i in en_extra:
         agents.loc[i, "skills"] = agents.loc[i, "skills"] + ";en"
+    english = _tokens(agents["skills"]).map(lambda t: "en" in t).to_numpy()
 
     senior = rng.random(n) < 0.2
     rate = rng.uniform(400, 520, n) + senior * rng.uniform(60, 110, n)
-    rate += agents["skills"].str.contains("en").to_numpy() * 60
+    rate += english * 60
     rate += (pattern != "5/2") * 10  # shift work is paid a little better
     agents["rate_rub_h"] = np.clip(np.rint(rate / 5) * 5, 380, 650).astype(int)
 
@@ -418,6 +459,7 @@ def generate_agents(rng: np.random.Generator) -> pd.DataFrame:
     night_ok[rng.choice(not_night, 8, replace=False)] = False
     agents["night_ok"] = np.where(night_ok, "true", "false")
     agents.loc[~night_ok & (agents["shift_pref"] == "any").to_numpy(), "shift_pref"] = "day"
+    agents["skills"] = _cross_skill(agents, rng)   # drawn last: every column above is as before
     return agents[AGENT_COLUMNS]
 
 

@@ -1,4 +1,4 @@
-"""Bad input through the real command line (issues 2, 3 and 4; DESIGN.md §8).
+"""Bad input through the real command line (one clear line naming file, row and column; exit code 2; nothing written).
 
 Each case must end with exit code 2, exactly one line on stderr that names the file, the row and
 the column (or the rota.toml setting, or the option), no traceback, and no output written. Row

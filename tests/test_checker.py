@@ -285,7 +285,7 @@ def test_pattern_of_the_office_week_and_the_agent_record() -> None:
 @pytest.mark.parametrize(
     ("start", "hours", "expected"),
     [
-        ("2026-11-16 20:00", 12, 8),     # DESIGN §6: a 20:00-08:00 shift has 8 night hours
+        ("2026-11-16 20:00", 12, 8),     # art. 96: a 20:00-08:00 shift has 8 night hours
         ("2026-11-16 19:00", 12, 8),
         ("2026-11-16 21:00", 12, 8),
         ("2026-11-16 22:00", 8, 8),

@@ -2,7 +2,7 @@
 
 Every figure checked here is computed independently of the code under test: from the files the
 test wrote, from the law (night 22:00-06:00, 42 h weekly rest), or from the published Erlang C
-example (DESIGN.md §4: 10 Erlangs at 80/20 -> 14 agents, SL 0.88835, ASA 7.836 s).
+example (the reference values: 10 Erlangs at 80/20 -> 14 agents, SL 0.88835, ASA 7.836 s).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from forecasts.erlang import required_agents
 from forecasts.models import METHODS
 
 START = "2026-11-23"  # a Monday, one week after the small history ends
-ROTA_COLUMNS = ["agent_id", "date", "start", "end", "paid_hours", "night_hours", "holiday_hours", "pattern", "shift"]
+ROTA_COLUMNS = ["agent_id", "date", "start", "end", "paid_hours", "night_hours", "holiday_hours", "pattern", "shift",
+                "serves"]
 SUMMARY_KEYS = {
     "status", "objective", "bound", "gap", "solve_seconds", "agents", "required_agent_hours",
     "scheduled_agent_hours", "shortfall_agent_hours", "service_level", "cost", "violations",

@@ -1,6 +1,6 @@
 """planner/config.py: rota.toml read as one file, each section validated by its owner.
 
-Defaults are checked against the law and DESIGN.md (night 22:00-06:00 at +20 %, double pay on
+Defaults are checked against the law (night 22:00-06:00 at +20 %, double pay on
 holidays, 42 h weekly rest, 12 h daily rest, 2/2 3/3 5/2), not against the code's own constants.
 """
 
@@ -127,6 +127,9 @@ def test_labour_and_pay_night_windows_must_agree(tmp_path: Path, text: str, sett
     ("[solver]\ngap_limit = 1.0\n", "solver.gap_limit"),
     ("[solver]\ngap_limit = -0.01\n", "solver.gap_limit"),
     ("[objective]\nmissed_contact_rub = -1\n", "objective.missed_contact_rub"),
+    ('[queues.sellers]\nneeds = "sellers"\n', "queues.sellers.needs"),
+    ('[queues.sellers_en]\nneeds = ["sellers en"]\n', "queues.sellers_en.needs"),
+    ('[queues.sellers_en]\nneeds = ["sellers", "chat"]\n', "queues.sellers_en.needs"),
 ])
 def test_every_section_names_the_file_and_the_dotted_setting(tmp_path: Path, text: str, setting: str) -> None:
     err = refused(tmp_path, text)
@@ -174,3 +177,20 @@ def test_a_missing_config_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_config(tmp_path / "nowhere.toml")
     assert "nowhere.toml" in str(info.value) and "not found" in info.value.message
+
+
+def test_queues_say_which_tags_each_queue_needs(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, '[queues.Sellers_EN]\nneeds = ["sellers", "EN"]\n'
+                                      '[queues.buyers]\nneeds = ["buyers"]\n'))
+    assert cfg.queues.of("sellers_en") == {"sellers", "en"}
+    assert cfg.queues.of("buyers") == {"buyers"}
+    assert cfg.queues.of("main") == frozenset()
+    assert load_config(None).queues.needs == {}
+
+
+def test_a_channel_is_not_a_tag_a_queue_may_need(tmp_path: Path) -> None:
+    """A channel of rota.toml (here a configured `fax` beside the defaults) in `needs` is refused."""
+    err = refused(tmp_path, '[channels.fax]\nmodel = "email"\naht_s = 300\nresponse_h = 24\n'
+                            '[queues.docs]\nneeds = ["Fax"]\n')
+    assert err.file == "site.toml" and err.column == "queues.docs.needs"
+    assert "'fax' is a channel" in err.message

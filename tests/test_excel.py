@@ -62,7 +62,8 @@ def _day_columns(ws, header_row: int) -> dict[date, int]:
 
 
 def test_the_sheets_are_there_in_reading_order(planned):
-    assert planned["wb"].sheetnames == ["Rota", "Timesheet", "Pay", "Coverage", "Summary", "Assumptions", "Shifts"]
+    assert planned["wb"].sheetnames == ["Rota", "Timesheet", "Pay", "Coverage", "Coverage by queue", "Summary",
+                                        "Assumptions", "Shifts"]
     assert pd.ExcelFile(planned["path"]).sheet_names == planned["wb"].sheetnames
 
 
@@ -77,7 +78,7 @@ def test_rota_grid_shows_each_shift_and_absence(planned):
     weekdays = [ws.cell(row=2, column=c).value for c in days.values()]
     assert weekdays == ["пн", "вт", "ср", "чт", "пт", "сб", "вс"]
     assert ws.cell(row=1, column=days[date(2026, 11, 4)]).value == "День народного единства"
-    assert ws.freeze_panes == "E4"
+    assert ws.freeze_panes == "F4"     # agent_id, name, team, pattern, skills stay in view
     assert ws.auto_filter.ref.startswith("A3:")
 
     rows = {r[0].value: r for r in ws.iter_rows(min_row=4, max_row=3 + 40)}
@@ -185,7 +186,7 @@ def test_numbers_are_numbers_and_dates_are_dates(planned):
     wb = planned["wb"]
     shifts = wb["Shifts"]
     assert [c.value for c in shifts[1]] == ["agent_id", "date", "start", "end", "paid_hours", "night_hours",
-                                           "holiday_hours", "pattern", "shift"]
+                                           "holiday_hours", "pattern", "shift", "serves"]
     for row in shifts.iter_rows(min_row=2, max_row=30):
         assert row[1].is_date and row[2].is_date and row[3].is_date
         assert all(c.data_type == "n" for c in row[4:7])
@@ -221,7 +222,7 @@ def test_text_that_looks_like_a_formula_stays_text(planned):
     assert pay.loc["T002", "team"] == "+team"
     with zipfile.ZipFile(planned["path"]) as z:
         sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
-        assert len(sheets) == 7
+        assert len(sheets) == 8
         assert not any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in sheets)
 
 

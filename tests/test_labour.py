@@ -14,7 +14,7 @@ from constraints.labour import LabourRules, parse_labour
 def test_defaults_are_the_law_and_the_design() -> None:
     r = parse_labour({})
     assert r == LabourRules()
-    assert r.min_daily_rest_h == 12                      # DESIGN §6: a setting, default 12 h
+    assert r.min_daily_rest_h == 12                      # not a number in the Code: a setting, default 12 h
     assert r.weekly_rest_h == 42                         # art. 110
     assert r.max_shift_h == 12
     assert (r.night_start, r.night_end) == (time(22), time(6))   # art. 96

@@ -8,7 +8,10 @@ import threading
 import numpy as np
 import pytest
 
-from planner.solve.model import ModelInput, NoLineError, solve
+from planner.solve.model import solve
+from planner.solve.problem import ModelInput, NoLineError, Problem
+from planner.solve.repair import repair_search
+from planner.solve.warm_start import SearchState, greedy_start
 
 
 def _inp(required, cost, sizes, coverage, allowed, line_cost, over=1.0, availability=None) -> ModelInput:
@@ -249,8 +252,6 @@ def test_repair_search_reaches_the_enumerated_optimum_from_the_greedy_start():
     placing agents one at a time did not (checked on several random instances)."""
     import time
 
-    from planner.solve import model as M
-
     started_worse = 0
     for seed in range(8):
         rng = np.random.default_rng(100 + seed)
@@ -261,15 +262,11 @@ def test_repair_search_reaches_the_enumerated_optimum_from_the_greedy_start():
         steps = np.sort(rng.integers(5, 60, size=(H, 2)), axis=1).astype(float)
         inp = _inp(rng.integers(0, 4, H), steps, rng.integers(1, 3, C), cov, allowed,
                    rng.integers(0, 30, (C, L)).astype(float), over=float(rng.integers(1, 4)))
-        need, cost, sizes, cov_, allowed_, avail, line_cost = M._validated(inp)
-        args = (need, cost, inp.over_cost, sizes, cov_, allowed_, avail, line_cost)
-        start = M.greedy_start(*args)
+        problem = Problem.from_input(inp)
+        start = greedy_start(problem)
         optimum = _brute_force(inp)
-        first = sum(M.evaluate(start, need, cost, inp.over_cost, cov_, avail, line_cost)[2].values())
-        started_worse += first > optimum + 1e-6
-        st = M.search_state(need, cost, inp.over_cost, cov_, allowed_, avail, line_cost, start)
-        found = M.repair_search(st, cost, 100.0, time.perf_counter() + 0.5, seed=seed)
-        value = sum(M.evaluate(found, need, cost, inp.over_cost, cov_, avail, line_cost)[2].values())
-        assert value == pytest.approx(optimum), seed
+        started_worse += problem.objective(start) > optimum + 1e-6
+        found = repair_search(SearchState.start(problem, start), 100.0, time.perf_counter() + 0.5, seed=seed)
+        assert problem.objective(found) == pytest.approx(optimum), seed
         assert found.sum(axis=1).tolist() == inp.class_sizes.tolist()
     assert started_worse >= 1

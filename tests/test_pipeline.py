@@ -187,3 +187,40 @@ def test_a_forecast_whose_chart_fails_leaves_no_csv(tmp_path, monkeypatch) -> No
     with pytest.raises(OSError):
         pipeline.write_forecast(result, tmp_path / "fc.csv", tmp_path / "fc.png")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["history.csv"]
+
+
+# ------------------------------------------------------------------------------ skills
+
+
+def test_schedule_says_the_skill_warnings_before_solving(tmp_path: Path, monkeypatch) -> None:
+    """A typo and a series nobody may serve are each one warning line; the solver still runs."""
+    import io
+
+    from rich.console import Console
+
+    import planner.pipeline as pipeline
+
+    toml = write(tmp_path / "rota.toml", ["[queues.sellers_en]", 'needs = ["sellers", "en"]'])
+    agents = write(tmp_path / "agents.csv", ["agent_id,pattern,rate_rub_h,skills",
+                                             "A1,2/2,400,chta;sellers", "A2,2/2,400,chat;sellers"])
+    req = pd.DataFrame({"ts": pd.to_datetime(["2026-11-23 10:00"] * 2), "channel": ["chat", "chat"],
+                        "queue": ["sellers", "sellers_en"], "agents": [1.0, 1.0]})
+    solved = []
+
+    class Stop(Exception):
+        pass
+
+    def solver(*args, **kwargs):
+        solved.append(True)
+        raise Stop
+
+    monkeypatch.setattr(pipeline, "solve_schedule", solver)
+    out = io.StringIO()
+    with pytest.raises(Stop):
+        pipeline.run_schedule(load_config(toml), req, agents, None, date(2026, 11, 23), 1,
+                              console=Console(file=out, width=300))
+    lines = [line for line in out.getvalue().splitlines() if line.startswith("warning:")]
+    assert solved and len(lines) == 3
+    assert any("A1" in line and "'chta'" in line and "did you mean 'chat'" in line for line in lines)
+    assert any("A1 may serve no series" in line for line in lines)
+    assert any("chat/sellers_en" in line and "other series are planned" in line for line in lines)

@@ -93,7 +93,10 @@ def test_every_sheet_prints_landscape_one_page_wide_with_its_header_rows_and_a_t
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0, name
         assert ws.oddHeader.center.text == f"{name} 30.11–13.12.2026 · {run.cfg.site.name}"
     assert wb["Rota"].print_title_rows == "$1:$3" and wb["Timesheet"].print_title_rows == "$1:$3"
-    assert wb["Rota"].print_title_cols == "$A:$D" and wb["Pay"].print_title_rows == "$1:$1"
+    # agent_id, name, team, pattern and skills repeated on every page of the rota
+    assert wb["Rota"].print_title_cols == "$A:$E" and wb["Rota"]["E3"].value == "skills"
+    assert wb["Pay"].print_title_rows == "$1:$1" and wb["Coverage by queue"].print_title_rows == "$1:$1"
+    assert wb["Coverage by queue"].page_setup.fitToWidth == 1
     assert wb["Pay"].page_setup.fitToWidth == 1
 
 

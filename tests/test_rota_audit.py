@@ -246,7 +246,7 @@ def read_rota(path: Path, source: str = "rota") -> list[Shift]:
     with open(path, encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
         assert reader.fieldnames == ["agent_id", "date", "start", "end", "paid_hours", "night_hours",
-                                     "holiday_hours", "pattern", "shift"], reader.fieldnames
+                                     "holiday_hours", "pattern", "shift", "serves"], reader.fieldnames
         return [Shift(r["agent_id"], _date(r["date"]), datetime.fromisoformat(r["start"]),
                       datetime.fromisoformat(r["end"]), float(r["paid_hours"]), float(r["night_hours"]),
                       float(r["holiday_hours"]), r["pattern"], r["shift"], i, source)

@@ -294,25 +294,107 @@ def test_shift_preferences(agents: pd.DataFrame) -> None:
     assert (shifts["shift_pref"] == "night").sum() >= 5
 
 
-def test_skills(agents: pd.DataFrame) -> None:
-    skills = agents["skills"].str.split(";")
-    known = {"phone", "chat", "email", "en"}
-    assert skills.map(lambda s: len(s) == len(set(s)) and set(s) <= known).all()
-    assert skills.map(lambda s: bool(set(s) & {"phone", "chat", "email"})).all()
-    assert 8 <= skills.map(lambda s: "en" in s).sum() <= 12
-    multi = skills.map(lambda s: len(set(s) - {"en"}) >= 2).mean()
-    assert multi >= 0.35
-    for channel in ("phone", "chat", "email"):
+CHANNELS = {"phone", "chat", "email"}
+TAGS = {"buyers", "sellers", "en"}
+
+
+def _tokens(agents: pd.DataFrame) -> pd.Series:
+    return agents["skills"].str.split(";").map(set)
+
+
+def _english(agents: pd.DataFrame) -> pd.Series:
+    return _tokens(agents).map(lambda t: "en" in t)
+
+
+def test_skills_are_channels_and_team_tags(agents: pd.DataFrame) -> None:
+    cells = agents["skills"].str.split(";")
+    assert cells.map(lambda s: len(s) == len(set(s)) and set(s) <= CHANNELS | TAGS).all()
+    skills = _tokens(agents)
+    assert skills.map(lambda s: bool(s & CHANNELS)).all()
+    assert skills.map(lambda s: bool(s & {"buyers", "sellers"})).all()
+    for channel in CHANNELS:
         assert skills.map(lambda s, c=channel: c in s).sum() >= 25
-    assert (agents.loc[agents["team"] == "sellers-en", "skills"].str.contains("en")).all()
-    en = skills[skills.map(lambda s: "en" in s)]
-    assert en.map(lambda s: bool(set(s) & {"chat", "email"})).all()  # the en queues are chat and e-mail
+    multi_channel = skills.map(lambda s: len(s & CHANNELS) >= 2).mean()
+    assert multi_channel >= 0.35
+    both = skills.map(lambda s: {"buyers", "sellers"} <= s)
+    assert 10 <= both.sum() <= 25                                 # some serve buyers and sellers
+    team = agents["team"].str.split("-").str[0]
+    assert skills[team == "buyers"].map(lambda s: "buyers" in s).all()
+    assert skills[team == "sellers"].map(lambda s: "sellers" in s).all()
+    assert (both & (team == "buyers")).any() and (both & (team == "sellers")).any()
+
+
+def test_english_speakers_are_few_sellers_on_chat_and_email(agents: pd.DataFrame) -> None:
+    skills = _tokens(agents)
+    en = _english(agents)
+    assert 8 <= en.sum() <= 12
+    assert skills[en].map(lambda s: "sellers" in s and bool(s & {"chat", "email"})).all()
+    assert not skills[en].map(lambda s: "buyers" in s).any()
+    assert en[agents["team"] == "sellers-en"].all()
+    on_shifts = en & agents["pattern"].isin(["2/2", "3/3"]) & (agents["night_ok"] == "true")
+    assert 5 <= on_shifts.sum() <= 8                              # around the clock takes care
+
+
+def test_the_sample_queues_and_every_series_has_agents(agents: pd.DataFrame, history: pd.DataFrame) -> None:
+    from constraints.skills import eligibility
+    from planner.workspace.config import load_config
+
+    cfg = load_config(SAMPLE / "rota.toml")
+    assert cfg.queues.of("buyers") == {"buyers"}
+    assert cfg.queues.of("sellers") == {"sellers"}
+    assert cfg.queues.of("sellers_en") == {"sellers", "en"}
+    series = sorted(SERIES)
+    ok = eligibility(list(agents["skills"]), series, cfg.queues)
+    per_series = dict(zip(series, ok.sum(axis=0)))
+    assert all(n >= 5 for n in per_series.values()), per_series
+    en_only = {s: n for s, n in per_series.items() if s[1] == "sellers_en"}
+    assert all(n <= 10 for n in en_only.values()), en_only
+    assert (ok[:, [i for i, s in enumerate(series) if s[1] == "sellers_en"]].any(axis=1) == _english(agents)).all()
+
+
+def test_english_sellers_can_be_covered_every_hour_for_four_weeks(agents: pd.DataFrame, absences: pd.DataFrame) -> None:
+    """The English speakers on 2/2 and 3/3 who may work nights can give sellers_en a day shift
+    and a night shift on every day of Nov 23 - Dec 20 (each agent keeps one variant and its
+    cycle_start phase, none works while absent); the site's history has English sellers'
+    contacts in every hour of the day."""
+    import datetime as dt
+    import itertools
+
+    import numpy as np
+
+    cycles = {"2/2": ("DDOO", "NNOO", "DNOO"), "3/3": ("DDDOOO", "NNNOOO")}
+    first = dt.date(2026, 11, 23)
+    days = [first + dt.timedelta(days=k) for k in range(-1, 28)]     # the night before staffs the first morning
+    crew = agents[_english(agents) & agents["pattern"].isin(list(cycles)) & (agents["night_ok"] == "true")]
+    options = []
+    for row in crew.itertuples():
+        length = len(cycles[row.pattern][0])
+        phases = ([(first - dt.date.fromisoformat(row.cycle_start)).days % length] if row.cycle_start
+                  else range(length))
+        away = set()
+        for a in absences[absences["agent_id"] == row.agent_id].itertuples():
+            s, e = dt.date.fromisoformat(a.start), dt.date.fromisoformat(a.end)
+            away |= {s + dt.timedelta(days=k) for k in range((e - s).days + 1)}
+        mine = []
+        for phase, variant in itertools.product(phases, cycles[row.pattern]):
+            kinds = ["" if d in away else variant[(phase + (d - first).days) % length] for d in days]
+            mine.append((np.array([k == "D" for k in kinds]), np.array([k == "N" for k in kinds])))
+        options.append(mine)
+    covered = any(np.any([d for d, _ in combo], axis=0)[1:].all() and np.any([n for _, n in combo], axis=0).all()
+                  for combo in itertools.product(*options))
+    assert covered
+
+
+def test_english_sellers_have_contacts_around_the_clock(history: pd.DataFrame) -> None:
+    en = history[(history["queue"] == "sellers_en") & (history["ts"] >= "2026-10-01")]
+    by_hour = en.groupby(en["ts"].dt.hour)["contacts"].sum()
+    assert len(by_hour) == 24 and (by_hour > 0).all()
 
 
 def test_rates(agents: pd.DataFrame) -> None:
     rate = agents["rate_rub_h"].astype(int)
     assert rate.between(380, 650).all()
-    en = agents["skills"].str.contains("en")
+    en = _english(agents)
     assert rate[en].mean() > rate[~en].mean() + 30
     assert rate.std() > 30  # seniors are paid more
 

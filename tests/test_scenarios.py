@@ -127,6 +127,37 @@ def test_headcount_adds_vacancies_at_median_rate_and_common_skills():
         change_headcount(agents, [HeadcountChange(pattern="5/2", change=-2)])
 
 
+def test_headcount_vacancies_get_the_skills_the_scenario_gives():
+    agents = agents_frame(
+        {"agent_id": "A1", "skills": "chat;buyers"},
+        {"agent_id": "A2", "skills": "buyers;chat"},
+        {"agent_id": "A3", "skills": "phone;sellers"},
+    )
+    out = change_headcount(agents, [HeadcountChange(pattern="2/2", change=2, skills="Chat, SELLERS;en"),
+                                    HeadcountChange(pattern="2/2", change=1)])
+    new = out[out["agent_id"].str.startswith("NEW-")]
+    assert new["agent_id"].tolist() == ["NEW-2/2-01", "NEW-2/2-02", "NEW-2/2-03"]
+    assert new["skills"].tolist() == ["chat;en;sellers", "chat;en;sellers", "buyers;chat"]   # given, then most common
+    universal = change_headcount(agents, [HeadcountChange(pattern="2/2", change=1, skills="")])
+    assert universal["skills"].iloc[-1] == ""                      # an empty cell: may serve every series
+
+
+def test_headcount_skills_are_checked_against_channels_and_queues(small_workspace: Path):
+    with open(small_workspace / "rota.toml", "a", encoding="utf-8") as fh:
+        fh.write('\n[queues.sellers_en]\nneeds = ["sellers", "en"]\n')
+    base = load_config(small_workspace / "rota.toml")
+    ok = load_scenario(_scenario(small_workspace, "hire_en", 'name = "hire_en"\n[[headcount]]\npattern = "2/2"\n'
+                                 'change = 2\nskills = "chat;sellers;EN"\n'), base)
+    assert ok.headcount[0].skills == "chat;sellers;EN"
+    with pytest.raises(InputError) as e:
+        load_scenario(_scenario(small_workspace, "typo", 'name = "typo"\n[[headcount]]\npattern = "2/2"\n'
+                                'change = 1\nskills = "phone;chta"\n'), base)
+    assert "typo.toml" in str(e.value) and "headcount.0.skills" in str(e.value) and "'chta'" in e.value.message
+    with pytest.raises(InputError, match="headcount.0.skills"):
+        load_scenario(_scenario(small_workspace, "drop", 'name = "drop"\n[[headcount]]\npattern = "2/2"\n'
+                                'change = -1\nskills = "chat"\n'), base)
+
+
 def test_hours_under_target_uses_each_hours_weighted_target():
     ts = pd.to_datetime(["2026-11-23 10:00", "2026-11-23 11:00", "2026-11-23 12:00"])
     req = pd.DataFrame({"ts": list(ts) * 2, "contacts": [30, 10, 0, 10, 30, 0],
@@ -304,6 +335,24 @@ def test_size_answers_whether_todays_team_is_enough_before_whom_to_hire() -> Non
     short = replace(res, today_level=0.76)
     text = _render(size_report(short, 1, date(2026, 11, 30)))
     assert text.startswith("No: today's team of 150 reaches 76.0%") and "To reach the target in that mix, hire 4 on 3/3" in text
+
+
+def test_size_with_skills_speaks_of_that_skill_set_and_its_series() -> None:
+    from dataclasses import replace
+
+    from planner.output.terminal import size_report
+
+    level = lambda counts: min(1.0, 0.5 + sum(counts.values()) / 10)   # noqa: E731 (a made-up service curve)
+    found = size_team(level, {"2/2": 0.5, "5/2": 0.5}, 0.8, {"2/2": 3, "5/2": 0}, start_total=3)
+    res = replace(found, mix={"2/2": 0.5, "5/2": 0.5}, today={"2/2": 3}, today_level=0.62, skills="chat;en;sellers",
+                  series=("chat/sellers", "chat/sellers_en"))
+    text = _render(size_report(res, 1, date(2026, 11, 30)))
+    assert text.startswith("No: with today's 3 agents who have skills chat;en;sellers, the series they may serve "
+                           "(chat/sellers, chat/sellers_en) reach 62.0% against the 80% target "
+                           "(1 week from 2026-11-30)")
+    assert f"the fewest with these skills that reach it are {res.total}" in text
+    assert "with these skills." in text and "The rest of the team stays as it is" in text
+    assert "Agents with skills chat;en;sellers in the mix against today's" in text
 
 
 def test_size_command_tries_todays_team_as_it_is(small_workspace: Path) -> None:

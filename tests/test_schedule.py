@@ -1,7 +1,7 @@
 """solve_schedule and its glue: classes, lines, the named rota, coverage, pay and the checker.
 
 Every instance is tiny and built here; expected figures are worked out by hand from the
-patterns, the calendar and the pay rules (DESIGN.md §5-§6), not read off the code.
+patterns, the calendar and the pay rules, not read off the code.
 """
 
 from __future__ import annotations
@@ -488,7 +488,7 @@ def test_rota_columns_and_hours_are_the_shifts_own():
                        time_limit_s=3)
     r = s.rota
     assert list(r.columns) == ["agent_id", "date", "start", "end", "paid_hours", "night_hours", "holiday_hours",
-                               "pattern", "shift"]
+                               "pattern", "shift", "serves"]
     assert ((r["end"] - r["start"]) == pd.Timedelta(hours=12)).all()
     assert (r["paid_hours"] == 11).all()
     assert (r["date"] == r["start"].dt.normalize()).all()      # a night belongs to the day it starts

@@ -4,6 +4,7 @@ e-mail windows, and the `rota simulate` command on a small hand-made results fol
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -207,7 +208,7 @@ def test_simulate_command_writes_csv_chart_and_summary(tmp_path: Path) -> None:
     assert "horizon" in result.output
     table = pd.read_csv(folder / "simulation.csv")
     assert (table["level"] == "hour").sum() == 24
-    assert set(table["level"]) == {"hour", "day", "channel", "horizon"}
+    assert set(table["level"]) == {"hour", "day", "channel", "series", "horizon"}
     channels = table[table["level"] == "channel"].set_index("channel")
     assert set(channels.index) == {"phone", "chat", "email"}
     assert channels["predicted_service_level"].notna().tolist() == [True, True, False]  # as the folder lists them
@@ -328,3 +329,136 @@ def test_simulation_chart_shows_the_target(tmp_path: Path) -> None:
     assert "target" in lines
     hours = sim.table[sim.table["level"] == "hour"]
     assert np.nanmax(np.abs(np.asarray(lines["target"].get_ydata(), float) - hours["target"].to_numpy())) < 1e-9
+
+
+def test_a_folder_without_serves_simulates_exactly_as_the_pooled_engine_did(tmp_path: Path) -> None:
+    """Regression: tests/simulate_pooled_seed2.csv is the output of the pooled engine (before skill
+    routing) on plan_folder with 4 replications and seed 2; a rota.csv without `serves` must
+    still give every one of its numbers."""
+    before = pd.read_csv(Path(__file__).with_name("simulate_pooled_seed2.csv"))
+    now = simulate_plan(plan_folder(tmp_path), replications=4, seed=2).table
+    now = now[now["level"].isin(set(before["level"]))].reset_index(drop=True)
+    assert now["level"].tolist() == before["level"].tolist()
+    assert pd.to_datetime(now["ts"]).tolist() == pd.to_datetime(before["ts"]).tolist()
+    assert now["channel"].fillna("").tolist() == before["channel"].fillna("").tolist()
+    numbers = [c for c in before.columns if c not in ("level", "ts", "channel")]
+    np.testing.assert_allclose(now[numbers].to_numpy(float), before[numbers].to_numpy(float), rtol=1e-12, atol=1e-12)
+
+
+# --------------------------------------------------------------------------- skill routing
+
+
+def skills_folder(root: Path, with_coverage: bool = True) -> Path:
+    """plan_folder with an English chat queue (chat/en) that only D0 and D1 (day shift) may serve,
+    `serves` in rota.csv and the plan's level per series in coverage_by_queue.csv."""
+    folder = plan_folder(root)
+    req = pd.read_csv(folder / "requirements.csv")
+    en = req[req["channel"] == "chat"].assign(queue="en", contacts=3.0, agents=1, scheduled_agents=1,
+                                              traffic_erl=3 * 900 / 2.5 / 3600)
+    req = pd.concat([req, en], ignore_index=True)
+    req.to_csv(folder / "requirements.csv", index=False)
+    rota = pd.read_csv(folder / "rota.csv")
+    serves = {"D0": "phone/main;chat/main;chat/en", "D1": "chat/en", "D2": "phone/main",
+              "D3": "phone/main;email/main", "D4": "chat/main"}
+    rota["serves"] = rota["agent_id"].map(serves).fillna("phone/main;chat/main;email/main")
+    rota.to_csv(folder / "rota.csv", index=False)
+    if with_coverage:
+        cover = req[["ts", "channel", "queue", "contacts"]].assign(
+            required=req["agents"], scheduled=req["scheduled_agents"],
+            service_level=np.where(req["model"] == "email", np.nan,
+                                   np.where(req["channel"] == "phone", 0.8, 0.7)))
+        cover.loc[cover["queue"] == "en", "service_level"] = 0.5
+        cover.to_csv(folder / "coverage_by_queue.csv", index=False)
+    return folder
+
+
+def test_a_rota_with_serves_is_routed_by_skill_and_reported_per_series(tmp_path: Path) -> None:
+    folder = skills_folder(tmp_path)
+    plan = load_plan(folder)
+    assert plan.team is not None
+    names = [f"{s.channel}/{s.queue}" for s in plan.specs]
+    en = names.index("chat/en")
+    assert plan.team.serves[:, en].tolist() == [True, True] + [False] * 8  # D0, D1 only
+    assert plan.team.on_duty.sum(axis=1).tolist() == [12] * 6 + [8] * 2 + [4] * 2
+    result = CliRunner().invoke(cli.app, ["simulate", "--rota", str(folder), "--replications", "4", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert "routed by skill" in result.output and "en " in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    table = pd.read_csv(folder / "simulation.csv", keep_default_na=False, na_values=[""])
+    series = table[table["level"] == "series"].set_index(["channel", "queue"])
+    assert set(series.index) == {("phone", "main"), ("chat", "main"), ("chat", "en"), ("email", "main")}
+    assert series.loc[("phone", "main"), "predicted_service_level"] == pytest.approx(0.8)
+    assert series.loc[("chat", "en"), "predicted_service_level"] == pytest.approx(0.5)
+    assert np.isnan(series.loc[("email", "main"), "predicted_service_level"])
+    # English chats of the night (half of them) wait for D0 or D1 at 08:00, or for nobody after 20:00
+    assert series.loc[("chat", "en"), "service_level"] < 0.5
+    assert series["occupancy"].isna().all()  # agents are shared: no series has time of its own
+    hours = table[table["level"] == "hour"]
+    assert (hours["occupancy"] > 0).any()
+    channels = table[table["level"] == "channel"].set_index("channel")
+    # the channel's prediction: its series' contact-weighted (chat: 20 x 0.7 and 3 x 0.5 per hour)
+    assert channels.loc["chat", "predicted_service_level"] == pytest.approx((20 * 0.7 + 3 * 0.5) / 23)
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))["simulation"]
+    assert summary["routing"] == "skills"
+    by_queue = {(q["channel"], q["queue"]): q for q in summary["by_queue"]}
+    assert by_queue[("chat", "en")]["predicted_service_level"] == 0.5
+    low, high = by_queue[("chat", "en")]["service_level"]["ci95"].values()
+    assert low <= by_queue[("chat", "en")]["service_level"]["mean"] <= high
+
+
+def test_without_coverage_by_queue_there_is_no_per_series_prediction(tmp_path: Path) -> None:
+    sim = simulate_plan(skills_folder(tmp_path, with_coverage=False), replications=2, seed=0)
+    rows = sim.table[sim.table["level"].isin(["series", "channel"])]
+    assert rows["predicted_service_level"].isna().all()
+    assert all(q["predicted_service_level"] is None for q in sim.summary()["by_queue"])
+
+
+def test_a_pooled_folder_reports_its_series_too(tmp_path: Path) -> None:
+    sim = simulate_plan(plan_folder(tmp_path), replications=2, seed=0)
+    assert sim.routing == "pooled" and sim.summary()["routing"] == "pooled"
+    series = sim.table[sim.table["level"] == "series"]
+    assert series[["channel", "queue"]].values.tolist() == [["phone", "main"], ["chat", "main"], ["email", "main"]]
+    channels = sim.table[sim.table["level"] == "channel"]
+    np.testing.assert_allclose(series["service_level"], channels["service_level"])  # one queue each
+
+
+def test_a_bad_serves_cell_is_one_clear_error(tmp_path: Path) -> None:
+    folder = skills_folder(tmp_path)
+    rota = pd.read_csv(folder / "rota.csv")
+    rota.loc[3, "serves"] = "phone;chat"
+    rota.to_csv(folder / "rota.csv", index=False)
+    result = CliRunner().invoke(cli.app, ["simulate", "--rota", str(folder), "--replications", "2"])
+    assert result.exit_code == 2
+    assert "row 5" in result.output and "serves" in result.output and "channel/queue" in result.output
+
+
+def test_star_serves_every_series_and_an_empty_cell_none(tmp_path: Path) -> None:
+    folder = skills_folder(tmp_path)
+    rota = pd.read_csv(folder / "rota.csv")
+    rota["serves"] = "*"
+    rota.loc[rota["agent_id"] == "N0", "serves"] = ""
+    rota.to_csv(folder / "rota.csv", index=False)
+    team = load_plan(folder).team
+    assert team.serves.sum(axis=1).tolist() == [4] * 6 + [0] + [4] * 3
+
+
+def test_a_series_routed_by_skill_that_falls_short_is_named_first(tmp_path: Path) -> None:
+    """Only D0 and D1 may serve chat/en: the first sentence names it with its level and target,
+    a series that is its channel's only one is left to the channel's own verdict, and the series
+    table stays within 80 columns with each series' target."""
+    folder = skills_folder(tmp_path)
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(cli.app, ["simulate", "--rota", str(folder), "--replications", "4",
+                                                               "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    first = re.split(r"\.\s", " ".join(result.output.split()))[0]
+    sim = simulate_plan(folder, replications=4, seed=1)
+    short = sim.short_series().set_index(["channel", "queue"])
+    assert ("chat", "en") in short.index and short.loc[("chat", "en"), "target"] == pytest.approx(0.8)
+    assert "routed by skill" in first and "chat/en (" in first and "against 80%" in first and "short over" in first
+    assert "phone/main" not in first
+    assert all(len(line) <= 80 for line in result.output.splitlines()) and "…" not in result.output
+    by_queue = {(q["channel"], q["queue"]): q for q in sim.summary()["by_queue"]}
+    assert by_queue[("chat", "en")]["target"] == pytest.approx(0.8)
+    from planner.analysis.simulate import simulation_figure
+
+    assert "chat/en" in simulation_figure(sim).axes[0].get_title() and "phone/main" not in first

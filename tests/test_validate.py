@@ -70,3 +70,41 @@ def test_an_impossible_rule_is_found_before_planning(tmp_path: Path) -> None:
 def test_a_workspace_folder_that_is_not_there_is_said_as_such(tmp_path: Path) -> None:
     problems = validate_workspace(tmp_path / "no_such_site", MONDAY)
     assert [(p.message, p.severity) for p in problems] == [("workspace folder not found", "error")]
+
+
+def test_a_skill_typo_is_a_warning_naming_the_agent(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    agents = pd.read_csv(ws / "agents.csv", dtype=str, keep_default_na=False)
+    agents.loc[4, "skills"] = "chta;buyers"
+    agents.to_csv(ws / "agents.csv", index=False)
+    problems = validate_workspace(ws, MONDAY)
+    assert [p for p in problems if p.severity == "error"] == []
+    (typo,) = [p for p in problems if "'chta'" in p.message]
+    assert typo.severity == "warning" and typo.file == "agents.csv" and typo.column == "skills"
+    assert agents.loc[4, "agent_id"] in typo.message and "did you mean 'chat'" in typo.message
+
+
+def test_a_series_with_contacts_that_nobody_may_serve_is_an_error(tmp_path: Path) -> None:
+    """Nobody speaks English any more: both English sellers' series are named, nothing else."""
+    ws = _workspace(tmp_path)
+    agents = pd.read_csv(ws / "agents.csv", dtype=str, keep_default_na=False)
+    agents["skills"] = agents["skills"].str.replace(";en", "", regex=False)
+    agents.to_csv(ws / "agents.csv", index=False)
+    errors = [p for p in validate_workspace(ws, MONDAY) if p.severity == "error"]
+    assert sorted(p.message.split(" has ")[0] for p in errors) == ["series chat/sellers_en", "series email/sellers_en"]
+    assert all(p.file == "agents.csv" and "'en', 'sellers'" in p.message for p in errors)
+
+
+def test_an_empty_skills_column_serves_every_series(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    agents = pd.read_csv(ws / "agents.csv", dtype=str, keep_default_na=False)
+    agents.assign(skills="").to_csv(ws / "agents.csv", index=False)
+    assert validate_workspace(ws, MONDAY) == []
+
+
+def test_a_bad_queues_table_is_named_in_rota_toml(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    text = (ws / "rota.toml").read_text(encoding="utf-8").replace('needs = ["buyers"]', 'needs = "buyers"')
+    (ws / "rota.toml").write_text(text, encoding="utf-8")
+    problems = validate_workspace(ws, MONDAY)
+    assert any(p.file == "rota.toml" and p.column == "queues.buyers.needs" for p in problems)

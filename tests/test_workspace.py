@@ -227,3 +227,70 @@ def test_previous_rota_from_a_results_folder(tmp_path: Path) -> None:
     assert previous_file(folder) == folder / "rota.xlsx"
     assert list(read_previous(folder)["agent_id"]) == ["A002"]
     assert previous_file(folder / "rota.csv") == folder / "rota.csv"
+
+
+# --- skills: the warnings worded for a team lead --------------------------------------------------
+
+SKILLS_TOML = '[queues.sellers]\nneeds = ["sellers"]\n[queues.sellers_en]\nneeds = ["sellers", "en"]\n'
+
+
+def _skills_config(tmp_path: Path):
+    from planner.workspace.config import load_config
+
+    return load_config(write(tmp_path / "rota.toml", [SKILLS_TOML]))
+
+
+def test_skills_are_kept_as_sorted_lower_case_tokens(tmp_path: Path) -> None:
+    path = write(tmp_path / "agents.csv", ["agent_id,pattern,rate_rub_h,skills",
+                                           'A1,2/2,400,"Phone, CHAT;Sellers"', "A2,2/2,400,", "A3,2/2,400,en;;chat"])
+    assert list(load_agents(path, DEFAULT_BOOK)["skills"]) == ["chat;phone;sellers", "", "chat;en"]
+
+
+def test_a_typo_is_named_with_the_agent_and_the_closest_token(tmp_path: Path) -> None:
+    from planner.workspace.people import skill_warnings
+
+    cfg = _skills_config(tmp_path)
+    agents = pd.DataFrame({"agent_id": ["A1", "A2", "A3", "A4"],
+                           "skills": ["chat;sellers", "chta;sellers", "chat;sellers;englsh", ""]})
+    warnings = skill_warnings(agents, cfg)
+    assert len(warnings) == 3                  # chta, englsh, and A2 left with no channel at all
+    chta = next(w for w in warnings if "'chta'" in w)
+    assert "A2" in chta and "did you mean 'chat'" in chta and "A1" not in chta
+    english = next(w for w in warnings if "'englsh'" in w)
+    assert "A3" in english and "A2" not in english
+    assert "A2 may serve no series" in warnings[-1]
+    assert skill_warnings(agents.iloc[[0, 3]], cfg) == []                 # known tokens and empty cells
+
+
+def test_one_line_per_unknown_token_names_its_agents(tmp_path: Path) -> None:
+    from planner.workspace.people import skill_warnings
+
+    cfg = _skills_config(tmp_path)
+    agents = pd.DataFrame({"agent_id": [f"A{k}" for k in range(8)], "skills": ["phone;vip"] * 8})
+    (line,) = skill_warnings(agents, cfg)
+    assert "'vip'" in line and "A0, A1, A2, A3, A4 and 3 more" in line
+
+
+def test_agents_with_no_channel_among_their_skills_serve_nothing(tmp_path: Path) -> None:
+    from planner.workspace.people import skill_warnings
+
+    cfg = _skills_config(tmp_path)
+    agents = pd.DataFrame({"agent_id": ["A1", "A2"], "skills": ["sellers;en", "chat;sellers"]})
+    (line,) = skill_warnings(agents, cfg)
+    assert "A1" in line and "A2" not in line and "no channel" in line
+
+
+def test_unserved_series_are_those_with_demand_and_nobody_eligible(tmp_path: Path) -> None:
+    from planner.workspace.people import skill_report, unserved_message, unserved_series
+
+    cfg = _skills_config(tmp_path)
+    agents = pd.DataFrame({"agent_id": ["A1", "A2"], "skills": ["chat;sellers", "email;sellers;en"]})
+    demand = pd.DataFrame({"channel": ["chat", "chat", "email", "phone", "Chat"],
+                           "queue": ["sellers", "sellers_en", "sellers_en", "buyers", "sellers_en"],
+                           "agents": [3, 2, 1, 0, 1]})
+    assert unserved_series(agents, demand, cfg.queues, "agents") == [("chat", "sellers_en")]
+    assert unserved_series(agents.assign(skills=["chat;sellers", ""]), demand, cfg.queues, "agents") == []
+    assert unserved_series(agents, demand[["agents"]], cfg.queues, "agents") == []     # pooled: everyone
+    message = unserved_message("chat", "sellers_en", cfg.queues)
+    assert "chat/sellers_en" in message and "'chat'" in message and "'en', 'sellers'" in message
+    assert skill_report(agents, demand, cfg) == [message + "; the other series are planned"]

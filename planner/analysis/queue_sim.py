@@ -74,6 +74,7 @@ class QueueSpec:
     deferred: bool = False
     concurrency: float = 1.0  # sessions per agent (chat); servers = floor(agents x concurrency)
     agents: np.ndarray | None = None  # productive agents per hour (chat: seats); None: = servers
+    concurrent: bool = False  # chat: an agent holds several sessions at once (skill routing)
 
 
 def formula_service_level(spec: QueueSpec) -> np.ndarray:
@@ -130,9 +131,19 @@ def _handle_times(rng: np.random.Generator, mean: np.ndarray, dist: str, cv: flo
     raise InputError(f"the handle-time distribution must be exponential or lognormal (got {dist!r})")
 
 
-def _busy_per_hour(start: np.ndarray, end: np.ndarray, n: int) -> np.ndarray:
-    """Server-seconds worked inside each hour by services [start, end)."""
+def _busy_per_hour(start: np.ndarray, end: np.ndarray, n: int, weight: np.ndarray | None = None) -> np.ndarray:
+    """Server-seconds worked inside each hour by services [start, end), each times its weight."""
     edges = np.arange(n + 1) * HOUR_S
+    if weight is not None:
+        upto = np.zeros(n + 1)
+        for times, sign in ((start, 1.0), (end, -1.0)):
+            order = np.argsort(times, kind="stable")
+            t, w = times[order], weight[order]
+            k = np.searchsorted(t, edges, side="left")
+            cw = np.r_[0.0, np.cumsum(w)]
+            ctw = np.r_[0.0, np.cumsum(t * w)]
+            upto += sign * (edges * cw[k] - ctw[k])
+        return np.diff(upto)
     s = np.sort(start)
     e = np.sort(end)
     cs = np.r_[0.0, np.cumsum(s)]
@@ -143,9 +154,22 @@ def _busy_per_hour(start: np.ndarray, end: np.ndarray, n: int) -> np.ndarray:
     return np.diff(upto)
 
 
-def simulate_queue(spec: QueueSpec, rng: np.random.Generator, aht_dist: str = "exponential",
-                   cv: float = 1.0) -> QueueRun:
-    """One replication of one queue: draw arrivals, handle times and patience, serve FCFS."""
+@dataclass(frozen=True)
+class Contacts:
+    """One replication's draws for one queue, in arrival order (seconds from hour 0)."""
+
+    arrival: np.ndarray
+    hour: np.ndarray
+    service: np.ndarray
+    patience: np.ndarray  # inf: never hangs up
+
+
+def draw_contacts(spec: QueueSpec, rng: np.random.Generator, aht_dist: str = "exponential",
+                  cv: float = 1.0) -> Contacts:
+    """Arrivals (Poisson per hour, uniform inside it), handle times and patience of one queue.
+
+    The pooled engine and the skill-routing engine draw in this one order from the same stream,
+    so a seed gives both the same contacts."""
     n = spec.contacts.size
     counts = rng.poisson(np.maximum(spec.contacts, 0.0))
     hour = np.repeat(np.arange(n), counts)
@@ -154,7 +178,17 @@ def simulate_queue(spec: QueueSpec, rng: np.random.Generator, aht_dist: str = "e
     service = _handle_times(rng, spec.aht_s[hour], aht_dist, cv)
     patience = (rng.exponential(spec.patience_s, arrival.size) if spec.patience_s
                 else np.full(arrival.size, _INF))
-    start = _serve(arrival.tolist(), service.tolist(), patience.tolist(), spec.servers)
+    return Contacts(arrival=arrival, hour=hour, service=service, patience=patience)
+
+
+def outcome(spec: QueueSpec, drawn: Contacts, start: np.ndarray,
+            work: np.ndarray | None = None) -> QueueRun:
+    """What the starts of service mean for one queue: waits, answers, on time, hang-ups, work.
+
+    `work` weighs each contact's handle time in the busy time (a chat session is 1/sessions of
+    an agent); None: 1 each. slot_s is the queue's own server time (0 where agents are shared)."""
+    n = spec.contacts.size
+    arrival, hour, service, patience = drawn.arrival, drawn.hour, drawn.service, drawn.patience
     answered = np.isfinite(start)
     end_of_horizon = n * HOUR_S
     wait = np.where(answered, start - arrival,
@@ -166,9 +200,18 @@ def simulate_queue(spec: QueueSpec, rng: np.random.Generator, aht_dist: str = "e
         on_time = np.where(answered, start + service <= due, due > end_of_horizon)
     else:
         on_time = answered & (start - arrival <= target)
-    busy = _busy_per_hour(start[answered], start[answered] + service[answered], n)
+    busy = _busy_per_hour(start[answered], start[answered] + service[answered], n,
+                          None if work is None else work[answered])
     return QueueRun(arrival=arrival, wait=wait, answered=answered, on_time=on_time, abandoned=abandoned,
                     busy_s=busy, slot_s=spec.servers.astype(np.float64) * HOUR_S)
+
+
+def simulate_queue(spec: QueueSpec, rng: np.random.Generator, aht_dist: str = "exponential",
+                   cv: float = 1.0) -> QueueRun:
+    """One replication of one queue: draw arrivals, handle times and patience, serve FCFS."""
+    drawn = draw_contacts(spec, rng, aht_dist, cv)
+    start = _serve(drawn.arrival.tolist(), drawn.service.tolist(), drawn.patience.tolist(), spec.servers)
+    return outcome(spec, drawn, start)
 
 
 def _serve(arrival: list[float], service: list[float], patience: list[float], servers: np.ndarray) -> np.ndarray:
@@ -268,6 +311,19 @@ class Tally:
             out[name], out[f"{name}_low"], out[f"{name}_high"] = mean, low, high
         return pd.DataFrame(out)
 
+    def record(self, r: int, run: QueueRun, deferred: bool) -> None:
+        """Bin replication r of one queue by the hour of arrival (work and slots by the hour done)."""
+        n = self.arrivals.shape[1]
+        h = (run.arrival // HOUR_S).astype(np.int64)
+        self.arrivals[r] = np.bincount(h, minlength=n)
+        if not deferred:
+            self.queued[r] = self.arrivals[r]
+        self.on_time[r] = np.bincount(h, weights=run.on_time, minlength=n)
+        self.abandoned[r] = np.bincount(h, weights=run.abandoned, minlength=n)
+        self.wait_s[r] = np.bincount(h, weights=run.wait * (not deferred), minlength=n)
+        self.busy_s[r] = run.busy_s
+        self.slot_s[r] = run.slot_s
+
     def grouped(self, group: np.ndarray, k: int) -> Tally:
         """Sum the columns into `k` groups (e.g. hours into days)."""
         def g(a: np.ndarray) -> np.ndarray:
@@ -278,14 +334,8 @@ class Tally:
         return Tally(*(g(getattr(self, f)) for f in TALLY_FIELDS))
 
 
-def simulate(specs: list[QueueSpec], replications: int = 10, seed: int = 0, aht_dist: str = "exponential",
-             cv: float = 1.0, *, per_queue: bool = False) -> Tally | dict[tuple[str, str], Tally]:
-    """Replicate every queue; per-hour tallies summed over queues (or kept per queue).
-
-    Replication r uses `numpy.random.default_rng([seed, r])`, so a run is reproducible and
-    replications are independent streams. Occupancy is worked over on-duty slot time (a slot
-    finishing a contact after its duty counts that work, so an hour can exceed 100 %).
-    """
+def empty_tallies(specs: list[QueueSpec], replications: int, aht_dist: str, cv: float) -> dict[tuple[str, str], Tally]:
+    """Check the run's settings; a zero tally per queue (replications x hours)."""
     if replications < 2:
         raise InputError(f"at least 2 replications are needed for a confidence interval (got {replications})")
     if aht_dist not in AHT_DISTRIBUTIONS:
@@ -295,21 +345,22 @@ def simulate(specs: list[QueueSpec], replications: int = 10, seed: int = 0, aht_
     if not specs:
         raise InputError("nothing to simulate: no queue has contacts")
     n = specs[0].contacts.size
-    tallies = {(s.channel, s.queue): Tally(*(np.zeros((replications, n)) for _ in TALLY_FIELDS)) for s in specs}
+    return {(s.channel, s.queue): Tally(*(np.zeros((replications, n)) for _ in TALLY_FIELDS)) for s in specs}
+
+
+def simulate(specs: list[QueueSpec], replications: int = 10, seed: int = 0, aht_dist: str = "exponential",
+             cv: float = 1.0, *, per_queue: bool = False) -> Tally | dict[tuple[str, str], Tally]:
+    """Replicate every queue; per-hour tallies summed over queues (or kept per queue).
+
+    Replication r uses `numpy.random.default_rng([seed, r])`, so a run is reproducible and
+    replications are independent streams. Occupancy is worked over on-duty slot time (a slot
+    finishing a contact after its duty counts that work, so an hour can exceed 100 %).
+    """
+    tallies = empty_tallies(specs, replications, aht_dist, cv)
     for r in range(replications):
         rng = np.random.default_rng([seed, r])
         for s in specs:
-            run = simulate_queue(s, rng, aht_dist, cv)
-            t = tallies[(s.channel, s.queue)]
-            h = (run.arrival // HOUR_S).astype(np.int64)
-            t.arrivals[r] = np.bincount(h, minlength=n)
-            if not s.deferred:
-                t.queued[r] = t.arrivals[r]
-            t.on_time[r] = np.bincount(h, weights=run.on_time, minlength=n)
-            t.abandoned[r] = np.bincount(h, weights=run.abandoned, minlength=n)
-            t.wait_s[r] = np.bincount(h, weights=run.wait * (not s.deferred), minlength=n)
-            t.busy_s[r] = run.busy_s
-            t.slot_s[r] = run.slot_s
+            tallies[(s.channel, s.queue)].record(r, simulate_queue(s, rng, aht_dist, cv), s.deferred)
     if per_queue:
         return tallies
     total = [sum(getattr(t, f) for t in tallies.values())

@@ -4,7 +4,7 @@ same forecast -> requirements -> schedule pipeline as `rota plan`.
 A scenario is `scenarios/NAME.toml`: `name`, `description`, a `[config]` table deep-merged into
 rota.toml (and validated by the same code, so a bad value gets the same named error), and data
 changes: `[[volume]]` multipliers, `aht_factor`, `[[headcount]]` agents added or removed per
-pattern. The forecast is made once for the base and reused: a scenario changes it only through
+pattern (vacancies with the skills the scenario gives, else the pattern's most common ones). The forecast is made once for the base and reused: a scenario changes it only through
 its volume and AHT changes (or by overriding `[forecast]` or the history file, which forecasts
 again).
 
@@ -27,6 +27,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from common.errors import InputError
+from constraints.skills import canonical_skills, skill_tokens, unknown_tokens
 from forecasts.staffing import requirements as staffing_requirements
 from planner.workspace.config import RotaConfig, load_config, load_config_dict, read_toml, workspace_toml
 
@@ -49,10 +50,12 @@ class VolumeChange(_Strict):
 
 
 class HeadcountChange(_Strict):
-    """`change` agents added (positive) or removed (negative) on one pattern."""
+    """`change` agents added (positive) or removed (negative) on one pattern; vacancies get
+    `skills` (a skills cell such as "chat;sellers;en") when it is given."""
 
     pattern: str
     change: int
+    skills: str | None = None
 
 
 class ScenarioFile(_Strict):
@@ -130,6 +133,18 @@ def scenario_config(raw: dict[str, Any], source: str, root: Path, aht_factor: fl
     return cfg
 
 
+def _check_skills(h: HeadcountChange, cfg: RotaConfig, source: str, where: str) -> None:
+    """Vacancies' skills: only for added agents, and every token a channel or a tag of `[queues]`."""
+    if h.change <= 0:
+        raise InputError("skills are for vacancies: give them with a positive change", file=source, column=where)
+    channels = sorted(cfg.staffing.channels)
+    unknown = sorted(unknown_tokens(skill_tokens(h.skills), channels, cfg.queues))
+    if unknown:
+        known = ", ".join(channels + sorted(cfg.queues.tags))
+        raise InputError(f"skill {unknown[0]!r} is neither a channel nor a tag of [queues]; known: {known}",
+                         file=source, column=where)
+
+
 def parse_scenario(raw: dict[str, Any], source: str, base: RotaConfig) -> Scenario:
     """Validate a parsed scenario file against the workspace's configuration."""
     try:
@@ -141,6 +156,8 @@ def parse_scenario(raw: dict[str, Any], source: str, base: RotaConfig) -> Scenar
         if h.pattern not in cfg.book.patterns:
             raise InputError(f"unknown pattern {h.pattern!r}; known: {', '.join(sorted(cfg.book.patterns))}",
                              file=source, column=f"headcount.{i}.pattern")
+        if h.skills is not None:
+            _check_skills(h, cfg, source, f"headcount.{i}.skills")
     for i, v in enumerate(spec.volume):
         if v.start and v.end and v.end < v.start:
             raise InputError("end is before start", file=source, column=f"volume.{i}.end")
@@ -208,20 +225,24 @@ def volume_warnings(changes: Sequence[VolumeChange], forecast: pd.DataFrame, sou
     return found
 
 
-def hypothetical_agent(agents: pd.DataFrame, pattern: str, number: int) -> dict[str, Any]:
-    """A vacancy on `pattern`: the pattern's median rate and most common skills (the whole
-    team's when nobody works that pattern yet), no cycle start, open to any shift."""
+def hypothetical_agent(agents: pd.DataFrame, pattern: str, number: int, skills: str | None = None) -> dict[str, Any]:
+    """A vacancy on `pattern`: the pattern's median rate and `skills` when given, else its most
+    common skills (the whole team's when nobody works that pattern yet); no cycle start, open
+    to any shift."""
     same = agents[agents["pattern"] == pattern]
     pool = same if len(same) else agents
-    skills = pool["skills"].mode()
+    if skills is None:
+        common = pool["skills"].mode()
+        skills = str(common.iloc[0]) if len(common) else ""
     return {"agent_id": f"NEW-{pattern}-{number:02d}", "name": f"vacancy {pattern} #{number}", "team": "new",
-            "pattern": pattern, "shift_pref": "any", "skills": str(skills.iloc[0]) if len(skills) else "",
+            "pattern": pattern, "shift_pref": "any", "skills": canonical_skills(skills),
             "rate_rub_h": float(pool["rate_rub_h"].median()), "cycle_start": pd.NaT, "night_ok": True}
 
 
 def change_headcount(agents: pd.DataFrame, changes: Sequence[HeadcountChange], source: str = "scenario"
                      ) -> pd.DataFrame:
-    """Agents with vacancies added, or the last agents of a pattern (in file order) removed."""
+    """Agents with vacancies added (with the change's skills, if any), or the last agents of a
+    pattern (in file order) removed."""
     out = agents
     for i, h in enumerate(changes):
         if h.change > 0:
@@ -229,7 +250,7 @@ def change_headcount(agents: pd.DataFrame, changes: Sequence[HeadcountChange], s
             new, k = [], 0
             while len(new) < h.change:
                 k += 1
-                row = hypothetical_agent(agents, h.pattern, k)
+                row = hypothetical_agent(agents, h.pattern, k, h.skills)
                 if row["agent_id"] not in set(taken):
                     new.append(row)
             out = pd.concat([out, pd.DataFrame(new).astype({"cycle_start": "datetime64[ns]"})], ignore_index=True)

@@ -1,9 +1,17 @@
 """Does the rota really deliver? `rota simulate` replays a results folder of `rota plan`.
 
 It reads rota.csv, coverage.csv and requirements.csv, puts the agents of rota.csv on duty at their
-shift times, splits them across the hour's queues as the planner did, runs the queue simulator
-(`planner.analysis.queue_sim`) and reports per hour, day, channel and horizon the service the
-rota delivers, with 95 % intervals, beside what Erlang predicted.
+shift times and reports per hour, day, channel, series and horizon the service the rota delivers,
+with 95 % intervals, beside what the plan predicted. Two ways to serve:
+- pooled (a rota.csv without `serves`, as older plans wrote it): everyone serves everything;
+  the hour's productive agents are split across its queues as the planner did and each queue
+  is run on its own (`planner.analysis.queue_sim`);
+- skill routing (rota.csv with `serves`: `channel/queue` items joined by `;`, or `*` for every
+  series): every agent is a server of its own and a contact goes only to one who may serve its
+  series (`planner.analysis.routing`). coverage_by_queue.csv, where the folder has it, gives the
+  plan's predicted level per series.
+Each channel is judged against its own target (requirements.csv's `sl_target`) per day and part
+of a day, and each series over the horizon, so the report can lead with the answer.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from planner.analysis.queue_sim import (
     formula_service_level,
     simulate,
 )
+from planner.analysis.routing import Team, chat_sessions, simulate_routed
 
 # --------------------------------------------------------------------------- a results folder
 
@@ -44,6 +53,9 @@ class Plan:
     specs: list[QueueSpec]
     targets: list[np.ndarray] = field(default_factory=list)   # per spec: sl_target per hour (NaN: none)
     models: list[str] = field(default_factory=list)           # per spec: erlang_c, erlang_a, chat, email
+    team: Team | None = None  # skill routing (rota.csv has `serves`); None: pooled
+    # per series: (sum of predicted level x contacts, contacts with a level) from coverage_by_queue.csv
+    series_predicted: dict[tuple[str, str], tuple[float, float]] | None = None
 
 
 def _read(folder: Path, name: str, columns: set[str]) -> pd.DataFrame:
@@ -152,10 +164,71 @@ def load_plan(folder: str | Path) -> Plan:
             channel=str(channel), queue=str(queue), contacts=contacts, aht_s=aht, answer_s=answer,
             servers=servers.astype(np.int64),
             patience_s=float(patience.iloc[0]) if model == "erlang_a" and len(patience) else None,
-            deferred=model == "email", concurrency=concurrency, agents=seats,
+            deferred=model == "email", concurrency=concurrency, agents=seats, concurrent=model == "chat",
         ))
-    return Plan(folder=folder, hours=hours, on_duty=on_duty, productive=np.bincount(pos, weights=productive, minlength=n),
-                predicted=cover["service_level"].to_numpy(float), specs=specs, targets=targets, models=models)
+    pool = np.bincount(pos, weights=productive, minlength=n)
+    team = _team(rota, hours, specs, pool) if "serves" in rota.columns else None
+    return Plan(folder=folder, hours=hours, on_duty=on_duty, productive=pool,
+                predicted=cover["service_level"].to_numpy(float), specs=specs, targets=targets, models=models,
+                team=team, series_predicted=_series_predicted(folder, hours))
+
+
+def _serves(cell: object, series: dict[str, int], row: int) -> set[int]:
+    """The series one `serves` cell names: `*` every one, empty none; unknown series are left out
+    (no contacts of theirs in these hours)."""
+    text = "" if cell is None or (isinstance(cell, float) and np.isnan(cell)) else str(cell).strip()
+    if text == "*":
+        return set(series.values())
+    out = set()
+    for item in filter(None, (p.strip() for p in text.split(";"))):
+        channel, _, queue = item.partition("/")
+        if not channel.strip() or not queue.strip():
+            raise InputError(f"must be channel/queue items joined by ';', or '*' (got {text!r})",
+                             file="rota.csv", row=row, column="serves")
+        key = f"{channel.strip()}/{queue.strip()}".lower()
+        if key in series:
+            out.add(series[key])
+    return out
+
+
+def _team(rota: pd.DataFrame, hours: pd.DatetimeIndex, specs: list[QueueSpec], pool: np.ndarray) -> Team:
+    """The agents of rota.csv as individual servers: one per agent_id (each row its own when
+    there is no agent_id), in order of first appearance; on duty in the whole hours one of its
+    shifts covers; serving the union of its rows' `serves`."""
+    series = {f"{s.channel}/{s.queue}".lower(): j for j, s in enumerate(specs)}
+    ids = rota["agent_id"].astype(str) if "agent_id" in rota.columns else pd.Series(range(len(rota)), dtype=str)
+    who, _ = pd.factorize(ids)
+    agents = int(who.max()) + 1 if len(who) else 0
+    h = hours.to_numpy("datetime64[ns]")[None, :]
+    start = rota["start"].to_numpy("datetime64[ns]")[:, None]
+    end = rota["end"].to_numpy("datetime64[ns]")[:, None]
+    covered = (h >= start) & (h + np.timedelta64(1, "h") <= end)
+    on_duty = np.zeros((agents, len(hours)), dtype=bool)
+    np.logical_or.at(on_duty, who, covered)
+    serves = np.zeros((agents, len(specs)), dtype=bool)
+    for row, (a, cell) in enumerate(zip(who, rota["serves"])):
+        serves[a, sorted(_serves(cell, series, row + 2))] = True
+    concurrency = max((s.concurrency for s in specs if s.concurrent), default=1.0)
+    return Team(serves=serves, on_duty=on_duty, productive=np.asarray(pool, dtype=np.int64),
+                sessions=chat_sessions(agents, concurrency))
+
+
+def _series_predicted(folder: Path, hours: pd.DatetimeIndex) -> dict[tuple[str, str], tuple[float, float]] | None:
+    """coverage_by_queue.csv's predicted level per series, as (level x contacts, contacts) summed
+    over the hours simulated where the level is known; None without the file."""
+    if not (folder / "coverage_by_queue.csv").is_file():
+        return None
+    frame = _read(folder, "coverage_by_queue.csv", {"ts", "channel", "queue", "contacts", "service_level"})
+    frame = frame.assign(ts=_times(frame, "ts", "coverage_by_queue.csv"))
+    frame = frame[frame["ts"].isin(hours)]
+    level = pd.to_numeric(frame["service_level"], errors="coerce").to_numpy(float)
+    contacts = pd.to_numeric(frame["contacts"], errors="coerce").to_numpy(float)
+    known = np.isfinite(level) & np.isfinite(contacts) & (contacts > 0)
+    out: dict[tuple[str, str], tuple[float, float]] = {}
+    for key, lv, c, k in zip(zip(frame["channel"].astype(str), frame["queue"].astype(str)), level, contacts, known):
+        num, den = out.get(key, (0.0, 0.0))
+        out[key] = (num + lv * c, den + c) if k else (num, den)
+    return out
 
 
 @dataclass(frozen=True)
@@ -178,6 +251,23 @@ class Simulation:
             return 0, 0
         days = self.checks[self.checks["part"] == ""].groupby("day")["met"].all()
         return int(days.sum()), int(len(days))
+    routing: str = "pooled"  # or "skills": contacts routed to agents who may serve their series
+
+    def shown_series(self) -> pd.DataFrame:
+        """The series rows worth showing beside their channel: a channel's when it has several,
+        every one when contacts are routed by skill."""
+        series = self.table[self.table["level"] == "series"]
+        return series[(series["channel"].map(series["channel"].value_counts()) > 1) | (self.routing == "skills")]
+
+    def short_series(self, *, sole: bool = True) -> pd.DataFrame:
+        """The shown series (channel/queue) below their target beyond the whole 95 % interval
+        over the horizon; `sole=False` leaves out a channel's only series (the channel's own
+        verdict says it)."""
+        shown = self.shown_series()
+        if not sole:
+            shown = shown[shown["channel"].map(shown["channel"].value_counts()) > 1]
+        high = shown["service_level_high"].fillna(shown["service_level"])
+        return shown[shown["target"].notna() & (shown["target"] > high + 1e-9)]
 
     def horizon(self) -> pd.Series:
         return self.table[self.table["level"] == "horizon"].iloc[0]
@@ -186,16 +276,21 @@ class Simulation:
         """The `simulation` object of summary.json."""
         row = self.horizon()
 
-        def fig(name: str) -> dict:
-            return {"mean": _num(row[name]), "ci95": {"low": _num(row[f"{name}_low"]), "high": _num(row[f"{name}_high"])}}
+        def fig_of(r: pd.Series, name: str) -> dict:
+            return {"mean": _num(r[name]), "ci95": {"low": _num(r[f"{name}_low"]), "high": _num(r[f"{name}_high"])}}
 
+        series = self.table[self.table["level"] == "series"]
         return {
-            "service_level": fig("service_level"), "asa_s": fig("asa_s"), "abandonment": fig("abandonment"),
-            "occupancy": fig("occupancy"), "predicted_service_level": _num(row["predicted_service_level"]),
-            "target": _num(row["target"]),
+            "service_level": fig_of(row, "service_level"), "asa_s": fig_of(row, "asa_s"),
+            "abandonment": fig_of(row, "abandonment"), "occupancy": fig_of(row, "occupancy"),
+            "predicted_service_level": _num(row["predicted_service_level"]), "target": _num(row["target"]),
             "days_meeting_target": self.days_meeting_target()[0], "days_with_target": self.days_meeting_target()[1],
             "replications": self.replications, "seed": self.seed, "aht_dist": self.aht_dist,
-            "cv": self.cv if self.aht_dist == "lognormal" else 1.0,
+            "cv": self.cv if self.aht_dist == "lognormal" else 1.0, "routing": self.routing,
+            "by_queue": [{"channel": r["channel"], "queue": r["queue"], "arrivals": _num(r["arrivals"]),
+                          "service_level": fig_of(r, "service_level"),
+                          "predicted_service_level": _num(r["predicted_service_level"]), "target": _num(r["target"])}
+                         for _, r in series.iterrows()],
         }
 
 
@@ -256,23 +351,40 @@ def target_checks(plan: Plan, queues: dict[tuple[str, str], Tally]) -> pd.DataFr
     checks["met"] = checks["high"] >= checks["target"] - 1e-9
     checks["hours"] = checks["part"].map({name: f"{a:02d}–{b:02d}" for name, a, b in DAY_PARTS}).fillna("00–24")
     return checks
+def _weighted(parts: list[tuple[float, float]]) -> float:
+    num, den = sum(p[0] for p in parts), sum(p[1] for p in parts)
+    return num / den if den > 0 else np.nan
 
 
 def simulate_plan(folder: str | Path, replications: int = 10, seed: int = 0, aht_dist: str = "exponential",
                   cv: float = 1.0) -> Simulation:
-    """Simulate a results folder; figures per hour, per day, per channel and over the horizon.
+    """Simulate a results folder; figures per hour, day, channel, series and over the horizon.
 
     `level` says which: hour (ts = hour start), day (ts = midnight), channel (whole horizon of
-    one channel, `channel` set) and horizon. The predicted service level is coverage.csv's,
-    contact-weighted over the hours of the row (per channel it is not known: NaN).
+    one channel, `channel` set), series (whole horizon of one channel and queue) and horizon.
+    The predicted service level is coverage.csv's, contact-weighted over the hours of the row;
+    per series it is coverage_by_queue.csv's (NaN without the file). Per channel, a pooled
+    folder shows Erlang for the queue's own share of the agents, a skill-routed one the
+    series' predictions contact-weighted. With skill routing a series has no agents of its own:
+    its occupancy, and its channel's, is NaN. `target` is the contact-weighted target of the
+    row's contacts; `checks` judges each channel per day and part of a day against it.
     """
     plan = load_plan(folder)
-    queues = simulate(plan.specs, replications, seed, aht_dist, cv, per_queue=True)
-    tally = _sum(list(queues.values()))
+    if plan.team is None:
+        queues = simulate(plan.specs, replications, seed, aht_dist, cv, per_queue=True)
+        tally = _sum(list(queues.values()))
+    else:
+        queues = simulate_routed(plan.specs, plan.team, replications, seed, aht_dist, cv)
+        tally = _sum(list(queues.values()))
+        tally = Tally(*(np.broadcast_to(plan.team.working() * HOUR_S, tally.slot_s.shape).copy()
+                        if f == "slot_s" else getattr(tally, f) for f in TALLY_FIELDS))
     n = len(plan.hours)
     one = np.zeros(n, dtype=np.int64)
     day_keys, day_of = np.unique(plan.hours.normalize().to_numpy(), return_inverse=True)
     contacts = sum(s.contacts for s in plan.specs)
+    by_series = plan.series_predicted
+    series_level = {(s.channel, s.queue): by_series.get((s.channel, s.queue), (0.0, 0.0)) if by_series else (0.0, 0.0)
+                    for s in plan.specs}
 
     def predicted(group: np.ndarray, k: int) -> np.ndarray:
         known = ~np.isnan(plan.predicted)
@@ -292,32 +404,44 @@ def simulate_plan(folder: str | Path, replications: int = 10, seed: int = 0, aht
         part = _sum([t for (c, _), t in queues.items() if c == channel])
         mine = [s for s in plan.specs if s.channel == channel]
         weight = sum(float(s.contacts.sum()) for s in mine)
-        formula = (sum(float(np.nansum(formula_service_level(s) * s.contacts)) for s in mine) / weight
-                   if weight > 0 and not any(s.deferred for s in mine) else np.nan)
+        if plan.team is not None:
+            formula = _weighted([series_level[(s.channel, s.queue)] for s in mine])
+        else:
+            formula = (sum(float(np.nansum(formula_service_level(s) * s.contacts)) for s in mine) / weight
+                       if weight > 0 and not any(s.deferred for s in mine) else np.nan)
         frames.append(part.grouped(one, 1).figures().assign(level="channel", ts=plan.hours[0], channel=channel,
                                                             predicted_service_level=formula))
+    for s in plan.specs:
+        frames.append(queues[(s.channel, s.queue)].grouped(one, 1).figures().assign(
+            level="series", ts=plan.hours[0], channel=s.channel, queue=s.queue,
+            predicted_service_level=_weighted([series_level[(s.channel, s.queue)]])))
     frames.append(tally.grouped(one, 1).figures().assign(
         level="horizon", ts=plan.hours[0], channel="", predicted_service_level=predicted(one, 1)))
-    cols = ["level", "ts", "channel", "arrivals", "predicted_service_level"] + [
+    cols = ["level", "ts", "channel", "queue", "arrivals", "predicted_service_level"] + [
         f"{m}{s}" for m in ("service_level", "asa_s", "abandonment", "occupancy") for s in ("", "_low", "_high")
     ] + ["on_duty", "productive"]
-    table = _bounded(pd.concat(frames, ignore_index=True)[cols])
+    table = _bounded(pd.concat(frames, ignore_index=True).reindex(columns=cols))
+    table["queue"] = table["queue"].fillna("")
     table["target"] = _row_targets(plan, table, day_of, len(day_keys))
     return Simulation(table=table, replications=replications, seed=seed, aht_dist=aht_dist, cv=cv,
                       folder=plan.folder, checks=target_checks(plan, queues),
                       channels={s.channel: m for s, m in zip(plan.specs, plan.models)},
-                      concurrency={s.channel: s.concurrency for s in plan.specs})
+                      concurrency={s.channel: s.concurrency for s in plan.specs},
+                      routing="pooled" if plan.team is None else "skills")
 
 
 def _row_targets(plan: Plan, table: pd.DataFrame, day_of: np.ndarray, days: int) -> np.ndarray:
     """The contact-weighted target of the contacts of each row of the table (hour, day,
-    channel, horizon), for simulation.csv and the chart's target line."""
+    channel, series, horizon), for simulation.csv and the chart's target line."""
     n = len(plan.hours)
     weight, aimed = {}, {}
+    out = np.full(len(table), np.nan)
     for spec, target in zip(plan.specs, plan.targets or [np.full(n, np.nan)] * len(plan.specs)):
         w = np.where(np.isnan(target), 0.0, spec.contacts)
         weight[spec.channel] = weight.get(spec.channel, 0.0) + w
         aimed[spec.channel] = aimed.get(spec.channel, 0.0) + np.nan_to_num(target) * w
+        row = ((table["level"] == "series") & (table["channel"] == spec.channel) & (table["queue"] == spec.queue))
+        out[row.to_numpy()] = np.sum(np.nan_to_num(target) * w) / np.sum(w) if np.sum(w) > 0 else np.nan
     w_all, t_all = sum(weight.values()), sum(aimed.values())
 
     def ratio(t: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -330,7 +454,6 @@ def _row_targets(plan: Plan, table: pd.DataFrame, day_of: np.ndarray, days: int)
                                                                                     minlength=days)),
         "horizon": ratio(np.array([np.sum(t_all)]), np.array([np.sum(w_all)])),
     }
-    out = np.full(len(table), np.nan)
     for level in ("hour", "day", "horizon"):
         out[(table["level"] == level).to_numpy()] = per_level[level]
     for channel in weight:
@@ -367,6 +490,9 @@ def simulation_figure(sim: Simulation) -> Figure:
     ax.set_ylabel("service level")
     met, days = sim.days_meeting_target()
     verdict = f": the target is met on {met} of {days} days" if days else ""
+    short = sim.short_series(sole=False)
+    if days and len(short):
+        verdict += f"; {', '.join(short['channel'] + '/' + short['queue'])} short over the horizon"
     ax.set_title(f"Service level by hour, simulated against the formula{verdict}")
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left", fontsize=9, ncols=4)

@@ -36,7 +36,8 @@ SHORT_COLOUR = "#f4a582"
 TARGET_COLOUR = "#4d4d4d"
 DPI = 100
 
-CHART_FILES = {"coverage": "coverage_by_day.png", "service": "service_by_hour.png", "forecast": "forecast.png"}
+CHART_FILES = {"coverage": "coverage_by_day.png", "service": "service_by_hour.png", "forecast": "forecast.png",
+               "queues": "coverage_by_queue.png"}
 
 
 def _save(fig: Figure, path: str | os.PathLike[str]) -> Path:
@@ -211,14 +212,68 @@ def service_target(requirements: pd.DataFrame) -> float | None:
     return float(targets[0]) if len(targets) == 1 else None
 
 
+def coverage_by_queue(by_queue: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """One panel per series (channel, queue): agents required and the agents the plan puts on it,
+    hour by hour over the horizon, the shortfall shaded and the hours with contacts but nobody who
+    may serve the series marked, so a team lead sees which queue is thin and when."""
+    cov = _hourly(by_queue)
+    series = list(dict.fromkeys(zip(cov["channel"], cov["queue"])))
+    n = max(len(series), 1)
+    ncols = 1 if n < 4 else 2
+    nrows = math.ceil(n / ncols)
+    fig = _figure(7.5 * ncols, 1.9 * nrows + 0.9)
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, sharex=True, squeeze=False)).ravel()
+    start = cov["ts"].min() if len(cov) else pd.Timestamp(0)
+    for ax, (channel, queue) in zip(axes, series):
+        part = cov[(cov["channel"] == channel) & (cov["queue"] == queue)]
+        x = (part["ts"] - start).dt.total_seconds().to_numpy() / 86400
+        x = np.append(x, x[-1] + 1 / 24)
+        req = np.append(part["required"].to_numpy(float), part["required"].iloc[-1])
+        sch = np.append(part["scheduled"].to_numpy(float), part["scheduled"].iloc[-1])
+        ax.fill_between(x, sch, req, where=req > sch, step="post", color=SHORT_COLOUR, linewidth=0)
+        ax.step(x, req, where="post", color=REQUIRED_COLOUR, lw=1.2)
+        ax.step(x, sch, where="post", color=SCHEDULED_COLOUR, lw=1.0)
+        empty = ((part["contacts"] > 0) & (part["scheduled"] == 0)).to_numpy()
+        if empty.any():
+            ax.plot(x[:-1][empty], np.zeros(int(empty.sum())), "|", color=REQUIRED_COLOUR, ms=10, mew=2)
+        sl = part["service_level"].to_numpy(float)
+        w = np.where(np.isnan(sl), 0.0, part["contacts"].to_numpy(float))
+        level = f", service {float((np.nan_to_num(sl) * w).sum() / w.sum()):.0%}" if w.sum() > 0 else ""
+        note = f"{int(empty.sum())} h with nobody" if empty.any() else "someone on it every hour with contacts"
+        ax.set_title(f"{channel} / {queue}{level} · {note}", loc="left", fontsize=9.5,
+                     color=REQUIRED_COLOUR if empty.any() else "black")
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+        ax.grid(alpha=0.3)
+        ax.tick_params(labelsize=8)
+    for k, ax in enumerate(axes):
+        if k >= len(series):
+            ax.set_visible(False)
+        elif k >= len(series) - ncols:
+            ax.set_xlabel(f"days from {start:%d.%m.%Y}")
+    handles = [
+        Line2D([], [], color=REQUIRED_COLOUR, lw=1.2, label="agents required"),
+        Line2D([], [], color=SCHEDULED_COLOUR, lw=1.0, label="agents on it"),
+        Patch(color=SHORT_COLOUR, label="short"),
+        Line2D([], [], color=REQUIRED_COLOUR, marker="|", ls="", ms=10, mew=2, label="contacts, nobody who may serve"),
+    ]
+    fig.legend(handles=handles, loc="outside upper right", ncols=4, frameon=False, fontsize=8.5)
+    fig.suptitle("Coverage per channel and queue", fontsize=12, x=0.01, ha="left")
+    return _save(fig, path)
+
+
 def write_charts(run: PlanRun, out: str | os.PathLike[str]) -> list[Path]:
-    """coverage_by_day.png, service_by_hour.png and (with a forecast) forecast.png in `out`."""
+    """coverage_by_day.png, service_by_hour.png, coverage_by_queue.png and (with a forecast)
+    forecast.png in `out`."""
     out = Path(out)
     cov = run.schedule.coverage
     written = [
         coverage_by_day(cov, out / CHART_FILES["coverage"]),
         service_by_hour(cov, out / CHART_FILES["service"], target=service_target(run.requirements)),
     ]
+    by_queue = getattr(run.schedule, "by_queue", None)
+    if by_queue is not None and len(by_queue):
+        written.append(coverage_by_queue(by_queue, out / CHART_FILES["queues"]))
     if run.forecast is not None:
         written.append(plot_forecast(run.forecast.hourly, run.forecast.forecast, out / CHART_FILES["forecast"]))
     return written

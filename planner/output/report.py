@@ -64,6 +64,8 @@ def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any
         "against_preference": list(s.assignment.against_preference),
         "violations": int(len(s.violations)),
         "violations_by_rule": dict(sorted(rules.items())),
+        "by_queue": by_queue(s.by_queue),
+        "hours_without_skill": _without_skill(s.by_queue),
         "model": {
             "classes": len(s.classes),
             "lines": len(s.lines),
@@ -77,3 +79,33 @@ def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any
 
 def summary_json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def by_queue(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """Per series (channel, queue): agent-hours required, scheduled and short, the contact-weighted
+    service level, and the hours with contacts when nobody on site may serve it."""
+    if frame is None or frame.empty:
+        return []
+    out = []
+    for (channel, queue), g in frame.groupby(["channel", "queue"], sort=True):
+        sl = g["service_level"].to_numpy(float)
+        w = np.where(np.isnan(sl), 0.0, g["contacts"].to_numpy(float))
+        out.append({
+            "channel": channel, "queue": queue,
+            "contacts": _num(g["contacts"].sum()),
+            "required_agent_hours": _num(g["required"].sum()),
+            "scheduled_agent_hours": _num(g["scheduled"].sum()),
+            "shortfall_agent_hours": _num(np.maximum(g["required"] - g["scheduled"], 0).sum()),
+            "service_level": _num(float((np.nan_to_num(sl) * w).sum() / w.sum())) if w.sum() > 0 else None,
+            "hours_without_skill": int(((g["contacts"] > 0) & (g["scheduled"] == 0)).sum()),
+        })
+    return out
+
+
+def _without_skill(frame: pd.DataFrame | None) -> dict[str, list[str]]:
+    """The hours (YYYY-MM-DD HH:MM) each series had contacts and nobody on site who may serve it."""
+    if frame is None or frame.empty:
+        return {}
+    bad = frame[(frame["contacts"] > 0) & (frame["scheduled"] == 0)]
+    return {f"{c}/{q}": [f"{t:%Y-%m-%d %H:%M}" for t in g["ts"]]
+            for (c, q), g in bad.groupby(["channel", "queue"], sort=True)}

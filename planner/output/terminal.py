@@ -122,6 +122,22 @@ def summary_table(data: dict[str, Any]) -> Table:
     return t
 
 
+def queue_table(data: dict[str, Any]) -> Table | None:
+    """Service and shortfall per channel and queue (None when the plan has one pooled series)."""
+    rows = data.get("by_queue") or []
+    if len(rows) < 2:
+        return None
+    t = Table(title="Per channel and queue", box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("series", "service", "short agent-h", "hours nobody may serve"):
+        t.add_column(col, justify="left" if col == "series" else "right")
+    for r in rows:
+        sl = r["service_level"]
+        empty = r["hours_without_skill"]
+        t.add_row(f"{r['channel']}/{r['queue']}", "–" if sl is None else f"{sl:.1%}",
+                  f"{r['shortfall_agent_hours']:,.0f}", f"[red]{empty}[/]" if empty else "0")
+    return t
+
+
 # --------------------------------------------------------------------------- analysis
 
 
@@ -204,32 +220,42 @@ def comparison_table(df: pd.DataFrame, width: int = 80) -> Group:
 def size_report(res: SizeResult, weeks: int, first: Any) -> Group:
     """The question asked first (is today's team enough?), then the smallest team in the mix
     asked for and what it takes from today's team, saying whether hires are for the service or
-    only to reach the mix."""
+    only to reach the mix. With --skills, of the agents with that skill set against the service
+    of the series they may serve (everyone else stays)."""
     from rich.text import Text
 
     now = sum(res.today.values())
-    horizon = f"{weeks} week(s) from {first}"
+    horizon = f"{weeks} week{'s' if weeks > 1 else ''} from {first}"
+    who = "with these skills " if res.skills else ""
     lines: list[Text] = []
     if res.today_level is not None:
         enough = res.enough_today
-        lines.append(Text(f"{'Yes' if enough else 'No'}: today's team of {now} reaches {res.today_level:.1%} "
-                          f"against the {res.target:.0%} target ({horizon}).", style="bold green" if enough else
-                          "bold red"))
+        if res.skills:
+            agents = f"{now} agent who has" if now == 1 else f"{now} agents who have"
+            said = (f"with today's {agents} skills {res.skills}, the series they "
+                    f"may serve ({', '.join(res.series)}) reach {res.today_level:.1%}")
+        else:
+            said = f"today's team of {now} reaches {res.today_level:.1%}"
+        lines.append(Text(f"{'Yes' if enough else 'No'}: {said} against the {res.target:.0%} target ({horizon}).",
+                          style="bold green" if enough else "bold red"))
     mix = ", ".join(f"{p} {share:.0%}" for p, share in res.mix.items())
-    split = ", ".join(f"{n} on {p}" for p, n in res.needed.items())
+    split = ", ".join(f"{n} on {p}" for p, n in res.needed.items() if n)
     if res.met:
-        lines.append(Text(f"In the mix asked for ({mix}) the fewest that reach it are {res.total}: {split} "
+        lines.append(Text(f"In the mix asked for ({mix}) the fewest {who}that reach it are {res.total}: {split} "
                           f"({res.service_level:.1%})."))
     else:
-        lines.append(Text(f"In the mix asked for ({mix}) even {res.total} agents reach only "
+        lines.append(Text(f"In the mix asked for ({mix}) even {res.total} agents {who}reach only "
                           f"{res.service_level:.1%}.", style="red"))
     hires = ", ".join(f"{n} on {p}" for p, n in res.hire.items() if n)
     if hires and res.enough_today:
         lines.append(Text(f"Hiring {hires} would only bring the team to that mix: for the service itself "
                           "nobody needs to be hired.", style="yellow"))
     elif hires:
-        lines.append(Text(f"To reach the target in that mix, hire {hires}."))
-    t = Table(title=f"Team in the mix against today's, {horizon}")
+        lines.append(Text(f"To reach the target in that mix, hire {hires}{' with these skills' * bool(res.skills)}."))
+    if res.skills:
+        lines.append(Text("The rest of the team stays as it is in every trial.", style="dim"))
+    title = f"Agents with skills {res.skills}" if res.skills else "Team"
+    t = Table(title=f"{title} in the mix against today's, {horizon}")
     for col in ("pattern", "today", "in the mix", "hire", "above the mix"):
         t.add_column(col, justify="left" if col == "pattern" else "right")
     for p in dict.fromkeys([*res.needed, *res.today]):
@@ -251,7 +277,8 @@ def _day(ts: Any) -> str:
 
 def simulation_verdict(sim: Simulation) -> list[str]:
     """What a team lead asks first: does the rota meet the target, on which days not, and where
-    it is weakest (channel and part of the day)."""
+    it is weakest (channel and part of the day); a series (channel/queue) below its own target
+    over the horizon, routed by skill, is named in the first sentence."""
     checks = sim.checks
     met, days = sim.days_meeting_target()
     if checks is None or not days:
@@ -259,7 +286,8 @@ def simulation_verdict(sim: Simulation) -> list[str]:
     whole = sim.table[sim.table["level"] == "channel"].set_index("channel")["target"]
     targets = ", ".join(f"{ch} {t:.0%}" for ch, t in whole.items() if np.isfinite(t))
     on = f"all {days} days" if met == days and days > 1 else f"{met} of {days} day" + ("s" if days > 1 else "")
-    lines = [f"The rota meets the service target on {on} ({targets}; simulated {sim.replications} times)."]
+    lines = [f"The rota meets the service target on {on} ({targets}; simulated {sim.replications} times)"
+             + _short_series(sim, met == days) + "."]
     parts = checks[checks["part"] != ""].assign(missed=lambda c: (c["target"] - c["service_level"]) * c["contacts"])
     for day, g in checks[(checks["part"] == "") & ~checks["met"]].groupby("day"):
         short = ", ".join(f"{r.channel} {_pct(r.service_level)} against {r.target:.0%}" for r in g.itertuples())
@@ -277,25 +305,48 @@ def simulation_verdict(sim: Simulation) -> list[str]:
     return lines
 
 
+def _short_series(sim: Simulation, all_days: bool, most: int = 3) -> str:
+    """', but routed by skill chat/en falls short over the week (41.3% against 80%)', or ''.
+
+    A series that is its channel's only one is left out: its channel is judged already."""
+    short = list(sim.short_series(sole=False).itertuples(index=False))
+    if not short:
+        return ""
+    span = "week" if len(sim.table[sim.table["level"] == "day"]) == 7 else "horizon"
+    how = "routed by skill " if sim.routing == "skills" else ""
+    named = [f"{r.channel}/{r.queue} ({_pct(r.service_level)} against {r.target:.0%})" for r in short[:most]]
+    if len(short) > most:
+        named.append(f"{len(short) - most} more")
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    verb = "falls" if len(short) == 1 else "fall"
+    return f", {'but' if all_days else 'and'} {how}{listed} {verb} short over the {span}"
+
+
 def _difference(sim: Simulation) -> str:
     """Which figure to trust, and why the simulation and Erlang differ on this rota."""
     rows = sim.table[sim.table["level"] == "channel"]
     top = sim.horizon()
     gap = top["service_level"] - top["predicted_service_level"]
+    routed = sim.routing == "skills"
     text = ("Trust the simulated figure: it follows every contact through the rota's real shift times, "
-            "queues carrying over from hour to hour, callers hanging up and chat seats running several "
-            "sessions; Erlang (the plan's expected service level, coverage.csv) takes each hour as a steady "
-            "state of its own.")
+            + ("to an agent who may serve its series, " if routed else "")
+            + "queues carrying over from hour to hour, callers hanging up and chat seats running several "
+            "sessions; Erlang (the plan's expected service level, "
+            + ("per series in coverage_by_queue.csv" if routed else "coverage.csv")
+            + ") takes each hour as a steady state of its own.")
     if not np.isfinite(gap):
         return text
     known = rows[rows["predicted_service_level"].notna()]
     if known.empty:
         return text
     share = (known["service_level"] - known["predicted_service_level"]) * known["arrivals"]
+    share = share[np.sign(share) == np.sign(gap)]      # "most of it" is on the side of the whole gap
+    text += f" Here the simulation is {abs(gap) * 100:.1f} pp {'above' if gap >= 0 else 'below'} Erlang"
+    if share.empty:
+        return text + "."
     r = known.loc[share.abs().idxmax()]
     d = r["service_level"] - r["predicted_service_level"]
     noise = (r["service_level_high"] - r["service_level_low"]) / 2
-    text += f" Here the simulation is {abs(gap) * 100:.1f} pp {'above' if gap >= 0 else 'below'} Erlang"
     if abs(d) <= noise:
         return text + ", within the simulation's own noise."
     model = sim.channels.get(r["channel"], "")
@@ -311,17 +362,20 @@ def _difference(sim: Simulation) -> str:
 
 
 def simulation_report(sim: Simulation) -> Group:
-    """The answer first (target met on how many days, where not), then the days by channel, then
-    each channel beside Erlang with waits, hang-ups and occupancy, and which figure to trust."""
+    """The answer first (target met on how many days, where not, which series falls short), then
+    the days by channel, then each channel (and its queues where it has several or contacts are
+    routed by skill) beside Erlang and the target with waits, hang-ups and occupancy, and which
+    figure to trust."""
     from rich.text import Text
 
     t = sim.table
     checks = sim.checks if sim.checks is not None else pd.DataFrame(columns=["day", "part", "channel", "met"])
     whole = checks[checks["part"] == ""]
     channels = list(t.loc[t["level"] == "channel", "channel"])
-    days = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Answered in time, by day (simulated)")
-    for col in ("", "contacts", *channels, "all", "target"):
-        days.add_column(col, justify="left" if col in ("", "target") else "right", no_wrap=col != "target")
+    days = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+                 title="Answered in time, by day (simulated)")
+    for col in ("", "contacts", *channels, "all", "verdict"):
+        days.add_column(col, justify="left" if col in ("", "verdict") else "right", no_wrap=col != "verdict")
     daily = {(r.day, r.channel): r for r in whole.itertuples()}
     for r in t[t["level"] == "day"].itertuples(index=False):
         cells = []
@@ -338,23 +392,33 @@ def simulation_report(sim: Simulation) -> Group:
     top = sim.horizon()
     days.add_row("week" if n == 7 else "horizon", f"{top['arrivals']:,.0f}",
                  *[_pct(per_channel.loc[ch, "service_level"]) for ch in channels], _pct(top["service_level"]),
-                 f"{met} of {n} days" if n else "-", style="bold", end_section=True)
+                 f"{met} of {n} day{'s' if n > 1 else ''}" if n else "-", style="bold", end_section=True)
 
-    detail = Table(box=box.SIMPLE_HEAD, pad_edge=False, title="Each channel over the horizon")
-    for col in ("", "simulated", "95 % range", "Erlang", "wait", "hung up", "busy"):
+    shown, below = sim.shown_series(), sim.short_series()
+    short = set(zip(below["channel"], below["queue"]))
+    detail = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+                   title="Each channel" + (" and queue" if len(shown) else "") + " over the horizon"
+                         + (", routed by skill" if sim.routing == "skills" else ""))
+    for col in ("", "simulated", "95 % range", "Erlang", "target", "wait", "hung up", "busy"):
         detail.add_column(col, justify="left" if not col else "right", no_wrap=True)
-    rows = [(ch, per_channel.loc[ch]) for ch in channels] + [("all", top)]
-    for name, r in rows:
+    rows = []
+    for ch in channels:
+        rows.append((ch, per_channel.loc[ch], False))
+        rows += [(f"  {r['queue']}", r, (ch, r["queue"]) in short) for _, r in shown[shown["channel"] == ch].iterrows()]
+    for name, r, below in [*rows, ("all", top, False)]:
         band = f"{r['service_level_low'] * 100:.1f}–{r['service_level_high'] * 100:.1f}%"
         wait = "-" if not np.isfinite(r["asa_s"]) else f"{r['asa_s']:,.0f} s"
-        detail.add_row(name, _pct(r["service_level"]), band, _pct(r["predicted_service_level"]), wait,
+        level = f"[red]{_pct(r['service_level'])}[/]" if below else _pct(r["service_level"])
+        detail.add_row(escape(name), level, band, _pct(r["predicted_service_level"]), _pct(r["target"], 0), wait,
                        _pct(r["abandonment"]), _pct(r["occupancy"], 0), style="bold" if name == "all" else None)
     lines = simulation_verdict(sim)
     head = Text(lines[0], style="bold")
     rest = [Text(line, style="" if line.startswith("Tightest") else "red") for line in lines[1:]]
     settings = (f"{sim.replications} replications, seed {sim.seed}, handle times {sim.aht_dist}"
-                + (f" CV {sim.cv:g}" if sim.aht_dist == "lognormal" else ""))
+                + (f" CV {sim.cv:g}" if sim.aht_dist == "lognormal" else "")
+                + (", routed by skill" if sim.routing == "skills" else ""))
     words = Text("Short: below the target beyond the simulation's 95 % interval. Wait: mean time to answer; "
-                 "hung up: callers who gave up; busy: share of the agents' time on contacts. "
+                 "hung up: callers who gave up; busy: share of the agents' time on contacts"
+                 + (" (routed by skill, agents are shared: only for all)" if sim.routing == "skills" else "") + ". "
                  f"{settings}.", style="dim")
     return Group(head, *rest, Text(""), days, detail, Text(_difference(sim)), words)

@@ -1,5 +1,9 @@
 """The optimiser: from requirements and people to a named, costed, checked rota.
 
-classes and lines (`schedule`), the counts model (`model`), its shortfall prices (`penalties`),
-naming agents (`assign`) and continuity with the previous rota (`continuity`). Imports
-`planner.workspace` for settings and people, never outputs or analysis."""
+`schedule` runs it end to end: agents into classes, the legal lines each class may work, the
+shortfall prices (`penalties`), the counts model (`problem` holds the typed problem and its
+exact evaluation; `warm_start` the greedy and LP starts; `repair` the large-neighbourhood search;
+`model` the CP-SAT model and the solve), naming agents (`assign`) and continuity with the
+previous rota (`continuity`). Imports `planner.workspace` for settings and people, never outputs
+or analysis.
+"""

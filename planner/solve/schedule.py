@@ -33,9 +33,13 @@ from planner.solve.assign import Assignment, assign, line_traits
 from planner.workspace.config import RotaConfig
 from planner.solve.continuity import Carry, carry_over
 from planner.solve.model import ModelInput, ModelResult, NoLineError, solve
+from planner.solve.allocation import SeriesDemand, spread_idle
 from planner.solve.penalties import ShortfallPenalty, shortfall_penalty
+from planner.solve.queues import SkillSetup, coverage_by_queue, pooled_split, series_demand, skill_setup
+from planner.solve.skill_model import solve_by_series
 
-ROTA_COLUMNS = ("agent_id", "date", "start", "end", "paid_hours", "night_hours", "holiday_hours", "pattern", "shift")
+ROTA_COLUMNS = ("agent_id", "date", "start", "end", "paid_hours", "night_hours", "holiday_hours", "pattern", "shift",
+                "serves")   # serves: the series the agent may serve, channel/queue joined by ";", or * for all
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class AgentClass:
     spill_in: tuple[tuple[datetime, datetime], ...]
     phases: tuple[int, ...] = ()         # with phase None: the phases the previous rota allows (empty = any)
     recent: tuple[tuple[datetime, datetime], ...] = ()   # previous rota's shifts of its last 8 days
+    group: int = 0                       # skill group: the series its agents may serve (planner.solve.queues)
     members: tuple[str, ...] = field(default=(), compare=False)
 
     def describe(self) -> str:
@@ -82,6 +87,8 @@ class Schedule:
     classes: tuple[AgentClass, ...]
     lines: tuple[Line, ...]
     penalty: ShortfallPenalty
+    by_queue: pd.DataFrame | None = None     # coverage per hour and series (coverage_by_queue.csv)
+    skills: SkillSetup | None = None         # series and skill groups; pooled when everyone serves all
 
 
 def absence_days(absences: pd.DataFrame, start: date, days: int) -> dict[str, set[date]]:
@@ -99,13 +106,15 @@ def absence_days(absences: pd.DataFrame, start: date, days: int) -> dict[str, se
     return out
 
 
-def agent_classes(agents: pd.DataFrame, absent: dict[str, set[date]], carry: dict[str, Carry]) -> list[AgentClass]:
-    """Group agents by their hard attributes; members sorted, classes in a stable order."""
+def agent_classes(agents: pd.DataFrame, absent: dict[str, set[date]], carry: dict[str, Carry],
+                  group_of: dict[str, int] | None = None) -> list[AgentClass]:
+    """Group agents by their hard attributes (skill group included); members sorted, classes in a
+    stable order."""
     groups: dict[tuple, list[str]] = {}
     for row in agents.itertuples(index=False):
         c = carry[row.agent_id]
         key = (row.pattern, c.phase, c.variant, bool(row.night_ok), tuple(sorted(absent.get(row.agent_id, ()))),
-               c.earliest_start, c.spill_in, c.phases, c.recent)
+               c.earliest_start, c.spill_in, c.phases, c.recent, (group_of or {}).get(str(row.agent_id), 0))
         groups.setdefault(key, []).append(row.agent_id)
     return [AgentClass(*key, members=tuple(sorted(m))) for key, m in sorted(groups.items(), key=lambda kv: kv[1][0])]
 
@@ -332,7 +341,7 @@ def rota_frame(agents: pd.DataFrame, assignment: Assignment, lines: list[Line], 
     rota = line_of.merge(_counted(shifts, start, days, True), on="line")
     rota = rota[(rota["day"] >= start) | ~rota["agent_id"].isin(carried)]
     rota = rota.merge(agents[["agent_id", "pattern"]], on="agent_id")
-    rota = rota.assign(date=pd.to_datetime(rota["day"])).sort_values(["agent_id", "start"])
+    rota = rota.assign(date=pd.to_datetime(rota["day"]), serves="*").sort_values(["agent_id", "start"])
     return rota[list(ROTA_COLUMNS)].reset_index(drop=True)
 
 
@@ -349,11 +358,14 @@ def solve_schedule(
     progress: Callable[[float, float, float], None] | None = None,
     stop: threading.Event | None = None,
 ) -> Schedule:
-    """Schedule every agent over [start, start + days) against the requirements."""
+    """Schedule every agent over [start, start + days) against the requirements: as one pooled
+    team when everyone may serve every series, else each series by the agents who may serve it."""
     penalty = horizon_penalty(requirements, cfg, start, days)
     absent = absence_days(absences, start, days)
     carry = carry_over(agents, absences, cfg.book, cfg.labour, start, previous)
-    classes = agent_classes(agents, absent, carry)
+    hours_ix = penalty.ts
+    setup = skill_setup(agents, requirements[requirements["ts"].isin(hours_ix)], cfg.queues)
+    classes = agent_classes(agents, absent, carry, None if setup.pooled else setup.group_of)
     lines, allowed = build_lines(cfg, classes, start, days)
     shifts = _shift_table(lines, cfg)
     hours = days * 24
@@ -369,10 +381,15 @@ def solve_schedule(
         availability=None,
         line_cost=line_costs(cfg, classes, lines, allowed, agents, start, days, shifts),
     )
+    options = dict(time_limit_s=time_limit_s or cfg.solver.time_limit_s, workers=cfg.solver.workers,
+                   seed=cfg.solver.seed, progress=progress, stop=stop,
+                   deterministic_time=cfg.solver.deterministic_time, relative_gap=cfg.solver.gap_limit)
     try:
-        result = solve(inp, time_limit_s=time_limit_s or cfg.solver.time_limit_s, workers=cfg.solver.workers,
-                       seed=cfg.solver.seed, progress=progress, stop=stop,
-                       deterministic_time=cfg.solver.deterministic_time, relative_gap=cfg.solver.gap_limit)
+        if setup.pooled:
+            result = solve(inp, **options)
+        else:
+            demand = series_demand(requirements, cfg, hours_ix, setup, np.array([c.group for c in classes]))
+            result = solve_by_series(inp, demand, **options)
     except NoLineError as exc:  # build_lines already names them; kept as a safety net
         names = "; ".join(", ".join(classes[c].members) for c in exc.classes)
         raise InputError(f"no legal line for {names}", column="agents") from None
@@ -384,13 +401,30 @@ def solve_schedule(
                         history={a: c.history for a, c in carry.items()})
     carried = {a for a, c in carry.items() if c.earliest_start is not None}
     rota = rota_frame(agents, assignment, lines, shifts, start, days, carried)
+    rota["serves"] = [setup.serves_text(str(a)) for a in rota["agent_id"]]
     on_duty = on_duty_per_hour(assignment, coverage)
-    cover = coverage_frame(requirements, penalty, on_duty, cfg)
+    by_series = _series_on_site(requirements, hours_ix, setup, assignment, coverage, result)
+    by_queue = coverage_by_queue(requirements, hours_ix, setup.series, by_series, cfg)
+    cover = coverage_frame(requirements, penalty, on_duty, cfg, None if setup.pooled else by_queue)
     pay = agent_pay(rota, agents, absent, cfg, start, days)
     violations = check_rota(rota, cycles_as_planned(agents, carry, start), absences, cfg.labour, cfg.book,
                             start, days, previous)
     return Schedule(start, days, rota, cover, pay, tuple(violations), result, assignment,
-                    tuple(classes), tuple(lines), penalty)
+                    tuple(classes), tuple(lines), penalty, by_queue, setup)
+
+
+def _series_on_site(requirements: pd.DataFrame, hours: pd.DatetimeIndex, setup: SkillSetup,
+                    assignment: Assignment, coverage: np.ndarray, result: ModelResult) -> np.ndarray:
+    """(S, H) agents on site per series: the model's split (idle agents added to a series they may
+    serve), or, for a pooled team, each hour's agents in proportion to what each series asked."""
+    if setup.pooled or result.allocation is None:
+        return pooled_split(requirements, hours, setup.series, on_duty_per_hour(assignment, coverage))
+    on_site = np.zeros((setup.serves.shape[0], coverage.shape[1]), dtype=np.int64)
+    for agent, line in assignment.line_of.items():
+        on_site[setup.group_of[str(agent)]] += coverage[line]
+    S, H = len(setup.series), coverage.shape[1]
+    demand = SeriesDemand(np.zeros((S, H), dtype=np.int64), np.zeros((S, H, 1)), setup.serves, np.zeros(0, np.int64))
+    return spread_idle(demand, on_site, result.allocation).sum(axis=0)
 
 
 def cycles_as_planned(agents: pd.DataFrame, carry: dict[str, Carry], start: date) -> pd.DataFrame:
@@ -413,13 +447,30 @@ def on_duty_per_hour(assignment: Assignment, coverage: np.ndarray) -> np.ndarray
 
 
 def coverage_frame(requirements: pd.DataFrame, penalty: ShortfallPenalty, on_duty: np.ndarray,
-                   cfg: RotaConfig) -> pd.DataFrame:
-    """Per hour: agents required and scheduled, and the service level the scheduled deliver."""
-    sl, contacts = delivered_service(requirements, penalty.ts, on_duty, cfg)
+                   cfg: RotaConfig, by_queue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per hour: agents required and scheduled, and the service level the scheduled deliver: for
+    a pooled team from the pool, else the contact-weighted level of the series' own coverage."""
+    if by_queue is None:
+        sl, contacts = delivered_service(requirements, penalty.ts, on_duty, cfg)
+    else:
+        sl, contacts = _weighted_level(by_queue, penalty.ts)
     return pd.DataFrame({
         "ts": penalty.ts, "required": penalty.required, "scheduled": on_duty,
         "service_level": sl, "contacts": contacts,
     })
+
+
+def _weighted_level(by_queue: pd.DataFrame, hours: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Contact-weighted service level per hour over the series that have one, and those contacts."""
+    pos = hours.get_indexer(by_queue["ts"])
+    sl = by_queue["service_level"].to_numpy(float)
+    weight = np.where(np.isnan(sl), 0.0, by_queue["contacts"].to_numpy(float))
+    contacts = np.zeros(len(hours))
+    served = np.zeros(len(hours))
+    np.add.at(contacts, pos, weight)
+    np.add.at(served, pos, np.nan_to_num(sl) * weight)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(contacts > 0, served / contacts, np.nan), contacts
 
 
 def delivered_service(requirements: pd.DataFrame, hours: pd.DatetimeIndex, on_duty: np.ndarray,

@@ -2,7 +2,7 @@
 
 `[site]`, `[data]`, `[solver]` and `[objective]` are the planner's own; `[forecast]`,
 `[staffing]` and `[channels.*]` belong to `forecasts`; `[shifts]`, `[patterns]`, `[labour]` and
-`[pay]` to `constraints`. Every error names the file and the dotted setting, so a team lead can
+`[pay]` and `[queues]` (who may serve which queue) to `constraints`. Every error names the file and the dotted setting, so a team lead can
 find the line to fix.
 """
 
@@ -19,12 +19,13 @@ from common.errors import InputError, RuleError, pydantic_problem
 from constraints.labour import LabourRules, parse_labour
 from constraints.patterns import PatternBook, parse_pattern_book
 from constraints.pay import PayRules, parse_pay
+from constraints.skills import QueueNeeds, parse_queues
 from forecasts.forecast import ForecastSettings
 from forecasts.channels import StaffingSettings, parse_staffing
 
 SECTIONS = (
     "site", "data", "forecast", "staffing", "channels",
-    "shifts", "patterns", "labour", "pay", "solver", "objective",
+    "shifts", "patterns", "labour", "pay", "queues", "solver", "objective",
 )
 
 
@@ -88,6 +89,7 @@ class RotaConfig:
     book: PatternBook = field(default_factory=lambda: parse_pattern_book({}, {}))
     labour: LabourRules = field(default_factory=lambda: parse_labour({}))
     pay: PayRules = field(default_factory=lambda: parse_pay({}))
+    queues: QueueNeeds = field(default_factory=QueueNeeds)
     solver: SolverSettings = field(default_factory=SolverSettings)
     objective: ObjectiveSettings = field(default_factory=ObjectiveSettings)
     raw: dict[str, Any] = field(default_factory=dict)
@@ -130,6 +132,20 @@ def _rules(parse: Any, *args: Any, source: str) -> Any:
         return parse(*args)
     except RuleError as exc:
         raise InputError(exc.message, file=source, column=exc.setting) from None
+
+
+def _queues(raw: Any, staffing: StaffingSettings, source: str) -> QueueNeeds:
+    """`[queues]`, whose tags must not be channel names: an agent serves a channel by having it
+    among its skills, so a channel in `needs` would mean two things at once."""
+    queues = _rules(parse_queues, raw, source=source)
+    channels = {name.strip().lower() for name in staffing.channels}
+    for name in raw:
+        clash = sorted(queues.of(name) & channels)
+        if clash:
+            raise InputError(f"{clash[0]!r} is a channel, not a tag: an agent serves a channel by having it "
+                             "among its skills, and a queue's needs list only tags such as \"en\"",
+                             file=source, column=f"queues.{name}.needs")
+    return queues
 
 
 def default_config(root: Path | None = None) -> RotaConfig:
@@ -189,6 +205,7 @@ def load_config_dict(raw: dict[str, Any], source: str, root: Path) -> RotaConfig
     book = _rules(parse_pattern_book, raw.get("patterns", {}), raw.get("shifts", {}), source=source)
     labour = _rules(parse_labour, raw.get("labour", {}), source=source)
     pay = _rules(parse_pay, raw.get("pay", {}), labour.night, source=source)   # [labour]'s night, shared
+    queues = _queues(raw.get("queues", {}), staffing, source)
     return RotaConfig(
         source=source,
         root=Path(root),
@@ -199,6 +216,7 @@ def load_config_dict(raw: dict[str, Any], source: str, root: Path) -> RotaConfig
         book=book,
         labour=labour,
         pay=pay,
+        queues=queues,
         solver=_pydantic(SolverSettings, raw.get("solver", {}), "solver", source),
         objective=_pydantic(ObjectiveSettings, raw.get("objective", {}), "objective", source),
         raw=raw,

@@ -2,20 +2,28 @@
 
 Both files go through the same robust table reader as the history, so the Russian export
 quirks (cp1251, `;`, BOM, Excel) are handled alike, and every problem names file, row, column.
+The agents' skills are read as the contract of `constraints.skills` says; the warnings about
+them (a token no channel or queue knows, a series nobody may serve) are worded here.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from constraints.patterns import PatternBook
+from constraints.skills import QueueNeeds, canonical_skills, eligibility, skill_tokens, unknown_tokens
 from common.errors import InputError
 from forecasts.columns import to_bools, to_choice, to_dates, to_numbers, to_strings
 from forecasts.tables import read_table
+
+if TYPE_CHECKING:
+    from planner.workspace.config import RotaConfig
 
 SHIFT_PREFS = ("day", "night", "any")
 ABSENCE_KINDS = ("vacation", "sick", "training", "unpaid", "other")
@@ -77,7 +85,7 @@ def load_agents(path: Path, book: PatternBook) -> pd.DataFrame:
     else:
         out["shift_pref"] = "any"
     skills = df["skills"].fillna("").astype(str) if "skills" in df else pd.Series("", index=df.index)
-    out["skills"] = skills.map(lambda s: ";".join(sorted({p.strip().lower() for p in s.replace(",", ";").split(";") if p.strip()})))
+    out["skills"] = skills.map(canonical_skills)
     out["rate_rub_h"] = to_numbers(df, "rate_rub_h", file=name, min_value=0)
     bad = out.index[out["rate_rub_h"] <= 0]
     if len(bad):
@@ -85,6 +93,70 @@ def load_agents(path: Path, book: PatternBook) -> pd.DataFrame:
     out["cycle_start"] = to_dates(df, "cycle_start", file=name) if "cycle_start" in df else pd.NaT
     out["night_ok"] = to_bools(df, "night_ok", file=name, default=True) if "night_ok" in df else True
     return out.reset_index(drop=True)
+
+
+def _agents(ids: list[str], most: int = 5) -> str:
+    """`agent A007` or `agents A001, A002, ... and 3 more`."""
+    shown = ", ".join(ids[:most]) + (f" and {len(ids) - most} more" if len(ids) > most else "")
+    return f"agent{'s' if len(ids) > 1 else ''} {shown}"
+
+
+def skill_warnings(agents: pd.DataFrame, cfg: RotaConfig) -> list[str]:
+    """One line per skill token that is neither a channel of rota.toml nor a tag some queue of
+    `[queues]` needs (a typo such as `chta`): the agents who have it, and the closest known
+    token when there is one. Then the agents whose skills name no channel at all: they may
+    serve no series (an empty cell would serve every one)."""
+    channels = sorted({name.strip().lower() for name in cfg.staffing.channels})
+    known = channels + sorted(cfg.queues.tags)
+    who: dict[str, list[str]] = {}
+    no_channel: list[str] = []
+    for agent_id, cell in zip(agents["agent_id"].astype(str), agents["skills"]):
+        tokens = skill_tokens(cell)
+        for token in sorted(unknown_tokens(tokens, channels, cfg.queues)):
+            who.setdefault(token, []).append(agent_id)
+        if tokens and not tokens & set(channels):
+            no_channel.append(agent_id)
+    out = []
+    for token, ids in who.items():
+        close = difflib.get_close_matches(token, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        out.append(f"{_agents(ids)}: skill {token!r} is neither a channel ({', '.join(channels)}) "
+                   f"nor a tag that a queue of [queues] needs{hint}; it grants nothing")
+    if no_channel:
+        out.append(f"{_agents(no_channel)} may serve no series: no channel ({', '.join(channels)}) "
+                   "among the skills")
+    return out
+
+
+def unserved_series(agents: pd.DataFrame, demand: pd.DataFrame, needs: QueueNeeds, column: str) -> list[tuple[str, str]]:
+    """The series (channel, queue) with `column` above zero somewhere in `demand` (history or
+    requirements) that no agent may serve, in the order they first appear."""
+    if "channel" not in demand:
+        return []                     # one pooled series, which every agent may serve
+    busy = demand.loc[pd.to_numeric(demand[column], errors="coerce").fillna(0).to_numpy() > 0]
+    queues = busy["queue"].astype(str) if "queue" in busy else pd.Series("main", index=busy.index)
+    named: dict[tuple[str, str], tuple[str, str]] = {}        # names match in any case: the first spelling
+    for channel, queue in zip(busy["channel"].astype(str), queues):
+        named.setdefault((channel.lower(), queue.lower()), (channel, queue))
+    series = list(named.values())
+    served = eligibility(list(agents["skills"]), series, needs).any(axis=0)
+    return [s for s, ok in zip(series, served) if not ok]
+
+
+def unserved_message(channel: str, queue: str, needs: QueueNeeds) -> str:
+    """Why nobody may serve a series: the skills it takes."""
+    tags = sorted(needs.of(queue))
+    takes = f"{channel!r}" + (f" and the tag{'s' if len(tags) > 1 else ''} {', '.join(map(repr, tags))}" if tags else "")
+    return f"series {channel}/{queue} has demand but no agent may serve it: that takes the skill {takes}"
+
+
+def skill_report(agents: pd.DataFrame, requirements: pd.DataFrame, cfg: RotaConfig) -> list[str]:
+    """Every skill warning of a run: unknown tokens, then the series with a requirement that no
+    agent may serve (planned without them)."""
+    return skill_warnings(agents, cfg) + [
+        unserved_message(c, q, cfg.queues) + "; the other series are planned"
+        for c, q in unserved_series(agents, requirements, cfg.queues, "agents")
+    ]
 
 
 def load_absences(path: Path | None, agents: pd.DataFrame) -> pd.DataFrame:

@@ -79,6 +79,34 @@ def write_coverage_sheet(ws: Worksheet, run: PlanRun) -> None:
     ws.add_chart(chart, "H2")
 
 
+QUEUE_COLUMNS = (
+    ("ts", "hour starting", DATETIME), ("channel", "channel", None), ("queue", "queue", None),
+    ("contacts", "contacts", "#,##0.0"), ("required", "agents required", COUNT),
+    ("scheduled", "agents on it", COUNT), ("short", "agents short", COUNT),
+    ("service_level", "expected service level", PERCENT),
+)
+
+
+def write_queue_coverage_sheet(ws: Worksheet, run: PlanRun) -> None:
+    """Per hour and series (channel, queue): agents required and the agents on site the plan puts on
+    it, with filters to look at one series; hours with contacts and nobody on it are marked."""
+    cov = run.schedule.by_queue.copy()
+    cov["short"] = np.maximum(cov["required"] - cov["scheduled"], 0)
+    header(ws, 1, [c[1] for c in QUEUE_COLUMNS])
+    short_fill = PatternFill("solid", fgColor="FFC7CE")
+    empty_fill = PatternFill("solid", fgColor="FF7C80")
+    row = 1
+    for rec in cov.itertuples(index=False):
+        row += 1
+        for k, (key, _, fmt) in enumerate(QUEUE_COLUMNS):
+            c = put(ws, row, k + 1, getattr(rec, key), fmt)
+            if key == "short" and rec.short > 0:
+                c.fill = empty_fill if rec.scheduled == 0 and rec.contacts > 0 else short_fill
+    frame_sheet(ws, 1, row, len(QUEUE_COLUMNS))
+    widths(ws, {1: 17, 2: 10, 3: 12, 4: 10, 5: 11, 6: 11, 7: 9, 8: 12})
+    ws.row_dimensions[1].height = 30
+
+
 # --------------------------------------------------------------------------- Summary
 
 
@@ -144,7 +172,13 @@ def summary_rows(summary: Mapping[str, Any]) -> list[tuple[str, str, Any, str | 
     """(group, label, value, number format) for every figure of summary.json, grouped."""
     order = list(dict.fromkeys(g for g, _, _ in _SUMMARY_LABELS.values()))
     rows: list[tuple[str, str, Any, str | None]] = []
-    for key, value in _flatten(summary):
+    per_series = {k: v for k, v in summary.items() if k not in ("by_queue", "hours_without_skill")}
+    for item in summary.get("by_queue", []):
+        series = f"{item['channel']}/{item['queue']}"
+        rows.append(("Series", f"{series}: service level", item["service_level"], PERCENT))
+        rows.append(("Series", f"{series}: agent-hours short", item["shortfall_agent_hours"], COUNT))
+        rows.append(("Series", f"{series}: hours with nobody who may serve it", item["hours_without_skill"], COUNT))
+    for key, value in _flatten(per_series):
         if key in _SUMMARY_LABELS:
             group, label, fmt = _SUMMARY_LABELS[key]
         elif key.startswith("violations_by_rule."):
@@ -156,7 +190,7 @@ def summary_rows(summary: Mapping[str, Any]) -> list[tuple[str, str, Any, str | 
         if isinstance(value, (list, tuple)):
             value = f"{len(value)}: {', '.join(map(str, value))}" if value else "none"
         rows.append((group, label, value, fmt))
-    rank = {g: i for i, g in enumerate(order + ["Labour rules", "Other"])}
+    rank = {g: i for i, g in enumerate(order + ["Series", "Labour rules", "Other"])}
     return sorted(rows, key=lambda r: rank[r[0]])
 
 

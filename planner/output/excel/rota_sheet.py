@@ -35,7 +35,9 @@ from planner.runs import PlanRun
 def write_rota_sheet(ws: Worksheet, run: PlanRun, grid: DayGrid) -> None:
     """Agents x days: each cell the shift (08–20, 20–08) or the day's code, coloured by kind."""
     info = agent_info(run)
-    fixed = ["agent_id", "name", "team", "pattern"]
+    skills = dict(zip(run.agents["agent_id"].astype(str), run.agents["skills"])) if "skills" in run.agents else {}
+    info["skills"] = [str(skills.get(a) or "all") for a in info["agent_id"]]
+    fixed = ["agent_id", "name", "team", "pattern", "skills"]
     first_day = len(fixed) + 1
     note_row, weekday_row, header_row = 1, 2, 3
     days = grid.days
@@ -56,7 +58,7 @@ def write_rota_sheet(ws: Worksheet, run: PlanRun, grid: DayGrid) -> None:
     row = header_row
     for rec in info.itertuples(index=False):
         row += 1
-        for k, v in enumerate((rec.agent_id, rec.name, rec.team, rec.pattern)):
+        for k, v in enumerate((rec.agent_id, rec.name, rec.team, rec.pattern, rec.skills)):
             put(ws, row, k + 1, v)
         for k, d in enumerate(days):
             kind, label = cells[(rec.agent_id, d)]
@@ -69,7 +71,7 @@ def write_rota_sheet(ws: Worksheet, run: PlanRun, grid: DayGrid) -> None:
         ws.row_dimensions[note_row].height = 36
     label_w = text_width(grid.frame["label"], lo=6.5, hi=14)
     widths(ws, {1: text_width(info["agent_id"], 9, 16), 2: text_width(info["name"], 12, 34),
-                 3: text_width(info["team"], 8, 20), 4: 8.5,
+                 3: text_width(info["team"], 8, 20), 4: 8.5, 5: text_width(info["skills"], 8, 24),
                  **{first_day + k: label_w for k in range(len(days))}})
 
     row = last_row + 2

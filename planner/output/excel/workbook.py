@@ -1,9 +1,9 @@
 """rota.xlsx: the workbook HR hands on as it is.
 
 Sheets, in the order a reader meets them: Rota (agents x days grid), Timesheet (T-13 codes and
-hours), Pay, Coverage (with a chart), Summary, Assumptions, and Shifts, the machine-readable
-copy of rota.csv that `--previous rota.xlsx` reads back. The file is written to a temporary
-file and renamed, so a failed run never leaves a half-written workbook.
+hours), Pay, Coverage (with a chart), Coverage by queue, Summary, Assumptions, and Shifts, the
+machine-readable copy of rota.csv that `--previous rota.xlsx` reads back. The file is written to a
+temporary file and renamed, so a failed run never leaves a half-written workbook.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from planner.output.excel.days import DayGrid, day_grid
 from planner.output.excel.pay_sheet import write_pay_sheet
 from planner.output.excel.report_sheets import (
     write_coverage_sheet,
+    write_queue_coverage_sheet,
     write_shifts_sheet,
     write_summary_sheet,
 )
@@ -31,7 +32,7 @@ from planner.output.excel.timesheet import write_timesheet_sheet
 from planner.runs import PlanRun
 from planner.workspace.previous import PREVIOUS_SHEET
 
-SHEETS = ("Rota", "Timesheet", "Pay", "Coverage", "Summary", "Assumptions", PREVIOUS_SHEET)
+SHEETS = ("Rota", "Timesheet", "Pay", "Coverage", "Coverage by queue", "Summary", "Assumptions", PREVIOUS_SHEET)
 DAY_SHEETS = ("Rota", "Timesheet")   # a column per day: printed a week per page width
 
 
@@ -56,6 +57,7 @@ def build_workbook(run: PlanRun) -> Workbook:
         "Timesheet": lambda ws: write_timesheet_sheet(ws, run, grid),
         "Pay": lambda ws: write_pay_sheet(ws, run),
         "Coverage": lambda ws: write_coverage_sheet(ws, run),
+        "Coverage by queue": lambda ws: write_queue_coverage_sheet(ws, run),
         "Summary": lambda ws: write_summary_sheet(ws, run),
         "Assumptions": lambda ws: write_assumptions_sheet(ws, run),
         PREVIOUS_SHEET: lambda ws: write_shifts_sheet(ws, run),
