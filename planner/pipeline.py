@@ -27,6 +27,7 @@ from planner.output.excel.workbook import write_workbook
 from planner.output.report import summary, summary_json
 from planner.output.terminal import print_warnings, series_progress
 from planner.runs import ForecastResult, PlanRun
+from planner.solve.queues import BY_QUEUE_COLUMNS
 from planner.solve.schedule import solve_schedule
 from planner.workspace.config import RotaConfig, load_config
 from planner.workspace.people import load_absences, load_agents, skill_report
@@ -197,7 +198,7 @@ def write_schedule(run: PlanRun, out: Path) -> list[Path]:
         made = [
             write_csv(rota, staging / "rota.csv"),
             write_csv(run.schedule.coverage.round({"service_level": 4, "contacts": 1}), staging / "coverage.csv"),
-            write_csv(run.schedule.by_queue.round({"service_level": 4, "contacts": 1}),
+            write_csv(run.schedule.by_queue[list(BY_QUEUE_COLUMNS)].round({"service_level": 4, "contacts": 1}),
                       staging / "coverage_by_queue.csv"),
             write_text(summary_json(run.summary), staging / "summary.json"),
             write_workbook(run, staging / "rota.xlsx"),

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from planner.solve.queues import without_skill
 from planner.solve.schedule import Schedule
 from planner.workspace.config import RotaConfig
 
@@ -97,7 +98,7 @@ def by_queue(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
             "scheduled_agent_hours": _num(g["scheduled"].sum()),
             "shortfall_agent_hours": _num(np.maximum(g["required"] - g["scheduled"], 0).sum()),
             "service_level": _num(float((np.nan_to_num(sl) * w).sum() / w.sum())) if w.sum() > 0 else None,
-            "hours_without_skill": int(((g["contacts"] > 0) & (g["scheduled"] == 0)).sum()),
+            "hours_without_skill": int(without_skill(g).sum()),
         })
     return out
 
@@ -106,6 +107,6 @@ def _without_skill(frame: pd.DataFrame | None) -> dict[str, list[str]]:
     """The hours (YYYY-MM-DD HH:MM) each series had contacts and nobody on site who may serve it."""
     if frame is None or frame.empty:
         return {}
-    bad = frame[(frame["contacts"] > 0) & (frame["scheduled"] == 0)]
+    bad = frame[without_skill(frame)]
     return {f"{c}/{q}": [f"{t:%Y-%m-%d %H:%M}" for t in g["ts"]]
             for (c, q), g in bad.groupby(["channel", "queue"], sort=True)}

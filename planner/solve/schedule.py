@@ -403,8 +403,8 @@ def solve_schedule(
     rota = rota_frame(agents, assignment, lines, shifts, start, days, carried)
     rota["serves"] = [setup.serves_text(str(a)) for a in rota["agent_id"]]
     on_duty = on_duty_per_hour(assignment, coverage)
-    by_series = _series_on_site(requirements, hours_ix, setup, assignment, coverage, result)
-    by_queue = coverage_by_queue(requirements, hours_ix, setup.series, by_series, cfg)
+    by_series, able = _series_on_site(requirements, hours_ix, setup, assignment, coverage, result)
+    by_queue = coverage_by_queue(requirements, hours_ix, setup.series, by_series, cfg, able)
     cover = coverage_frame(requirements, penalty, on_duty, cfg, None if setup.pooled else by_queue)
     pay = agent_pay(rota, agents, absent, cfg, start, days)
     violations = check_rota(rota, cycles_as_planned(agents, carry, start), absences, cfg.labour, cfg.book,
@@ -414,17 +414,20 @@ def solve_schedule(
 
 
 def _series_on_site(requirements: pd.DataFrame, hours: pd.DatetimeIndex, setup: SkillSetup,
-                    assignment: Assignment, coverage: np.ndarray, result: ModelResult) -> np.ndarray:
+                    assignment: Assignment, coverage: np.ndarray, result: ModelResult
+                    ) -> tuple[np.ndarray, np.ndarray]:
     """(S, H) agents on site per series: the model's split (idle agents added to a series they may
-    serve), or, for a pooled team, each hour's agents in proportion to what each series asked."""
-    if setup.pooled or result.allocation is None:
-        return pooled_split(requirements, hours, setup.series, on_duty_per_hour(assignment, coverage))
+    serve), or, for a pooled team, each hour's agents in proportion to what each series asked; and
+    (S, H) the agents on site who may serve each series."""
     on_site = np.zeros((setup.serves.shape[0], coverage.shape[1]), dtype=np.int64)
     for agent, line in assignment.line_of.items():
         on_site[setup.group_of[str(agent)]] += coverage[line]
+    able = setup.serves.T.astype(np.int64) @ on_site
+    if setup.pooled or result.allocation is None:
+        return pooled_split(requirements, hours, setup.series, on_duty_per_hour(assignment, coverage)), able
     S, H = len(setup.series), coverage.shape[1]
     demand = SeriesDemand(np.zeros((S, H), dtype=np.int64), np.zeros((S, H, 1)), setup.serves, np.zeros(0, np.int64))
-    return spread_idle(demand, on_site, result.allocation).sum(axis=0)
+    return spread_idle(demand, on_site, result.allocation).sum(axis=0), able
 
 
 def cycles_as_planned(agents: pd.DataFrame, carry: dict[str, Carry], start: date) -> pd.DataFrame:

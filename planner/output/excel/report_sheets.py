@@ -82,7 +82,7 @@ QUEUE_COLUMNS = (
     ("ts", "hour starting", DATETIME), ("channel", "channel", None), ("queue", "queue", None),
     ("contacts", "contacts", "#,##0.0"), ("required", "agents required", COUNT),
     ("scheduled", "agents on it", COUNT), ("short", "agents short", COUNT),
-    ("service_level", "expected service level", PERCENT),
+    ("may_serve", "agents on site who may serve it", COUNT), ("service_level", "expected service level", PERCENT),
 )
 
 
@@ -90,6 +90,8 @@ def write_queue_coverage_sheet(ws: Worksheet, run: PlanRun) -> None:
     """Per hour and series (channel, queue): agents required and the agents on site the plan puts on
     it, with filters to look at one series; hours with contacts and nobody on it are marked."""
     cov = run.schedule.by_queue.copy()
+    if "may_serve" not in cov:
+        cov["may_serve"] = cov["scheduled"]
     cov["short"] = np.maximum(cov["required"] - cov["scheduled"], 0)
     header(ws, 1, [c[1] for c in QUEUE_COLUMNS])
     short_fill = PatternFill("solid", fgColor="FFC7CE")
@@ -100,9 +102,9 @@ def write_queue_coverage_sheet(ws: Worksheet, run: PlanRun) -> None:
         for k, (key, _, fmt) in enumerate(QUEUE_COLUMNS):
             c = put(ws, row, k + 1, getattr(rec, key), fmt)
             if key == "short" and rec.short > 0:
-                c.fill = empty_fill if rec.scheduled == 0 and rec.contacts > 0 else short_fill
+                c.fill = empty_fill if getattr(rec, "may_serve", rec.scheduled) == 0 and rec.contacts > 0 else short_fill
     frame_sheet(ws, 1, row, len(QUEUE_COLUMNS))
-    widths(ws, {1: 17, 2: 10, 3: 12, 4: 10, 5: 11, 6: 11, 7: 9, 8: 12})
+    widths(ws, {1: 17, 2: 10, 3: 12, 4: 10, 5: 11, 6: 11, 7: 9, 8: 13, 9: 12})
     ws.row_dimensions[1].height = 30
 
 
