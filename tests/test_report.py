@@ -98,12 +98,17 @@ def test_cost_parts_add_up_and_equal_the_pay_frame_and_the_rota(run):
         pytest.approx(cost["total"], abs=0.05)
     for part in COST_PARTS:
         assert cost[part] == pytest.approx(s.pay[part].sum(), abs=0.01)
-    rate = s.rota["agent_id"].map(ag.set_index("agent_id")["rate_rub_h"])
-    assert cost["base"] == pytest.approx((s.rota["paid_hours"] * rate).sum(), abs=0.5)
-    assert cost["night_premium"] == pytest.approx((s.rota["night_hours"] * rate * cfg.pay.night_premium).sum(), abs=0.5)
+    # pay is the timesheet's hours of the week's calendar days (a night shift split at midnight)
+    t = s.timesheet
+    rate = t["agent_id"].map(ag.set_index("agent_id")["rate_rub_h"])
+    assert cost["base"] == pytest.approx((t["hours"] * rate).sum(), abs=0.5)
+    assert cost["night_premium"] == pytest.approx((t["night_hours"] * rate * cfg.pay.night_premium).sum(), abs=0.5)
     assert cost["holiday_premium"] == 0.0                          # no art. 112 day in the week
-    assert data["paid_hours"] == pytest.approx(s.rota["paid_hours"].sum())
-    assert data["night_hours"] == pytest.approx(s.rota["night_hours"].sum())
+    assert data["paid_hours"] == pytest.approx(t["hours"].sum())
+    assert data["night_hours"] == pytest.approx(t["night_hours"].sum())
+    # the rota's own hours differ only by the parts of its first and last nights outside the week
+    inside = s.rota[(s.rota["start"] >= pd.Timestamp(MONDAY)) & (s.rota["end"] <= pd.Timestamp("2026-11-30"))]
+    assert t["hours"].sum() >= inside["paid_hours"].sum()
     assert data["cost_per_contact"] == pytest.approx(cost["total"] / data["contacts"], rel=1e-6)
 
 
@@ -129,7 +134,8 @@ def test_solver_figures_and_overtime_pace(run):
     assert data["objective"] == pytest.approx(sum(s.model.penalties.values()), rel=1e-9)
     ot = s.pay.set_index("agent_id")["overtime_hours"]
     assert data["overtime_hours"] == pytest.approx(ot.sum())
-    assert data["agents_above_overtime_cap_pace"] == sorted(ot.index[ot * 365 / 7 > 120])
+    # overtime_ytd_h (none given: 0) plus the week's pace until 31 December, 39 days from Nov 23
+    assert data["agents_above_overtime_cap_pace"] == sorted(ot.index[ot * 39 / 7 > 120])
     assert data["violations"] == 0 and data["violations_by_rule"] == {}
     assert data["model"]["classes"] == len(s.classes) and data["model"]["lines"] == len(s.lines)
 
