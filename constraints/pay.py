@@ -349,7 +349,7 @@ def overtime_extra(days: pd.DataFrame, norms: Mapping[str, float], rules: PayRul
                           night_hours=days["night_hours"].where(~days["holiday"], 0.0))
     sums = counted.groupby("agent_id")[["hours", "night_hours"]].sum()
     norm = sums.index.map(lambda a: float(norms[a])).to_numpy(float)
-    ot, extra = overtime(sums["hours"].to_numpy(), norm, rules)
+    _, extra = overtime(sums["hours"].to_numpy(), norm, rules)
     share = np.divide(sums["night_hours"].to_numpy(), sums["hours"].to_numpy(), out=np.zeros(len(sums)),
                       where=sums["hours"].to_numpy() > 0)
     return pd.Series(np.asarray(extra) * (1 + rules.night_premium * share), index=sums.index)

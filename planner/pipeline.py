@@ -14,9 +14,9 @@ import pandas as pd
 from rich.console import Console
 
 from common.errors import InputError
+from common.files import atomic_path, csv_to, write_csv, write_text
 from constraints.pay import PAY_COLUMNS
 from constraints.timesheet import TIMESHEET_COLUMNS
-from common.files import atomic_path, csv_to, write_csv, write_text
 from forecasts.columns import to_numbers, to_strings, to_timestamps
 from forecasts.forecast import backtest_frame, forecast_frame
 from forecasts.history import HistoryData, load_history, to_hourly

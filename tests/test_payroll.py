@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import agents_frame
+
 from constraints.labour import parse_labour
 from constraints.patterns import parse_pattern_book
 from planner.solve.payroll import credited, horizon_norm, horizon_pay, horizon_timesheet

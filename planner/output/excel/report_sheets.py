@@ -113,8 +113,8 @@ _SUMMARY_LABELS: dict[str, tuple[str, str, str | None]] = {
     "holiday_hours": ("Hours", "holiday hours", HOURS),
     "overtime_hours": ("Hours", "overtime hours", HOURS),
     "overtime_yearly_cap_h": ("Hours", "overtime cap a year, h (art. 99)", HOURS),
-    "agents_above_overtime_cap_pace": ("Hours", "agents heading above the yearly overtime cap (overtime_ytd_h + "
-                                       "this pace to 31 Dec)", None),
+    "agents_above_overtime_cap_pace": ("Hours", ("agents heading above the yearly overtime cap (overtime_ytd_h + "
+                                                 "this pace to 31 Dec)"), None),
     "violations": ("Labour rules", "labour-rule violations", COUNT),
     "model.classes": ("Model", "agent classes", COUNT),
     "model.lines": ("Model", "lines (ways to work a pattern)", COUNT),

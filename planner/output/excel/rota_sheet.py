@@ -6,6 +6,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from constraints.calendar import RU_CALENDAR
+from constraints.timesheet import ABSENCE_CODES, DAY_OFF
 from planner.output.excel.cells import (
     BOLD,
     CENTER,
@@ -18,7 +19,6 @@ from planner.output.excel.cells import (
     text_width,
     widths,
 )
-from constraints.timesheet import ABSENCE_CODES, DAY_OFF
 from planner.output.excel.days import DASH, KIND_STYLE, DayGrid, agent_info, day_headers
 from planner.runs import PlanRun
 

@@ -50,12 +50,6 @@ TIMESHEET_TOTALS = (
 )
 
 
-def agent_norms(run: PlanRun) -> dict[str, float]:
-    """Norm of the horizon per agent, as pay.csv has it (absences taken off as the law does)."""
-    pay = run.schedule.pay
-    return dict(zip(pay["agent_id"].astype(str), pay["norm_hours"].astype(float)))
-
-
 def timesheet_totals(run: PlanRun) -> pd.DataFrame:
     """Per agent: days worked, hours (day, night, holiday), overtime and norm from pay.csv, days
     absent and annual-leave days (holidays inside the leave are neither, art. 120)."""
