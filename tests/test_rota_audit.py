@@ -833,7 +833,8 @@ def test_auditor_hours_of_a_twelve_hour_shift(start: str, night: float, holiday:
     assert holiday_h(a, a + 12 * H) == holiday
 
 
-def test_auditor_caps_holiday_hours_at_the_paid_hours() -> None:
+def test_auditor_counts_the_holidays_worked_hours_not_its_hours_on_site() -> None:
+    """A day shift on Jan 2: 12 h on site, 11 worked after the break: 11 holiday hours."""
     s = _s("X", "2027-01-02T08:00")
     assert holiday_h(s.start, s.end) == 12 and s.holiday == 11 and s.paid == 11
     assert check_rows([s], {"X": Agent("X", "2/2", None, True, 400)}, read_rules(None), date(2026, 12, 28), 7) == []
