@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,16 @@ def _num(x: float) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), 6)
 
 
+def projected_overtime(ot: pd.Series, agents: pd.DataFrame, start: date, days: int) -> pd.Series:
+    """The year's overtime each agent is heading for (art. 99 caps it at 120 h): overtime_ytd_h
+    (the year's overtime before the plan, 0 if not given) plus the horizon's overtime continued at
+    its pace to 31 December of the horizon's first year."""
+    left = (date(start.year, 12, 31) - start).days + 1
+    ytd = (agents.set_index("agent_id")["overtime_ytd_h"].astype(float) if "overtime_ytd_h" in agents
+           else pd.Series(0.0, index=agents["agent_id"]))
+    return ytd.fillna(0.0).reindex(ot.index).fillna(0.0) + ot * left / days
+
+
 def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any]:
     """The run's status and KPIs (the keys of summary.json)."""
     cov = s.coverage
@@ -33,7 +44,8 @@ def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any
     level = float((np.nan_to_num(sl) * weighted).sum() / weighted.sum()) if weighted.sum() > 0 else math.nan
     cost = {k: round(float(s.pay[k].sum()), 2) for k in COST_PARTS}
     ot = s.pay.set_index("agent_id")["overtime_hours"] if not s.pay.empty else pd.Series(dtype=float)
-    pace = ot * 365.0 / s.days
+    projected = projected_overtime(ot, agents, s.start, s.days)
+    above = projected[projected > cfg.pay.overtime_cap_year_h + 1e-9]
     rules = Counter(v.rule for v in s.violations)
     return {
         "status": s.model.status,
@@ -55,13 +67,14 @@ def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any
         "service_level": _num(level),
         "cost": cost,
         "cost_per_contact": _num(cost["total"] / contacts.sum()) if contacts.sum() > 0 else None,
-        "paid_hours": _num(s.pay["paid_hours"].sum()) if not s.pay.empty else 0.0,
+        "paid_hours": _num(s.pay["worked_hours"].sum()) if not s.pay.empty else 0.0,
         "night_hours": _num(s.pay["night_hours"].sum()) if not s.pay.empty else 0.0,
         "holiday_hours": _num(s.pay["holiday_hours"].sum()) if not s.pay.empty else 0.0,
         "overtime_hours": _num(ot.sum()),
         "overtime_yearly_cap_h": cfg.pay.overtime_cap_year_h,
         "shrinkage": cfg.staffing.shrinkage,
-        "agents_above_overtime_cap_pace": sorted(pace[pace > cfg.pay.overtime_cap_year_h].index.tolist()),
+        "agents_above_overtime_cap_pace": sorted(above.index.tolist()),
+        "overtime_projected_year_h": {a: _num(above[a]) for a in sorted(above.index)},
         "against_preference": list(s.assignment.against_preference),
         "violations": int(len(s.violations)),
         "violations_by_rule": dict(sorted(rules.items())),

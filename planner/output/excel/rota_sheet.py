@@ -6,6 +6,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from constraints.calendar import RU_CALENDAR
+from constraints.timesheet import ABSENCE_CODES, DAY_OFF
 from planner.output.excel.cells import (
     BOLD,
     CENTER,
@@ -18,15 +19,7 @@ from planner.output.excel.cells import (
     text_width,
     widths,
 )
-from planner.output.excel.days import (
-    ABSENCE_CODES,
-    DASH,
-    KIND_STYLE,
-    OFF_CODE,
-    DayGrid,
-    agent_info,
-    day_headers,
-)
+from planner.output.excel.days import DASH, KIND_STYLE, DayGrid, agent_info, day_headers
 from planner.runs import PlanRun
 
 
@@ -75,7 +68,7 @@ def write_rota_sheet(ws: Worksheet, run: PlanRun, grid: DayGrid) -> None:
     put(ws, row, 2, "Legend").font = BOLD
     for kind, (_, _, meaning) in KIND_STYLE.items():
         row += 1
-        sample = {"day": "08" + DASH + "20", "night": "20" + DASH + "08"}.get(kind, ABSENCE_CODES.get(kind, OFF_CODE))
+        sample = {"day": "08" + DASH + "20", "night": "20" + DASH + "08"}.get(kind, ABSENCE_CODES.get(kind, DAY_OFF))
         c = put(ws, row, 1, sample)
         c.fill, c.font, c.alignment = fills[kind], fonts[kind], CENTER
         put(ws, row, 2, meaning)

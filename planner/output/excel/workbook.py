@@ -39,7 +39,7 @@ def build_workbook(run: PlanRun) -> Workbook:
     grid = day_grid(run)
     writers = {
         "Rota": lambda ws: write_rota_sheet(ws, run, grid),
-        "Timesheet": lambda ws: write_timesheet_sheet(ws, run, grid),
+        "Timesheet": lambda ws: write_timesheet_sheet(ws, run),
         "Pay": lambda ws: write_pay_sheet(ws, run),
         "Coverage": lambda ws: write_coverage_sheet(ws, run),
         "Coverage by queue": lambda ws: write_queue_coverage_sheet(ws, run),
