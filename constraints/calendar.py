@@ -21,6 +21,7 @@ Every date range in this module is inclusive of both ends, as accounting periods
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -47,7 +48,8 @@ FIRST_YEAR = 2013  # the art. 112 list above has held since 2013 (Jan 1-6 and 8)
 
 #: Shortened pre-holiday days by decree, checked against the Ministry of Labour's norms.
 #: A working Saturday can carry the shortening of the weekday it replaces (2025-11-01 stands
-#: in for Monday 2025-11-03, the eve of Nov 4), which no simple rule derives, hence a table.
+#: in for Monday 2025-11-03, the eve of Nov 4); `shortened_by_rule` derives that from the
+#: decree's transfers and gives these very sets, which the tests hold it to.
 SHORTENED_DAYS: dict[int, frozenset[date]] = {
     2025: frozenset({date(2025, 3, 7), date(2025, 4, 30), date(2025, 6, 11), date(2025, 11, 1)}),
     2026: frozenset({date(2026, 4, 30), date(2026, 5, 8), date(2026, 6, 11), date(2026, 11, 3)}),
@@ -105,16 +107,46 @@ def calendar_year(year: int) -> CalendarYear:
 
 
 def shortened_by_rule(days_off: frozenset[date], year: int) -> frozenset[date]:
-    """Art. 95 as a rule: each working day of `year` right before an art. 112 holiday.
+    """Art. 95 as a rule, for years without a checked table: the working day right before an
+    art. 112 holiday is one hour shorter, and so is a working Saturday (or Sunday) that a decree
+    swapped with such an eve.
 
-    Used for years without a checked table. It misses a working Saturday that a decree makes
-    stand in for such an eve (2025-11-01 for Monday 2025-11-03); add those to SHORTENED_DAYS.
+    A decree that makes the eve of a holiday a day off moves its working day to a weekend day,
+    and the shortening goes with it: 2024-04-30 (eve of May 1) became a day off in exchange for
+    Saturday 2024-11-02, which was worked one hour shorter (November 2024: 167 h). A swap with a
+    day that is no eve shortens nothing (Saturday 2024-04-27 for Monday 04-29). The swaps are
+    the `holidays` package's own transfer table (`decree_swaps`).
     """
     first = date(year, 1, 1)
     days = (first + timedelta(i) for i in range((date(year + 1, 1, 1) - first).days))
-    return frozenset(
-        d for d in days if d not in days_off and _month_day(d + timedelta(1)) in ART_112_HOLIDAYS
-    )
+    eve = frozenset(d for d in days if d not in days_off and _is_eve(d))
+    swapped = frozenset(worked for off, worked in decree_swaps(year)
+                        if _is_eve(off) and worked.year == year and worked not in days_off)
+    return eve | swapped
+
+
+def _is_eve(d: date) -> bool:
+    """Whether the next calendar day is an art. 112 holiday."""
+    return _month_day(d + timedelta(1)) in ART_112_HOLIDAYS
+
+
+def decree_swaps(year: int) -> list[tuple[date, date]]:
+    """(day made a day off, day whose day off it took) for each transfer of `year`'s decree, as
+    the `holidays` package (0.109 or later) tabulates them; the second day is a working weekend
+    day when a decree swapped a weekday with it."""
+    try:
+        table = importlib.import_module("holidays.countries.russia").RussiaStaticHolidays
+    except (ImportError, AttributeError):
+        table = None
+    raw = getattr(table, "special_public_holidays", None)
+    if raw is None:
+        raise RuleError(f"holidays {holidays.__version__} has no table of Russia's transfers, which the "
+                        f"shortened days of {year} need; install holidays 0.109 or later")
+    entries = raw.get(year, ())
+    if entries and not isinstance(entries[0], tuple):
+        entries = (entries,)
+    return [(date(year, a, b), date(year, c, d)) for a, b, c, d in
+            (e for e in entries if len(e) == 4 and all(isinstance(x, int) for x in e))]
 
 
 class ProductionCalendar:
@@ -208,10 +240,7 @@ class ProductionCalendar:
 
     def period_norm_h(self, d: date, period: str = "month", hours_per_week: float = STANDARD_WEEK_H) -> float:
         """Norm of the accounting period (month, quarter or year; art. 104) that contains `d`."""
-        months = {"month": 1, "quarter": 3, "year": 12}.get(period)
-        if months is None:
-            raise RuleError(f"unknown accounting period {period!r}: use month, quarter or year",
-                            setting="pay.accounting_period")
+        months = _period_months(period)
         first = (d.month - 1) // months * months + 1
         return sum(self.month_norm_h(d.year, m, hours_per_week) for m in range(first, first + months))
 
@@ -223,28 +252,40 @@ class ProductionCalendar:
         hours_per_week: float = STANDARD_WEEK_H,
         excluded_dates: Iterable[date | datetime] = (),
     ) -> float:
-        """The share of summed accounting's norm that falls on [start, end] (inclusive).
+        """The share of summed accounting's norm that falls on [start, end] (inclusive), less
+        the norm of the absence days in it.
 
         Rota staff work by summed accounting (art. 104): their hours are held against the
         period's norm, not against the 5-day calendar of each week. A plan shorter than the
         period gets the period's norm spread evenly over its calendar days, so a fortnight
         over the New Year holidays is not held against the three working days it contains.
-        Days of absence carry no share.
+        An absence takes off what the law takes off (art. 104, order 588н): the norm hours of
+        the 5-day calendar's working days inside it, none for a weekend or a holiday. Over
+        whole periods this is the law's norm exactly (March 2026 with leave 2-13 March:
+        168 - 72 = 96 h); over part of one it is an estimate, never below zero.
         """
-        skip = {_as_date(x) for x in excluded_dates}
-        total, d, last = 0.0, _as_date(start), _as_date(end)
+        first, last = _as_date(start), _as_date(end)
+        total, d = 0.0, first
         cache: dict[tuple[int, int], float] = {}
+        months = _period_months(period)
         while d <= last:
-            if d not in skip:
-                months = {"month": 1, "quarter": 3, "year": 12}.get(period, 1)
-                key = (d.year, (d.month - 1) // months)
-                if key not in cache:
-                    first = date(d.year, key[1] * months + 1, 1)
-                    days = (_month_end(d.year, key[1] * months + months) - first).days + 1
-                    cache[key] = self.period_norm_h(d, period, hours_per_week) / days
-                total += cache[key]
+            key = (d.year, (d.month - 1) // months)
+            if key not in cache:
+                begin = date(d.year, key[1] * months + 1, 1)
+                days = (_month_end(d.year, key[1] * months + months) - begin).days + 1
+                cache[key] = self.period_norm_h(d, period, hours_per_week) / days
+            total += cache[key]
             d += timedelta(1)
-        return round(total, 6)
+        absent = self.absence_norm_h(first, last, excluded_dates, hours_per_week)
+        return round(max(total - absent, 0.0), 6)
+
+    def absence_norm_h(self, start: date | datetime, end: date | datetime,
+                       absent: Iterable[date | datetime], hours_per_week: float = STANDARD_WEEK_H) -> float:
+        """Norm hours of the working days of the 5-day calendar that are absence days inside
+        [start, end]: what an absence takes off the norm (art. 104, order 588н)."""
+        first, last = _as_date(start), _as_date(end)
+        days = {_as_date(x) for x in absent}
+        return float(sum(self.day_norm_h(d, hours_per_week) for d in days if first <= d <= last))
 
     def _counts(self, start: date, end: date, excluded: Iterable[date | datetime]) -> tuple[int, int]:
         """(working days, shortened days) in [start, end] outside the excluded dates."""
@@ -265,6 +306,15 @@ class ProductionCalendar:
         codes = idx.month * 100 + idx.day
         table = np.array([m * 100 + d for m, d in ART_112_HOLIDAYS])
         return np.isin(np.asarray(codes), table) & (np.asarray(idx.year) >= FIRST_YEAR)
+
+
+def _period_months(period: str) -> int:
+    """Months in an accounting period (art. 104: a month, a quarter or a year)."""
+    months = {"month": 1, "quarter": 3, "year": 12}.get(period)
+    if months is None:
+        raise RuleError(f"unknown accounting period {period!r}: use month, quarter or year",
+                        setting="pay.accounting_period")
+    return months
 
 
 def _month_day(d: date) -> tuple[int, int]:

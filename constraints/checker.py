@@ -9,7 +9,12 @@ Each rule is one small function of the prepared `RotaFacts`, returning `Violatio
 
 - overlap, back_to_back (art. 103), daily_rest (`min_daily_rest_h`), weekly_rest (art. 110),
 - shift_length, shift_day, absence, night_ok, consecutive_nights, pattern, unknown_agent,
-  hours_consistency.
+  hours_consistency (paid, night and holiday hours as `constraints.hours` counts them),
+- overtime_two_days and overtime_year (art. 99), on the overtime the rota makes certain
+  (`constraints.overtime.certain_overtime`).
+
+The agents' yes/no columns (`night_ok`, `hired_for_nights`) are read with the loader's own
+words (`common.words`); a value that is not one of them is an error, never a yes.
 
 Weekly rest (art. 110) is read over every 7 days in a row, from 00:00 of any day, not only
 calendar weeks: each such window that touches the horizon must hold an uninterrupted rest of at
@@ -37,11 +42,14 @@ import pandas as pd
 
 from common.errors import RuleError
 from constraints.labour import LabourRules
+from constraints.night import is_night_shift
+from constraints.overtime import OVERTIME_TWO_DAYS_H, certain_overtime, two_day_excess
 from constraints.patterns import PatternBook
+from constraints.pay import PayRules
+from constraints.rota_facts import HOUR, ROTA_COLUMNS, RotaFacts, night_hours, prepare
 
-ROTA_COLUMNS = ("agent_id", "date", "start", "end", "paid_hours", "night_hours", "shift")
 HOURS_TOLERANCE = 0.01
-_H = pd.Timedelta(hours=1)
+__all__ = ["ROTA_COLUMNS", "RULES", "RotaFacts", "Violation", "check_rota", "night_hours", "prepare"]
 
 
 @dataclass(frozen=True)
@@ -52,29 +60,6 @@ class Violation:
     agent_id: str
     when: datetime | date | None
     detail: str
-
-
-@dataclass(frozen=True, eq=False)
-class RotaFacts:
-    """The inputs, normalised once, that every rule reads.
-
-    shifts: the rota, one row per shift, with `day` (midnight of `date`) and `on_site_h`.
-    timeline: rota plus earlier shifts of the previous rota, per agent by start, `current`
-    marking rota rows. agents: indexed by agent_id. absences: inclusive day ranges.
-    """
-
-    shifts: pd.DataFrame
-    timeline: pd.DataFrame
-    agents: pd.DataFrame
-    absences: pd.DataFrame
-    rules: LabourRules
-    book: PatternBook
-    start: pd.Timestamp      # midnight of the horizon's first day
-    days: int
-
-    @property
-    def end(self) -> pd.Timestamp:
-        return self.start + pd.Timedelta(days=self.days)
 
 
 def _dt(value) -> datetime | date | None:
@@ -89,122 +74,6 @@ def _v(rule: str, agent_id, when, detail: str) -> Violation:
 
 def _fmt(ts: pd.Timestamp) -> str:
     return ts.strftime("%Y-%m-%d %H:%M")
-
-
-# ----------------------------------------------------------------------------- preparation
-
-
-def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise RuleError(f"the {what} has no column {missing[0]!r}")
-
-
-def _text(s: pd.Series) -> pd.Series:
-    """Stripped strings, with missing cells as None (not the text "nan")."""
-    return s.map(lambda x: None if pd.isna(x) else str(x).strip()).astype(object)
-
-
-def _timestamps(s: pd.Series) -> pd.Series:
-    return pd.to_datetime(s).astype("datetime64[s]")
-
-
-def _shift_frame(rota: pd.DataFrame) -> pd.DataFrame:
-    _require(rota, ROTA_COLUMNS, "rota")
-    out = pd.DataFrame({
-        "agent_id": _text(rota["agent_id"]),
-        "day": _timestamps(rota["date"]).dt.normalize(),
-        "start": _timestamps(rota["start"]),
-        "end": _timestamps(rota["end"]),
-        "paid_hours": pd.to_numeric(rota["paid_hours"], errors="coerce"),
-        "night_hours": pd.to_numeric(rota["night_hours"], errors="coerce"),
-        "shift": _text(rota["shift"]),
-        "pattern": _text(rota["pattern"]) if "pattern" in rota else pd.Series(None, index=rota.index, dtype=object),
-    })
-    out["on_site_h"] = (out["end"] - out["start"]) / _H
-    return out.reset_index(drop=True)
-
-
-def _agent_frame(agents: pd.DataFrame) -> pd.DataFrame:
-    _require(agents, ("agent_id", "pattern"), "agents table")
-    out = pd.DataFrame({
-        "agent_id": _text(agents["agent_id"]),
-        "pattern": _text(agents["pattern"]),
-    })
-    night_ok = agents["night_ok"] if "night_ok" in agents else pd.Series(True, index=agents.index)
-    out["night_ok"] = night_ok.map(lambda v: not (v is False or v is np.False_ or
-                                                  str(v).strip().lower() in ("false", "0", "no")))
-    cycle = agents["cycle_start"] if "cycle_start" in agents else pd.Series(pd.NaT, index=agents.index)
-    cycle = cycle.map(lambda x: None if pd.isna(x) or (isinstance(x, str) and not x.strip()) else x)
-    out["cycle_start"] = pd.to_datetime(cycle).astype("datetime64[s]").dt.normalize()
-    return out.drop_duplicates("agent_id").set_index("agent_id")
-
-
-def _absence_frame(absences: pd.DataFrame | None) -> pd.DataFrame:
-    if absences is None or absences.empty:
-        return pd.DataFrame({"agent_id": pd.Series(dtype=str), "start": pd.Series(dtype="datetime64[s]"),
-                             "end": pd.Series(dtype="datetime64[s]")})
-    _require(absences, ("agent_id", "start", "end"), "absences table")
-    return pd.DataFrame({
-        "agent_id": _text(absences["agent_id"]),
-        "start": _timestamps(absences["start"]).dt.normalize(),
-        "end": _timestamps(absences["end"]).dt.normalize(),
-    })
-
-
-def _timeline(shifts: pd.DataFrame, previous: pd.DataFrame | None, start: pd.Timestamp) -> pd.DataFrame:
-    """Rota shifts plus the previous rota's earlier shifts that the rota does not repeat."""
-    cur = shifts[["agent_id", "start", "end"]].assign(current=True)
-    parts = [cur]
-    if previous is not None and not previous.empty:
-        _require(previous, ("agent_id", "start", "end"), "previous rota")
-        prev = pd.DataFrame({
-            "agent_id": _text(previous["agent_id"]),
-            "start": _timestamps(previous["start"]),
-            "end": _timestamps(previous["end"]),
-        })
-        prev = prev[prev["start"] < start]
-        prev = prev.merge(cur[["agent_id", "start", "end"]].drop_duplicates(), how="left", indicator=True)
-        parts.append(prev[prev["_merge"] == "left_only"].drop(columns="_merge").assign(current=False))
-    t = pd.concat(parts, ignore_index=True).sort_values(["agent_id", "start", "end"], kind="stable")
-    t = t.reset_index(drop=True)
-    ends_so_far = t.groupby("agent_id")["end"].cummax()
-    t["prev_end"] = ends_so_far.groupby(t["agent_id"]).shift()
-    t["gap_h"] = (t["start"] - t["prev_end"]) / _H
-    return t
-
-
-def prepare(rota: pd.DataFrame, agents: pd.DataFrame, absences: pd.DataFrame | None, rules: LabourRules,
-            book: PatternBook, start: date, days: int, previous: pd.DataFrame | None = None) -> RotaFacts:
-    """Normalise the inputs once (types, columns, the agent's timeline) for the rules."""
-    if days < 1:
-        raise RuleError(f"a horizon needs at least one day, got {days}")
-    origin = pd.Timestamp(start).normalize().as_unit("s")
-    shifts = _shift_frame(rota)
-    return RotaFacts(shifts, _timeline(shifts, previous, origin), _agent_frame(agents),
-                     _absence_frame(absences), rules, book, origin, days)
-
-
-# ----------------------------------------------------------------------------- hour arithmetic
-
-
-def night_hours(start: pd.Series, end: pd.Series, rules: LabourRules) -> np.ndarray:
-    """Hours of each [start, end) inside the night window, e.g. 8 for 20:00-08:00 (art. 96).
-
-    Counts night hours from a fixed origin: a full day holds `night_window_h`, and inside a day
-    the window is [00:00, night_end) and [night_start, 24:00); the difference at both ends is
-    the shift's share.
-    """
-    ns = rules.night_start.hour + rules.night_start.minute / 60
-    ne = rules.night_end.hour + rules.night_end.minute / 60
-
-    def cumulative(ts: pd.Series) -> np.ndarray:
-        midnight = ts.dt.normalize()
-        days = ((midnight - pd.Timestamp("2000-01-01")) / pd.Timedelta(days=1)).to_numpy(float)
-        h = ((ts - midnight) / _H).to_numpy(float)
-        return days * rules.night_window_h + np.minimum(h, ne) + np.maximum(h - ns, 0.0)
-
-    return cumulative(end) - cumulative(start)
 
 
 # ----------------------------------------------------------------------------- rules
@@ -226,18 +95,20 @@ def check_overlap(f: RotaFacts) -> list[Violation]:
 
 
 def check_back_to_back(f: RotaFacts) -> list[Violation]:
-    """A shift that starts the moment the previous one ends: two shifts in a row (art. 103)."""
+    """A shift after a rest shorter than the shift before it: two shifts in a row (art. 103,
+    `constraints.labour.in_a_row`), 20:00-08:00 right after 08:00-20:00 or a minute later alike."""
     t = f.timeline
-    bad = t[t["current"] & (t["gap_h"] == 0)]
+    bad = t[t["current"] & t["in_a_row"]]
     return [_v("back_to_back", r.agent_id, r.start, f"shift from {_fmt(r.start)} follows the previous "
-               "one without any rest (two shifts in a row, art. 103)") for r in bad.itertuples()]
+               f"one after {r.gap_h:g} h of rest, less than that shift's {r.prev_h:g} h (two shifts in a row, "
+               "art. 103)") for r in bad.itertuples()]
 
 
 def check_daily_rest(f: RotaFacts) -> list[Violation]:
-    """Less rest between two shifts than `min_daily_rest_h`."""
+    """Less rest between two shifts than `min_daily_rest_h` (shorter still is back_to_back)."""
     t = f.timeline
     need = f.rules.min_daily_rest_h
-    bad = t[t["current"] & (t["gap_h"] > 0) & (t["gap_h"] < need)]
+    bad = t[t["current"] & (t["gap_h"] >= 0) & ~t["in_a_row"] & (t["gap_h"] < need)]
     return [_v("daily_rest", r.agent_id, r.start, f"only {r.gap_h:g} h of rest before the shift from "
                f"{_fmt(r.start)}; the minimum is {need:g} h") for r in bad.itertuples()]
 
@@ -249,11 +120,11 @@ def _rests(t: pd.DataFrame, origin: pd.Timestamp) -> pd.DataFrame:
     inner = t[t["gap_h"] > 0]
     frames = [
         pd.DataFrame({"agent_id": inner["agent_id"].to_numpy(),
-                      "a": ((inner["prev_end"] - origin) / _H).to_numpy(float),
-                      "b": ((inner["start"] - origin) / _H).to_numpy(float)}),
+                      "a": ((inner["prev_end"] - origin) / HOUR).to_numpy(float),
+                      "b": ((inner["start"] - origin) / HOUR).to_numpy(float)}),
         pd.DataFrame({"agent_id": first.index.to_numpy(), "a": -np.inf,
-                      "b": ((first - origin) / _H).to_numpy(float)}),
-        pd.DataFrame({"agent_id": last.index.to_numpy(), "a": ((last - origin) / _H).to_numpy(float),
+                      "b": ((first - origin) / HOUR).to_numpy(float)}),
+        pd.DataFrame({"agent_id": last.index.to_numpy(), "a": ((last - origin) / HOUR).to_numpy(float),
                       "b": np.inf}),
     ]
     return pd.concat(frames, ignore_index=True)
@@ -360,7 +231,7 @@ def check_consecutive_nights(f: RotaFacts) -> list[Violation]:
     if limit is None or s.empty:
         return []
     hours = night_hours(s["start"], s["end"], f.rules)
-    nights = s[(2 * hours >= s["on_site_h"]) & (s["on_site_h"] > 0)]
+    nights = s[is_night_shift(hours, s["on_site_h"].to_numpy(float))]
     nights = nights.drop_duplicates(["agent_id", "day"]).sort_values(["agent_id", "day"])
     step = nights.groupby("agent_id")["day"].diff() != pd.Timedelta(days=1)
     run = nights.groupby(step.cumsum()).cumcount() + 1
@@ -454,29 +325,60 @@ def check_pattern(f: RotaFacts) -> list[Violation]:
 
 
 def check_hours_consistency(f: RotaFacts) -> list[Violation]:
-    """paid_hours and night_hours that disagree with start, end and the template's break.
-
-    paid = on site - the template's break; night = on-site hours in the night window, capped at
-    the paid hours (the pay convention: the unpaid break's place in the shift is not planned).
-    """
+    """paid_hours, night_hours and holiday_hours that disagree with start, end, the template's
+    break and the agent's art. 96 credit, as `constraints.hours` counts them (a shift split at
+    midnight, the break placed by its rule, night hours at most the worked hours of their day)."""
     s = f.shifts
-    out: list[Violation] = []
     breaks = s["shift"].map({n: t.break_h for n, t in f.book.templates.items()})
-    unknown = s[breaks.isna()]
-    out += [_v("hours_consistency", r.agent_id, r.start, f"shift template {r.shift!r} is not defined, so "
-               "its paid hours cannot be checked") for r in unknown.itertuples()]
-    expected_paid = s["on_site_h"] - breaks
-    bad = s[breaks.notna() & ~((s["paid_hours"] - expected_paid).abs() <= HOURS_TOLERANCE)]
-    out += [_v("hours_consistency", r.agent_id, r.start, f"shift from {_fmt(r.start)} states {r.paid_hours:g} "
-               f"paid hours; {r.on_site_h:g} h on site less a {r.shift} break is {e:g} h")
-            for r, e in zip(bad.itertuples(), expected_paid[bad.index])]
-    # night hours are counted on site, then capped at the paid hours (the break is somewhere in them)
-    night = pd.Series(night_hours(s["start"], s["end"], f.rules), index=s.index)
-    night = night.where(expected_paid.isna(), np.minimum(night, expected_paid))
-    bad = s[~((s["night_hours"] - night).abs() <= HOURS_TOLERANCE)]
-    out += [_v("hours_consistency", r.agent_id, r.start, f"shift from {_fmt(r.start)} states {r.night_hours:g} "
-               f"night hours; its {f.rules.night_start:%H:%M}-{f.rules.night_end:%H:%M} share is {e:g} h")
-            for r, e in zip(bad.itertuples(), night[bad.index])]
+    out = [_v("hours_consistency", r.agent_id, r.start, f"shift template {r.shift!r} is not defined, so "
+              "its paid hours cannot be checked") for r in s[breaks.isna()].itertuples()]
+    short = s[breaks.notna() & (s["on_site_h"] <= breaks)]
+    out += [_v("hours_consistency", r.agent_id, r.start, f"shift from {_fmt(r.start)} is {r.on_site_h:g} h on "
+               f"site, no longer than its {r.shift} break") for r in short.itertuples()]
+    h = f.hours
+    stated = [("paid_hours", "expected_paid", "paid hours; on site less the break, with the art. 96 hour, is"),
+              ("night_hours", "expected_night", f"night hours; its {f.rules.night} share is"),
+              ("holiday_hours", "expected_holiday", "holiday hours; its hours on art. 112 holidays are")]
+    for col, expected, words in stated:
+        given = h[col] if col != "holiday_hours" else h[col].fillna(h[expected])   # an optional column
+        bad = h[~((given - h[expected]).abs() <= HOURS_TOLERANCE)]
+        out += [_v("hours_consistency", r.agent_id, r.start, f"shift from {_fmt(r.start)} states "
+                   f"{getattr(r, col):g} {words} {getattr(r, expected):g} h") for r in bad.itertuples()]
+    return out
+
+
+def _overtime(f: RotaFacts) -> pd.DataFrame:
+    """The overtime the rota makes certain, per agent and day of the horizon (art. 104)."""
+    absent: dict[str, list] = {}
+    for a, lo, hi in zip(f.absences["agent_id"], f.absences["start"], f.absences["end"]):
+        absent.setdefault(a, []).extend(d.date() for d in pd.date_range(lo, hi, freq="D"))
+    days = f.days_worked.assign(date=lambda d: d["date"].dt.date)
+    return certain_overtime(days, absent, f.pay.accounting_period, f.pay.hours_per_week)
+
+
+def check_overtime_two_days(f: RotaFacts) -> list[Violation]:
+    """More than 4 h of overtime in two consecutive days (art. 99): the hours of an accounting
+    period worked after its whole norm is used up (`constraints.overtime`), so only what the rota
+    makes certain whatever was worked before it."""
+    bad = two_day_excess(_overtime(f))
+    return [_v("overtime_two_days", r.agent_id, r.date, f"{r.overtime_h:g} h of overtime in two consecutive "
+               f"days from {r.date}; art. 99 allows {OVERTIME_TWO_DAYS_H:g} h") for r in bad.itertuples()]
+
+
+def check_overtime_year(f: RotaFacts) -> list[Violation]:
+    """The year's overtime above `pay.overtime_cap_year_h` (art. 99: at most 120 h): the agent's
+    overtime_ytd_h before the horizon, for the horizon's first year, plus the overtime the rota
+    makes certain in each year it touches."""
+    ot = _overtime(f)
+    cap, first_year = f.pay.overtime_cap_year_h, f.start.year
+    out = []
+    per_year = ot.groupby(["agent_id", pd.to_datetime(ot["date"]).dt.year])["overtime_h"].sum()
+    for (agent, year), hours in per_year.items():
+        before = float(f.agents.at[agent, "overtime_ytd_h"]) if year == first_year and agent in f.agents.index else 0.0
+        if before + hours > cap + 1e-6:
+            out.append(_v("overtime_year", agent, date(int(year), 12, 31), f"{before:g} h of overtime in {year} "
+                          f"before the rota (overtime_ytd_h) and {hours:g} h in it make {before + hours:g} h; "
+                          f"the cap is {cap:g} h a year (art. 99, pay.overtime_cap_year_h)"))
     return out
 
 
@@ -493,6 +395,8 @@ RULES: dict[str, Callable[[RotaFacts], list[Violation]]] = {
     "consecutive_nights": check_consecutive_nights,
     "pattern": check_pattern,
     "hours_consistency": check_hours_consistency,
+    "overtime_two_days": check_overtime_two_days,
+    "overtime_year": check_overtime_year,
 }
 
 
@@ -507,16 +411,18 @@ def check_rota(
     previous: pd.DataFrame | None = None,
     *,
     only: Iterable[str] | None = None,
+    pay: PayRules | None = None,
 ) -> list[Violation]:
     """Every violation of every rule (or of the rules named in `only`), sorted by agent and time.
 
     `previous` is the rota before the horizon (same columns); it gives the rest before the first
-    shift, so continuity across two planning runs is checked too.
+    shift, so continuity across two planning runs is checked too. `pay` gives the accounting
+    period, the week and the yearly overtime cap (the law's when not given).
     """
     names = list(RULES) if only is None else list(only)
     for name in names:
         if name not in RULES:
             raise RuleError(f"unknown rule {name!r}; known: {', '.join(RULES)}")
-    facts = prepare(rota, agents, absences, rules, book, start, days, previous)
+    facts = prepare(rota, agents, absences, rules, book, start, days, previous, pay)
     found = [v for name in names for v in RULES[name](facts)]
     return sorted(found, key=lambda v: (v.agent_id, str(v.when) if v.when is not None else "", v.rule, v.detail))

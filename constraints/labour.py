@@ -2,8 +2,14 @@
 
 The law fixes some values (night is 22:00-06:00, art. 96; weekly rest at least 42 h, art. 110),
 so a setting may be stricter than the law but never looser. The minimum daily rest between
-shifts is not a number in the Code, only a common practice (twice the shift), so it is a plain
-setting that every report prints.
+shifts is not a number in the Code, only a common practice (twice the shift), so it is a
+setting that every report prints; its floor is art. 103's ban on two shifts in a row: a rest
+shorter than a shift lets the next shift follow as a second one (`in_a_row`), so the setting may
+not be below the longest shift (`max_shift_h`).
+
+Art. 96 makes a night shift one hour shorter without making it up, unless the worker was hired
+for night work. Here the shift keeps its time on site and the hour is credited as worked
+(`shorter_night_shifts`, on by default as the law has it; `constraints.hours` applies it).
 
 Each rule is named once, with the settings it reads and its words (`LabourRules.rules`); the
 reports and the planner's explanations are built from that list.
@@ -15,13 +21,23 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
-from common.errors import RuleError, pydantic_problem
+from common.errors import FieldError, RuleError, pydantic_problem
 from constraints.night import LEGAL_NIGHT, NightWindow, check_night_window
 
 LEGAL_WEEKLY_REST_H = 42.0             # art. 110
+NIGHT_SHIFT_CREDIT_H = 1.0             # art. 96: a night shift is this much shorter, not made up
+
+
+def in_a_row(rest_h: Any, previous_h: Any) -> Any:
+    """Whether a shift follows the previous one as a second shift in a row (art. 103): the rest
+    between them (>= 0) is shorter than the previous shift's time on site. 08:00-20:00 then
+    20:01-08:01 is two shifts in a row; 08:00-20:00 then 08:00 the next day is not. Arrays too."""
+    rest, prev = np.asarray(rest_h, float), np.asarray(previous_h, float)
+    return (rest >= 0) & (rest < prev)
 
 
 @dataclass(frozen=True)
@@ -44,17 +60,27 @@ class LabourRules(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    min_daily_rest_h: float = Field(12.0, ge=0, lt=168, strict=True)
+    min_daily_rest_h: float = Field(12.0, lt=168, strict=True)
     weekly_rest_h: float = Field(LEGAL_WEEKLY_REST_H, ge=LEGAL_WEEKLY_REST_H, lt=168, strict=True)
     max_shift_h: float = Field(12.0, gt=0, le=24, strict=True)
     night_start: time = LEGAL_NIGHT.start
     night_end: time = LEGAL_NIGHT.end
     max_consecutive_nights: int | None = Field(None, ge=1, strict=True)
+    shorter_night_shifts: bool = Field(True, strict=True)   # art. 96, see the module's note
 
     @model_validator(mode="after")
     def _night_covers_the_law(self) -> LabourRules:
         """The night window may be wider than art. 96 (more premium), never narrower."""
         check_night_window(self.night_start, self.night_end)
+        return self
+
+    @model_validator(mode="after")
+    def _no_two_shifts_in_a_row(self) -> LabourRules:
+        """The daily rest may not be shorter than the longest shift (art. 103, `in_a_row`)."""
+        if self.min_daily_rest_h < self.max_shift_h:
+            raise FieldError(f"{self.min_daily_rest_h:g} h is below the longest shift of {self.max_shift_h:g} h "
+                             "(labour.max_shift_h): a shorter rest lets a second shift follow the first, two "
+                             "shifts in a row, which art. 103 forbids", "min_daily_rest_h")
         return self
 
     @property
@@ -84,7 +110,12 @@ class LabourRules(BaseModel):
             LabourRule("consecutive night shifts", ("max_consecutive_nights",),
                        "no limit" if n is None else f"at most {n} in a row",
                        None if n is None else f"at most {n} nights in a row"),
-            LabourRule("shifts in a row", (), "never: a shift may not start when the previous one ends (art. 103)"),
+            LabourRule("shifts in a row", (), "never: the rest before a shift is at least as long as the shift "
+                       "before it (art. 103)"),
+            LabourRule("night shift one hour shorter", ("shorter_night_shifts",),
+                       (f"a shift at least half at night is credited {NIGHT_SHIFT_CREDIT_H:g} h more than it is "
+                        "worked, unless the agent was hired for night work (hired_for_nights; art. 96)")
+                       if self.shorter_night_shifts else "off: every agent counts as hired for night work"),
         )
 
     def assumptions(self) -> dict[str, str]:

@@ -26,8 +26,8 @@ from types import MappingProxyType
 
 import numpy as np
 
-from constraints.labour import LabourRules
-from constraints.night import NightWindow
+from constraints.labour import LabourRules, in_a_row
+from constraints.night import NightWindow, is_night_shift
 from constraints.patterns import Pattern, PatternBook, ShiftTemplate, Variant
 
 HOUR = timedelta(hours=1)
@@ -193,13 +193,15 @@ def _keeps_apart(c: _Cycle) -> bool:
 
 
 def _keeps_back_to_back(c: _Cycle) -> bool:
-    """No shift starting the moment the previous one ends (two shifts in a row, art. 103)."""
-    return all(b - a != 0 for a, b in c.rests)
+    """No shift after a rest shorter than the shift before it (two shifts in a row, art. 103;
+    `constraints.labour.in_a_row`, as the checker reads it)."""
+    s = c.shifts
+    return not any(in_a_row(s[i + 1][1] - s[i][2], s[i][2] - s[i][1]) for i in range(len(s) - 1))
 
 
 def _keeps_daily_rest(c: _Cycle) -> bool:
-    """At least `min_daily_rest_h` between two shifts that do not touch."""
-    return all(b - a >= c.rules.min_daily_rest_h for a, b in c.rests if b - a > 0)
+    """At least `min_daily_rest_h` between two shifts."""
+    return all(b - a >= c.rules.min_daily_rest_h for a, b in c.rests if b - a >= 0)
 
 
 def _keeps_consecutive_nights(c: _Cycle) -> bool:
@@ -210,7 +212,7 @@ def _keeps_consecutive_nights(c: _Cycle) -> bool:
         return True
     run, prev = 0, None
     for k, a, b, _ in c.shifts:
-        if 2 * c.night.hours(a, b) >= b - a:
+        if is_night_shift(c.night.hours(a, b), b - a):
             run = run + 1 if prev == k - 1 else 1
             prev = k
             if run > limit:

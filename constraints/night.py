@@ -96,3 +96,10 @@ class NightWindow(BaseModel):
 
 
 LEGAL_NIGHT = NightWindow()
+
+
+def is_night_shift(night_h: Any, on_site_h: Any) -> Any:
+    """Whether a shift is a night shift: at least half of its time on site in the night window
+    (a 20:00-08:00 shift, 8 of 12 h, is; a 16:00-04:00 one, 6 of 12 h, is too). The one test for
+    the nights-in-a-row limit and for art. 96's shorter night shift. Scalars or arrays."""
+    return (2 * np.asarray(night_h, float) >= np.asarray(on_site_h, float)) & (np.asarray(on_site_h, float) > 0)

@@ -1,21 +1,24 @@
 """Pay rules and premiums under the Labour Code: night, holiday and overtime.
 
-Money is in roubles; every premium is on the agent's hourly base rate. The bill of a rota is
+Money is in roubles; every premium is on the agent's hourly base rate. The bill of a rota, per
+agent, from its timesheet (the hours of each calendar day, `constraints.hours`):
 
-    base            = paid hours x rate                      (every paid hour once)
-    night premium   = night hours x rate x night_premium     (art. 154: at least +20 %)
+    base            = worked hours x rate                     (every hour once, art. 96 credit included)
+    night premium   = night hours x rate x night_premium      (art. 154: at least +20 %)
     holiday premium = holiday hours x rate x (multiplier - 1) (art. 153: at least double)
-    overtime        = overtime extra x rate                  (art. 152: +50 % then +100 %)
+    overtime        = extra x rate x (1 + night_premium x s)  (art. 152: +50 % for the first 2 h,
+                      s = night share of the hours outside     then +100 %, on the full hourly pay,
+                      holidays                                 night premium included: ruling 35-П)
 
-The premiums are *extras* on top of the base, which has already paid each hour once; that is
-why a holiday hour adds (multiplier - 1) and overtime adds 0.5 / 1.0, not 1.5 / 2.
+The premiums are *extras* on top of the base, which has already paid each hour once (and the
+night premium its night share); that is why a holiday hour adds (multiplier - 1) and an overtime
+hour adds 0.5 / 1.0 of the full hourly pay, not 1.5 / 2. Which hours are overtime is the
+convention of `constraints.overtime`: the period's overtime spread over its hours outside
+holidays, so the overtime hours carry their night share.
 
-Convention for night and holiday hours: they are measured on the on-site interval of a shift,
-break included, then capped at the paid hours. The unpaid break's position inside a shift is
-not planned, so it cannot be taken out of one part of the night rather than another; counting
-on site gives the rule "a 20:00-08:00 shift has 8 night hours" (11 paid hours, 8 of the 12
-on site at night). The cap keeps a shift wholly at night (22:00-06:00 with a 1 h break: 7 paid)
-from earning premiums on more hours than it pays.
+Night and holiday hours are those of the calendar day they fall on (`constraints.hours`): the
+unpaid break is placed by rule, so a 20:00-08:00 shift with a 1 h break has 11 worked hours of
+which 8 at night; a night hour is never counted above the worked hours of its day.
 
 Times are wall-clock times of the site (Russia has no daylight saving time); aware datetimes
 are read on their own wall clock.
@@ -36,8 +39,8 @@ from pydantic import (
     Field,
     SerializationInfo,
     SerializerFunctionWrapHandler,
-    ValidationInfo,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_serializer,
     model_validator,
@@ -46,8 +49,9 @@ from pydantic_core import ErrorDetails
 
 from common.errors import RuleError, pydantic_problem
 from constraints.calendar import RU_CALENDAR, ProductionCalendar
+from constraints.hours import day_parts, shift_totals, wall_seconds
 from constraints.night import DAY_S, LEGAL_NIGHT, NIGHT_SETTINGS, NightWindow
-
+from constraints.overtime import OVERTIME_YEAR_H
 
 #: The law's floor under each premium: (minimum, the minimum as the law writes it, where it says so).
 #: The defaults of `PayRules` are these minimums; a setting below one is refused.
@@ -74,7 +78,7 @@ class PayRules(BaseModel):
     overtime_first_hours: float = 2.0  # art. 152: the first two hours ...
     overtime_first_multiplier: float = LEGAL_MINIMUMS["overtime_first_multiplier"][0]  # ... at least 1.5 times
     overtime_after_multiplier: float = LEGAL_MINIMUMS["overtime_after_multiplier"][0]  # the rest at least double
-    overtime_cap_year_h: float = 120.0  # art. 99
+    overtime_cap_year_h: float = OVERTIME_YEAR_H  # art. 99
     accounting_period: Literal["month", "quarter", "year"] = "month"  # art. 104
     hours_per_week: float = 40.0  # art. 91; 36 or 24 for the reduced weeks of art. 92
 
@@ -103,8 +107,8 @@ class PayRules(BaseModel):
     @field_validator("overtime_cap_year_h")
     @classmethod
     def _ot_cap(cls, v: float) -> float:
-        if not 0 <= v <= 120:
-            raise ValueError(f"{v:g} must be between 0 and 120 hours a year (art. 99)")
+        if not 0 <= v <= OVERTIME_YEAR_H:
+            raise ValueError(f"{v:g} must be between 0 and {OVERTIME_YEAR_H:g} hours a year (art. 99)")
         return v
 
     @field_validator("hours_per_week")
@@ -197,19 +201,12 @@ DEFAULT_RULES = PayRules()
 
 @dataclass(frozen=True)
 class ShiftHours:
-    """Hours of one shift: paid (on site minus unpaid break), at night, on an art. 112 holiday."""
+    """Hours of one shift: paid (on site less the unpaid break, plus the art. 96 credit), at
+    night, on an art. 112 holiday (see `constraints.hours`)."""
 
     paid_h: float
     night_h: float
     holiday_h: float
-
-
-def _wall_seconds(ts: pd.Series | pd.DatetimeIndex | np.ndarray) -> np.ndarray:
-    """Seconds since 1970-01-01 00:00 of the wall clock, as int64 (vectorised)."""
-    s = pd.Series(pd.to_datetime(ts))
-    if s.dt.tz is not None:
-        s = s.dt.tz_localize(None)
-    return s.to_numpy().astype("datetime64[s]").astype(np.int64)
 
 
 def _holiday_cumulative_s(t: np.ndarray, calendar: ProductionCalendar) -> np.ndarray:
@@ -234,10 +231,10 @@ def holiday_hours(start: datetime, end: datetime, calendar: ProductionCalendar =
 
 
 def _intervals_s(starts, ends) -> tuple[np.ndarray, np.ndarray]:
-    a, b = _wall_seconds(starts), _wall_seconds(ends)
+    a, b = wall_seconds(starts), wall_seconds(ends)
     bad = np.flatnonzero(b < a)
     if bad.size:
-        _check_order(int(a[bad[0]]), int(b[bad[0]]), pd.Timestamp(np.asarray(starts)[bad[0]]).to_pydatetime())
+        raise RuleError("a shift ends before it starts", when=pd.Timestamp(np.asarray(starts)[bad[0]]).to_pydatetime())
     return a, b
 
 
@@ -258,20 +255,17 @@ def holiday_hours_of(starts, ends, calendar: ProductionCalendar = RU_CALENDAR) -
     return (c[a.size:] - c[:a.size]) / 3600
 
 
-def _check_order(s: int, e: int, when: datetime) -> None:
-    if e < s:
-        raise RuleError("a shift ends before it starts", when=when)
-
-
 def shift_hours(
     start: datetime,
     end: datetime,
     break_h: float = 0.0,
     calendar: ProductionCalendar = RU_CALENDAR,
     rules: PayRules = DEFAULT_RULES,
+    credit_h: float = 0.0,
 ) -> ShiftHours:
-    """Paid, night and holiday hours of one shift (see the module's note on the break)."""
-    frame = shift_hours_frame(pd.DataFrame({"start": [start], "end": [end], "break_h": [break_h]}), calendar, rules)
+    """Paid, night and holiday hours of one shift; `credit_h` is its art. 96 hour, if any."""
+    frame = shift_hours_frame(pd.DataFrame({"start": [start], "end": [end], "break_h": [break_h],
+                                            "credit_h": [credit_h]}), calendar, rules)
     row = frame.iloc[0]
     return ShiftHours(float(row["paid_hours"]), float(row["night_hours"]), float(row["holiday_hours"]))
 
@@ -279,28 +273,27 @@ def shift_hours(
 def shift_hours_frame(
     df: pd.DataFrame, calendar: ProductionCalendar = RU_CALENDAR, rules: PayRules = DEFAULT_RULES
 ) -> pd.DataFrame:
-    """Add paid_hours, night_hours, holiday_hours to a frame of shifts (start, end, break_h).
+    """Add paid_hours, night_hours, holiday_hours to a frame of shifts (start, end, break_h,
+    credit_h): the sums of the shifts' calendar-day parts (`constraints.hours.day_parts`).
 
-    `break_h` may be absent (no unpaid break). Returns a copy; the input is left as it is.
+    `break_h` (unpaid break) and `credit_h` (the art. 96 hour) may be absent (none). Returns a
+    copy; the input is left as it is.
     """
     out = df.copy()
     if out.empty:
         return out.assign(paid_hours=0.0, night_hours=0.0, holiday_hours=0.0)
-    s, e = _wall_seconds(out["start"]), _wall_seconds(out["end"])
+    s, e = wall_seconds(out["start"]), wall_seconds(out["end"])
     brk = out["break_h"].to_numpy(float) if "break_h" in out else np.zeros(len(out))
+    credit = out["credit_h"].to_numpy(float) if "credit_h" in out else np.zeros(len(out))
     length_h = (e - s) / 3600
     bad = np.flatnonzero((e <= s) | (brk < 0) | (brk >= length_h))
     if bad.size:
         i = int(bad[0])
         what = "ends before it starts" if e[i] <= s[i] else f"has a break of {brk[i]:g} h that does not fit"
         raise RuleError(f"shift {out['start'].iloc[i]} - {out['end'].iloc[i]} {what}", when=str(out["start"].iloc[i]))
-    paid = length_h - brk
-    both = np.concatenate([s, e])
-    night = np.diff(rules.night.seconds_before(both).reshape(2, -1), axis=0)[0] / 3600
-    hol = np.diff(_holiday_cumulative_s(both, calendar).reshape(2, -1), axis=0)[0] / 3600
-    out["paid_hours"] = paid
-    out["night_hours"] = np.minimum(night, paid)
-    out["holiday_hours"] = np.minimum(hol, paid)
+    totals = shift_totals(day_parts(out["start"], out["end"], brk, credit, rules.night, calendar), len(out))
+    for col in ("paid_hours", "night_hours", "holiday_hours"):
+        out[col] = totals[col].to_numpy()
     return out
 
 
@@ -325,7 +318,8 @@ def overtime(worked_h: Any, norm_h: Any, rules: PayRules = DEFAULT_RULES) -> tup
 
     Overtime is what exceeds the norm. Base pay has already paid each of those hours once,
     so the premium is the extra only: the first `overtime_first_hours` at +0.5 and the rest at
-    +1.0 with the default multipliers. Works on scalars and arrays.
+    +1.0 with the default multipliers, on the base rate (the optimiser's estimate; the bill
+    adds the night share, `pay_frame`). Works on scalars and arrays.
     """
     ot = np.maximum(np.asarray(worked_h, float) - np.asarray(norm_h, float), 0.0)
     first = np.minimum(ot, rules.overtime_first_hours)
@@ -336,47 +330,69 @@ def overtime(worked_h: Any, norm_h: Any, rules: PayRules = DEFAULT_RULES) -> tup
 
 
 PAY_COLUMNS = [
-    "agent_id", "paid_hours", "night_hours", "holiday_hours", "overtime_hours",
+    "agent_id", "norm_hours", "worked_hours", "night_hours", "holiday_hours", "overtime_hours",
     "base", "night_premium", "holiday_premium", "overtime", "total",
 ]  # fmt: skip
+DAY_COLUMNS = ("agent_id", "date", "hours", "night_hours", "holiday")
+
+
+def overtime_extra(days: pd.DataFrame, norms: Mapping[str, float], rules: PayRules = DEFAULT_RULES) -> pd.Series:
+    """Overtime premium per agent in rate-hours (art. 152 after ruling 35-П): on the full hourly
+    pay, the night premium's share included.
+
+    Overtime is the hours outside holidays above the norm, spread over those hours
+    (`constraints.overtime`), so its night share is theirs: s = their night hours / their hours.
+    The first `overtime_first_hours` add (first multiplier - 1), the rest (after multiplier - 1),
+    each times 1 + night_premium x s.
+    """
+    counted = days.assign(hours=days["hours"].where(~days["holiday"], 0.0),
+                          night_hours=days["night_hours"].where(~days["holiday"], 0.0))
+    sums = counted.groupby("agent_id")[["hours", "night_hours"]].sum()
+    norm = sums.index.map(lambda a: float(norms[a])).to_numpy(float)
+    _, extra = overtime(sums["hours"].to_numpy(), norm, rules)
+    share = np.divide(sums["night_hours"].to_numpy(), sums["hours"].to_numpy(), out=np.zeros(len(sums)),
+                      where=sums["hours"].to_numpy() > 0)
+    return pd.Series(np.asarray(extra) * (1 + rules.night_premium * share), index=sums.index)
 
 
 def pay_frame(
-    shifts: pd.DataFrame,
+    days: pd.DataFrame,
     rates: Mapping[str, float],
     norms: Mapping[str, float],
     rules: PayRules = DEFAULT_RULES,
 ) -> pd.DataFrame:
-    """Pay per agent for one accounting period, in roubles rounded to kopecks.
+    """Pay per agent of `norms` (every agent, zero where nothing was worked), in roubles rounded
+    to kopecks, from the timesheet's days (agent_id, date, hours, night_hours, holiday).
 
-    `shifts` has one row per shift (or per agent) with agent_id, paid_hours, night_hours,
-    holiday_hours; `rates` is the hourly base rate and `norms` the period's norm (already
-    reduced for absences) per agent. Hours worked on a holiday and paid double do not count
-    towards overtime (art. 152 part 3), so overtime = paid - holiday hours above the norm.
+    `norms` is the norm of the days given, already reduced for absences. Hours worked on a
+    holiday are paid double and do not count towards overtime (art. 152 part 3), so overtime
+    = worked - holiday hours above the norm.
     """
-    need = {"agent_id", "paid_hours", "night_hours", "holiday_hours"}
-    missing = need - set(shifts.columns)
+    missing = set(DAY_COLUMNS) - set(days.columns)
     if missing:
-        raise RuleError(f"the shifts frame lacks column(s) {', '.join(sorted(missing))}")
-    hours = (
-        shifts.assign(agent_id=shifts["agent_id"].astype(str))
-        .groupby("agent_id", sort=True)[["paid_hours", "night_hours", "holiday_hours"]]
-        .sum()
-        .reset_index()
-    )
-    for name, table in (("rate", rates), ("norm", norms)):
-        absent = [a for a in hours["agent_id"] if a not in table]
-        if absent:
-            raise RuleError(f"no {name} for this agent", agent_id=absent[0])
-    rate = hours["agent_id"].map(lambda a: float(rates[a])).to_numpy(float)
-    norm = hours["agent_id"].map(lambda a: float(norms[a])).to_numpy(float)
-    ot_h, ot_extra = overtime(hours["paid_hours"].to_numpy(float) - hours["holiday_hours"].to_numpy(float), norm, rules)
-    out = hours.assign(
-        overtime_hours=ot_h,
-        base=(hours["paid_hours"] * rate).round(2),
-        night_premium=(hours["night_hours"] * rate * rules.night_premium).round(2),
-        holiday_premium=(hours["holiday_hours"] * rate * (rules.holiday_multiplier - 1)).round(2),
-        overtime=np.round(ot_extra * rate, 2),
-    )
+        raise RuleError(f"the timesheet frame lacks column(s) {', '.join(sorted(missing))}")
+    agents = [str(a) for a in norms]
+    absent = [a for a in agents if a not in rates]
+    if absent:
+        raise RuleError("no rate for this agent", agent_id=absent[0])
+    unknown = sorted(set(days["agent_id"].astype(str)) - set(agents))
+    if unknown:
+        raise RuleError("no norm for this agent", agent_id=unknown[0])
+    d = days.assign(agent_id=days["agent_id"].astype(str), holiday=days["holiday"].astype(bool))
+    d["holiday_hours"] = d["hours"].where(d["holiday"], 0.0)
+    sums = d.groupby("agent_id")[["hours", "night_hours", "holiday_hours"]].sum().reindex(agents, fill_value=0.0)
+    sums["overtime_extra"] = overtime_extra(d, {str(a): v for a, v in norms.items()}, rules).reindex(agents,
+                                                                                                     fill_value=0.0)
+    rate = np.array([float(rates[a]) for a in agents])
+    norm_h = np.array([float(norms[a]) for a in agents])
+    out = pd.DataFrame({
+        "agent_id": agents, "norm_hours": norm_h, "worked_hours": sums["hours"].to_numpy(),
+        "night_hours": sums["night_hours"].to_numpy(), "holiday_hours": sums["holiday_hours"].to_numpy(),
+    })
+    out["overtime_hours"] = np.maximum(out["worked_hours"] - out["holiday_hours"] - norm_h, 0.0)
+    out["base"] = (out["worked_hours"] * rate).round(2)
+    out["night_premium"] = (out["night_hours"] * rate * rules.night_premium).round(2)
+    out["holiday_premium"] = (out["holiday_hours"] * rate * (rules.holiday_multiplier - 1)).round(2)
+    out["overtime"] = (sums["overtime_extra"].to_numpy() * rate).round(2)
     out["total"] = out[["base", "night_premium", "holiday_premium", "overtime"]].sum(axis=1).round(2)
     return out[PAY_COLUMNS]

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from common.errors import InputError
+from common.words import YES_NO, YES_NO_HINT
 from forecasts.tables import is_filled
 
 __all__ = [
@@ -41,10 +42,6 @@ _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _OFFSET_RE = re.compile(r"(?<=\d)\s*(?:Z|z|UTC|[+-]\d{2}:?\d{2})$")
 _THOUSANDS_RE = re.compile(r"^[+-]?\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?$")
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
-_BOOL_WORDS = {
-    "true": True, "false": False, "1": True, "0": False, "yes": True, "no": False,
-    "да": True, "нет": False, "истина": True, "ложь": False,
-}
 _DOTTED_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S.%f", "%d.%m.%Y")
 
 
@@ -363,13 +360,13 @@ def to_bools(
     """Column -> bool: true/false, 1/0, yes/no, да/нет, истина/ложь; empty -> `default`."""
     cells, file = _cells(df, col, file)
     _check_empty(df, col, cells, file, default is not None)
-    words = pd.Series(_texts(cells), dtype=object).str.lower().map(_BOOL_WORDS)
+    words = pd.Series(_texts(cells), dtype=object).str.lower().map(YES_NO)
     words[cells.empty] = bool(default)
     bad = words.isna().to_numpy()
     if bad.any():
         pos = int(np.argmax(bad))
         raise _fail(df, pos, col, file,
-                    f"{_show(cells.raw[pos])} is not yes/no (use true/false, 1/0, yes/no, да/нет)")
+                    f"{_show(cells.raw[pos])} is not yes/no ({YES_NO_HINT})")
     return pd.Series(words.to_numpy(dtype=bool), index=df.index, name=col)
 
 

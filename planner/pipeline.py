@@ -15,6 +15,8 @@ from rich.console import Console
 
 from common.errors import InputError
 from common.files import atomic_path, csv_to, write_csv, write_text
+from constraints.pay import PAY_COLUMNS
+from constraints.timesheet import TIMESHEET_COLUMNS
 from forecasts.columns import to_numbers, to_strings, to_timestamps
 from forecasts.forecast import backtest_frame, forecast_frame
 from forecasts.freshness import freshness
@@ -28,6 +30,7 @@ from planner.output.excel.workbook import write_workbook
 from planner.output.report import summary, summary_json
 from planner.output.terminal import print_warnings, series_progress
 from planner.runs import ForecastResult, PlanRun
+from planner.solve.queues import BY_QUEUE_COLUMNS
 from planner.solve.schedule import solve_schedule
 from planner.workspace.config import RotaConfig, load_config, workspace_toml
 from planner.workspace.people import load_absences, load_agents, skill_report
@@ -196,12 +199,26 @@ def run_schedule(
     return PlanRun(cfg, sched, agents, absences, requirements, summary(sched, cfg, agents), forecast)
 
 
+def pay_csv(pay: pd.DataFrame) -> pd.DataFrame:
+    """pay.csv: one row per agent, the columns of `constraints.pay.PAY_COLUMNS`, hours to 6 places
+    (no float noise), roubles to kopecks."""
+    hours = [c for c in PAY_COLUMNS if c.endswith("_hours")]
+    return pay[PAY_COLUMNS].round({c: 6 for c in hours})
+
+
+def timesheet_csv(timesheet: pd.DataFrame) -> pd.DataFrame:
+    """timesheet.csv: one row per agent and calendar day of the horizon, the T-13 code, hours and
+    night hours of that day (`constraints.timesheet.TIMESHEET_COLUMNS`)."""
+    out = timesheet[list(TIMESHEET_COLUMNS)]
+    return out.assign(date=pd.to_datetime(out["date"]).dt.strftime("%Y-%m-%d"))
+
+
 def write_schedule(run: PlanRun, out: Path) -> list[Path]:
     """Every result into the output folder, all or nothing.
 
-    rota.csv, coverage.csv, summary.json, rota.xlsx and the charts (plus forecast.csv and
-    requirements.csv after `rota plan`) are first written to a hidden folder inside `out` and
-    moved into place only when all of them are complete.
+    rota.csv, pay.csv, timesheet.csv, coverage.csv, summary.json, rota.xlsx and the charts (plus
+    forecast.csv and requirements.csv after `rota plan`) are first written to a hidden folder
+    inside `out` and moved into place only when all of them are complete.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -212,8 +229,10 @@ def write_schedule(run: PlanRun, out: Path) -> list[Path]:
                         end=r["end"].dt.strftime("%Y-%m-%dT%H:%M"))
         made = [
             write_csv(rota, staging / "rota.csv"),
+            write_csv(pay_csv(run.schedule.pay), staging / "pay.csv"),
+            write_csv(timesheet_csv(run.schedule.timesheet), staging / "timesheet.csv"),
             write_csv(run.schedule.coverage.round({"service_level": 4, "contacts": 1}), staging / "coverage.csv"),
-            write_csv(run.schedule.by_queue.round({"service_level": 4, "contacts": 1}),
+            write_csv(run.schedule.by_queue[list(BY_QUEUE_COLUMNS)].round({"service_level": 4, "contacts": 1}),
                       staging / "coverage_by_queue.csv"),
             write_text(summary_json(run.summary), staging / "summary.json"),
             write_workbook(run, staging / "rota.xlsx"),

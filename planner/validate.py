@@ -24,7 +24,8 @@ from forecasts.freshness import freshness
 from forecasts.history import HistoryData, load_history
 from forecasts.columns import to_bools, to_choice, to_dates, to_numbers, to_strings
 from forecasts.tables import read_table
-from planner.workspace.people import (ABSENCE_ALIASES, ABSENCE_KINDS, SHIFT_PREFS, excel_patterns, load_absences,
+from constraints.timesheet import ABSENCE_KINDS, UNSPECIFIED_KIND
+from planner.workspace.people import (ABSENCE_ALIASES, AGENT_OPTIONAL, SHIFT_PREFS, excel_patterns, load_absences,
                                       load_agents, skill_warnings, unserved_message, unserved_series)
 
 if TYPE_CHECKING:
@@ -90,14 +91,16 @@ def check_agents(path: Path, patterns: list[str]) -> tuple[set[str], list[Proble
     name = path.name
     df, problems = _table_checks(
         path, ("agent_id", "pattern", "rate_rub_h"),
-        ("name", "team", "shift_pref", "skills", "cycle_start", "night_ok"), "agents",
+        AGENT_OPTIONAL, "agents",
         {
             "agent_id": lambda d: to_strings(d, "agent_id", file=name),
             "pattern": lambda d: to_choice(excel_patterns(d, patterns), "pattern", patterns, file=name),
             "shift_pref": lambda d: to_choice(d, "shift_pref", SHIFT_PREFS, file=name, default="any"),
             "rate_rub_h": lambda d: to_numbers(d, "rate_rub_h", file=name, above=0),
             "cycle_start": lambda d: to_dates(d, "cycle_start", file=name),
-            "night_ok": lambda d: to_bools(d, "night_ok", file=name, default=True),
+            "night_ok": lambda d: to_bools(d, "night_ok", file=name),
+            "hired_for_nights": lambda d: to_bools(d, "hired_for_nights", file=name, default=False),
+            "overtime_ytd_h": lambda d: to_numbers(d, "overtime_ytd_h", file=name, min_value=0, allow_empty=True),
         },
     )
     if df is None:
@@ -116,7 +119,8 @@ def check_absences(path: Path, agent_ids: set[str]) -> list[Problem]:
         {
             "start": lambda d: to_dates(d, "start", file=name, allow_empty=False),
             "end": lambda d: to_dates(d, "end", file=name, allow_empty=False),
-            "kind": lambda d: to_choice(d, "kind", ABSENCE_KINDS, file=name, default="other", aliases=ABSENCE_ALIASES),
+            "kind": lambda d: to_choice(d, "kind", ABSENCE_KINDS, file=name, default=UNSPECIFIED_KIND,
+                                        aliases=ABSENCE_ALIASES),
         },
     )
     if df is None:

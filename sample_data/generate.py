@@ -338,7 +338,7 @@ _ROSTER_PLAN: tuple[tuple[str, str, int], ...] = (
 )
 CYCLE_LENGTH = {"2/2": 4, "3/3": 6}
 AGENT_COLUMNS = ["agent_id", "name", "team", "pattern", "shift_pref", "skills", "rate_rub_h",
-                 "cycle_start", "night_ok"]
+                 "cycle_start", "night_ok", "hired_for_nights", "overtime_ytd_h"]
 
 
 # Channel sets and their shares per kind of team: chat is the buyers' main channel.
@@ -398,7 +398,8 @@ def _cross_skill(agents: pd.DataFrame, rng: np.random.Generator) -> pd.Series:
 
 
 def generate_agents(rng: np.random.Generator) -> pd.DataFrame:
-    """150 agents with names, teams, patterns, preferences, skills, rates and cycle phases."""
+    """150 agents with names, teams, patterns, preferences, skills, rates, cycle phases, night
+    eligibility, night-work contracts and the year's overtime so far."""
     rows = []
     used: set[str] = set()
     surnames = iter(rng.permutation(_MALE_SURNAMES))  # colleagues rarely share a surname
@@ -460,6 +461,15 @@ def generate_agents(rng: np.random.Generator) -> pd.DataFrame:
     agents["night_ok"] = np.where(night_ok, "true", "false")
     agents.loc[~night_ok & (agents["shift_pref"] == "any").to_numpy(), "shift_pref"] = "day"
     agents["skills"] = _cross_skill(agents, rng)   # drawn last: every column above is as before
+
+    # art. 96: the night-shift staff were hired for night work, so their night shifts are not one
+    # hour shorter; anyone else who works a night has that hour credited
+    agents["hired_for_nights"] = np.where(agents["shift_pref"] == "night", "true", "false")
+    # art. 99: overtime already worked this year, as payroll had it at the end of November 2026;
+    # shift work runs close to the norm, office work hardly above it; two agents near the cap
+    ytd = np.where(pattern == "5/2", rng.uniform(0, 6, n), rng.uniform(5, 60, n))
+    ytd[rng.choice(shift_agents, 2, replace=False)] = (112.0, 118.0)
+    agents["overtime_ytd_h"] = np.round(ytd * 2) / 2
     return agents[AGENT_COLUMNS]
 
 

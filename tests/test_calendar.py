@@ -93,15 +93,34 @@ def test_shortened_days_table(year: int) -> None:
     assert all(cal.day_norm_h(d) == 7 for d in expected)
 
 
-def test_rule_for_other_years_is_the_eve_of_a_holiday() -> None:
-    # 2026: the rule gives exactly the decree's days.
+def test_rule_for_other_years_is_the_eve_of_a_holiday_or_the_saturday_swapped_with_it() -> None:
+    # 2025 and 2026: the rule gives exactly the decrees' days, the working Saturday 2025-11-01
+    # (swapped with Monday Nov 3, the eve of Nov 4) included.
+    assert shortened_by_rule(calendar_year(2025).days_off, 2025) == SHORTENED_DAYS[2025]
     assert shortened_by_rule(calendar_year(2026).days_off, 2026) == SHORTENED_DAYS[2026]
-    # 2025: all but the working Saturday standing in for Monday Nov 3 (why there is a table).
-    assert SHORTENED_DAYS[2025] - shortened_by_rule(calendar_year(2025).days_off, 2025) == {date(2025, 11, 1)}
-    # 2027 by hand: eves on a working day are Fri Apr 30, Fri Jun 11, Wed Nov 3; Feb 22 is a
-    # transferred day off, Mar 7 and May 8 are weekend days.
+    # 2027: eves on a working day are Fri Apr 30, Fri Jun 11, Wed Nov 3; Monday Feb 22, the eve
+    # of Feb 23, is a day off swapped with Saturday Feb 20, which is shortened instead.
     found = {d.date() for d in pd.date_range("2027-01-01", "2027-12-31") if cal.is_shortened(d)}
-    assert found == {date(2027, 4, 30), date(2027, 6, 11), date(2027, 11, 3)}
+    assert found == {date(2027, 2, 20), date(2027, 4, 30), date(2027, 6, 11), date(2027, 11, 3)}
+
+
+def test_untabled_years_give_the_official_norms() -> None:
+    """Issue #13: 2024 (official) November 167 h, the year 1,979 h, with Saturday 2 November
+    shortened (swapped with Tuesday 30 April, the eve of May 1); 2027: February 151 h (Saturday
+    20 February before 22-23 February), the year 1,972 h."""
+    assert 2024 not in SHORTENED_DAYS and 2027 not in SHORTENED_DAYS
+    assert cal.is_shortened(date(2024, 11, 2)) and not cal.is_shortened(date(2024, 4, 27))
+    assert cal.month_norm_h(2024, 11) == 167
+    assert sum(cal.month_norm_h(2024, m) for m in range(1, 13)) == 1979
+    assert cal.month_norm_h(2027, 2) == 151
+    assert sum(cal.month_norm_h(2027, m) for m in range(1, 13)) == 1972
+
+
+@pytest.mark.parametrize(("year", "norm"), [(2019, 1970), (2020, 1979), (2021, 1972), (2022, 1973), (2023, 1973)])
+def test_the_rule_gives_the_published_yearly_norms(year: int, norm: int) -> None:
+    """The Ministry of Labour's yearly norms of a 40-hour week; 2021-02-20 and 2022-03-05 are
+    working Saturdays swapped with an eve, shortened like 2024-11-02."""
+    assert sum(cal.month_norm_h(year, m) for m in range(1, 13)) == norm
 
 
 def test_reduced_weeks() -> None:
@@ -170,12 +189,23 @@ def test_prorated_norm_by_quarter_and_year_adds_up_to_the_year() -> None:
     assert RU_CALENDAR.prorated_norm_h(date(2025, 1, 1), date(2025, 1, 10), "quarter") == pytest.approx(463 * 10 / 90)
 
 
-def test_prorated_norm_leaves_out_absence_days() -> None:
-    """A 7-day vacation inside a 30-day November leaves 23/30 of 159 h."""
+def test_prorated_norm_takes_off_the_norm_hours_of_the_working_days_of_an_absence() -> None:
+    """Art. 104, order 588н (issue #13): March 2026 with leave 2-13 March: 168 - 72 = 96 h (nine
+    working days, Mar 9 being a day off for Mar 8); January 2026 with leave 1-10 January: no
+    working day inside, still 120 h; a vacation 10-16 November 2026: five working days, 159 - 40."""
     from constraints.calendar import RU_CALENDAR
 
-    away = [date(2026, 11, 10) + timedelta(days=k) for k in range(7)]
-    assert RU_CALENDAR.prorated_norm_h(date(2026, 11, 1), date(2026, 11, 30), excluded_dates=away) == pytest.approx(159 * 23 / 30)
+    def leave(first: date, n: int) -> list[date]:
+        return [first + timedelta(days=k) for k in range(n)]
+
+    assert RU_CALENDAR.prorated_norm_h(date(2026, 3, 1), date(2026, 3, 31), excluded_dates=leave(date(2026, 3, 2), 12)) == 96
+    assert RU_CALENDAR.prorated_norm_h(date(2026, 1, 1), date(2026, 1, 31), excluded_dates=leave(date(2026, 1, 1), 10)) == 120
+    assert RU_CALENDAR.prorated_norm_h(date(2026, 11, 1), date(2026, 11, 30),
+                                       excluded_dates=leave(date(2026, 11, 10), 7)) == pytest.approx(159 - 40)
+    # part of a month: its share of the norm less the absence's working days, never below zero
+    week = RU_CALENDAR.prorated_norm_h(date(2026, 11, 9), date(2026, 11, 15), excluded_dates=[date(2026, 11, 10)])
+    assert week == pytest.approx(159 * 7 / 30 - 8)
+    assert RU_CALENDAR.prorated_norm_h(date(2026, 11, 9), date(2026, 11, 15), excluded_dates=leave(date(2026, 11, 9), 5)) == 0
 
 
 def test_unknown_accounting_period_is_refused() -> None:

@@ -26,10 +26,13 @@ def hand_night(start: pd.Timestamp, end: pd.Timestamp) -> int:
 
 def shift(agent: str, start: str, hours: float = 12, template: str = "day", *, pattern: str = "2/2",
           day: str | None = None, paid: float | None = None, night: float | None = None) -> dict:
+    """A shift as rota.csv states it for an agent not hired for night work: paid = on site - break,
+    plus the art. 96 hour on a shift at least half at night."""
     s = pd.Timestamp(start)
     e = s + pd.Timedelta(hours=hours)
+    credit = 1 if 0 < hours <= 2 * hand_night(s, e) else 0
     return {"agent_id": agent, "date": pd.Timestamp(day).date() if day else s.date(), "start": s, "end": e,
-            "paid_hours": hours - BREAK.get(template, 0) if paid is None else paid,
+            "paid_hours": hours - BREAK.get(template, 0) + credit if paid is None else paid,
             "night_hours": hand_night(s, e) if night is None else night, "holiday_hours": 0.0,
             "pattern": pattern, "shift": template}
 
@@ -81,20 +84,35 @@ def test_back_to_back_is_not_also_a_daily_rest_breach() -> None:
     assert run("back_to_back", rota(*days_of("A", [16, 17]))) == []
 
 
+def test_two_shifts_in_a_row_are_caught_whatever_the_gap() -> None:
+    """Issue #13, art. 103: 08:00-20:00 then 20:01-08:01 is two shifts in a row, not a minute of
+    rest; so is any rest shorter than the shift before it. A rest as long as the shift is not."""
+    one_minute = rota(shift("A", "2026-11-16 08:00"), shift("A", "2026-11-16 20:01", template="night"))
+    found = run("back_to_back", one_minute)
+    assert [v.when for v in found] == [datetime(2026, 11, 16, 20, 1)] and "art. 103" in found[0].detail
+    eleven = rota(shift("A", "2026-11-16 08:00"), shift("A", "2026-11-17 07:00"))          # 11 h after 12 h
+    assert [v.rule for v in check_rota(eleven, agents(("A", "2/2")), absences(), LabourRules(), DEFAULT_BOOK,
+                                       MONDAY, 14, only=["back_to_back", "daily_rest"])] == ["back_to_back"]
+    office = rota(shift("O", "2026-11-16 09:00", 9, "office", pattern="5/2"),
+                  shift("O", "2026-11-17 06:00", 9, "office", pattern="5/2"))               # 12 h after 9 h
+    assert run("back_to_back", office) == []
+
+
 def test_daily_rest() -> None:
-    bad = rota(shift("A", "2026-11-16 08:00"), shift("A", "2026-11-17 07:00"))   # 11 h of rest
-    found = run("daily_rest", bad)
-    assert len(found) == 1 and "11 h" in found[0].detail and found[0].when == datetime(2026, 11, 17, 7)
     ok = rota(*days_of("A", [16, 17]))                                             # exactly 12 h
     assert run("daily_rest", ok) == []
-    assert len(run("daily_rest", ok, rules=LabourRules(min_daily_rest_h=13))) == 1
+    found = run("daily_rest", ok, rules=LabourRules(min_daily_rest_h=13))
+    assert len(found) == 1 and "12 h" in found[0].detail and found[0].when == datetime(2026, 11, 17, 8)
 
 
 def test_daily_rest_across_the_previous_rota() -> None:
     previous = rota(shift("A", "2026-11-15 08:00"))
     r = rota(shift("A", "2026-11-16 07:00"))
-    assert run("daily_rest", r) == []
-    assert [v.when for v in run("daily_rest", r, previous=previous)] == [datetime(2026, 11, 16, 7)]
+    assert run("back_to_back", r) == []
+    assert [v.when for v in run("back_to_back", r, previous=previous)] == [datetime(2026, 11, 16, 7)]
+    strict = LabourRules(min_daily_rest_h=14)
+    late = rota(shift("A", "2026-11-16 09:00"))                                    # 13 h after the previous
+    assert [v.when for v in run("daily_rest", late, rules=strict, previous=previous)] == [datetime(2026, 11, 16, 9)]
     # the previous rota's own rows inside the new horizon are superseded, repeats are not doubled
     again = rota(shift("A", "2026-11-15 20:00", template="night"), shift("A", "2026-11-17 20:00", template="night"))
     assert run("overlap", again, previous=rota(shift("A", "2026-11-15 20:00", template="night"),
@@ -166,7 +184,7 @@ def test_shift_length() -> None:
     assert run("shift_length", rota(shift("A", "2026-11-16 08:00", 12))) == []
     too_long = rota(shift("A", "2026-11-16 08:00", 13))
     assert len(run("shift_length", too_long)) == 1
-    assert run("shift_length", too_long, rules=LabourRules(max_shift_h=14)) == []
+    assert run("shift_length", too_long, rules=LabourRules(max_shift_h=14, min_daily_rest_h=14)) == []
     backwards = rota(shift("A", "2026-11-16 08:00", -2))
     assert "not after it starts" in run("shift_length", backwards)[0].detail
 
@@ -325,6 +343,81 @@ def test_hours_consistency() -> None:
     assert len(run("hours_consistency", missing)) == 1
 
 
+def test_hours_consistency_counts_the_art_96_hour_and_the_calendar_day() -> None:
+    """A night shift of an agent not hired for night work is paid one hour more (art. 96); one
+    hired for nights is not. Holiday hours are the shift's hours on the holiday's calendar day:
+    31 Dec 19:00 - 1 Jan 07:00 has 7 (6 worked + the art. 96 hour) or 6 of them."""
+    night = shift("H", "2026-11-16 20:00", template="night", paid=11)
+    hired = agents(("H", "2/2")).assign(hired_for_nights="да")
+    assert run("hours_consistency", rota(night), ag=hired) == []
+    found = run("hours_consistency", rota(night), ag=agents(("H", "2/2")))
+    assert len(found) == 1 and "12 h" in found[0].detail
+    new_year = shift("A", "2026-12-31 19:00", template="night")
+    assert new_year["paid_hours"] == 12
+    assert "7 h" in run("hours_consistency", rota(new_year), start=date(2026, 12, 28))[0].detail   # stated 0
+    assert run("hours_consistency", rota({**new_year, "holiday_hours": 7}), start=date(2026, 12, 28)) == []
+    assert run("hours_consistency", rota({**new_year, "paid_hours": 11, "holiday_hours": 6}), start=date(2026, 12, 28),
+               ag=agents(("A", "2/2")).assign(hired_for_nights=True)) == []
+
+
+@pytest.mark.parametrize("word", ["нет", "ложь", "n", "", "maybe", None])
+def test_night_ok_is_read_as_the_loader_reads_it_and_never_fails_open(word) -> None:
+    """Issue #13: the checker took only false/0/no as "no nights". It now reads the loader's words
+    (нет and ложь are no), and anything else, "n" and an empty cell included, is an error."""
+    night = rota(shift("N", "2026-11-16 20:00", template="night"))
+    ag = agents(("N", "2/2", word))
+    if word in ("нет", "ложь"):
+        assert [v.rule for v in run("night_ok", night, ag=ag)] == ["night_ok"]
+    else:
+        with pytest.raises(RuleError, match="night_ok"):
+            run("night_ok", night, ag=ag)
+
+
+def test_hired_for_nights_and_overtime_ytd_must_be_readable() -> None:
+    r = rota(shift("N", "2026-11-16 20:00", template="night"))
+    with pytest.raises(RuleError, match="hired_for_nights"):
+        run("hours_consistency", r, ag=agents(("N", "2/2")).assign(hired_for_nights="sometimes"))
+    with pytest.raises(RuleError, match="overtime_ytd_h"):
+        run("overtime_year", r, ag=agents(("N", "2/2")).assign(overtime_ytd_h="-3"))
+
+
+# ----------------------------------------------------------------------------- overtime (art. 99)
+
+
+FEBRUARY_2027 = date(2027, 2, 1)     # a Monday: four weeks are the whole month, its norm 151 h
+
+
+def february(agent: str, days: list[int], hour: int = 8, template: str = "day") -> list[dict]:
+    return [shift(agent, f"2027-02-{d:02d} {hour:02d}:00", template=template) for d in days]
+
+
+def test_overtime_above_four_hours_in_two_days_is_caught() -> None:
+    """Art. 99: at most 4 h of overtime in two consecutive days. February 2027's norm is 151 h and
+    its overtime is spread over the hours worked (constraints.overtime). 14 day shifts of 11 h
+    make 154 h: 3 h over, 0.2 h a day. 16 shifts (176 h, 25 h over): two days in a row hold
+    22 x 25/176 = 3.1 h, lawful; 17 shifts (187 h, 36 h over): 22 x 36/187 = 4.2 h, too much."""
+    two_two = [1, 2, 5, 6, 9, 10, 13, 14, 17, 18, 21, 22, 25, 26]
+    assert run("overtime_two_days", rota(*february("A", two_two)), start=FEBRUARY_2027, days=28) == []
+    assert run("overtime_two_days", rota(*february("A", two_two + [3, 7])), start=FEBRUARY_2027, days=28) == []
+    found = run("overtime_two_days", rota(*february("A", two_two + [3, 7, 11])), start=FEBRUARY_2027, days=28)
+    # once for each run of days worked in a row: 1-3, 5-7, 9-11 and the pairs from 13 on
+    assert [(v.agent_id, v.when.day) for v in found] == [("A", d) for d in (1, 5, 9, 13, 17, 21, 25)]
+    assert "4.23529 h of overtime in two consecutive days" in found[0].detail and "4 h" in found[0].detail
+    # a week of a month only: its hours are far from the month's whole norm, nothing is certain
+    assert run("overtime_two_days", rota(*february("A", [1, 2, 3, 4, 5])), start=FEBRUARY_2027, days=7) == []
+
+
+def test_the_years_overtime_counts_what_was_worked_before_the_rota() -> None:
+    """Art. 99: at most 120 h a year. February's 3 h on top of overtime_ytd_h 117 is 120, lawful;
+    on top of 118 it is 121."""
+    r = rota(*february("A", [1, 2, 5, 6, 9, 10, 13, 14, 17, 18, 21, 22, 25, 26]))
+    assert run("overtime_year", r, ag=agents(("A", "2/2")).assign(overtime_ytd_h=117), start=FEBRUARY_2027,
+               days=28) == []
+    found = run("overtime_year", r, ag=agents(("A", "2/2")).assign(overtime_ytd_h="118"), start=FEBRUARY_2027,
+                days=28)
+    assert len(found) == 1 and "121 h" in found[0].detail and "overtime_ytd_h" in found[0].detail
+
+
 # ----------------------------------------------------------------------------- the whole check
 
 
@@ -359,4 +452,4 @@ def test_violations_are_sorted_frozen_and_rules_named() -> None:
     with pytest.raises(RuleError, match="'night_hours'"):
         check_rota(r.drop(columns="night_hours"), agents(), absences(), LabourRules(), DEFAULT_BOOK, MONDAY, 1)
     assert {"overlap", "back_to_back", "daily_rest", "weekly_rest", "shift_length", "absence", "night_ok",
-            "pattern", "unknown_agent", "hours_consistency"} <= set(RULES)
+            "pattern", "unknown_agent", "hours_consistency", "overtime_two_days", "overtime_year"} <= set(RULES)

@@ -271,6 +271,43 @@ def test_plan_exits_0_and_writes_the_three_results(plan_run) -> None:
     assert summary["agents"] == len(pd.read_csv(ws / "agents.csv"))
 
 
+def test_plan_writes_pay_csv_and_timesheet_csv_beside_rota_csv(plan_run, plan_rota: pd.DataFrame) -> None:
+    """Issue #13: pay.csv (one row per agent) and timesheet.csv (one row per agent and calendar day
+    of the horizon, hours split at midnight), and each adds up to the other."""
+    _, out, ws = plan_run
+    pay = pd.read_csv(out / "pay.csv")
+    sheet = pd.read_csv(out / "timesheet.csv", parse_dates=["date"])
+    agents = pd.read_csv(ws / "agents.csv")
+    assert list(pay.columns) == ["agent_id", "norm_hours", "worked_hours", "night_hours", "holiday_hours",
+                                 "overtime_hours", "base", "night_premium", "holiday_premium", "overtime", "total"]
+    assert list(sheet.columns) == ["agent_id", "date", "code", "hours", "night_hours"]
+    assert sorted(pay["agent_id"]) == sorted(agents["agent_id"])
+    days = pd.date_range(START, periods=7)
+    assert len(sheet) == len(agents) * 7 and set(sheet["date"]) == set(days)
+    per_agent = sheet.groupby("agent_id")[["hours", "night_hours"]].sum().reindex(pay["agent_id"])
+    assert pay["worked_hours"].tolist() == pytest.approx(per_agent["hours"].tolist())
+    assert pay["night_hours"].tolist() == pytest.approx(per_agent["night_hours"].tolist())
+    rate = pay["agent_id"].map(agents.set_index("agent_id")["rate_rub_h"])
+    assert pay["base"].tolist() == pytest.approx((pay["worked_hours"] * rate).round(2).tolist())
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["cost"]["total"] == pytest.approx(pay["total"].sum(), abs=0.01)
+    # a shift's hours are on the calendar days it touches. Nobody here was hired for night work, and
+    # breaks are 1 h: a night shift's break and its art. 96 hour fall on the same (longer) part, so
+    # each of its days holds exactly its time on site there; a day shift holds on site - 1 h.
+    expected: dict[tuple[str, pd.Timestamp], float] = {}
+    for r in plan_rota.itertuples():
+        day = r.start.normalize()
+        while day < r.end:
+            on_site = (min(r.end, day + timedelta(days=1)) - max(r.start, day)) / timedelta(hours=1)
+            key = (r.agent_id, day)
+            expected[key] = expected.get(key, 0.0) + on_site - (r.night_hours == 0)
+            day += timedelta(days=1)
+    got = sheet.set_index(["agent_id", "date"])["hours"]
+    assert all(got[k] == pytest.approx(v) for k, v in expected.items() if k[1] in set(days))
+    assert got.sum() == pytest.approx(sum(v for k, v in expected.items() if k[1] in set(days)))
+    assert not (out / ".rota-partial").exists()
+
+
 def test_plan_staffs_every_hour_of_the_week(plan_run) -> None:
     _, out, _ = plan_run
     coverage = pd.read_csv(out / "coverage.csv", parse_dates=["ts"])
@@ -292,9 +329,10 @@ def test_plan_summary_adds_up(plan_run, plan_rota: pd.DataFrame) -> None:
     assert cost["total"] == pytest.approx(cost["base"] + cost["night_premium"] + cost["holiday_premium"]
                                           + cost["overtime"], abs=0.05)
     rates = pd.read_csv(ws / "agents.csv").set_index("agent_id")["rate_rub_h"]
-    rate = plan_rota["agent_id"].map(rates)
-    assert cost["base"] == pytest.approx((plan_rota["paid_hours"] * rate).sum(), abs=0.05)
-    assert cost["night_premium"] == pytest.approx((plan_rota["night_hours"] * rate * 0.20).sum(), abs=0.05)
+    sheet = pd.read_csv(out / "timesheet.csv")              # the hours of the week's calendar days
+    rate = sheet["agent_id"].map(rates)
+    assert cost["base"] == pytest.approx((sheet["hours"] * rate).sum(), abs=0.05)
+    assert cost["night_premium"] == pytest.approx((sheet["night_hours"] * rate * 0.20).sum(), abs=0.05)
 
 
 def test_the_next_plan_takes_last_weeks_results_folder_as_previous(plan_run, tmp_path: Path) -> None:
@@ -326,7 +364,9 @@ def test_plan_rota_keeps_the_law_and_the_agents_file(plan_run, plan_rota: pd.Dat
     on_site = (rota["end"] - rota["start"]).dt.total_seconds() / 3600
     twelve = rota["pattern"].isin(["2/2", "3/3"])
     assert (on_site[twelve] == 12).all() and (on_site[~twelve] == 9).all()
-    assert (rota["paid_hours"] == on_site - 1).all()           # one unpaid hour of breaks
+    # one unpaid hour of breaks; a night shift is paid one hour more (art. 96: none hired for nights)
+    night_shift = 2 * rota["night_hours"] >= on_site
+    assert (rota["paid_hours"] == on_site - 1 + night_shift).all()
     assert list(rota["night_hours"]) == [night_hours(s, e) for s, e in zip(rota["start"], rota["end"])]
     assert (rota["holiday_hours"] == 0).all()                  # no art. 112 holiday in that week
     assert (rota["pattern"] == rota["agent_id"].map(agents["pattern"])).all()

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import SMALL_TOML, small_agents, small_history
 from planner.workspace.previous import read_previous
-from planner.output.excel.days import work_code
+from constraints.timesheet import work_code
 from planner.output.excel.workbook import write_workbook
 from planner.pipeline import run_plan, write_schedule
 
@@ -92,8 +92,8 @@ def test_rota_grid_shows_each_shift_and_absence(planned):
             if s is not None:
                 assert cell.value == f"{s.start:%H}\u2013{s.end:%H}"
                 fills.setdefault("night" if s.night_hours > 0 else "day", set()).add(cell.fill.fgColor.rgb)
-            elif agent == "T020":
-                assert cell.value == "ОТ"
+            elif agent == "T020":      # annual leave all week; Nov 4 inside it is a holiday (art. 120)
+                assert cell.value == ("В" if d == date(2026, 11, 4) else "ОТ")
             elif agent == "T006" and date(2026, 11, 3) <= d <= date(2026, 11, 5):
                 assert cell.value == "Б"
             elif agent == "T018" and d == date(2026, 11, 6):
@@ -103,33 +103,37 @@ def test_rota_grid_shows_each_shift_and_absence(planned):
     assert len(fills["day"]) == 1 and len(fills["night"]) == 1 and fills["day"] != fills["night"]
 
 
-def test_timesheet_totals_equal_the_hours_of_rota_csv(planned):
+def test_timesheet_totals_equal_timesheet_csv_and_pay_csv(planned):
     ts = pd.read_excel(planned["path"], sheet_name="Timesheet", header=2)
     hours = ts[ts["line"] == "hours"].set_index("agent_id")
-    rota = planned["rota"].groupby("agent_id")
+    sheet = pd.read_csv(planned["out"] / "timesheet.csv", parse_dates=["date"])
+    pay = pd.read_csv(planned["out"] / "pay.csv").set_index("agent_id").reindex(hours.index)
     assert len(hours) == 40
+    per = sheet.groupby("agent_id")
     expected = pd.DataFrame({
-        "paid h": rota["paid_hours"].sum(), "night h (Н)": rota["night_hours"].sum(),
-        "holiday h (РВ)": rota["holiday_hours"].sum(), "days worked": rota.size(),
-    }).reindex(hours.index, fill_value=0)
+        "hours": per["hours"].sum(), "night h (Н)": per["night_hours"].sum(),
+        "days worked": per["hours"].apply(lambda h: (h > 0).sum()),
+        "holiday h (РВ)": pay["holiday_hours"], "overtime h (С)": pay["overtime_hours"], "norm h": pay["norm_hours"],
+    }).reindex(hours.index)
     for col in expected:
         assert hours[col].astype(float).tolist() == pytest.approx(expected[col].astype(float).tolist()), col
-    assert (hours["day h (Я)"] + hours["night h (Н)"]).tolist() == pytest.approx(hours["paid h"].tolist())
+    assert (hours["day h (Я)"] + hours["night h (Н)"]).tolist() == pytest.approx(hours["hours"].tolist())
+    assert pay["worked_hours"].tolist() == pytest.approx(hours["hours"].tolist())
+    # the sheet's days are the week's calendar days, no column for the evening before
     day_cols = [c for c in ts.columns if isinstance(c, datetime)]
-    eve_shifts = (planned["rota"]["date"].dt.date == START - timedelta(days=1)).any()
-    assert len(day_cols) == 7 + int(eve_shifts)
-    assert hours[day_cols].fillna(0).sum(axis=1).tolist() == pytest.approx(hours["paid h"].tolist())
+    assert [c.date() for c in day_cols] == [START + timedelta(days=k) for k in range(7)]
+    assert hours[day_cols].fillna(0).sum(axis=1).tolist() == pytest.approx(hours["hours"].tolist())
     night = ts[ts["line"] == "night"].set_index("agent_id")
     assert night[day_cols].fillna(0).sum(axis=1).tolist() == pytest.approx(hours["night h (Н)"].tolist())
     # summed accounting by month: November 2026's 159 h (DESIGN.md §6) spread over 30 days
     assert hours.loc["T001", "norm h"] == pytest.approx(159 * 7 / 30, abs=0.01)
-    # T006 is sick Nov 3-5: those three days carry no share of the norm
-    assert hours.loc["T006", "norm h"] == pytest.approx(159 * 4 / 30, abs=0.01)
-    # T020 is on vacation all week: no norm, and no shift but a night begun the evening before
-    assert hours.loc["T020", "norm h"] == 0
-    t020 = planned["rota"][planned["rota"]["agent_id"] == "T020"]
-    assert (t020["date"].dt.date < START).all()
-    assert hours.loc["T020", "paid h"] == pytest.approx(t020["paid_hours"].sum())
+    # T006 is sick Nov 3-5: the working days inside are Nov 3 (shortened, 7 h) and Nov 5 (8 h);
+    # Nov 4 is a holiday and takes nothing off (art. 104, order 588н)
+    assert hours.loc["T006", "norm h"] == pytest.approx(159 * 7 / 30 - 15, abs=0.01)
+    # T020 is on leave all week: the working days Nov 2, 3, 5, 6 (31 h) come off the week's share
+    assert hours.loc["T020", "norm h"] == pytest.approx(159 * 7 / 30 - 31, abs=0.01)
+    assert hours.loc["T020", "days absent"] == 6 and hours.loc["T020", "leave days (ОТ)"] == 6   # Nov 4 is В
+    assert hours.loc["T006", "days absent"] == 3 and hours.loc["T006", "leave days (ОТ)"] == 0
 
 
 def test_timesheet_codes_follow_t13(planned):
@@ -137,16 +141,24 @@ def test_timesheet_codes_follow_t13(planned):
     days = _day_columns(ws, 3)
     codes = {(r[0].value, d): r[c - 1].value for r in ws.iter_rows(min_row=4) if r[4].value == "code"
              for d, c in days.items()}
-    for s in planned["rota"].itertuples():
-        code = codes[(s.agent_id, s.date.date())]
-        assert ("Н" in code.split("/")) == (s.night_hours > 0)
-        assert ("РВ" in code.split("/")) == (s.holiday_hours > 0)
+    sheet = pd.read_csv(planned["out"] / "timesheet.csv", parse_dates=["date"])
+    assert len(sheet) == 40 * 7
+    for r in sheet.itertuples():
+        code = r.code
+        assert codes[(r.agent_id, r.date.date())] == code
+        if r.hours > 0:
+            assert ("Н" in code.split("/")) == (r.night_hours > 0)
+            assert ("РВ" in code.split("/")) == (r.date.date() == date(2026, 11, 4))
+        else:
+            assert code in ("В", "ОТ", "Б", "ПК", "ДО", "?")
     assert codes[("T020", START)] == "ОТ"
-    assert codes[("T006", date(2026, 11, 4))] == "Б"
-    assert work_code(11, 0, 0) == "Я"
-    assert work_code(11, 8, 0) == "Я/Н"
-    assert work_code(11, 0, 11) == "РВ"  # a day shift on November 4
-    assert work_code(11, 8, 8) == "Я/Н/РВ"  # 20:00 on Nov 3 to 08:00 on Nov 4
+    assert codes[("T020", date(2026, 11, 4))] == "В"        # a holiday inside annual leave (art. 120)
+    assert codes[("T006", date(2026, 11, 4))] == "Б"        # sick leave covers the holiday
+    assert work_code(11, 0, False) == "Я"
+    assert work_code(11, 8, False) == "Я/Н"
+    assert work_code(11, 0, True) == "РВ"   # a day shift on November 4
+    assert work_code(8, 6, True) == "РВ/Н"  # Nov 4 00:00-08:00 of a night begun on Nov 3
+    assert work_code(2, 2, False) == "Н"    # only night hours: 22:00-24:00
 
 
 def test_the_holiday_is_worked_and_paid_double(planned):
@@ -176,7 +188,7 @@ def test_pay_totals_equal_summary_json(planned):
     assert (agents[["base, RUB", "night premium, RUB", "holiday premium, RUB", "overtime pay, RUB"]].sum(axis=1)
             .to_numpy() == pytest.approx(agents["total, RUB"].to_numpy(), abs=0.011))
     t001 = agents.set_index("agent_id").loc["T001"]
-    assert t001["base, RUB"] == pytest.approx(t001["paid h"] * t001["rate, RUB/h"], abs=0.005)
+    assert t001["base, RUB"] == pytest.approx(t001["worked h"] * t001["rate, RUB/h"], abs=0.005)
     assert t001["night premium, RUB"] == pytest.approx(t001["night h"] * t001["rate, RUB/h"] * 0.2, abs=0.005)
     money = [c for c in ws[2] if c.column - 1 >= col["base, RUB"]]
     assert all(c.data_type == "n" and c.number_format == "#,##0.00" for c in money)

@@ -35,7 +35,11 @@ def test_stricter_settings_are_accepted() -> None:
     ("raw", "setting", "words"),
     [
         ({"weekly_rest_h": 30}, "labour.weekly_rest_h", "42"),
-        ({"min_daily_rest_h": -1}, "labour.min_daily_rest_h", "greater than or equal to 0"),
+        ({"min_daily_rest_h": -1}, "labour.min_daily_rest_h", "art. 103"),
+        ({"min_daily_rest_h": 0}, "labour.min_daily_rest_h", "two shifts in a row"),
+        ({"min_daily_rest_h": 11.5}, "labour.min_daily_rest_h", "below the longest shift of 12 h"),
+        ({"min_daily_rest_h": 12, "max_shift_h": 14}, "labour.min_daily_rest_h", "labour.max_shift_h"),
+        ({"shorter_night_shifts": "yes"}, "labour.shorter_night_shifts", "boolean"),
         ({"min_daily_rest_h": 200}, "labour.min_daily_rest_h", "less than 168"),
         ({"max_shift_h": 0}, "labour.max_shift_h", "greater than 0"),
         ({"max_shift_h": 25}, "labour.max_shift_h", "less than or equal to 24"),
@@ -71,9 +75,18 @@ def test_rules_are_frozen_and_validated_when_built_directly() -> None:
         LabourRules(weekly_rest_h=41)
 
 
+def test_the_daily_rest_has_a_legal_floor() -> None:
+    """Issue #13, art. 103: no two shifts in a row, so the daily rest may not be shorter than the
+    longest shift (12 h by default): 0, as the setting once allowed, is refused; 11 h is lawful for
+    shifts of at most 11 h."""
+    assert parse_labour({"min_daily_rest_h": 11, "max_shift_h": 11}).min_daily_rest_h == 11
+    with pytest.raises(RuleError, match="art. 103"):
+        parse_labour({"min_daily_rest_h": 0})
+
+
 def test_assumptions_report_the_daily_rest_setting() -> None:
-    text = parse_labour({"min_daily_rest_h": 11}).assumptions()
-    assert "11 h" in text["minimum daily rest"]
+    text = parse_labour({"min_daily_rest_h": 13}).assumptions()
+    assert "13 h" in text["minimum daily rest"]
     assert "42 h" in text["weekly rest"] and "art. 110" in text["weekly rest"]
     assert "22:00-06:00" in text["night"]
 
@@ -83,12 +96,13 @@ def test_each_rule_is_named_once_with_its_settings_and_words() -> None:
     rules = r.rules()
     names = [x.name for x in rules]
     assert names == ["minimum daily rest", "weekly rest", "longest shift", "night", "consecutive night shifts",
-                     "shifts in a row"]
+                     "shifts in a row", "night shift one hour shorter"]
     assert r.assumptions() == {x.name: x.text for x in rules}
     assert r.rule_settings() == {
         "minimum daily rest": ("min_daily_rest_h",), "weekly rest": ("weekly_rest_h",),
         "longest shift": ("max_shift_h",), "night": ("night_start", "night_end"),
         "consecutive night shifts": ("max_consecutive_nights",), "shifts in a row": (),
+        "night shift one hour shorter": ("shorter_night_shifts",),
     }
     used = {s for settings in r.rule_settings().values() for s in settings}
     assert used == set(LabourRules.model_fields)          # every setting belongs to a rule

@@ -26,6 +26,7 @@ from constraints.pay import (
     shift_hours,
     shift_hours_frame,
 )
+from constraints.timesheet import timesheet_days
 
 D = datetime
 
@@ -120,10 +121,14 @@ def test_holiday_hours(start: datetime, end: datetime, expected: float) -> None:
     assert holiday_hours(start, end, RU_CALENDAR) == pytest.approx(expected)
 
 
-def test_shift_hours_counts_night_and_holiday_on_site_capped_at_paid() -> None:
-    # 12 h on site, 1 h unpaid break: 11 paid, 8 at night, 8 on Jan 1.
-    assert shift_hours(D(2026, 12, 31, 20), D(2027, 1, 1, 8), 1.0) == ShiftHours(11.0, 8.0, 8.0)
-    # Wholly at night and on Jan 1, 8 h on site, 1 h break: premiums on at most the 7 paid hours.
+def test_shift_hours_split_at_midnight_with_the_break_in_the_longer_part() -> None:
+    # 12 h on site, 1 h unpaid break: 11 paid, 8 at night. The break comes out of Jan 1's 8 h (the
+    # longer part), so Jan 1 holds 7 holiday hours; with the art. 96 hour credited there, 8.
+    assert shift_hours(D(2026, 12, 31, 20), D(2027, 1, 1, 8), 1.0) == ShiftHours(11.0, 8.0, 7.0)
+    assert shift_hours(D(2026, 12, 31, 20), D(2027, 1, 1, 8), 1.0, credit_h=1.0) == ShiftHours(12.0, 8.0, 8.0)
+    # Jan 8 20:00 - Jan 9 08:00: the 4 h of Jan 8 are holiday hours (DESIGN §6), the break is Jan 9's
+    assert shift_hours(D(2027, 1, 8, 20), D(2027, 1, 9, 8), 1.0, credit_h=1.0) == ShiftHours(12.0, 8.0, 4.0)
+    # Wholly at night and on Jan 1-2, 8 h on site, 1 h break: premiums on at most the 7 paid hours.
     assert shift_hours(D(2027, 1, 1, 22), D(2027, 1, 2, 6), 1.0) == ShiftHours(7.0, 7.0, 7.0)
     # 5/2 day shift 09:00-18:00 with lunch: 8 paid, nothing extra.
     assert shift_hours(D(2025, 3, 17, 9), D(2025, 3, 17, 18), 1.0) == ShiftHours(8.0, 0.0, 0.0)
@@ -135,14 +140,15 @@ def test_shift_hours_frame_matches_single_shifts_and_rejects_bad_rows() -> None:
             "start": [D(2026, 12, 31, 20), D(2025, 1, 7, 8), D(2025, 3, 3, 18), D(2027, 1, 8, 20)],
             "end": [D(2027, 1, 1, 8), D(2025, 1, 7, 20), D(2025, 3, 4, 3), D(2027, 1, 9, 8)],
             "break_h": [1.0, 1.0, 0.5, 1.0],
+            "credit_h": [0.0, 0.0, 0.0, 1.0],
         }
     )
     out = shift_hours_frame(shifts)
     for row in out.itertuples():
-        h = shift_hours(row.start, row.end, row.break_h)
+        h = shift_hours(row.start, row.end, row.break_h, credit_h=row.credit_h)
         assert (row.paid_hours, row.night_hours, row.holiday_hours) == pytest.approx((h.paid_h, h.night_h, h.holiday_h))
-    assert list(out["paid_hours"]) == [11, 11, 8.5, 11]
-    assert list(out["holiday_hours"]) == [8, 11, 0, 4]  # Jan 7: 12 on site, capped at 11 paid
+    assert list(out["paid_hours"]) == [11, 11, 8.5, 12]
+    assert list(out["holiday_hours"]) == [7, 11, 0, 4]  # Jan 7: 12 on site, 11 paid
     with pytest.raises(RuleError, match="ends before it starts"):
         shift_hours_frame(shifts.assign(end=shifts["start"] - timedelta(hours=1)))
     with pytest.raises(RuleError, match="break"):
@@ -162,19 +168,28 @@ def test_overtime_split(worked: float, norm: float, ot_h: float, extra: float) -
     assert overtime(worked, norm, PayRules()) == pytest.approx((ot_h, extra))
 
 
-def test_pay_of_a_hand_computed_rota() -> None:
-    """Two agents, one accounting period, norms given.
+def days_of(shifts: pd.DataFrame, agents: list[str], first: datetime, n: int) -> pd.DataFrame:
+    """The timesheet's days (constraints.timesheet) of shifts agent_id, start, end, break_h, credit_h."""
+    return timesheet_days(shifts, pd.DataFrame(columns=["agent_id", "start", "end"]), agents, first.date(), n,
+                          PayRules().night)
 
-    Agent A (300 rub/h, norm 15 h), two 2/2 night shifts with a 1 h break:
-      Jan 8 2027 20:00-Jan 9 08:00: 11 paid, 8 night, 4 holiday (20:00-24:00 of Jan 8)
-      Jan 10 20:00-Jan 11 08:00:     11 paid, 8 night, 0 holiday
-      paid 22, night 16, holiday 4; overtime counts 22 - 4 = 18 h (holiday hours paid double
-      are left out, art. 152 part 3), 3 h above the norm: 2 x 0.5 + 1 x 1.0 = 2 rate-hours.
-      base 22 x 300 = 6600; night 16 x 300 x 0.2 = 960; holiday 4 x 300 x 1 = 1200;
-      overtime 2 x 300 = 600; total 9360.
+
+def test_pay_of_a_hand_computed_rota() -> None:
+    """Two agents, one accounting period, norms given; hours on the calendar day worked.
+
+    Agent A (300 rub/h, norm 15 h, hired for night work: no art. 96 hour), two 2/2 night shifts
+    with a 1 h break:
+      Jan 8 2027 20:00-Jan 9 08:00: Jan 8 4 h (2 night, holiday), Jan 9 8 - 1 = 7 h (6 night)
+      Jan 10 20:00-Jan 11 08:00:     Jan 10 4 h (2 night),         Jan 11 7 h (6 night)
+      worked 22, night 16, holiday 4; overtime counts 22 - 4 = 18 h (holiday hours paid double
+      are left out, art. 152 part 3), 3 h above the norm, spread over those 18 h, of which 14 are
+      night hours. Art. 152 after ruling 35-П: on the full hourly pay 300 x (1 + 0.2 x 14/18)
+      = 346.67, 2 x 0.5 + 1 x 1.0 = 2 of it: 693.33.
+      base 22 x 300 = 6600; night 16 x 300 x 0.2 = 960; holiday 4 x 300 x 1 = 1200; total 9453.33.
     Agent B (250.50 rub/h, norm 8 h), two 5/2 days 09:00-18:00 with a 1 h lunch on Mon Jan 11
-    and Tue Jan 12: paid 16, 8 h over the norm: 2 x 0.5 + 6 x 1.0 = 7 rate-hours.
+    and Tue Jan 12: worked 16, 8 h over the norm, none at night: 2 x 0.5 + 6 x 1.0 = 7.
       base 16 x 250.5 = 4008; overtime 7 x 250.5 = 1753.50; total 5761.50.
+    Agent C has no shift: a row of zeros with its norm.
     """
     shifts = pd.DataFrame(
         {
@@ -182,28 +197,60 @@ def test_pay_of_a_hand_computed_rota() -> None:
             "start": [D(2027, 1, 8, 20), D(2027, 1, 10, 20), D(2027, 1, 11, 9), D(2027, 1, 12, 9)],
             "end": [D(2027, 1, 9, 8), D(2027, 1, 11, 8), D(2027, 1, 11, 18), D(2027, 1, 12, 18)],
             "break_h": [1.0, 1.0, 1.0, 1.0],
+            "credit_h": [0.0, 0.0, 0.0, 0.0],
         }
     )
-    bill = pay_frame(shift_hours_frame(shifts), {"A": 300.0, "B": 250.5}, {"A": 15.0, "B": 8.0}, PayRules())
+    days = days_of(shifts, ["A", "B", "C"], D(2027, 1, 8), 5)
+    bill = pay_frame(days, {"A": 300.0, "B": 250.5, "C": 400.0}, {"A": 15.0, "B": 8.0, "C": 30.0}, PayRules())
     assert list(bill.columns) == [
-        "agent_id", "paid_hours", "night_hours", "holiday_hours", "overtime_hours",
+        "agent_id", "norm_hours", "worked_hours", "night_hours", "holiday_hours", "overtime_hours",
         "base", "night_premium", "holiday_premium", "overtime", "total",
     ]  # fmt: skip
-    a, b = (bill.set_index("agent_id").loc[k] for k in ("A", "B"))
-    assert (a.paid_hours, a.night_hours, a.holiday_hours, a.overtime_hours) == (22, 16, 4, 3)
-    assert (a.base, a.night_premium, a.holiday_premium, a.overtime, a.total) == pytest.approx((6600, 960, 1200, 600, 9360))
-    assert (b.paid_hours, b.night_hours, b.holiday_hours, b.overtime_hours) == (16, 0, 0, 8)
+    a, b, c = (bill.set_index("agent_id").loc[k] for k in ("A", "B", "C"))
+    assert (a.worked_hours, a.night_hours, a.holiday_hours, a.overtime_hours) == (22, 16, 4, 3)
+    assert (a.base, a.night_premium, a.holiday_premium, a.overtime, a.total) == pytest.approx(
+        (6600, 960, 1200, 693.33, 9453.33))
+    assert (b.worked_hours, b.night_hours, b.holiday_hours, b.overtime_hours) == (16, 0, 0, 8)
     assert (b.base, b.night_premium, b.holiday_premium, b.overtime, b.total) == pytest.approx((4008, 0, 0, 1753.5, 5761.5))
+    assert (c.norm_hours, c.worked_hours, c.total) == (30, 0, 0)
     # A line costs rate x rate-hours: A's two shifts, 22 + 16 x 0.2 + 4 x 1 = 29.2, are
     # 300 x 29.2 = 8760 = base + night + holiday (overtime belongs to the period, not a line).
     a_shifts = [shift_hours(r.start, r.end, r.break_h) for r in shifts[shifts.agent_id == "A"].itertuples()]
     assert line_rate_hours(a_shifts, PayRules()) == pytest.approx(29.2)
 
 
+def test_overtime_is_paid_on_the_full_hourly_pay_night_premium_included() -> None:
+    """Art. 152 after ruling 35-П of 27.06.2023 and law 91-ФЗ: overtime is paid on the hourly pay
+    with the night premium. Norm 10 h; 8 h on Feb 1 and 8 h on Feb 2 2027 make 6 h of overtime,
+    spread over the 16 h, 6 of which are night hours: the overtime hour's full pay is
+    400 x (1 + 0.2 x 6/16) = 430, and the overtime premium 2 x 0.5 x 430 + 4 x 1.0 x 430 = 2,150
+    (2,000 on the bare rate, as before the ruling). Hours on a holiday are neither overtime nor
+    in the share: with Feb 23 worked instead of Feb 2, nothing is over the norm."""
+    def bill(night_first: float, night_second: float, second: str = "2027-02-02") -> pd.Series:
+        days = pd.DataFrame({"agent_id": ["A", "A"], "date": [D(2027, 2, 1).date(), pd.Timestamp(second).date()],
+                             "hours": [8.0, 8.0], "night_hours": [night_first, night_second],
+                             "holiday": [False, second == "2027-02-23"]})
+        return pay_frame(days, {"A": 400.0}, {"A": 10.0}, PayRules()).iloc[0]
+
+    night = bill(0.0, 6.0)
+    assert (night.overtime_hours, night.overtime) == (6, pytest.approx(2150.0))
+    assert night.night_premium == pytest.approx(6 * 400 * 0.2)
+    assert bill(6.0, 0.0).overtime == pytest.approx(2150.0)          # the share, not the day, counts
+    assert bill(0.0, 0.0).overtime == pytest.approx(2000.0)          # no night hours: the bare rate
+    holiday = bill(0.0, 6.0, "2027-02-23")
+    assert (holiday.overtime_hours, holiday.overtime, holiday.holiday_hours) == (0, 0, 8)
+    # a higher night premium raises the overtime rate with it: 6 h over a norm of 2 h, +40 % at night
+    one_day = pd.DataFrame({"agent_id": ["A"], "date": [D(2027, 2, 2).date()], "hours": [8.0], "night_hours": [6.0],
+                            "holiday": [False]})
+    assert pay_frame(one_day, {"A": 400.0}, {"A": 2.0}, PayRules(night_premium=0.4)).iloc[0].overtime == \
+        pytest.approx((2 * 0.5 + 4 * 1.0) * 400 * (1 + 0.4 * 6 / 8))
+
+
 def test_pay_frame_names_an_agent_without_a_rate() -> None:
-    shifts = pd.DataFrame({"agent_id": ["A"], "paid_hours": [11.0], "night_hours": [0.0], "holiday_hours": [0.0]})
+    days = pd.DataFrame({"agent_id": ["A"], "date": [D(2027, 2, 1).date()], "hours": [11.0], "night_hours": [0.0],
+                         "holiday": [False]})
     with pytest.raises(RuleError, match="agent A"):
-        pay_frame(shifts, {}, {"A": 100.0})
+        pay_frame(days, {}, {"A": 100.0})
 
 
 moments = st.datetimes(min_value=D(2024, 1, 1), max_value=D(2028, 12, 31)).map(lambda t: t.replace(second=0, microsecond=0))

@@ -76,13 +76,16 @@ def test_the_legend_shows_the_shifts_of_the_rota_and_each_code_once(planned) -> 
 
 
 def test_titles_carry_the_plans_own_dates_and_mark_the_evening_before(planned) -> None:
+    """The Rota lists the nights begun the evening before in a column marked so; the Timesheet
+    counts hours by calendar day, so its days are the plan's own (those nights' hours after
+    midnight fall on the first day)."""
     _, wb = planned
-    for name in ("Rota", "Timesheet"):
+    for name, first_day in (("Rota", date(2026, 11, 29)), ("Timesheet", START)):
         ws = wb[name]
         assert ws["A1"].value == f"{name} 30.11–13.12.2026"
         first = min(_day_columns(ws).items())
-        assert first[0] == date(2026, 11, 29)
-        assert ws.cell(row=1, column=first[1]).value == "night before"
+        assert first[0] == first_day, name
+        assert (ws.cell(row=1, column=first[1]).value == "night before") == (name == "Rota")
 
 
 def test_every_sheet_prints_landscape_one_page_wide_with_its_header_rows_and_a_title(planned) -> None:

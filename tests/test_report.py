@@ -18,7 +18,7 @@ from rich.console import Console
 from constraints.checker import Violation
 from forecasts.staffing import requirements as staffing_requirements
 from planner.workspace.config import RotaConfig, default_config, load_config
-from planner.output.report import COST_PARTS, summary, summary_json
+from planner.output.report import COST_PARTS, projected_overtime, summary, summary_json
 from planner.output.terminal import summary_table
 from planner.solve.schedule import Schedule, solve_schedule
 
@@ -98,12 +98,17 @@ def test_cost_parts_add_up_and_equal_the_pay_frame_and_the_rota(run):
         pytest.approx(cost["total"], abs=0.05)
     for part in COST_PARTS:
         assert cost[part] == pytest.approx(s.pay[part].sum(), abs=0.01)
-    rate = s.rota["agent_id"].map(ag.set_index("agent_id")["rate_rub_h"])
-    assert cost["base"] == pytest.approx((s.rota["paid_hours"] * rate).sum(), abs=0.5)
-    assert cost["night_premium"] == pytest.approx((s.rota["night_hours"] * rate * cfg.pay.night_premium).sum(), abs=0.5)
+    # pay is the timesheet's hours of the week's calendar days (a night shift split at midnight)
+    t = s.timesheet
+    rate = t["agent_id"].map(ag.set_index("agent_id")["rate_rub_h"])
+    assert cost["base"] == pytest.approx((t["hours"] * rate).sum(), abs=0.5)
+    assert cost["night_premium"] == pytest.approx((t["night_hours"] * rate * cfg.pay.night_premium).sum(), abs=0.5)
     assert cost["holiday_premium"] == 0.0                          # no art. 112 day in the week
-    assert data["paid_hours"] == pytest.approx(s.rota["paid_hours"].sum())
-    assert data["night_hours"] == pytest.approx(s.rota["night_hours"].sum())
+    assert data["paid_hours"] == pytest.approx(t["hours"].sum())
+    assert data["night_hours"] == pytest.approx(t["night_hours"].sum())
+    # the rota's own hours differ only by the parts of its first and last nights outside the week
+    inside = s.rota[(s.rota["start"] >= pd.Timestamp(MONDAY)) & (s.rota["end"] <= pd.Timestamp("2026-11-30"))]
+    assert t["hours"].sum() >= inside["paid_hours"].sum()
     assert data["cost_per_contact"] == pytest.approx(cost["total"] / data["contacts"], rel=1e-6)
 
 
@@ -129,7 +134,8 @@ def test_solver_figures_and_overtime_pace(run):
     assert data["objective"] == pytest.approx(sum(s.model.penalties.values()), rel=1e-9)
     ot = s.pay.set_index("agent_id")["overtime_hours"]
     assert data["overtime_hours"] == pytest.approx(ot.sum())
-    assert data["agents_above_overtime_cap_pace"] == sorted(ot.index[ot * 365 / 7 > 120])
+    # overtime_ytd_h (none given: 0) plus the week's pace until 31 December, 39 days from Nov 23
+    assert data["agents_above_overtime_cap_pace"] == sorted(ot.index[ot * 39 / 7 > 120])
     assert data["violations"] == 0 and data["violations_by_rule"] == {}
     assert data["model"]["classes"] == len(s.classes) and data["model"]["lines"] == len(s.lines)
 
@@ -174,3 +180,26 @@ def test_without_contacts_the_service_level_is_null_not_nan():
     assert data["required_agent_hours"] == 168
     assert not math.isnan(data["scheduled_agent_hours"])
     Console(record=True).print(summary_table(data))
+
+
+def test_projected_overtime_counts_what_the_year_already_holds(run):
+    """Art. 99 caps overtime at 120 h a year; overtime_ytd_h is the year's so far, not zero. From
+    Monday 23 November, 39 days are left: 10 h in a week heads for 110 + 10 x 39/7 = 165.7 h;
+    an agent already at 125 h is above the cap whatever this week holds."""
+    ot = pd.Series({"A": 10.0, "B": 0.0, "C": 1.0})
+    ag = pd.DataFrame({"agent_id": ["A", "B", "C"], "overtime_ytd_h": [110.0, 125.0, np.nan]})
+    got = projected_overtime(ot, ag, MONDAY, 7)
+    assert got.to_dict() == pytest.approx({"A": 110 + 10 * 39 / 7, "B": 125.0, "C": 39 / 7})
+    assert projected_overtime(ot, ag.drop(columns="overtime_ytd_h"), MONDAY, 7)["B"] == 0
+    s, cfg, agents, _, _ = run
+    worked = s.pay.set_index("agent_id")["overtime_hours"]
+    heavy = agents.assign(overtime_ytd_h=np.where(agents["agent_id"] == agents["agent_id"].iloc[0], 125.0, 0.0))
+    data = summary(s, cfg, heavy)
+    first = str(agents["agent_id"].iloc[0])
+    assert first in data["agents_above_overtime_cap_pace"] and data["overtime_projected_year_h"][first] >= 125
+    assert data["overtime_projected_year_h"] == {a: pytest.approx(h) for a, h in
+                                                 projected_overtime(worked, heavy, MONDAY, 7).items() if h > 120}
+    over = dict(data, agents_above_overtime_cap_pace=["X"], overtime_projected_year_h={"X": 131.0})
+    console = Console(record=True, width=160)
+    console.print(summary_table(over))
+    assert "X (131 h)" in console.export_text()

@@ -13,8 +13,9 @@ May holidays and 4 November.
 How the rules are read (where the Labour Code leaves room, the reading is written down):
 
 - **Daily rest** (art. 103, `labour.min_daily_rest_h`, 12 h by default): between the end of a
-  shift and the start of the agent's next one there are at least that many hours, never zero
-  (two shifts in a row) and never less (overlap). The shifts of the `--previous` rota count.
+  shift and the start of the agent's next one there are at least that many hours, never less
+  than the shift before it lasted (that is two shifts in a row, art. 103) and never less than
+  zero (overlap). The shifts of the `--previous` rota count.
 - **Weekly rest** (art. 110): *every* seven consecutive calendar days [d 00:00, d+7 00:00),
   whatever weekday d is (a sliding window, not only Monday to Sunday), hold an uninterrupted rest
   of at least `labour.weekly_rest_h` (42 h) of which at least half lies inside those seven days.
@@ -31,13 +32,24 @@ How the rules are read (where the Labour Code leaves room, the reading is writte
   run continues a previous one).
 - **Shift length and pay hours**: end - start is the template's on-site `length_h` (12 h day
   and night, 9 h office, or rota.toml's), the start is one of its `starts`, paid_hours is on-site
-  minus `break_h`; nothing longer than `labour.max_shift_h`.
-- **Night hours** (art. 96, 154): hours of [start, end) inside 22:00-06:00, capped at the paid
-  hours (README: "counted on the shift as it stands on site, never above the paid hours").
+  minus `break_h`, plus 1 h on a night shift (at least half of it in 22:00-06:00) of an agent
+  not `hired_for_nights` (art. 96: a night shift is an hour shorter without making it up; rota
+  keeps the shift and credits the hour as worked); nothing longer than `labour.max_shift_h`.
+- **Calendar days** (T-13: hours go on the day they were worked): a shift is cut at midnight;
+  its unpaid break comes out of the part with more hours on site (the later one on a tie), and
+  the art. 96 hour is credited to that same part. A part's night hours are its on-site hours in
+  22:00-06:00, at most its worked hours. The shift's night_hours is the sum over its parts.
   An agent with night_ok = false has no minute in 22:00-06:00.
-- **Holiday hours** (art. 112, 153): hours of [start, end) between 00:00 and 24:00 of Jan 1-8,
-  Feb 23, Mar 8, May 1, May 9, Jun 12, Nov 4, capped at the paid hours. Transferred days off
-  (2026-12-31, 2026-01-09, ...) are ordinary days.
+- **Holiday hours** (art. 112, 153): the hours of the parts lying on Jan 1-8, Feb 23, Mar 8,
+  May 1, May 9, Jun 12, Nov 4. Transferred days off (2026-12-31, 2026-01-09, ...) are ordinary.
+- **timesheet.csv and pay.csv**: one timesheet row per agent and day of the horizon with the
+  hours of the parts on that day (the previous rota's night running into the first morning
+  included) and its T-13 code (a holiday inside annual leave is `В`, art. 120; an absence of
+  kind `other` is `?`); pay.csv is those hours priced: norm (the month's norm spread over its
+  days, less 8 h - 1 on a shortened day - for each working day of an absence, art. 104 and
+  order 588н), base, night and holiday premiums, and overtime - worked less holiday hours above
+  the norm, spread over those hours and so paid on the rate plus the night premium times their
+  night share (art. 152, ruling 35-П).
 - **Absences**: an absence from day a to day b (inclusive) is the time [a 00:00, b+1 00:00);
   no shift of that agent may overlap it - a night begun the evening before the first day of a
   vacation would keep the agent at work on a day of leave.
@@ -52,8 +64,9 @@ How the rules are read (where the Labour Code leaves room, the reading is writte
 - **Summary and coverage**: no violations; coverage.csv's hours are the horizon's, `required`
   is the requirement handed in, `scheduled` is the number of shifts of rota.csv (and of the
   previous rota's night running into the first morning) on site in that hour; summary.json's
-  agent-hours, shortfall, shift and hour totals and the premiums add up from those files.
-  Overtime is re-derived where the DESIGN table gives the monthly norm (horizons inside 2026).
+  agent-hours, shortfall, shift totals and the premiums add up from those files; hours and
+  money are the timesheet's. Agents heading above the yearly overtime cap are overtime_ytd_h plus
+  the horizon's overtime at its pace until 31 December.
 """
 
 from __future__ import annotations
@@ -86,6 +99,28 @@ LAW_NIGHT = (time(22), time(6))          # art. 96
 LAW_WEEKLY_REST_H = 42.0                 # art. 110
 #: Monthly norms of a 40-hour week in 2026 (DESIGN.md §6, the official production calendar).
 NORM_2026 = {1: 120, 2: 152, 3: 168, 4: 175, 5: 151, 6: 167, 7: 184, 8: 168, 9: 176, 10: 176, 11: 159, 12: 176}
+#: Weekdays off and shortened days of the 5-day calendar, 2026 and January 2027 (the decrees).
+WEEKDAYS_OFF = frozenset({date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 5), date(2026, 1, 6), date(2026, 1, 7),
+                          date(2026, 1, 8), date(2026, 1, 9), date(2026, 2, 23), date(2026, 3, 9), date(2026, 5, 1),
+                          date(2026, 5, 11), date(2026, 6, 12), date(2026, 11, 4), date(2026, 12, 31),
+                          *(date(2027, 1, d) for d in (1, 4, 5, 6, 7, 8))})
+SHORTENED = frozenset({date(2026, 4, 30), date(2026, 5, 8), date(2026, 6, 11), date(2026, 11, 3)})
+AUDITED_CALENDAR = (date(2026, 1, 1), date(2027, 1, 31))
+
+
+def day_norm(d: date) -> float:
+    """Norm hours of a day of the 5-day calendar (40-hour week)."""
+    if d.weekday() >= 5 or d in WEEKDAYS_OFF:
+        return 0.0
+    return 7.0 if d in SHORTENED else 8.0
+
+
+def month_norm(year: int, month: int) -> float:
+    d, total = date(year, month, 1), 0.0
+    while d.month == month:
+        total += day_norm(d)
+        d += DAY
+    return total
 
 #: The default templates and patterns of README's rota.toml table, written out independently.
 DEFAULT_SHIFTS = {
@@ -130,6 +165,7 @@ class Rules:
     ot_cap_h: float = 120.0
     accounting_period: str = "month"
     hours_per_week: float = 40.0
+    shorter_nights: bool = True          # art. 96, labour.shorter_night_shifts
     templates: dict[str, Template] = field(default_factory=dict)
     blocks: dict[str, tuple[int, int]] = field(default_factory=dict)   # pattern -> (on, off) days
 
@@ -170,6 +206,7 @@ def read_rules(toml_path: Path | None) -> Rules:
         ot_cap_h=float(pay.get("overtime_cap_year_h", 120.0)),
         accounting_period=str(pay.get("accounting_period", "month")),
         hours_per_week=float(pay.get("hours_per_week", 40.0)),
+        shorter_nights=bool(labour.get("shorter_night_shifts", True)),
         templates=templates, blocks=blocks,
     )
 
@@ -201,6 +238,30 @@ def night_h(start: datetime, end: datetime, night: tuple[time, time] = LAW_NIGHT
 def holiday_h(start: datetime, end: datetime) -> float:
     """On-site hours of [start, end) between 00:00 and 24:00 of an art. 112 holiday."""
     return sum(_overlap_h(start, end, m, m + DAY) for d, m in _midnights(start, end) if (d.month, d.day) in ART_112)
+
+
+def night_shift(start: datetime, end: datetime) -> bool:
+    """At least half of the time on site in the law's night (art. 96)."""
+    return 2 * night_h(start, end) >= (end - start) / H
+
+
+def day_parts(start: datetime, end: datetime, break_h: float, credit_h: float,
+              night: tuple[time, time] = LAW_NIGHT) -> list[tuple[date, float, float]]:
+    """(day, hours, night hours) of each calendar day the shift touches (see the docstring)."""
+    days = [(d, m) for d, m in _midnights(start, end)]
+    on_site = [_overlap_h(start, end, m, m + DAY) for _, m in days]
+    worked = list(on_site)
+    order = sorted(range(len(days)), key=lambda i: (on_site[i], i), reverse=True)
+    left = break_h
+    for i in order:
+        take = min(left, worked[i])
+        worked[i] -= take
+        left -= take
+    out = []
+    for i, (d, m) in enumerate(days):
+        n = min(night_h(max(start, m), min(end, m + DAY), night), worked[i])
+        out.append((d, worked[i] + (credit_h if i == order[0] else 0.0), n))
+    return out
 
 
 # ----------------------------------------------------------------------------- reading the files
@@ -235,6 +296,8 @@ class Agent:
     cycle_start: date | None
     night_ok: bool
     rate: float
+    hired_for_nights: bool = False
+    overtime_ytd_h: float = 0.0
 
 
 def _date(text: str) -> date | None:
@@ -253,11 +316,16 @@ def read_rota(path: Path, source: str = "rota") -> list[Shift]:
                 for i, r in enumerate(reader, start=2)]
 
 
+def _yes(text: str | None, default: bool) -> bool:
+    word = str(text or "").strip().lower()
+    return default if not word else word in ("true", "1", "yes", "да", "истина")
+
+
 def read_agents(path: Path) -> dict[str, Agent]:
     with open(path, encoding="utf-8") as fh:
         return {r["agent_id"]: Agent(r["agent_id"], r["pattern"], _date(r.get("cycle_start", "")),
-                                     str(r.get("night_ok", "true")).strip().lower() not in ("false", "0", "no"),
-                                     float(r["rate_rub_h"]))
+                                     _yes(r.get("night_ok"), True), float(r["rate_rub_h"]),
+                                     _yes(r.get("hired_for_nights"), False), float(r.get("overtime_ytd_h") or 0))
                 for r in csv.DictReader(fh)}
 
 
@@ -313,18 +381,26 @@ def check_rows(rota: list[Shift], agents: dict[str, Agent], rules: Rules, start:
             out.append(f"{on_site:g} h on site; a {s.template} shift is {t.length_h:g} h: {s}")
         if on_site > rules.max_shift_h:
             out.append(f"{on_site:g} h on site, above max_shift_h {rules.max_shift_h:g}: {s}")
-        paid = on_site - t.break_h
+        credit = credit_h(s, a, rules)
+        paid = on_site - t.break_h + credit
         if abs(s.paid - paid) > 0.01:
-            out.append(f"paid_hours {s.paid:g}, expected {paid:g} ({on_site:g} on site - {t.break_h:g} break): {s}")
-        night = min(night_h(s.start, s.end, rules.night), paid)
+            out.append(f"paid_hours {s.paid:g}, expected {paid:g} ({on_site:g} on site - {t.break_h:g} break "
+                       f"+ {credit:g} art. 96): {s}")
+        parts = day_parts(s.start, s.end, t.break_h, credit, rules.night)
+        night = sum(n for _, _, n in parts)
         if abs(s.night - night) > 0.01:
             out.append(f"night_hours {s.night:g}, expected {night:g}: {s}")
-        hol = min(holiday_h(s.start, s.end), paid)
+        hol = sum(h for d, h, _ in parts if (d.month, d.day) in ART_112)
         if abs(s.holiday - hol) > 0.01:
             out.append(f"holiday_hours {s.holiday:g}, expected {hol:g}: {s}")
         if not a.night_ok and (night_h(s.start, s.end, LAW_NIGHT) > 0 or s.night > 0):
             out.append(f"night_ok is false but the shift has night hours: {s}")
     return out
+
+
+def credit_h(s: Shift, agent: Agent, rules: Rules) -> float:
+    """The hour art. 96 takes off a night shift, credited as worked, unless hired for night work."""
+    return 1.0 if rules.shorter_nights and not agent.hired_for_nights and night_shift(s.start, s.end) else 0.0
 
 
 def merge_timeline(rota: list[Shift], previous: list[Shift]) -> tuple[dict[str, list[Shift]], list[str]]:
@@ -346,14 +422,15 @@ def merge_timeline(rota: list[Shift], previous: list[Shift]) -> tuple[dict[str, 
 
 
 def check_daily_rest(timeline: dict[str, list[Shift]], min_rest_h: float) -> list[str]:
-    """No overlap, no two shifts in a row, at least `min_rest_h` between consecutive shifts."""
+    """No overlap, no two shifts in a row (a rest shorter than the shift before it), at least
+    `min_rest_h` between consecutive shifts."""
     out = []
     for shifts in timeline.values():
         for prev, nxt in pairwise(shifts):
             gap = (nxt.start - prev.end) / H
             if gap < 0:
                 out.append(f"overlap: {nxt} starts before {prev} ends")
-            elif gap == 0:
+            elif gap < (prev.end - prev.start) / H:
                 out.append(f"two shifts in a row (art. 103): {prev} then {nxt}")
             elif gap < min_rest_h:
                 out.append(f"only {gap:g} h of rest (minimum {min_rest_h:g} h) between {prev} and {nxt}")
@@ -514,30 +591,13 @@ def check_summary(summary: dict, coverage: list[dict], rota: list[Shift], agents
         "agents": len(agents),
         "agents_scheduled": len({s.agent for s in rota}),
         "shifts": len(rota),
-        "paid_hours": sum(s.paid for s in rota),
-        "night_hours": sum(s.night for s in rota),
-        "holiday_hours": sum(s.holiday for s in rota),
     }
     for key, value in expect.items():
         if not _close(summary.get(key), value, 1e-6 * max(1.0, abs(value))):
             out.append(f"summary {key} = {summary.get(key)}, the files give {value:g}")
-    rate = {a: agents[a].rate for a in agents}
-    tol = 0.01 * len(agents) + 0.01
-    cost = summary.get("cost", {})
-    parts = {
-        "base": sum(s.paid * rate[s.agent] for s in rota),
-        "night_premium": sum(s.night * rate[s.agent] * rules.night_premium for s in rota),
-        "holiday_premium": sum(s.holiday * rate[s.agent] * (rules.holiday_multiplier - 1) for s in rota),
-    }
-    for key, value in parts.items():
-        if not _close(cost.get(key), value, tol):
-            out.append(f"summary cost.{key} = {cost.get(key)}, the rota and rates give {value:.2f}")
-    if not _close(cost.get("total"), sum(cost.get(k, 0.0) for k in ("base", "night_premium", "holiday_premium",
-                                                                   "overtime")), 0.05):
-        out.append(f"summary cost.total {cost.get('total')} is not the sum of its parts")
-    last = start + (days - 1) * DAY
-    if start.year == last.year == 2026 and rules.accounting_period == "month" and rules.hours_per_week == 40:
-        out += _check_overtime(summary, rota, agents, absences, rules, start, days)
+    if not _close(summary.get("cost", {}).get("total"), sum(summary.get("cost", {}).get(k, 0.0) for k in (
+            "base", "night_premium", "holiday_premium", "overtime")), 0.05):
+        out.append(f"summary cost.total {summary.get('cost', {}).get('total')} is not the sum of its parts")
     return out
 
 
@@ -546,33 +606,141 @@ def _days_in_month(d: date) -> int:
     return (nxt - date(d.year, d.month, 1)).days
 
 
-def _check_overtime(summary, rota, agents, absences, rules, start, days) -> list[str]:
-    """Summed accounting (art. 104): the month's norm spread evenly over its days, absence days
-    taking none; hours above it, less those already paid double on a holiday, are overtime:
-    the first 2 h at 1.5x, the rest at 2x (art. 152)."""
-    worked: dict[str, float] = defaultdict(float)
-    for s in rota:
-        worked[s.agent] += s.paid - s.holiday
-    ot_h, extra, pace = 0.0, 0.0, []
-    for a, h in worked.items():
-        away = absent_days(absences.get(a, []))
-        norm = sum(NORM_2026[d.month] / _days_in_month(d) for d in (start + k * DAY for k in range(days))
-                   if d not in away)
-        ot = max(h - norm, 0.0)
-        first = min(ot, rules.ot_first_h)
-        ot_h += ot
-        extra += agents[a].rate * (first * (rules.ot_first_mult - 1) + (ot - first) * (rules.ot_after_mult - 1))
-        if ot * 365 / days > rules.ot_cap_h:
-            pace.append(a)
-    out = []
-    if not _close(summary.get("overtime_hours"), ot_h, 0.01):
-        out.append(f"summary overtime_hours {summary.get('overtime_hours')}, the norms give {ot_h:.3f}")
-    if not _close(summary.get("cost", {}).get("overtime"), extra, 0.01 * len(agents) + 0.01):
-        out.append(f"summary cost.overtime {summary.get('cost', {}).get('overtime')}, the norms give {extra:.2f}")
-    if sorted(summary.get("agents_above_overtime_cap_pace", [])) != sorted(pace):
-        out.append(f"agents on pace above the yearly overtime cap: summary {summary.get('agents_above_overtime_cap_pace')}, "
-                   f"the norms give {sorted(pace)}")
+def read_rows(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def read_absence_kinds(path: Path | None) -> dict[tuple[str, date], str]:
+    """(agent, day) -> the absence's kind; the first listed wins, as in the absences file."""
+    out: dict[tuple[str, date], str] = {}
+    if path is not None and path.exists():
+        for r in read_rows(path):
+            a, b = _date(r["start"]), _date(r["end"])
+            for k in range((b - a).days + 1):
+                out.setdefault((r["agent_id"], a + k * DAY), (r.get("kind") or "other").strip() or "other")
     return out
+
+
+def expected_days(rota: list[Shift], previous: list[Shift], agents: dict[str, Agent], rules: Rules,
+                  start: date, days: int) -> dict[tuple[str, date], list[float]]:
+    """(agent, day) -> [hours, night hours] of the horizon's days: the parts of rota.csv's shifts and
+    of the previous rota's shifts running into the first morning."""
+    first = datetime.combine(start, time())
+    spill = [s for s in previous if s.start < first < s.end]
+    out: dict[tuple[str, date], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for s in [*rota, *spill]:
+        t = rules.templates[s.template]
+        for d, h, n in day_parts(s.start, s.end, t.break_h, credit_h(s, agents[s.agent], rules), rules.night):
+            if start <= d < start + days * DAY:
+                out[s.agent, d][0] += h
+                out[s.agent, d][1] += n
+    return out
+
+
+T13_ABSENCE = {"vacation": "ОТ", "sick": "Б", "training": "ПК", "unpaid": "ДО", "other": "?"}
+
+
+def t13_code(hours: float, night: float, d: date, kind: str | None) -> str:
+    """The T-13 code of a day (README): work codes from its hours, else the absence's or В."""
+    holiday = (d.month, d.day) in ART_112
+    if hours > 0:
+        first = "РВ" if holiday else ("Я" if hours - night > 1e-9 else None)
+        return "/".join(c for c in (first, "Н" if night > 1e-9 else None) if c)
+    if kind is None or (kind == "vacation" and holiday):         # art. 120: no leave day
+        return "В"
+    return T13_ABSENCE[kind]
+
+
+def check_timesheet(sheet: list[dict], expected: dict[tuple[str, date], list[float]], agents: dict[str, Agent],
+                    kinds: dict[tuple[str, date], str], start: date, days: int) -> list[str]:
+    out = []
+    if sheet and list(sheet[0]) != ["agent_id", "date", "code", "hours", "night_hours"]:
+        out.append(f"timesheet.csv columns {list(sheet[0])}")
+    seen = {(r["agent_id"], _date(r["date"])): r for r in sheet}
+    want = {(a, start + k * DAY) for a in agents for k in range(days)}
+    if len(sheet) != len(want) or set(seen) != want:
+        out.append(f"timesheet.csv has {len(sheet)} rows for {len(want)} agent-days")
+    for key in sorted(want & set(seen)):
+        r, (hours, night) = seen[key], expected.get(key, [0.0, 0.0])
+        if abs(float(r["hours"]) - hours) > 1e-6 or abs(float(r["night_hours"]) - night) > 1e-6:
+            out.append(f"timesheet {key[0]} {key[1]}: {r['hours']} h, {r['night_hours']} at night; the rota gives "
+                       f"{hours:g} and {night:g}")
+        code = t13_code(hours, night, key[1], kinds.get(key))
+        if r["code"] != code:
+            out.append(f"timesheet {key[0]} {key[1]}: code {r['code']!r}, expected {code!r}")
+    return out[:40]
+
+
+def horizon_norm(agent: str, absences: dict[str, list[tuple[date, date]]], start: date, days: int) -> float:
+    """The month's norm spread over its days, less the norm of the working days of absences."""
+    horizon = [start + k * DAY for k in range(days)]
+    share = sum(month_norm(d.year, d.month) / _days_in_month(d) for d in horizon)
+    away = absent_days(absences.get(agent, []))
+    return max(share - sum(day_norm(d) for d in horizon if d in away), 0.0)
+
+
+def overtime_extra(days: list[tuple[date, float, float]], norm: float, rules: Rules) -> float:
+    """Overtime premium in rate-hours: the hours outside holidays above the norm, the first
+    `ot_first_h` at +0.5 and the rest at +1.0, on 1 + the night premium times the night share of
+    those hours (the overtime is spread over them; art. 152, ruling 35-П)."""
+    counted = [(h, n) for d, h, n in days if (d.month, d.day) not in ART_112]
+    hours, night = sum(h for h, _ in counted), sum(n for _, n in counted)
+    ot = max(hours - norm, 0.0)
+    first = min(ot, rules.ot_first_h)
+    mult = first * (rules.ot_first_mult - 1) + (ot - first) * (rules.ot_after_mult - 1)
+    return mult * (1 + rules.night_premium * (night / hours if hours else 0.0))
+
+
+def check_pay(pay: list[dict], sheet: list[dict], summary: dict, agents: dict[str, Agent],
+              absences: dict[str, list[tuple[date, date]]], rules: Rules, start: date, days: int) -> list[str]:
+    out = []
+    cols = ["agent_id", "norm_hours", "worked_hours", "night_hours", "holiday_hours", "overtime_hours", "base",
+            "night_premium", "holiday_premium", "overtime", "total"]
+    if pay and list(pay[0]) != cols:
+        out.append(f"pay.csv columns {list(pay[0])}")
+    if sorted(r["agent_id"] for r in pay) != sorted(agents):
+        out.append("pay.csv does not have one row per agent")
+    by_agent: dict[str, list[tuple[date, float, float]]] = defaultdict(list)
+    for r in sheet:
+        by_agent[r["agent_id"]].append((_date(r["date"]), float(r["hours"]), float(r["night_hours"])))
+    last = start + (days - 1) * DAY
+    calendar = AUDITED_CALENDAR[0] <= start and last <= AUDITED_CALENDAR[1] and rules.accounting_period == "month" \
+        and rules.hours_per_week == 40
+    left = (date(start.year, 12, 31) - start).days + 1
+    heading = []
+    for r in pay:
+        a, mine = r["agent_id"], by_agent[r["agent_id"]]
+        rate = agents[a].rate
+        worked = sum(h for _, h, _ in mine)
+        night = sum(n for _, _, n in mine)
+        hol = sum(h for d, h, _ in mine if (d.month, d.day) in ART_112)
+        norm = horizon_norm(a, absences, start, days) if calendar else float(r["norm_hours"])
+        ot = max(worked - hol - norm, 0.0)
+        want = {"norm_hours": norm, "worked_hours": worked, "night_hours": night, "holiday_hours": hol,
+                "overtime_hours": ot, "base": round(worked * rate, 2),
+                "night_premium": round(night * rate * rules.night_premium, 2),
+                "holiday_premium": round(hol * rate * (rules.holiday_multiplier - 1), 2),
+                "overtime": round(overtime_extra(mine, norm, rules) * rate, 2)}
+        want["total"] = sum(want[k] for k in ("base", "night_premium", "holiday_premium", "overtime"))
+        for key, value in want.items():
+            if not _close(r[key], value, 0.011):
+                out.append(f"pay.csv {a} {key} = {r[key]}, the timesheet gives {value:.4f}")
+        if agents[a].overtime_ytd_h + ot * left / days > rules.ot_cap_h + 1e-9:
+            heading.append(a)
+    sums = {k: sum(float(r[k]) for r in pay) for k in ("worked_hours", "night_hours", "holiday_hours", "overtime_hours")}
+    for key, col in (("paid_hours", "worked_hours"), ("night_hours", "night_hours"),
+                     ("holiday_hours", "holiday_hours"), ("overtime_hours", "overtime_hours")):
+        if not _close(summary.get(key), sums[col], 1e-4 * max(1.0, sums[col])):
+            out.append(f"summary {key} = {summary.get(key)}, pay.csv gives {sums[col]:g}")
+    for key in ("base", "night_premium", "holiday_premium", "overtime", "total"):
+        total = sum(float(r[key]) for r in pay)
+        if not _close(summary.get("cost", {}).get(key), total, 0.01):
+            out.append(f"summary cost.{key} = {summary.get('cost', {}).get(key)}, pay.csv gives {total:.2f}")
+    if sorted(summary.get("agents_above_overtime_cap_pace", [])) != sorted(heading):
+        out.append(f"agents heading above the yearly overtime cap: summary {summary.get('agents_above_overtime_cap_pace')}, "
+                   f"the files give {sorted(heading)}")
+    return out[:40]
 
 
 @dataclass(frozen=True)
@@ -595,7 +763,7 @@ class Run:
 def audit_by_rule(run: Run) -> list[tuple[str, str]]:
     """Every finding of the auditor on one run as (rule, finding); the rule is the check that
     found it (`exit_code`, `rows`, `listed_twice`, `daily_rest`, `weekly_rest`, `absences`,
-    `patterns`, `coverage`, `summary`). Plain functions of the files, so that a campaign outside
+    `patterns`, `coverage`, `summary`, `timesheet`, `pay`). Plain functions of the files, so that a campaign outside
     pytest (bench/audit_fuzz.py) audits exactly what the tests audit."""
     rules = read_rules(run.toml)
     agents = read_agents(run.agents)
@@ -626,6 +794,10 @@ def audit_by_rule(run: Run) -> list[tuple[str, str]]:
     add("patterns", check_patterns(timeline, agents, absences, rules, first, last))
     add("coverage", check_coverage(coverage, rota, previous, read_required(run.requirements), run.start, run.days))
     add("summary", check_summary(summary, coverage, rota, agents, absences, rules, run.start, run.days))
+    sheet = read_rows(run.out / "timesheet.csv")
+    expected = expected_days(rota, previous, agents, rules, run.start, run.days)
+    add("timesheet", check_timesheet(sheet, expected, agents, read_absence_kinds(run.absences), run.start, run.days))
+    add("pay", check_pay(read_rows(run.out / "pay.csv"), sheet, summary, agents, absences, rules, run.start, run.days))
     return found
 
 
@@ -661,7 +833,8 @@ def test_auditor_hours_of_a_twelve_hour_shift(start: str, night: float, holiday:
     assert holiday_h(a, a + 12 * H) == holiday
 
 
-def test_auditor_caps_holiday_hours_at_the_paid_hours() -> None:
+def test_auditor_counts_the_holidays_worked_hours_not_its_hours_on_site() -> None:
+    """A day shift on Jan 2: 12 h on site, 11 worked after the break: 11 holiday hours."""
     s = _s("X", "2027-01-02T08:00")
     assert holiday_h(s.start, s.end) == 12 and s.holiday == 11 and s.paid == 11
     assert check_rows([s], {"X": Agent("X", "2/2", None, True, 400)}, read_rules(None), date(2026, 12, 28), 7) == []
@@ -671,11 +844,27 @@ def test_auditor_caps_holiday_hours_at_the_paid_hours() -> None:
 
 
 def test_auditor_finds_short_rest_overlap_and_back_to_back() -> None:
-    shifts = [_s("X", "2026-12-28T08:00"), _s("X", "2026-12-29T06:00"),          # 10 h of rest
-              _s("X", "2026-12-30T08:00"), _s("X", "2026-12-30T19:00", template="night"),   # overlap
-              _s("X", "2027-01-01T07:00"), _s("X", "2027-01-01T19:00", template="night")]   # in a row
-    found = check_daily_rest({"X": shifts}, 12)
-    assert [f.split(":")[0].split(" ")[0] for f in found] == ["only", "overlap", "two"]
+    shifts = [_s("X", "2026-12-28T08:00"), _s("X", "2026-12-29T08:30"),          # 12.5 h of rest
+              _s("X", "2026-12-31T08:00"), _s("X", "2026-12-31T19:00", template="night"),   # overlap
+              _s("X", "2027-01-02T07:00"), _s("X", "2027-01-02T19:00", template="night"),   # in a row
+              _s("X", "2027-01-04T08:00"), _s("X", "2027-01-04T20:01", template="night")]   # a minute between
+    found = check_daily_rest({"X": shifts}, 13)
+    assert [f.split(":")[0].split(" ")[0] for f in found] == ["only", "overlap", "two", "two"]
+
+
+def test_auditor_calendar_gives_the_official_norms() -> None:
+    assert {m: month_norm(2026, m) for m in range(1, 13)} == NORM_2026
+    assert month_norm(2027, 1) == 120
+
+
+def test_auditor_splits_a_shift_at_midnight() -> None:
+    """Issue #13: 31 Dec 19:00 - 1 Jan 07:00 gives 5 h on 31 December and 7 h on 1 January (the 1 h
+    break and the art. 96 hour both on the longer part), 6 h for an agent hired for nights."""
+    a = datetime(2026, 12, 31, 19)
+    assert day_parts(a, a + 12 * H, 1.0, 1.0) == [(date(2026, 12, 31), 5.0, 2.0), (date(2027, 1, 1), 7.0, 6.0)]
+    assert day_parts(a, a + 12 * H, 1.0, 0.0) == [(date(2026, 12, 31), 5.0, 2.0), (date(2027, 1, 1), 6.0, 6.0)]
+    assert t13_code(5, 2, date(2026, 12, 31), None) == "Я/Н" and t13_code(7, 6, date(2027, 1, 1), None) == "РВ/Н"
+    assert t13_code(0, 0, date(2027, 1, 1), "vacation") == "В" and t13_code(0, 0, date(2027, 1, 9), "vacation") == "ОТ"
 
 
 def test_auditor_weekly_rest_is_a_sliding_window() -> None:
@@ -840,11 +1029,15 @@ def need(ts: datetime) -> int:
 
 
 def write_agents(path: Path, team: tuple) -> None:
+    """The team, those who ask for nights hired for night work (art. 96), every first agent of a
+    group with 60 h of overtime already this year (art. 99)."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["agent_id", "name", "team", "pattern", "shift_pref", "skills", "rate_rub_h", "cycle_start", "night_ok"])
+        w.writerow(["agent_id", "name", "team", "pattern", "shift_pref", "skills", "rate_rub_h", "cycle_start", "night_ok",
+                    "hired_for_nights", "overtime_ytd_h"])
         for a, pattern, pref, cycle, night_ok, rate in team:
-            w.writerow([a, f"Агент {a}", "audit", pattern, pref, "phone;chat", rate, cycle, str(night_ok).lower()])
+            w.writerow([a, f"Агент {a}", "audit", pattern, pref, "phone;chat", rate, cycle, str(night_ok).lower(),
+                        "да" if pref == "night" else "нет", 60 if a.endswith("1") else 20.5])
 
 
 def write_absences(path: Path, rows: tuple) -> None:
@@ -945,7 +1138,9 @@ def test_new_year_holiday_hours_appear_in_the_rota(runs) -> None:
     eve = [s for s in rota if s.day == date(2026, 12, 31) and s.shift_crosses_midnight]
     jan8 = [s for s in rota if s.day == date(2027, 1, 8) and s.shift_crosses_midnight]
     assert eve and jan8
-    assert all(s.holiday == (s.end - datetime(2027, 1, 1)) / H for s in eve)        # 7, 8 or 9 h
+    # 7, 8 or 9 h: Jan 1's hours on site (the break and the art. 96 hour on that longer part), one
+    # less for an agent hired for night work (no art. 96 hour)
+    assert all(s.holiday in ((s.end - datetime(2027, 1, 1)) / H, (s.end - datetime(2027, 1, 1)) / H - 1) for s in eve)
     assert all(s.holiday == (datetime(2027, 1, 9) - s.start) / H for s in jan8)     # 3, 4 or 5 h
     assert any(s.start.hour == 20 and s.holiday == 8 for s in eve)
     assert any(s.start.hour == 20 and s.holiday == 4 for s in jan8)
@@ -958,7 +1153,7 @@ def test_the_runs_reach_the_cases_the_audit_is_for(runs) -> None:
     assert date(2026, 11, 8) in g01 and date(2026, 11, 9) not in g01      # the night into sick leave
     assert not [s for s in nov if s.agent == "G02" and s.day < date(2026, 11, 7)]
     into_nov4 = [s for s in nov if s.day == date(2026, 11, 3) and s.shift_crosses_midnight]
-    assert into_nov4 and all(s.holiday == (s.end - datetime(2026, 11, 4)) / H > 0 for s in into_nov4)
+    assert into_nov4 and all(0 < s.holiday <= (s.end - datetime(2026, 11, 4)) / H for s in into_nov4)
     # a 14-h minimum rest leaves 2/2 only its day-night variant: never two days or two nights running
     rest14 = read_rota(runs("thursday_start_rest_14h").out / "rota.csv")
     by_agent = defaultdict(list)

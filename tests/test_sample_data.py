@@ -263,7 +263,7 @@ def test_calibration_scheduled_agent_hours(history: pd.DataFrame) -> None:
 # --- agents -------------------------------------------------------------------------------------
 
 AGENT_COLUMNS = ["agent_id", "name", "team", "pattern", "shift_pref", "skills", "rate_rub_h",
-                 "cycle_start", "night_ok"]
+                 "cycle_start", "night_ok", "hired_for_nights", "overtime_ytd_h"]
 
 
 def test_agents_columns_ids_and_names(agents: pd.DataFrame) -> None:
@@ -418,6 +418,15 @@ def test_night_ok(agents: pd.DataFrame) -> None:
     barred = agents[agents["night_ok"] == "false"]
     assert 6 <= len(barred) <= 10
     assert (barred["shift_pref"] != "night").all()
+
+
+def test_night_staff_were_hired_for_night_work_and_overtime_so_far_is_given(agents: pd.DataFrame) -> None:
+    """Art. 96: those who asked for nights hold night-work contracts (no shorter night shift);
+    art. 99: the year's overtime before the plan, two agents close to the 120-h cap."""
+    assert ((agents["hired_for_nights"] == "true") == (agents["shift_pref"] == "night")).all()
+    ytd = agents["overtime_ytd_h"].astype(float)
+    assert (ytd >= 0).all() and sorted(ytd.nlargest(2)) == [112.0, 118.0]
+    assert ytd[agents["pattern"] == "5/2"].max() <= 6
 
 
 # --- absences -----------------------------------------------------------------------------------

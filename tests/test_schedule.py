@@ -429,9 +429,9 @@ def test_new_year_fortnight_keeps_every_rule(new_year, site_cfg):
 
 
 def test_new_year_holiday_hours_are_the_shift_hours_inside_january_1_to_8(new_year):
-    """Holiday hours = on-site hours inside 1-8 January, capped at the paid hours (the unpaid
-    break lies somewhere in the shift): a 20:00 Dec 31 night has 8, a 20:00 Jan 8 night 4, a day
-    shift on a holiday 11 of its 12 h, Dec 31 and Jan 9 (transferred days off) none."""
+    """Holiday hours = the shift's hours on 1-8 January: a 20:00 Dec 31 night has 8 (8 on site on
+    Jan 1, less the break, plus the art. 96 hour), a 20:00 Jan 8 night 4, a day shift on a holiday
+    11 of its 12 h, Dec 31 and Jan 9 (transferred days off) none."""
     s, _ = new_year
     r = s.rota
     expected = [min(holiday_overlap_h(a, b), p) for a, b, p in zip(r["start"], r["end"], r["paid_hours"])]
@@ -449,18 +449,23 @@ def test_new_year_holiday_hours_are_the_shift_hours_inside_january_1_to_8(new_ye
 
 
 def test_new_year_holiday_premium_is_hours_times_rate_times_multiplier_less_one(new_year, site_cfg):
+    """Pay is the timesheet's hours priced: the hours of the horizon's calendar days, so of the
+    night begun on 27 December only its morning, of the last night only its evening."""
     s, ag = new_year
     rates = ag.set_index("agent_id")["rate_rub_h"]
-    hours = s.rota.groupby("agent_id")["holiday_hours"].sum()
+    t = s.timesheet
+    hours = t.assign(h=t["hours"].where(t["holiday"], 0.0)).groupby("agent_id")["h"].sum()
     pay = s.pay.set_index("agent_id")
     assert (hours > 0).sum() >= 10
+    assert hours.sum() == pytest.approx(s.rota["holiday_hours"].sum())      # Jan 1-8 lie inside the horizon
     for agent, h in hours.items():
         assert pay.at[agent, "holiday_hours"] == pytest.approx(h)
         assert pay.at[agent, "holiday_premium"] == pytest.approx(h * rates[agent] * (site_cfg.pay.holiday_multiplier - 1),
                                                                  abs=0.01)
-    night = s.rota.groupby("agent_id")["night_hours"].sum()
+    night = t.groupby("agent_id")["night_hours"].sum()
     for agent, h in night.items():
         assert pay.at[agent, "night_premium"] == pytest.approx(h * rates[agent] * 0.20, abs=0.01)
+        assert pay.at[agent, "worked_hours"] == pytest.approx(t.loc[t["agent_id"] == agent, "hours"].sum())
 
 
 def test_a_stop_already_requested_still_returns_a_complete_legal_rota(site_cfg):
@@ -490,7 +495,8 @@ def test_rota_columns_and_hours_are_the_shifts_own():
     assert list(r.columns) == ["agent_id", "date", "start", "end", "paid_hours", "night_hours", "holiday_hours",
                                "pattern", "shift", "serves"]
     assert ((r["end"] - r["start"]) == pd.Timedelta(hours=12)).all()
-    assert (r["paid_hours"] == 11).all()
+    # 12 on site less the 1 h break; a night shift one hour more: art. 96's hour, credited as worked
+    assert (r["paid_hours"] == np.where(r["night_hours"] > 0, 12, 11)).all()
     assert (r["date"] == r["start"].dt.normalize()).all()      # a night belongs to the day it starts
     assert r["night_hours"].isin([0, 8]).all()                 # 08:00-20:00 has none, 20:00-08:00 has 8
     assert (r["holiday_hours"] == 0).all()                     # no art. 112 day in 2026-11-23..29

@@ -34,10 +34,10 @@ def refused(fn, *args) -> InputError:
 
 
 FULL = [
-    "agent_id,name,team,pattern,shift_pref,skills,rate_rub_h,cycle_start,night_ok",
-    "A001,Сафонова Дарья,buyers-1,2/2,Night,Chat; phone,525,2026-11-07,true",
-    "A002,Раевский Павел,buyers-1,3/3,,phone,490.5,,нет",
-    "A003,Мухина Валерия,sellers,5/2,day,,455,,",
+    "agent_id,name,team,pattern,shift_pref,skills,rate_rub_h,cycle_start,night_ok,hired_for_nights,overtime_ytd_h",
+    "A001,Сафонова Дарья,buyers-1,2/2,Night,Chat; phone,525,2026-11-07,true,да,12.5",
+    "A002,Раевский Павел,buyers-1,3/3,,phone,490.5,,нет,,",
+    "A003,Мухина Валерия,sellers,5/2,day,,455,,ложь,false,0",
 ]
 
 
@@ -50,7 +50,17 @@ def test_agents_with_every_column(tmp_path: Path) -> None:
     assert list(agents["skills"]) == ["chat;phone", "phone", ""]
     assert list(agents["rate_rub_h"]) == [525.0, 490.5, 455.0]
     assert agents.loc[0, "cycle_start"] == pd.Timestamp("2026-11-07") and pd.isna(agents.loc[1, "cycle_start"])
-    assert list(agents["night_ok"]) == [True, False, True]                # empty = may work nights
+    assert list(agents["night_ok"]) == [True, False, False]
+    assert list(agents["hired_for_nights"]) == [True, False, False]       # empty = not hired for nights
+    assert list(agents["overtime_ytd_h"]) == [12.5, 0.0, 0.0]             # empty = none this year
+
+
+def test_an_empty_night_ok_is_no_consent_but_an_error(tmp_path: Path) -> None:
+    """Issue #13: a blank night_ok once passed as "may work nights". Art. 96 bars some people from
+    night work, so with the column present every cell must say yes or no."""
+    lines = [FULL[0], FULL[1].replace(",true,", ",,")]
+    err = refused(load_agents, write(tmp_path / "staff.csv", lines), DEFAULT_BOOK)
+    assert (err.file, err.row, err.column) == ("staff.csv", 2, "night_ok") and "empty" in err.message
 
 
 def test_agents_with_only_the_required_columns_get_defaults(tmp_path: Path) -> None:
@@ -60,6 +70,8 @@ def test_agents_with_only_the_required_columns_get_defaults(tmp_path: Path) -> N
     assert list(agents["name"]) == ["7", "8"]
     assert list(agents["shift_pref"]) == ["any", "any"]
     assert list(agents["night_ok"]) == [True, True]
+    assert list(agents["hired_for_nights"]) == [False, False]
+    assert list(agents["overtime_ytd_h"]) == [0.0, 0.0]
     assert agents["cycle_start"].isna().all()
     assert list(agents["skills"]) == ["", ""]
 
@@ -109,6 +121,8 @@ def test_patterns_of_the_workspace_are_the_ones_allowed(tmp_path: Path) -> None:
     (lambda L: L.__setitem__(1, L[1].replace(",true", ",maybe")), 2, "night_ok", "maybe"),
     (lambda L: L.__setitem__(1, L[1].replace(",2026-11-07,", ",2026-11-07 08:00,")), 2, "cycle_start", "time"),
     (lambda L: L.__setitem__(2, L[2].replace("A002", "")), 3, "agent_id", "empty"),
+    (lambda L: L.__setitem__(1, L[1].replace(",да,", ",n,")), 2, "hired_for_nights", "'n'"),
+    (lambda L: L.__setitem__(1, L[1].replace(",12.5", ",-1")), 2, "overtime_ytd_h", "-1"),
 ])
 def test_bad_agents_name_file_row_and_column(tmp_path: Path, change, row: int, column: str, words: str) -> None:
     lines = list(FULL)

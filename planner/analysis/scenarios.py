@@ -228,7 +228,7 @@ def volume_warnings(changes: Sequence[VolumeChange], forecast: pd.DataFrame, sou
 def hypothetical_agent(agents: pd.DataFrame, pattern: str, number: int, skills: str | None = None) -> dict[str, Any]:
     """A vacancy on `pattern`: the pattern's median rate and `skills` when given, else its most
     common skills (the whole team's when nobody works that pattern yet); no cycle start, open
-    to any shift."""
+    to any shift, not hired for night work (art. 96) and without overtime this year."""
     same = agents[agents["pattern"] == pattern]
     pool = same if len(same) else agents
     if skills is None:
@@ -236,7 +236,8 @@ def hypothetical_agent(agents: pd.DataFrame, pattern: str, number: int, skills: 
         skills = str(common.iloc[0]) if len(common) else ""
     return {"agent_id": f"NEW-{pattern}-{number:02d}", "name": f"vacancy {pattern} #{number}", "team": "new",
             "pattern": pattern, "shift_pref": "any", "skills": canonical_skills(skills),
-            "rate_rub_h": float(pool["rate_rub_h"].median()), "cycle_start": pd.NaT, "night_ok": True}
+            "rate_rub_h": float(pool["rate_rub_h"].median()), "cycle_start": pd.NaT, "night_ok": True,
+            "hired_for_nights": False, "overtime_ytd_h": 0.0}
 
 
 def change_headcount(agents: pd.DataFrame, changes: Sequence[HeadcountChange], source: str = "scenario"

@@ -233,7 +233,8 @@ def coverage_by_queue(by_queue: pd.DataFrame, path: str | os.PathLike[str]) -> P
         ax.fill_between(x, sch, req, where=req > sch, step="post", color=SHORT_COLOUR, linewidth=0)
         ax.step(x, req, where="post", color=REQUIRED_COLOUR, lw=1.2)
         ax.step(x, sch, where="post", color=SCHEDULED_COLOUR, lw=1.0)
-        empty = ((part["contacts"] > 0) & (part["scheduled"] == 0)).to_numpy()
+        able = part["may_serve"] if "may_serve" in part else part["scheduled"]
+        empty = ((part["contacts"] > 0) & (able == 0)).to_numpy()
         if empty.any():
             ax.plot(x[:-1][empty], np.zeros(int(empty.sum())), "|", color=REQUIRED_COLOUR, ms=10, mew=2)
         sl = part["service_level"].to_numpy(float)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from planner.solve.queues import without_skill
 from planner.solve.schedule import Schedule
 from planner.workspace.config import RotaConfig
 
@@ -20,6 +22,16 @@ COST_PARTS = ("base", "night_premium", "holiday_premium", "overtime", "total")
 def _num(x: float) -> float | None:
     """JSON has no NaN: a missing figure is null."""
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), 6)
+
+
+def projected_overtime(ot: pd.Series, agents: pd.DataFrame, start: date, days: int) -> pd.Series:
+    """The year's overtime each agent is heading for (art. 99 caps it at 120 h): overtime_ytd_h
+    (the year's overtime before the plan, 0 if not given) plus the horizon's overtime continued at
+    its pace to 31 December of the horizon's first year."""
+    left = (date(start.year, 12, 31) - start).days + 1
+    ytd = (agents.set_index("agent_id")["overtime_ytd_h"].astype(float) if "overtime_ytd_h" in agents
+           else pd.Series(0.0, index=agents["agent_id"]))
+    return ytd.fillna(0.0).reindex(ot.index).fillna(0.0) + ot * left / days
 
 
 def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any]:
@@ -32,7 +44,8 @@ def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any
     level = float((np.nan_to_num(sl) * weighted).sum() / weighted.sum()) if weighted.sum() > 0 else math.nan
     cost = {k: round(float(s.pay[k].sum()), 2) for k in COST_PARTS}
     ot = s.pay.set_index("agent_id")["overtime_hours"] if not s.pay.empty else pd.Series(dtype=float)
-    pace = ot * 365.0 / s.days
+    projected = projected_overtime(ot, agents, s.start, s.days)
+    above = projected[projected > cfg.pay.overtime_cap_year_h + 1e-9]
     rules = Counter(v.rule for v in s.violations)
     return {
         "status": s.model.status,
@@ -54,13 +67,14 @@ def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any
         "service_level": _num(level),
         "cost": cost,
         "cost_per_contact": _num(cost["total"] / contacts.sum()) if contacts.sum() > 0 else None,
-        "paid_hours": _num(s.pay["paid_hours"].sum()) if not s.pay.empty else 0.0,
+        "paid_hours": _num(s.pay["worked_hours"].sum()) if not s.pay.empty else 0.0,
         "night_hours": _num(s.pay["night_hours"].sum()) if not s.pay.empty else 0.0,
         "holiday_hours": _num(s.pay["holiday_hours"].sum()) if not s.pay.empty else 0.0,
         "overtime_hours": _num(ot.sum()),
         "overtime_yearly_cap_h": cfg.pay.overtime_cap_year_h,
         "shrinkage": cfg.staffing.shrinkage,
-        "agents_above_overtime_cap_pace": sorted(pace[pace > cfg.pay.overtime_cap_year_h].index.tolist()),
+        "agents_above_overtime_cap_pace": sorted(above.index.tolist()),
+        "overtime_projected_year_h": {a: _num(above[a]) for a in sorted(above.index)},
         "against_preference": list(s.assignment.against_preference),
         "violations": int(len(s.violations)),
         "violations_by_rule": dict(sorted(rules.items())),
@@ -97,7 +111,7 @@ def by_queue(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
             "scheduled_agent_hours": _num(g["scheduled"].sum()),
             "shortfall_agent_hours": _num(np.maximum(g["required"] - g["scheduled"], 0).sum()),
             "service_level": _num(float((np.nan_to_num(sl) * w).sum() / w.sum())) if w.sum() > 0 else None,
-            "hours_without_skill": int(((g["contacts"] > 0) & (g["scheduled"] == 0)).sum()),
+            "hours_without_skill": int(without_skill(g).sum()),
         })
     return out
 
@@ -106,6 +120,6 @@ def _without_skill(frame: pd.DataFrame | None) -> dict[str, list[str]]:
     """The hours (YYYY-MM-DD HH:MM) each series had contacts and nobody on site who may serve it."""
     if frame is None or frame.empty:
         return {}
-    bad = frame[(frame["contacts"] > 0) & (frame["scheduled"] == 0)]
+    bad = frame[without_skill(frame)]
     return {f"{c}/{q}": [f"{t:%Y-%m-%d %H:%M}" for t in g["ts"]]
             for (c, q), g in bad.groupby(["channel", "queue"], sort=True)}

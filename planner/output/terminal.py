@@ -118,6 +118,10 @@ def summary_table(data: dict[str, Any]) -> Table:
     t.add_row("pay, RUB", f"{c['total']:,.0f}  (base {c['base']:,.0f}, night {c['night_premium']:,.0f}, "
                           f"holiday {c['holiday_premium']:,.0f}, overtime {c['overtime']:,.0f})")
     t.add_row("against their shift wish", str(len(data["against_preference"])))
+    heading = data.get("overtime_projected_year_h") or {}
+    if heading:   # art. 99: overtime_ytd_h plus this pace to 31 December passes the yearly cap
+        t.add_row(f"above {data['overtime_yearly_cap_h']:g} h overtime this year at this pace",
+                  ", ".join(f"{a} ({h:,.0f} h)" for a, h in heading.items()))
     t.add_row("labour-rule violations", str(data["violations"]))
     return t
 

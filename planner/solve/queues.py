@@ -23,6 +23,9 @@ from planner.workspace.config import RotaConfig
 Series = tuple[str, str]   # (channel, queue)
 
 BY_QUEUE_COLUMNS = ("ts", "channel", "queue", "contacts", "required", "scheduled", "service_level")
+#: beside them in the frame, not in the CSV: agents on site who may serve the series that hour,
+#: whatever the plan put them on (the 24/7 rule asks for one)
+ABLE = "may_serve"
 
 
 @dataclass(frozen=True)
@@ -118,9 +121,11 @@ def pooled_split(requirements: pd.DataFrame, hours: pd.DatetimeIndex, series: tu
 
 
 def coverage_by_queue(requirements: pd.DataFrame, hours: pd.DatetimeIndex, series: tuple[Series, ...],
-                      scheduled: np.ndarray, cfg: RotaConfig) -> pd.DataFrame:
+                      scheduled: np.ndarray, cfg: RotaConfig, able: np.ndarray | None = None) -> pd.DataFrame:
     """Per hour and series: contacts, agents required and scheduled on site, and the service level
-    the scheduled deliver after the series' own shrinkage (`coverage_by_queue.csv`)."""
+    the scheduled deliver after the series' own shrinkage (`coverage_by_queue.csv`); and, in the
+    `may_serve` column, the agents on site who may serve the series (`able`, (S, H); by default
+    the scheduled)."""
     req = requirements[requirements["ts"].isin(hours)].reset_index(drop=True)
     pos = hours.get_indexer(req["ts"])
     idx = _series_index(req, series)
@@ -140,13 +145,13 @@ def coverage_by_queue(requirements: pd.DataFrame, hours: pd.DatetimeIndex, serie
         "ts": req["ts"], "channel": req["channel"], "queue": req["queue"],
         "contacts": req["contacts"].to_numpy(float) if "contacts" in req else 0.0,
         "required": np.ceil(gross - 1e-9).astype(np.int64), "scheduled": on.astype(np.int64),
-        "service_level": sl,
+        "service_level": sl, ABLE: (scheduled if able is None else able)[idx, pos].astype(np.int64),
     })
-    return out.sort_values(["ts", "channel", "queue"]).reset_index(drop=True)[list(BY_QUEUE_COLUMNS)]
+    return out.sort_values(["ts", "channel", "queue"]).reset_index(drop=True)[[*BY_QUEUE_COLUMNS, ABLE]]
 
 
-def hours_without_skill(by_queue: pd.DataFrame) -> pd.DataFrame:
-    """Per series, the hours with contacts where nobody on site may serve it."""
-    bad = by_queue[(by_queue["contacts"] > 0) & (by_queue["scheduled"] == 0)]
-    return bad[["ts", "channel", "queue"]].reset_index(drop=True)
+def without_skill(by_queue: pd.DataFrame) -> pd.Series:
+    """Per row of `coverage_by_queue`: contacts, and nobody on site who may serve the series."""
+    able = by_queue[ABLE] if ABLE in by_queue else by_queue["scheduled"]
+    return (by_queue["contacts"] > 0) & (able == 0)
 

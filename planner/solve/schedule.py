@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -26,7 +26,8 @@ from constraints.calendar import RU_CALENDAR
 from constraints.checker import Violation, check_rota
 from constraints.labour import LabourRules
 from constraints.lines import Line, coverage_matrix, generate_lines, weekly_rest_kept
-from constraints.pay import night_hours_of, overtime, pay_frame, rate_hours, shift_hours_frame
+from constraints.hours import night_credit_h
+from constraints.pay import night_hours_of, overtime, rate_hours, shift_hours_frame
 from common.errors import InputError
 from forecasts.staffing import productive_agents, service_delivered
 from planner.solve.assign import Assignment, assign, line_traits
@@ -34,6 +35,7 @@ from planner.workspace.config import RotaConfig
 from planner.solve.continuity import Carry, carry_over
 from planner.solve.model import ModelInput, ModelResult, NoLineError, solve
 from planner.solve.allocation import SeriesDemand, spread_idle
+from planner.solve.payroll import credited, hired_for_nights, horizon_norm, horizon_pay, horizon_timesheet
 from planner.solve.penalties import ShortfallPenalty, shortfall_penalty
 from planner.solve.queues import SkillSetup, coverage_by_queue, pooled_split, series_demand, skill_setup
 from planner.solve.skill_model import solve_by_series
@@ -89,6 +91,7 @@ class Schedule:
     penalty: ShortfallPenalty
     by_queue: pd.DataFrame | None = None     # coverage per hour and series (coverage_by_queue.csv)
     skills: SkillSetup | None = None         # series and skill groups; pooled when everyone serves all
+    timesheet: pd.DataFrame | None = None   # T-13 days of the horizon (planner.solve.payroll)
 
 
 def absence_days(absences: pd.DataFrame, start: date, days: int) -> dict[str, set[date]]:
@@ -254,18 +257,15 @@ def build_lines(cfg: RotaConfig, classes: list[AgentClass], start: date, days: i
 
 
 def _shift_table(lines: list[Line], cfg: RotaConfig) -> pd.DataFrame:
-    """Every shift of every line with its paid, night and holiday hours (pay rules)."""
+    """Every shift of every line with its paid, night and holiday hours (pay rules), before the
+    art. 96 hour, which depends on the agent; `credit_h` is that hour for an agent not hired for
+    night work."""
     rows = [(i, s.day, s.start, s.end, s.break_h, s.template) for i, l in enumerate(lines) for s in l.shifts]
     df = pd.DataFrame(rows, columns=["line", "day", "start", "end", "break_h", "shift"])
     if df.empty:
-        return df.assign(paid_hours=[], night_hours=[], holiday_hours=[])
-    return shift_hours_frame(df, RU_CALENDAR, cfg.pay)
-
-
-def horizon_norm(cfg: RotaConfig, start: date, days: int, absent: Iterable[date] = ()) -> float:
-    """An agent's norm over the horizon: summed accounting's period norm, pro-rated by days."""
-    return RU_CALENDAR.prorated_norm_h(start, start + timedelta(days=days - 1), cfg.pay.accounting_period,
-                                       cfg.pay.hours_per_week, excluded_dates=absent)
+        return df.assign(paid_hours=[], night_hours=[], holiday_hours=[], credit_h=[])
+    out = shift_hours_frame(df, RU_CALENDAR, cfg.pay)
+    return out.assign(credit_h=night_credit_h(out["start"], out["end"], False, cfg.labour))
 
 
 def _counted(shifts: pd.DataFrame, start: date, days: int, with_eve: bool) -> pd.DataFrame:
@@ -280,17 +280,21 @@ def line_costs(cfg: RotaConfig, classes: list[AgentClass], lines: list[Line], al
     """Roubles for one agent of class c on line l: base, premiums and overtime over the horizon."""
     sums = {}
     for eve in (False, True):
-        per_line = (_counted(shifts, start, days, eve).groupby("line")[["paid_hours", "night_hours", "holiday_hours"]]
+        per_line = (_counted(shifts, start, days, eve)
+                    .groupby("line")[["paid_hours", "night_hours", "holiday_hours", "credit_h"]]
                     .sum().reindex(range(len(lines)), fill_value=0.0))
         paid = per_line["paid_hours"].to_numpy()
         hol = per_line["holiday_hours"].to_numpy()
-        sums[eve] = (paid - hol, rate_hours(paid, per_line["night_hours"].to_numpy(), hol, cfg.pay))
+        sums[eve] = (paid - hol, rate_hours(paid, per_line["night_hours"].to_numpy(), hol, cfg.pay),
+                     per_line["credit_h"].to_numpy())
     rates = agents.set_index("agent_id")["rate_rub_h"]
+    hired = hired_for_nights(agents)
     cost = np.zeros(allowed.shape)
     for c, cls in enumerate(classes):
-        worked, rate_h = sums[cls.earliest_start is None]
-        _, ot_extra = overtime(worked, horizon_norm(cfg, start, days, cls.absent_days), cfg.pay)
-        cost[c] = float(rates.loc[list(cls.members)].mean()) * (rate_h + ot_extra)
+        worked, rate_h, credit = sums[cls.earliest_start is None]
+        credit = credit * float(np.mean([not hired.get(str(a), False) for a in cls.members]))  # art. 96 hours
+        _, ot_extra = overtime(worked + credit, horizon_norm(cfg, start, days, cls.absent_days), cfg.pay)
+        cost[c] = float(rates.loc[list(cls.members)].mean()) * (rate_h + credit + ot_extra)
     return np.where(allowed, cost, 0.0)
 
 
@@ -400,31 +404,36 @@ def solve_schedule(
                         shift_pref=dict(zip(agents["agent_id"], agents["shift_pref"])),
                         history={a: c.history for a, c in carry.items()})
     carried = {a for a, c in carry.items() if c.earliest_start is not None}
-    rota = rota_frame(agents, assignment, lines, shifts, start, days, carried)
+    rota = credited(rota_frame(agents, assignment, lines, shifts, start, days, carried), agents, cfg)
     rota["serves"] = [setup.serves_text(str(a)) for a in rota["agent_id"]]
     on_duty = on_duty_per_hour(assignment, coverage)
-    by_series = _series_on_site(requirements, hours_ix, setup, assignment, coverage, result)
-    by_queue = coverage_by_queue(requirements, hours_ix, setup.series, by_series, cfg)
+    by_series, able = _series_on_site(requirements, hours_ix, setup, assignment, coverage, result)
+    by_queue = coverage_by_queue(requirements, hours_ix, setup.series, by_series, cfg, able)
     cover = coverage_frame(requirements, penalty, on_duty, cfg, None if setup.pooled else by_queue)
-    pay = agent_pay(rota, agents, absent, cfg, start, days)
+    on_site = rota_frame(agents, assignment, lines, shifts, start, days)   # carried nights' mornings too
+    timesheet = horizon_timesheet(on_site, agents, absences, cfg, start, days)
+    pay = horizon_pay(timesheet, agents, absent, cfg, start, days)
     violations = check_rota(rota, cycles_as_planned(agents, carry, start), absences, cfg.labour, cfg.book,
-                            start, days, previous)
+                            start, days, previous, pay=cfg.pay)
     return Schedule(start, days, rota, cover, pay, tuple(violations), result, assignment,
-                    tuple(classes), tuple(lines), penalty, by_queue, setup)
+                    tuple(classes), tuple(lines), penalty, by_queue, setup, timesheet)
 
 
 def _series_on_site(requirements: pd.DataFrame, hours: pd.DatetimeIndex, setup: SkillSetup,
-                    assignment: Assignment, coverage: np.ndarray, result: ModelResult) -> np.ndarray:
+                    assignment: Assignment, coverage: np.ndarray, result: ModelResult
+                    ) -> tuple[np.ndarray, np.ndarray]:
     """(S, H) agents on site per series: the model's split (idle agents added to a series they may
-    serve), or, for a pooled team, each hour's agents in proportion to what each series asked."""
-    if setup.pooled or result.allocation is None:
-        return pooled_split(requirements, hours, setup.series, on_duty_per_hour(assignment, coverage))
+    serve), or, for a pooled team, each hour's agents in proportion to what each series asked; and
+    (S, H) the agents on site who may serve each series."""
     on_site = np.zeros((setup.serves.shape[0], coverage.shape[1]), dtype=np.int64)
     for agent, line in assignment.line_of.items():
         on_site[setup.group_of[str(agent)]] += coverage[line]
+    able = setup.serves.T.astype(np.int64) @ on_site
+    if setup.pooled or result.allocation is None:
+        return pooled_split(requirements, hours, setup.series, on_duty_per_hour(assignment, coverage)), able
     S, H = len(setup.series), coverage.shape[1]
     demand = SeriesDemand(np.zeros((S, H), dtype=np.int64), np.zeros((S, H, 1)), setup.serves, np.zeros(0, np.int64))
-    return spread_idle(demand, on_site, result.allocation).sum(axis=0)
+    return spread_idle(demand, on_site, result.allocation).sum(axis=0), able
 
 
 def cycles_as_planned(agents: pd.DataFrame, carry: dict[str, Carry], start: date) -> pd.DataFrame:
@@ -498,13 +507,3 @@ def delivered_service(requirements: pd.DataFrame, hours: pd.DatetimeIndex, on_du
     with np.errstate(invalid="ignore", divide="ignore"):
         level = np.where(contacts > 0, served / contacts, np.nan)
     return level, contacts
-
-
-def agent_pay(rota: pd.DataFrame, agents: pd.DataFrame, absent: dict[str, set[date]], cfg: RotaConfig,
-              start: date, days: int) -> pd.DataFrame:
-    """Pay per agent over the horizon against the pro-rated norm (absence days taken out)."""
-    norms = {a: horizon_norm(cfg, start, days, absent.get(a, ()))
-             for a in agents["agent_id"]}
-    rates = dict(zip(agents["agent_id"], agents["rate_rub_h"]))
-    pay = pay_frame(rota, rates, norms, cfg.pay)
-    return pay.assign(norm_hours=pay["agent_id"].map(norms))

@@ -18,6 +18,7 @@ import pandas as pd
 
 from constraints.patterns import PatternBook
 from constraints.skills import QueueNeeds, canonical_skills, eligibility, skill_tokens, unknown_tokens
+from constraints.timesheet import ABSENCE_KINDS, UNSPECIFIED_KIND
 from common.errors import InputError
 from forecasts.columns import to_bools, to_choice, to_dates, to_numbers, to_strings
 from forecasts.tables import read_table
@@ -26,12 +27,13 @@ if TYPE_CHECKING:
     from planner.workspace.config import RotaConfig
 
 SHIFT_PREFS = ("day", "night", "any")
-ABSENCE_KINDS = ("vacation", "sick", "training", "unpaid", "other")
-#: The kinds as an HR export writes them in Russian.
+#: The absence kinds as an HR export writes them in Russian.
 ABSENCE_ALIASES = {
     "отпуск": "vacation", "ежегодный отпуск": "vacation", "больничный": "sick", "обучение": "training",
     "без содержания": "unpaid", "отпуск без содержания": "unpaid", "другое": "other",
 }
+AGENT_OPTIONAL = ("name", "team", "shift_pref", "skills", "cycle_start", "night_ok", "hired_for_nights",
+                  "overtime_ytd_h")
 
 
 def _row(i: int) -> int:
@@ -57,14 +59,16 @@ def excel_patterns(df: pd.DataFrame, patterns: Iterable[str]) -> pd.DataFrame:
 
 
 def load_agents(path: Path, book: PatternBook) -> pd.DataFrame:
-    """Read agents: agent_id, name, team, pattern, shift_pref, skills, rate_rub_h, [cycle_start], [night_ok]."""
+    """Read agents: agent_id, name, team, pattern, shift_pref, skills, rate_rub_h, [cycle_start],
+    [night_ok], [hired_for_nights], [overtime_ytd_h].
+
+    Without a night_ok column everyone may work nights; with one, every cell must say yes or no
+    (art. 96 bars some people from night work: a blank is no consent). hired_for_nights (art. 96:
+    no shorter night shift) is no when blank or absent; overtime_ytd_h (the year's overtime
+    before the plan, art. 99) is 0 when blank or absent.
+    """
     name = Path(path).name
-    df = read_table(
-        path,
-        required=("agent_id", "pattern", "rate_rub_h"),
-        optional=("name", "team", "shift_pref", "skills", "cycle_start", "night_ok"),
-        what="agents",
-    )
+    df = read_table(path, required=("agent_id", "pattern", "rate_rub_h"), optional=AGENT_OPTIONAL, what="agents")
     if df.empty:
         raise InputError("no agents in the file", file=name)
     ids = to_strings(df, "agent_id", file=name)
@@ -91,7 +95,11 @@ def load_agents(path: Path, book: PatternBook) -> pd.DataFrame:
     if len(bad):
         raise InputError("hourly rate must be above zero", file=name, row=_row(bad[0]), column="rate_rub_h")
     out["cycle_start"] = to_dates(df, "cycle_start", file=name) if "cycle_start" in df else pd.NaT
-    out["night_ok"] = to_bools(df, "night_ok", file=name, default=True) if "night_ok" in df else True
+    out["night_ok"] = to_bools(df, "night_ok", file=name) if "night_ok" in df else True
+    out["hired_for_nights"] = (to_bools(df, "hired_for_nights", file=name, default=False)
+                               if "hired_for_nights" in df else False)
+    out["overtime_ytd_h"] = (to_numbers(df, "overtime_ytd_h", file=name, min_value=0, allow_empty=True).fillna(0.0)
+                             if "overtime_ytd_h" in df else 0.0)
     return out.reset_index(drop=True)
 
 
@@ -185,7 +193,8 @@ def load_absences(path: Path | None, agents: pd.DataFrame) -> pd.DataFrame:
     if len(bad):
         raise InputError("end is before start", file=name, row=_row(bad[0]), column="end")
     if "kind" in df:
-        out["kind"] = to_choice(df, "kind", ABSENCE_KINDS, file=name, default="other", aliases=ABSENCE_ALIASES)
+        out["kind"] = to_choice(df, "kind", ABSENCE_KINDS, file=name, default=UNSPECIFIED_KIND,
+                                aliases=ABSENCE_ALIASES)
     else:
-        out["kind"] = "other"
+        out["kind"] = UNSPECIFIED_KIND
     return out.reset_index(drop=True)

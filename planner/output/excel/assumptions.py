@@ -262,8 +262,9 @@ def _calendar_rows(run: PlanRun) -> list[Row]:
     rows.append(("calendar", "working days of the 5-day week", int(days["working"].sum()), cal,
                  "transferred days off included; for rota staff weekends are ordinary days"))
     rows.append(("calendar", "norm of the horizon, h", horizon_norm(cfg, first, (last - first).days + 1), cal,
-                 f"the {cfg.pay.accounting_period}'s norm ({hpw:g}-hour week ÷ 5 × working days − shortened "
-                 "days) spread over its calendar days (summed accounting, art. 104); absence days carry none"))
+                 (f"the {cfg.pay.accounting_period}'s norm ({hpw:g}-hour week ÷ 5 × working days − shortened "
+                  "days) spread over its calendar days (summed accounting, art. 104); an absence takes off the "
+                  "norm hours of the working days inside it (order 588н)")))
     month = date(first.year, first.month, 1)
     while month <= last:
         rows.append(("calendar", f"norm of {month:%m.%Y}, h", RU_CALENDAR.month_norm_h(month.year, month.month, hpw),
@@ -273,14 +274,18 @@ def _calendar_rows(run: PlanRun) -> list[Row]:
 
 
 _CONVENTIONS: tuple[Row, ...] = (
-    ("conventions", "day of a shift", "the day it starts", "rota",
-     "a night shift's hours are shown on the day it begins, in the rota, timesheet and pay"),
-    ("conventions", "night and holiday hours", "counted on site, at most the paid hours", "rota",
-     "the unpaid break is not placed inside the shift"),
+    ("conventions", "day of a shift", "the day it starts (rota); its hours on the day worked (timesheet)", "rota",
+     "a night shift is split at midnight in timesheet.csv and pay.csv, so its hours may fall in two months"),
+    ("conventions", "unpaid break", "taken from the part of the shift with more hours", "rota",
+     "the later part on a tie; night hours of a day are at most its worked hours"),
+    ("conventions", "art. 96 night hour", "credited as worked, on the day the break is taken from", "rota",
+     ("a shift at least half at night keeps its time on site and is paid and counted 1 h more, unless the "
+      "agent was hired for night work (hired_for_nights) or labour.shorter_night_shifts is false")),
     ("conventions", "holiday pay", "art. 112 holidays only", "rota",
      "transferred days off (e.g. 31.12.2026) are paid once"),
-    ("conventions", "overtime", "paid hours − holiday hours above the horizon's norm", "rota",
-     "holiday hours paid double are not overtime (art. 152 part 3); the norm is pro-rated for absences"),
+    ("conventions", "overtime", "worked hours − holiday hours above the horizon's norm", "rota",
+     ("holiday hours paid double are not overtime (art. 152 part 3); overtime is spread over the hours "
+      "outside holidays and paid on the full hourly pay with their night share (art. 152, ruling 35-П)")),
 )
 
 

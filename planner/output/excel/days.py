@@ -1,5 +1,6 @@
-"""What every agent does on every day of the horizon: the grid behind the Rota and Timesheet
-sheets, its T-13 codes and the day headers (holidays and weekends marked)."""
+"""What every agent does on every day of the horizon: the grid behind the Rota sheet (a shift on
+the day it starts, or the day's T-13 code) and the day headers (holidays and weekends marked).
+The Timesheet sheet shows the hours by calendar day instead (`constraints.timesheet`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from constraints.calendar import RU_CALENDAR
+from constraints.timesheet import ABSENCE_CODES, ANNUAL_LEAVE, DAY_OFF, absence_kinds
 from planner.output.excel.cells import (
     BOLD,
     CENTER,
@@ -29,9 +31,6 @@ from planner.runs import PlanRun
 WEEKDAYS_RU = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
 DASH = "\u2013"  # en dash, as in 08–20
 
-#: Rota cell text and T-13 code of a day without a shift, by absence kind.
-ABSENCE_CODES = {"vacation": "ОТ", "sick": "Б", "training": "ПК", "unpaid": "ДО", "other": "НН"}
-OFF_CODE = "В"
 
 #: What each kind of day looks like in the grid: (fill, font colour, meaning for the legend).
 KIND_STYLE: dict[str, tuple[str, str, str]] = {
@@ -42,7 +41,7 @@ KIND_STYLE: dict[str, tuple[str, str, str]] = {
     "sick": ("F8CBAD", "9C0006", "sick leave"),
     "training": ("E4DFEC", "3F3151", "training"),
     "unpaid": ("FCE4D6", "833C0B", "unpaid leave"),
-    "other": ("D9D9D9", "000000", "absent, reason not given"),
+    "other": ("D9D9D9", "000000", "absent, reason not given (neutral mark ?, not НН: HR sets the T-13 code)"),
     "before": ("FFFFFF", "808080", "the evening before the plan: only night shifts running into its first day"),
 }
 
@@ -51,14 +50,16 @@ KIND_STYLE: dict[str, tuple[str, str, str]] = {
 
 @dataclass(frozen=True)
 class DayGrid:
-    """One row per agent and day of the horizon: what the agent does that day and its hours.
+    """One row per agent and day of the horizon (and the evening before, when nights begun then
+    are listed): what the agent does that day, as the Rota sheet shows it.
 
-    kind: day, night, off, or the absence kind; label: the Rota cell; code: the T-13 code.
-    Hours of a shift belong to the day it starts, as in rota.csv, so the timesheet adds up to it.
+    kind: day, night, off, before, or the absence kind; label: the Rota cell (the shift's hours
+    on the day it starts, or the day's code; a holiday inside annual leave is a day off, art. 120);
+    paid, night: the paid and night hours of the day's shifts, for the legend.
     """
 
     days: tuple[date, ...]
-    frame: pd.DataFrame  # agent_id, date, kind, label, code, paid, night, holiday, worked
+    frame: pd.DataFrame  # agent_id, date, kind, label, paid, night
 
 
 def _shift_label(start: pd.Timestamp, end: pd.Timestamp) -> str:
@@ -66,18 +67,12 @@ def _shift_label(start: pd.Timestamp, end: pd.Timestamp) -> str:
     return f"{start:{fmt}}{DASH}{end:{fmt}}"
 
 
-def work_code(paid: float, night: float, holiday: float) -> str:
-    """T-13 code of a worked day: Я day hours, Н night hours, РВ work on an art. 112 holiday."""
-    parts = []
-    if holiday >= paid > 0:
-        parts.append("РВ")
-    elif paid - night > 0:
-        parts.append("Я")
-    if night > 0:
-        parts.append("Н")
-    if 0 < holiday < paid:
-        parts.append("РВ")
-    return "/".join(parts) or "Я"
+def _rest_day(kind: str | None, d: date) -> tuple[str, str]:
+    """(kind, label) of a day without a shift: the absence's code, or a day off (a holiday inside
+    annual leave included)."""
+    if kind is None or (kind == ANNUAL_LEAVE and RU_CALENDAR.is_holiday(d)):
+        return "off", DAY_OFF
+    return kind, ABSENCE_CODES[kind]
 
 
 def day_grid(run: PlanRun) -> DayGrid:
@@ -87,38 +82,24 @@ def day_grid(run: PlanRun) -> DayGrid:
     eve = s.start - timedelta(days=1)
     if (s.rota["date"].dt.date == eve).any():  # nights begun the evening before are part of the rota
         days = (eve,) + days
-    agents = [str(a) for a in run.agents["agent_id"]]
-    absent_kind: dict[tuple[str, date], str] = {}
-    first, last = days[0], days[-1]
-    for a, st, en, kind in zip(run.absences["agent_id"], run.absences["start"], run.absences["end"],
-                               run.absences["kind"] if "kind" in run.absences else ["other"] * len(run.absences)):
-        lo, hi = max(pd.Timestamp(st).date(), first), min(pd.Timestamp(en).date(), last)
-        for k in range((hi - lo).days + 1):
-            absent_kind.setdefault((str(a), lo + timedelta(days=k)), str(kind))
+    away = absence_kinds(run.absences, days[0], days[-1])
     shifts: dict[tuple[str, date], list[Any]] = {}
     for r in s.rota.itertuples(index=False):
         shifts.setdefault((str(r.agent_id), pd.Timestamp(r.date).date()), []).append(r)
     rows = []
-    for a in agents:
+    for a in (str(x) for x in run.agents["agent_id"]):
         for d in days:
             mine = shifts.get((a, d))
             if mine:
-                paid = float(sum(r.paid_hours for r in mine))
-                night = float(sum(r.night_hours for r in mine))
-                hol = float(sum(r.holiday_hours for r in mine))
                 label = ", ".join(_shift_label(pd.Timestamp(r.start), pd.Timestamp(r.end)) for r in mine)
-                kind = "night" if night > 0 else "day"
-                rows.append((a, d, kind, label, work_code(paid, night, hol), paid, night, hol, True))
+                night = float(sum(r.night_hours for r in mine))
+                rows.append((a, d, "night" if night > 0 else "day", label, float(sum(r.paid_hours for r in mine)),
+                             night))
             elif d < s.start:
-                rows.append((a, d, "before", "", "", 0.0, 0.0, 0.0, False))
+                rows.append((a, d, "before", "", 0.0, 0.0))
             else:
-                kind = absent_kind.get((a, d), "off")
-                kind = kind if kind == "off" or kind in ABSENCE_CODES else "other"
-                code = OFF_CODE if kind == "off" else ABSENCE_CODES[kind]
-                rows.append((a, d, kind, code, code, 0.0, 0.0, 0.0, False))
-    frame = pd.DataFrame(rows, columns=["agent_id", "date", "kind", "label", "code", "paid", "night", "holiday",
-                                        "worked"])
-    return DayGrid(days, frame)
+                rows.append((a, d, *_rest_day(away.get((a, d)), d), 0.0, 0.0))
+    return DayGrid(days, pd.DataFrame(rows, columns=["agent_id", "date", "kind", "label", "paid", "night"]))
 
 
 def day_headers(ws: Worksheet, days: Sequence[date], first_col: int, note_row: int, weekday_row: int,

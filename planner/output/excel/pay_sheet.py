@@ -1,4 +1,5 @@
-"""The Pay sheet: per agent base pay, night and holiday premiums, overtime and the total."""
+"""The Pay sheet: pay.csv per agent (norm, hours, base pay, night and holiday premiums,
+overtime, total) with the agent's name and rate, and the totals."""
 
 from __future__ import annotations
 
@@ -18,33 +19,30 @@ from planner.output.excel.cells import (
     widths,
 )
 from planner.output.excel.days import agent_info
-from planner.output.excel.timesheet import agent_norms
 from planner.runs import PlanRun
 
 PAY_SHEET_COLUMNS = (
     ("agent_id", "agent_id", None), ("name", "name", None), ("team", "team", None), ("pattern", "pattern", None),
-    ("rate, RUB/h", "rate_rub_h", MONEY), ("norm h", "norm_hours", HOURS), ("paid h", "paid_hours", HOURS),
+    ("rate, RUB/h", "rate_rub_h", MONEY), ("norm h", "norm_hours", HOURS), ("worked h", "worked_hours", HOURS),
     ("night h", "night_hours", HOURS), ("holiday h", "holiday_hours", HOURS),
     ("overtime h", "overtime_hours", HOURS), ("base, RUB", "base", MONEY),
     ("night premium, RUB", "night_premium", MONEY), ("holiday premium, RUB", "holiday_premium", MONEY),
     ("overtime pay, RUB", "overtime", MONEY), ("total, RUB", "total", MONEY),
 )
-PAY_SUMS = ("paid_hours", "night_hours", "holiday_hours", "overtime_hours", "base", "night_premium",
+PAY_SUMS = ("worked_hours", "night_hours", "holiday_hours", "overtime_hours", "base", "night_premium",
             "holiday_premium", "overtime", "total")
 
 
 def pay_table(run: PlanRun) -> pd.DataFrame:
-    """Pay per agent of the workspace (zero for an agent without shifts), with rate and norm."""
+    """pay.csv per agent of the workspace, with name, team, pattern and rate."""
     info = agent_info(run)
     rates = dict(zip(run.agents["agent_id"].astype(str), run.agents["rate_rub_h"])) if "rate_rub_h" in run.agents \
         else {}
     pay = run.schedule.pay.assign(agent_id=run.schedule.pay["agent_id"].astype(str))
-    out = info.merge(pay.drop(columns=["norm_hours"], errors="ignore"), on="agent_id", how="left")
-    for col in PAY_SUMS:
+    out = info.merge(pay, on="agent_id", how="left")
+    for col in (*PAY_SUMS, "norm_hours"):
         out[col] = out[col].fillna(0.0) if col in out else 0.0
     out["rate_rub_h"] = out["agent_id"].map(rates)
-    norms = agent_norms(run)
-    out["norm_hours"] = out["agent_id"].map(norms)
     return out
 
 
@@ -72,8 +70,9 @@ def write_pay_sheet(ws: Worksheet, run: PlanRun) -> None:
                  **{k: 11 for k in range(5, 11)}, **{k: 15 for k in range(11, len(PAY_SHEET_COLUMNS) + 1)}})
     ws.row_dimensions[1].height = 30
     p = run.cfg.pay
-    put(ws, row + 2, 1, (f"Night premium +{p.night_premium:.0%} of the rate per hour 22:00–06:00 (art. 154); "
-                         f"holiday hours paid ×{p.holiday_multiplier:g} (art. 153); overtime above the norm "
-                         f"×{p.overtime_first_multiplier:g} for the first {p.overtime_first_hours:g} h, "
-                         f"×{p.overtime_after_multiplier:g} after (art. 152). Premiums are extras on top of "
+    put(ws, row + 2, 1, (f"Night premium +{p.night_premium:.0%} of the rate per hour {p.night} (art. 154); "
+                         f"holiday hours paid ×{p.holiday_multiplier:g} (art. 153); overtime (worked less holiday "
+                         f"hours above the norm) ×{p.overtime_first_multiplier:g} for the first "
+                         f"{p.overtime_first_hours:g} h, ×{p.overtime_after_multiplier:g} after, on the full hourly "
+                         "pay with the night premium (art. 152, ruling 35-П). Premiums are extras on top of "
                          "base pay.")).font = GREY_FONT

@@ -83,7 +83,7 @@ QUEUE_COLUMNS = (
     ("ts", "hour starting", DATETIME), ("channel", "channel", None), ("queue", "queue", None),
     ("contacts", "contacts", "#,##0.0"), ("required", "agents required", COUNT),
     ("scheduled", "agents on it", COUNT), ("short", "agents short", COUNT),
-    ("service_level", "expected service level", PERCENT),
+    ("may_serve", "agents on site who may serve it", COUNT), ("service_level", "expected service level", PERCENT),
 )
 
 
@@ -91,6 +91,8 @@ def write_queue_coverage_sheet(ws: Worksheet, run: PlanRun) -> None:
     """Per hour and series (channel, queue): agents required and the agents on site the plan puts on
     it, with filters to look at one series; hours with contacts and nobody on it are marked."""
     cov = run.schedule.by_queue.copy()
+    if "may_serve" not in cov:
+        cov["may_serve"] = cov["scheduled"]
     cov["short"] = np.maximum(cov["required"] - cov["scheduled"], 0)
     header(ws, 1, [c[1] for c in QUEUE_COLUMNS])
     short_fill = PatternFill("solid", fgColor="FFC7CE")
@@ -101,9 +103,9 @@ def write_queue_coverage_sheet(ws: Worksheet, run: PlanRun) -> None:
         for k, (key, _, fmt) in enumerate(QUEUE_COLUMNS):
             c = put(ws, row, k + 1, getattr(rec, key), fmt)
             if key == "short" and rec.short > 0:
-                c.fill = empty_fill if rec.scheduled == 0 and rec.contacts > 0 else short_fill
+                c.fill = empty_fill if getattr(rec, "may_serve", rec.scheduled) == 0 and rec.contacts > 0 else short_fill
     frame_sheet(ws, 1, row, len(QUEUE_COLUMNS))
-    widths(ws, {1: 17, 2: 10, 3: 12, 4: 10, 5: 11, 6: 11, 7: 9, 8: 12})
+    widths(ws, {1: 17, 2: 10, 3: 12, 4: 10, 5: 11, 6: 11, 7: 9, 8: 13, 9: 12})
     ws.row_dimensions[1].height = 30
 
 
@@ -137,12 +139,13 @@ _SUMMARY_LABELS: dict[str, tuple[str, str, str | None]] = {
     "cost.overtime": ("Pay", "overtime pay, RUB", MONEY),
     "cost.total": ("Pay", "total pay, RUB", MONEY),
     "cost_per_contact": ("Pay", "pay per contact, RUB", MONEY),
-    "paid_hours": ("Hours", "paid hours", HOURS),
+    "paid_hours": ("Hours", "worked hours paid (timesheet)", HOURS),
     "night_hours": ("Hours", "night hours", HOURS),
     "holiday_hours": ("Hours", "holiday hours", HOURS),
     "overtime_hours": ("Hours", "overtime hours", HOURS),
     "overtime_yearly_cap_h": ("Hours", "overtime cap a year, h (art. 99)", HOURS),
-    "agents_above_overtime_cap_pace": ("Hours", "agents whose overtime pace exceeds the yearly cap", None),
+    "agents_above_overtime_cap_pace": ("Hours", ("agents heading above the yearly overtime cap (overtime_ytd_h + "
+                                                 "this pace to 31 Dec)"), None),
     "violations": ("Labour rules", "labour-rule violations", COUNT),
     "model.classes": ("Model", "agent classes", COUNT),
     "model.lines": ("Model", "lines (ways to work a pattern)", COUNT),

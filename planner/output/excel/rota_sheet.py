@@ -6,6 +6,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from constraints.calendar import RU_CALENDAR
+from constraints.timesheet import ABSENCE_CODES, DAY_OFF
 from planner.output.excel.cells import (
     BOLD,
     CENTER,
@@ -20,15 +21,7 @@ from planner.output.excel.cells import (
     text_width,
     widths,
 )
-from planner.output.excel.days import (
-    ABSENCE_CODES,
-    DASH,
-    KIND_STYLE,
-    OFF_CODE,
-    DayGrid,
-    agent_info,
-    day_headers,
-)
+from planner.output.excel.days import DASH, KIND_STYLE, DayGrid, agent_info, day_headers
 from planner.runs import PlanRun
 
 
@@ -112,5 +105,5 @@ def legend_rows(grid: DayGrid) -> list[tuple[str, str, str]]:
             rows.append(("", kind, "column 'night before': the nights begun the evening before the first day, "
                                    "which staff its first morning"))
         elif kind not in ("day", "night", "before") and kind in shown:
-            rows.append((ABSENCE_CODES.get(kind, OFF_CODE), kind, meaning))
+            rows.append((ABSENCE_CODES.get(kind, DAY_OFF), kind, meaning))
     return rows

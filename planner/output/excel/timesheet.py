@@ -1,5 +1,9 @@
-"""The Timesheet sheet in the manner of form T-13: per agent a row of codes, of paid hours and of
-night hours, and the totals HR pays from against the norm."""
+"""The Timesheet sheet in the manner of form T-13: per agent a row of codes, of hours and of
+night hours on each calendar day of the horizon, and the totals HR pays from against the norm.
+
+It shows `Schedule.timesheet` (timesheet.csv), whose hours are split at midnight
+(`constraints.timesheet`), beside pay.csv's norm and overtime, so the sheet, the two files and
+the Pay sheet agree to the hour."""
 
 from __future__ import annotations
 
@@ -8,6 +12,14 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from constraints.calendar import RU_CALENDAR
+from constraints.labour import NIGHT_SHIFT_CREDIT_H
+from constraints.timesheet import (
+    ABSENCE_CODES,
+    DAY_OFF,
+    OVERTIME,
+    leave_days,
+    worked_days,
+)
 from planner.output.excel.cells import (
     BOLD,
     CENTER,
@@ -17,74 +29,59 @@ from planner.output.excel.cells import (
     SEPARATOR,
     frame_sheet,
     header,
-    note_evening_before,
     period,
     put,
     text_width,
     widths,
 )
-from planner.output.excel.days import KIND_STYLE, DayGrid, agent_info, day_headers
+from planner.output.excel.days import KIND_STYLE, agent_info, day_headers
 from planner.runs import PlanRun
-from planner.solve.schedule import absence_days, horizon_norm
 
 TIMESHEET_LINES = ("code", "hours", "night")
 TIMESHEET_TOTALS = (
     ("days worked", "days_worked", COUNT),
-    ("paid h", "paid_hours", HOURS),
+    ("hours", "worked_hours", HOURS),
     ("day h (Я)", "day_hours", HOURS),
     ("night h (Н)", "night_hours", HOURS),
     ("holiday h (РВ)", "holiday_hours", HOURS),
-    ("overtime h (С)", "overtime_hours", HOURS),
+    (f"overtime h ({OVERTIME})", "overtime_hours", HOURS),
     ("norm h", "norm_hours", HOURS),
     ("days absent", "days_absent", COUNT),
+    ("leave days (ОТ)", "leave_days", COUNT),
 )
 
 
-def agent_norms(run: PlanRun) -> dict[str, float]:
-    """Norm of the horizon per agent, its absence days taken out (as the pay is computed)."""
-    s = run.schedule
-    absent = absence_days(run.absences, s.start, s.days)
-    known = dict(zip(s.pay["agent_id"].astype(str), s.pay["norm_hours"])) if "norm_hours" in s.pay else {}
-    return {str(a): float(known[str(a)]) if str(a) in known else
-            horizon_norm(run.cfg, s.start, s.days, absent.get(a, ()))
-            for a in run.agents["agent_id"]}
+def timesheet_totals(run: PlanRun) -> pd.DataFrame:
+    """Per agent: days worked, hours (day, night, holiday), overtime and norm from pay.csv, days
+    absent and annual-leave days (holidays inside the leave are neither, art. 120)."""
+    t = run.schedule.timesheet
+    absent = t["absent"].groupby(t["agent_id"], sort=False).sum()
+    per = pd.DataFrame({"days_worked": worked_days(t), "days_absent": absent, "leave_days": leave_days(t)})
+    pay = run.schedule.pay.assign(agent_id=run.schedule.pay["agent_id"].astype(str)).set_index("agent_id")
+    for col in ("worked_hours", "night_hours", "holiday_hours", "overtime_hours", "norm_hours"):
+        per[col] = pay[col].reindex(per.index).fillna(0.0)
+    per["day_hours"] = per["worked_hours"] - per["night_hours"]
+    return per.rename_axis("agent_id").reset_index()
 
 
-def timesheet_totals(run: PlanRun, grid: DayGrid) -> pd.DataFrame:
-    """Per agent: days worked, paid, day, night, holiday and overtime hours, norm, days absent."""
-    g = grid.frame
-    per = g.groupby("agent_id", sort=False).agg(
-        days_worked=("worked", "sum"), paid_hours=("paid", "sum"), night_hours=("night", "sum"),
-        holiday_hours=("holiday", "sum"),
-        days_absent=("kind", lambda k: int((~k.isin(["day", "night", "off", "before"])).sum())),
-    )
-    per["day_hours"] = per["paid_hours"] - per["night_hours"]
-    ot = dict(zip(run.schedule.pay["agent_id"].astype(str), run.schedule.pay["overtime_hours"]))
-    per["overtime_hours"] = [float(ot.get(a, 0.0)) for a in per.index]
-    norms = agent_norms(run)
-    per["norm_hours"] = [norms[a] for a in per.index]
-    return per.reset_index()
-
-
-def write_timesheet_sheet(ws: Worksheet, run: PlanRun, grid: DayGrid) -> None:
-    """T-13 style: per agent a row of codes, a row of paid hours and a row of night hours."""
+def write_timesheet_sheet(ws: Worksheet, run: PlanRun) -> None:
+    """T-13 style: per agent a row of codes, a row of hours and a row of night hours per day."""
     info = agent_info(run)
     fixed = ["agent_id", "name", "team", "pattern", "line"]
     first_day = len(fixed) + 1
-    days = grid.days
+    t = run.schedule.timesheet
+    days = sorted(set(t["date"]))
     first_total = first_day + len(days)
     note_row, weekday_row, header_row = 1, 2, 3
     put(ws, 1, 1, f"Timesheet {period(run.schedule.start, days[-1])}").font = Font(bold=True, size=12)
     put(ws, 2, 1, run.cfg.site.name).font = GREY_FONT
     header(ws, header_row, fixed)
     day_headers(ws, days, first_day, note_row, weekday_row, header_row)
-    note_evening_before(ws, days, run.schedule.start, first_day, note_row)
-    header(ws, header_row, [t[0] for t in TIMESHEET_TOTALS], first_col=first_total)
+    header(ws, header_row, [name for name, _, _ in TIMESHEET_TOTALS], first_col=first_total)
 
-    totals = timesheet_totals(run, grid).set_index("agent_id")
-    f = grid.frame
-    cells = {(a, d): (code, kind, paid, night, worked) for a, d, code, kind, paid, night, worked in
-             zip(f["agent_id"], f["date"], f["code"], f["kind"], f["paid"], f["night"], f["worked"])}
+    totals = timesheet_totals(run).set_index("agent_id")
+    cells = {(a, d): (code, kind, hours, night) for a, d, code, kind, hours, night in
+             zip(t["agent_id"], t["date"], t["code"], t["kind"], t["hours"], t["night_hours"])}
     fills = {k: PatternFill("solid", fgColor=v[0]) for k, v in KIND_STYLE.items()}
     row = header_row
     for rec in info.itertuples(index=False):
@@ -95,20 +92,20 @@ def write_timesheet_sheet(ws: Worksheet, run: PlanRun, grid: DayGrid) -> None:
                 if line == "code":
                     c.border = SEPARATOR
             for k, d in enumerate(days):
-                code, kind, paid, night, worked = cells[(rec.agent_id, d)]
+                code, kind, hours, night = cells[(rec.agent_id, d)]
                 if line == "code":
                     c = put(ws, row, first_day + k, code)
                     c.fill = fills[kind]
                     c.border = SEPARATOR
                 elif line == "hours":
-                    c = put(ws, row, first_day + k, paid if worked else None, HOURS)
+                    c = put(ws, row, first_day + k, hours if hours > 0 else None, HOURS)
                 else:
                     c = put(ws, row, first_day + k, night if night > 0 else None, HOURS)
                 c.alignment = CENTER
             if line == "hours":
-                t = totals.loc[rec.agent_id]
+                mine = totals.loc[rec.agent_id]
                 for k, (_, key, fmt) in enumerate(TIMESHEET_TOTALS):
-                    put(ws, row, first_total + k, t[key], fmt).font = BOLD
+                    put(ws, row, first_total + k, mine[key], fmt).font = BOLD
             elif line == "code":
                 for k in range(len(TIMESHEET_TOTALS)):
                     ws.cell(row=row, column=first_total + k).border = SEPARATOR
@@ -122,13 +119,21 @@ def write_timesheet_sheet(ws: Worksheet, run: PlanRun, grid: DayGrid) -> None:
                  3: text_width(info["team"], 8, 20), 4: 8.5, 5: 7,
                  **{first_day + k: 6.5 for k in range(len(days))},
                  **{first_total + k: 10 for k in range(len(TIMESHEET_TOTALS))}})
+    p = run.cfg.pay
+    absent = " · ".join(f"{code} {what}" for code, what in (
+        (ABSENCE_CODES["vacation"], "annual leave"), (ABSENCE_CODES["sick"], "sick leave"),
+        (ABSENCE_CODES["training"], "training"), (ABSENCE_CODES["unpaid"], "unpaid leave"),
+        (ABSENCE_CODES["other"], "absent, reason not given (not НН: HR sets the code)")))
     notes = (
-        "Codes (T-13): Я day work · Н night work · РВ work on a non-working holiday (art. 112) · "
-        "С overtime (totals only) · В day off · ОТ annual leave · Б sick leave · ПК training · "
-        "ДО unpaid leave · НН absent, reason not given",
-        "'hours' are the paid hours of the shift (unpaid break taken out); 'night' the part of them in "
-        f"{run.cfg.pay.night_start:%H:%M}–{run.cfg.pay.night_end:%H:%M}. A shift's hours are shown on the day it "
-        "starts.",
+        (f"Codes (T-13): Я day work · Н night work · РВ work on a non-working holiday (art. 112) · {OVERTIME} "
+         f"overtime (totals only: summed accounting finds it at the end of the period) · {DAY_OFF} day off · "
+         f"{absent}"),
+        (f"Hours go on the calendar day they were worked: a night shift is split at midnight. 'hours' are worked "
+         f"hours (the unpaid break taken from the part of the shift with more hours) plus, on a night shift, the "
+         f"{NIGHT_SHIFT_CREDIT_H:g} h art. 96 takes off without making it up, credited on the day the shift ends "
+         f"(not for agents hired for night work); 'night' the hours in {p.night_start:%H:%M}–{p.night_end:%H:%M}."),
+        (f"A holiday inside annual leave is a day off ({DAY_OFF}), not a leave day (art. 120). Norm: the period's "
+         "norm shared over its days, less the norm hours of the working days inside an absence (art. 104, 588н)."),
     )
     for k, text in enumerate(notes):
         put(ws, last_row + 2 + k, 1, text).font = GREY_FONT

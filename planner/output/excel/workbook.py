@@ -9,6 +9,7 @@ temporary file and renamed, so a failed run never leaves a half-written workbook
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from common.files import atomic_path
 from planner.output.excel.assumptions import write_assumptions_sheet
 from planner.output.excel.cells import period, print_setup
-from planner.output.excel.days import DayGrid, day_grid
+from planner.output.excel.days import day_grid
 from planner.output.excel.pay_sheet import write_pay_sheet
 from planner.output.excel.report_sheets import (
     write_coverage_sheet,
@@ -36,13 +37,13 @@ SHEETS = ("Rota", "Timesheet", "Pay", "Coverage", "Coverage by queue", "Summary"
 DAY_SHEETS = ("Rota", "Timesheet")   # a column per day: printed a week per page width
 
 
-def week_breaks(ws: Worksheet, grid: DayGrid, start: date) -> None:
+def week_breaks(ws: Worksheet, days: Sequence[date], start: date) -> None:
     """Page breaks after each week's last day column, so that a printed rota of several weeks
     shows one week across the page (with the names repeated) instead of shrinking them all onto
-    one page width. The day columns start at the frozen column (an evening before goes with
-    the first week)."""
-    first = ws[ws.freeze_panes].column + (1 if grid.days[0] < start else 0)
-    weeks = (len(grid.days) - (first - ws[ws.freeze_panes].column) + 6) // 7
+    one page width. The sheet's day columns (`days`) start at the frozen column (an evening
+    before, on the Rota, goes with the first week)."""
+    first = ws[ws.freeze_panes].column + (1 if days[0] < start else 0)
+    weeks = (len(days) - (first - ws[ws.freeze_panes].column) + 6) // 7
     for k in range(1, weeks):
         ws.col_breaks.append(Break(id=first + 7 * k - 1))
     ws.page_setup.fitToWidth = weeks
@@ -54,7 +55,7 @@ def build_workbook(run: PlanRun) -> Workbook:
     grid = day_grid(run)
     writers = {
         "Rota": lambda ws: write_rota_sheet(ws, run, grid),
-        "Timesheet": lambda ws: write_timesheet_sheet(ws, run, grid),
+        "Timesheet": lambda ws: write_timesheet_sheet(ws, run),
         "Pay": lambda ws: write_pay_sheet(ws, run),
         "Coverage": lambda ws: write_coverage_sheet(ws, run),
         "Coverage by queue": lambda ws: write_queue_coverage_sheet(ws, run),
@@ -69,8 +70,8 @@ def build_workbook(run: PlanRun) -> Workbook:
         ws.title = name
         writers[name](ws)
         print_setup(ws, f"{name} {dates} · {run.cfg.site.name}")
-        if name in DAY_SHEETS:
-            week_breaks(ws, grid, s.start)
+        if name in DAY_SHEETS:   # the Timesheet has the plan's days only: hours by calendar day
+            week_breaks(ws, grid.days if name == "Rota" else sorted(set(s.timesheet["date"])), s.start)
     wb.properties.title = f"Rota {run.schedule.start:%Y-%m-%d}"
     wb.properties.creator = "rota"
     return wb
