@@ -33,7 +33,7 @@ from planner.solve.problem import ModelInput, ModelResult, Problem
 from planner.solve.warm_start import greedy_start, round_counts
 
 Progress = Callable[[float, float, float], None]
-LOCAL_SHARE = 0.6   # of the time left after the start: the dual-guided local search, before CP-SAT
+LOCAL_SHARE = 0.85  # of the time left after the start: the dual-guided local search, before CP-SAT
 
 
 @dataclass(frozen=True)
@@ -297,15 +297,21 @@ def improve(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray, value:
             ls = lines[c]
             score = rows[c] @ split.worth[d.group[c]] - eff[c, ls]
             held = np.flatnonzero(counts[c, ls] > 0)
-            src = held[np.argmin(score[held])]
-            dst = int(np.argmax(score))
-            gain = score[dst] - score[src]
-            if dst != src and gain > 1e-6 and (c, src, dst) not in tabu:
-                moves.append((float(gain), c, int(src), dst))
+            best = None
+            for src in held[np.argsort(score[held])][:3]:      # its three least useful lines held, to its best four
+                for dst in np.argsort(-score)[:4]:
+                    if dst != src and (c, int(src), int(dst)) not in tabu:
+                        gain = float(score[dst] - score[src])
+                        if best is None or gain > best[0]:
+                            best = (gain, c, int(src), int(dst))
+            if best is not None:
+                moves.append(best)
         if not moves:
             break
         moves.sort(reverse=True)
-        for batch in (moves[:8], *([m] for m in moves[:4])):   # the best eight at once, else one by one
+        paying = [m for m in moves if m[0] > 1e-6]
+        # the best eight the duals say pay, at once; else one by one, also those the duals doubt
+        for batch in ([paying[:8]] if len(paying) > 1 else []) + [[m] for m in moves[:4]]:
             trial, trial_on = counts.copy(), on_site.copy()
             for _, c, src, dst in batch:
                 trial[c, lines[c][src]] -= 1
