@@ -17,6 +17,7 @@ split is the exact one for those counts (`best_split`).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 import time
@@ -225,6 +226,7 @@ class SplitLP:
 
     def __init__(self, d: SeriesDemand, lay: Layout, over_cost: float) -> None:
         self.d, self.lay = d, lay
+        self._set: dict[tuple[int, int], int] = {}
         lp = pywraplp.Solver.CreateSolver("GLOP")
         self.lp = lp
         if lp is None:
@@ -251,14 +253,21 @@ class SplitLP:
                     obj.SetCoefficient(v, unit)
         obj.SetMinimization()
 
-    def solve(self, on_site: np.ndarray) -> Split | None:
-        """The split of these agents on site per group and hour, or None when GLOP fails."""
+    def value(self, on_site: np.ndarray) -> float | None:
+        """The split's own cost (shortfall less the reward for agents serving) for these agents on
+        site per group and hour, or None when GLOP fails. Only rows whose agents changed are reset."""
         if self.lp is None:
             return None
         for (g, h), row in self.rows.items():
-            row.SetUb(float(on_site[g, h]))
+            if self._set.get((g, h)) != on_site[g, h]:
+                row.SetUb(float(on_site[g, h]))
+                self._set[g, h] = on_site[g, h]
         if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
             return None
+        return self.lp.Objective().Value()
+
+    def last(self) -> Split:
+        """The split of the last `value` call, with the group rows' duals."""
         alloc = np.zeros(self.d.shape, dtype=np.int64)
         for v, (g, s, h) in zip(self.a, self.lay.flows):
             alloc[g, s, h] = int(round(v.solution_value()))
@@ -266,6 +275,10 @@ class SplitLP:
         for (g, h), row in self.rows.items():
             worth[g, h] = max(-row.dual_value(), 0.0)
         return Split(alloc, worth)
+
+    def solve(self, on_site: np.ndarray) -> Split | None:
+        """The split of these agents on site per group and hour, or None when GLOP fails."""
+        return None if self.value(on_site) is None else self.last()
 
 
 def best_split(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray) -> Split | None:
@@ -317,12 +330,17 @@ def improve(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray, value:
                 trial[c, lines[c][src]] -= 1
                 trial[c, lines[c][dst]] += 1
                 trial_on[d.group[c]] += rows[c][dst].astype(np.int64) - rows[c][src]
-            new = splitter.solve(trial_on)
-            if new is None:
+            lp_value = splitter.value(trial_on)
+            if lp_value is None:
                 break
-            v = _priced(p, d, trial, trial_on, new.alloc)
+            # pay + every agent-hour on site at over_cost + the split's own cost (which rewards each
+            # agent serving with over_cost) + the 24/7 price: the exact total without reading the split
+            v = (float(np.sum(trial * np.nan_to_num(p.line_cost))) + p.over_cost * float(trial_on.sum())
+                 + lp_value + d.empty_cost(trial_on))
             if v < value - 1e-6:
-                counts, on_site, alloc, value, split = trial, trial_on, new.alloc, v, new
+                new = splitter.last()
+                counts, on_site, alloc, split = trial, trial_on, new.alloc, new
+                value = _priced(p, d, counts, on_site, alloc)
                 improved(counts, alloc, value)
                 break
             if len(batch) == 1:   # a single move that does not pay is not tried again from here
@@ -518,6 +536,9 @@ def solve_by_series(inp: ModelInput, demand: SeriesDemand, *, time_limit_s: floa
             start, start_alloc = Start(counts, value, start.bound), alloc
             b.model.clear_hints()
             hint(b, lay, demand, start.counts, start_alloc, demand.on_site(p, start.counts))
+        # a local search that ran out of moves early leaves CP-SAT its share of the time, not all of it
+        limits = dataclasses.replace(limits, deadline=min(limits.deadline,
+                                                          time.perf_counter() + (1 - LOCAL_SHARE) * left))
     solver = configure_solver(limits, workers, seed, log_search)
     code, _ = run_search(p, b, solver, watch, start, limits, use_repair=False, seed=seed)
     seconds = time.perf_counter() - t0
