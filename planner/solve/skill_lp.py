@@ -197,14 +197,16 @@ def best_split(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray) -> 
 
 def improve(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray, value: float, alloc: np.ndarray,
             deadline: float, should_stop: Callable[[], bool] = lambda: False,
-            improved: Callable[[np.ndarray, np.ndarray, float], None] = lambda c, a, v: None
-            ) -> tuple[np.ndarray, np.ndarray, float]:
+            improved: Callable[[np.ndarray, np.ndarray, float], None] = lambda c, a, v: None,
+            max_trials: int | None = None) -> tuple[np.ndarray, np.ndarray, float]:
     """Move agents between the lines of their class where the split's duals say it pays, keep a
     move only if the exact split of the new rota is cheaper; repeat until no move pays or time is up.
 
     The duals price one more (or one fewer) agent of a group in an hour, so each candidate move is
     scored in one matrix product; the exact re-split (one LP, warm) then accepts or rejects it. A
-    move is one agent of class c from line l to line l': on-site hours change for c's group only."""
+    move is one agent of class c from line l to line l': on-site hours change for c's group only.
+    With `max_trials` the search also stops after that many re-splits: the same rota on any
+    machine, as long as the wall-clock `deadline` does not come first."""
     eff = p.line_cost + p.over_cost * lay.onsite_h
     classes = [int(c) for c in np.unique(lay.pair_c) if np.count_nonzero(p.pairs[c]) > 1]
     lines = {c: np.flatnonzero(p.pairs[c]) for c in classes}
@@ -213,7 +215,9 @@ def improve(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray, value:
     splitter = SplitLP(d, lay, p.over_cost)
     on_site = d.on_site(p, counts)
     split = splitter.solve(on_site)
-    while split is not None and time.perf_counter() < deadline and not should_stop():
+    trials = 0
+    while (split is not None and time.perf_counter() < deadline and not should_stop()
+           and (max_trials is None or trials < max_trials)):
         moves = []
         for c in classes:
             ls = lines[c]
@@ -239,6 +243,7 @@ def improve(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray, value:
                 trial[c, lines[c][src]] -= 1
                 trial[c, lines[c][dst]] += 1
                 trial_on[d.group[c]] += rows[c][dst].astype(np.int64) - rows[c][src]
+            trials += 1
             lp_value = splitter.value(trial_on)
             if lp_value is None:
                 break

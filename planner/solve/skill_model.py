@@ -18,7 +18,8 @@ How it is solved (`planner.solve.skill_lp`): the LP relaxation gives the first b
 a start whose split is the exact one for those counts; CP-SAT alone improves such a start slowly,
 so a local search guided by the split's duals (each move kept only when the exact split of the new
 rota is cheaper) takes LOCAL_SHARE of the time left, and CP-SAT then searches from its rota and
-proves what it can of the bound. With a deterministic limit only CP-SAT runs (reproducible).
+proves what it can of the bound. Under a deterministic limit (scenarios, sizing) the local search
+stops after TRIALS_PER_UNIT trials per unit of CP-SAT work instead, so the rota is reproducible.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from planner.solve.warm_start import greedy_start, round_counts
 
 Progress = Callable[[float, float, float], None]
 LOCAL_SHARE = 0.85  # of the time left after the start: the dual-guided local search, before CP-SAT
+TRIALS_PER_UNIT = 10   # under a deterministic limit: local-search trials per unit of CP-SAT work
 
 
 # ----------------------------------------------------------------------------- CP-SAT
@@ -214,19 +216,21 @@ def solve_by_series(inp: ModelInput, demand: SeriesDemand, *, time_limit_s: floa
     t0 = time.perf_counter()
     watch = ProgressWatch(b.scale, t0, progress)
     watch.offer(objective=start.objective, bound=lp_bound)
-    if deterministic_time is None:   # wall-clock local search first, then CP-SAT from its rota
+    if warm_start:   # the local search first (by the clock, or by a count of trials), then CP-SAT
         left = limits.deadline - time.perf_counter()
+        timed = deterministic_time is None
         counts, alloc, value = improve(p, demand, lay, start.counts, start.objective, start_alloc,
-                                       time.perf_counter() + LOCAL_SHARE * left,
+                                       time.perf_counter() + (LOCAL_SHARE * left if timed else left),
                                        should_stop=lambda: stop is not None and stop.is_set(),
-                                       improved=lambda c, a, v: watch.offer(objective=v))
+                                       improved=lambda c, a, v: watch.offer(objective=v),
+                                       max_trials=None if timed else round(TRIALS_PER_UNIT * deterministic_time))
         if value < start.objective:
             start, start_alloc = Start(counts, value, start.bound), alloc
             b.model.clear_hints()
             hint(b, lay, demand, start.counts, start_alloc, demand.on_site(p, start.counts))
-        # a local search that ran out of moves early leaves CP-SAT its share of the time, not all of it
-        limits = dataclasses.replace(limits, deadline=min(limits.deadline,
-                                                          time.perf_counter() + (1 - LOCAL_SHARE) * left))
+        if timed:   # a local search that ran out of moves early leaves CP-SAT its share, not all of it
+            limits = dataclasses.replace(limits, deadline=min(limits.deadline,
+                                                              time.perf_counter() + (1 - LOCAL_SHARE) * left))
     solver = configure_solver(limits, workers, seed, log_search)
     code, _ = run_search(p, b, solver, watch, start, limits, use_repair=False, seed=seed)
     seconds = time.perf_counter() - t0
