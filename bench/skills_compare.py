@@ -23,7 +23,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from constraints.skills import eligibility  # noqa: E402
+from planner.solve.queues import skill_setup  # noqa: E402
 from planner.workspace.config import load_config  # noqa: E402
 
 
@@ -35,13 +35,9 @@ def real_serves(workspace: Path, folder: Path) -> None:
     """Rewrite rota.csv's `serves` with the series each agent's real skills allow."""
     cfg = load_config(workspace / "rota.toml")
     agents = pd.read_csv(workspace / "agents.csv", dtype=str, keep_default_na=False)
-    cov = pd.read_csv(folder / "coverage_by_queue.csv")
-    series = sorted({(c, q) for c, q in zip(cov["channel"], cov["queue"])})
-    elig = eligibility(agents["skills"].tolist(), series, cfg.queues)
-    text = {a: ("*" if row.all() else ";".join(f"{c}/{q}" for (c, q), ok in zip(series, row) if ok))
-            for a, row in zip(agents["agent_id"], elig)}
+    setup = skill_setup(agents, pd.read_csv(folder / "coverage_by_queue.csv"), cfg.queues)
     r = pd.read_csv(folder / "rota.csv", dtype=str, keep_default_na=False)
-    r["serves"] = r["agent_id"].map(text)
+    r["serves"] = r["agent_id"].map(setup.serves_text)
     r.to_csv(folder / "rota.csv", index=False)
 
 

@@ -28,6 +28,7 @@ from common.files import atomic_path
 from constraints.calendar import RU_CALENDAR
 from forecasts.plot import plot_forecast
 from planner.runs import PlanRun
+from planner.solve.queues import without_skill
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 REQUIRED_COLOUR = "#b2182b"
@@ -233,8 +234,7 @@ def coverage_by_queue(by_queue: pd.DataFrame, path: str | os.PathLike[str]) -> P
         ax.fill_between(x, sch, req, where=req > sch, step="post", color=SHORT_COLOUR, linewidth=0)
         ax.step(x, req, where="post", color=REQUIRED_COLOUR, lw=1.2)
         ax.step(x, sch, where="post", color=SCHEDULED_COLOUR, lw=1.0)
-        able = part["may_serve"] if "may_serve" in part else part["scheduled"]
-        empty = ((part["contacts"] > 0) & (able == 0)).to_numpy()
+        empty = without_skill(part).to_numpy()
         if empty.any():
             ax.plot(x[:-1][empty], np.zeros(int(empty.sum())), "|", color=REQUIRED_COLOUR, ms=10, mew=2)
         sl = part["service_level"].to_numpy(float)

@@ -270,13 +270,10 @@ def configure_solver(limits: Limits, workers: int, seed: int, log_search: bool) 
 
 
 def run_search(p: Problem, b: _Built, solver: cp_model.CpSolver, watch: ProgressWatch, start: Start,
-         limits: Limits, *, use_repair: bool, seed: int,
-         side: Callable[[Callable[[], bool], Callable[[np.ndarray, float], None]], None] | None = None,
-         ) -> tuple[int, list[tuple[float, np.ndarray]]]:
-    """CP-SAT in its own thread and, if `use_repair`, the repair search in this one (or `side`, a
-    search of the caller's, given `halted()` and `better(counts, value)`), until CP-SAT ends or a
-    limit is reached. Returns CP-SAT's status code and every rota found outside CP-SAT as
-    (objective, counts), the warm start first."""
+         limits: Limits, *, use_repair: bool, seed: int) -> tuple[int, list[tuple[float, np.ndarray]]]:
+    """CP-SAT in its own thread and, if `use_repair`, the repair search in this one, until
+    CP-SAT ends or a limit is reached. Returns CP-SAT's status code and every rota found
+    outside CP-SAT as (objective, counts), the warm start first."""
     solver.best_bound_callback = watch.on_bound
     done = threading.Event()
     found: list[tuple[float, np.ndarray]] = [(start.objective, start.counts)]
@@ -305,8 +302,6 @@ def run_search(p: Problem, b: _Built, solver: cp_model.CpSolver, watch: Progress
         if use_repair:
             repair_search(SearchState.start(p, start.counts), b.scale, limits.deadline, seed=seed,
                           should_stop=halted, improved=better)
-        elif side is not None:
-            side(halted, better)
         while not done.wait(0.05):
             if halted():
                 break

@@ -41,9 +41,6 @@ class SkillSetup:
         """Everyone may serve every series: plan one pooled team."""
         return bool(self.serves.all())
 
-    def members(self, g: int) -> int:
-        return sum(1 for v in self.group_of.values() if v == g)
-
     def serves_text(self, agent_id: str) -> str:
         """The series an agent may serve, as rota.csv's `serves` column writes them (`*` = all)."""
         row = self.serves[self.group_of[agent_id]]
@@ -67,13 +64,6 @@ def skill_setup(agents: pd.DataFrame, requirements: pd.DataFrame, needs: QueueNe
     serves = rows[sorted(order, key=order.get)] if len(agents) else rows
     group_of = {str(a): order[int(g)] for a, g in zip(agents["agent_id"], np.asarray(group).ravel())}
     return SkillSetup(series, serves.astype(bool), group_of)
-
-
-def unserved_series(setup: SkillSetup, requirements: pd.DataFrame) -> list[Series]:
-    """Series with demand that no agent may serve."""
-    demand = requirements.groupby(["channel", "queue"])["scheduled_agents"].sum()
-    able = setup.serves.any(axis=0) if setup.serves.size else np.zeros(len(setup.series), bool)
-    return [s for s, ok in zip(setup.series, able) if not ok and demand.get(s, 0) > 0]
 
 
 def _series_index(requirements: pd.DataFrame, series: tuple[Series, ...]) -> np.ndarray:

@@ -388,6 +388,7 @@ def solve_schedule(
     options = dict(time_limit_s=time_limit_s or cfg.solver.time_limit_s, workers=cfg.solver.workers,
                    seed=cfg.solver.seed, progress=progress, stop=stop,
                    deterministic_time=cfg.solver.deterministic_time, relative_gap=cfg.solver.gap_limit)
+    demand = None
     try:
         if setup.pooled:
             result = solve(inp, **options)
@@ -407,7 +408,7 @@ def solve_schedule(
     rota = credited(rota_frame(agents, assignment, lines, shifts, start, days, carried), agents, cfg)
     rota["serves"] = [setup.serves_text(str(a)) for a in rota["agent_id"]]
     on_duty = on_duty_per_hour(assignment, coverage)
-    by_series, able = _series_on_site(requirements, hours_ix, setup, assignment, coverage, result)
+    by_series, able = _series_on_site(requirements, hours_ix, setup, assignment, coverage, result, demand)
     by_queue = coverage_by_queue(requirements, hours_ix, setup.series, by_series, cfg, able)
     cover = coverage_frame(requirements, penalty, on_duty, cfg, None if setup.pooled else by_queue)
     on_site = rota_frame(agents, assignment, lines, shifts, start, days)   # carried nights' mornings too
@@ -420,8 +421,8 @@ def solve_schedule(
 
 
 def _series_on_site(requirements: pd.DataFrame, hours: pd.DatetimeIndex, setup: SkillSetup,
-                    assignment: Assignment, coverage: np.ndarray, result: ModelResult
-                    ) -> tuple[np.ndarray, np.ndarray]:
+                    assignment: Assignment, coverage: np.ndarray, result: ModelResult,
+                    demand: SeriesDemand | None) -> tuple[np.ndarray, np.ndarray]:
     """(S, H) agents on site per series: the model's split (idle agents added to a series they may
     serve), or, for a pooled team, each hour's agents in proportion to what each series asked; and
     (S, H) the agents on site who may serve each series."""
@@ -429,10 +430,8 @@ def _series_on_site(requirements: pd.DataFrame, hours: pd.DatetimeIndex, setup: 
     for agent, line in assignment.line_of.items():
         on_site[setup.group_of[str(agent)]] += coverage[line]
     able = setup.serves.T.astype(np.int64) @ on_site
-    if setup.pooled or result.allocation is None:
+    if demand is None or result.allocation is None:
         return pooled_split(requirements, hours, setup.series, on_duty_per_hour(assignment, coverage)), able
-    S, H = len(setup.series), coverage.shape[1]
-    demand = SeriesDemand(np.zeros((S, H), dtype=np.int64), np.zeros((S, H, 1)), setup.serves, np.zeros(0, np.int64))
     return spread_idle(demand, on_site, result.allocation).sum(axis=0), able
 
 

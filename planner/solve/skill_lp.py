@@ -190,15 +190,11 @@ class SplitLP:
         return None if self.value(on_site) is None else self.last()
 
 
-def best_split(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray) -> Split | None:
-    """The cheapest split of a rota's agents (see `SplitLP`), solved once."""
-    return SplitLP(d, lay, p.over_cost).solve(d.on_site(p, counts))
-
-
 def improve(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray, value: float, alloc: np.ndarray,
             deadline: float, should_stop: Callable[[], bool] = lambda: False,
             improved: Callable[[np.ndarray, np.ndarray, float], None] = lambda c, a, v: None,
-            max_trials: int | None = None) -> tuple[np.ndarray, np.ndarray, float]:
+            max_trials: int | None = None, splitter: SplitLP | None = None
+            ) -> tuple[np.ndarray, np.ndarray, float]:
     """Move agents between the lines of their class where the split's duals say it pays, keep a
     move only if the exact split of the new rota is cheaper; repeat until no move pays or time is up.
 
@@ -212,7 +208,7 @@ def improve(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray, value:
     lines = {c: np.flatnonzero(p.pairs[c]) for c in classes}
     rows = {c: (p.cov[lines[c]] * p.avail[c]).astype(np.int8) for c in classes}
     tabu: set[tuple[int, int, int]] = set()
-    splitter = SplitLP(d, lay, p.over_cost)
+    splitter = splitter or SplitLP(d, lay, p.over_cost)
     on_site = d.on_site(p, counts)
     split = splitter.solve(on_site)
     trials = 0
@@ -269,11 +265,3 @@ def _priced(p: Problem, d: SeriesDemand, counts: np.ndarray, on_site: np.ndarray
     pay = float(np.sum(np.where(counts > 0, counts * np.nan_to_num(p.line_cost), 0.0)))
     idle = float(on_site.sum() - served.sum())
     return pay + p.over_cost * idle + series_penalty(np.maximum(d.need - served, 0), d.cost) + d.empty_cost(on_site)
-
-
-def best_allocation(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray) -> np.ndarray | None:
-    """The allocation of `best_split`, or None."""
-    split = best_split(p, d, lay, counts)
-    return None if split is None else split.alloc
-
-

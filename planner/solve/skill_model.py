@@ -45,7 +45,7 @@ from planner.solve.model import (
 )
 from planner.solve.problem import ModelInput, ModelResult, Problem
 from planner.solve.skill_layout import Layout, segments
-from planner.solve.skill_lp import best_allocation, improve, lp_relaxation
+from planner.solve.skill_lp import SplitLP, improve, lp_relaxation
 from planner.solve.warm_start import greedy_start, round_counts
 
 Progress = Callable[[float, float, float], None]
@@ -175,24 +175,17 @@ def _allocation_of(solver: cp_model.CpSolver, b: SkillBuilt, lay: Layout, d: Ser
 # ----------------------------------------------------------------------------- solving
 
 
-def _starts(p: Problem, d: SeriesDemand, lay: Layout, use_lp: bool) -> tuple[Start, np.ndarray, float]:
-    """The best of the pooled greedy start and the rounded LP, each split greedily; and the LP bound."""
-    def priced(counts: np.ndarray) -> tuple[float, np.ndarray]:
-        alloc = best_allocation(p, d, lay, counts)
-        if alloc is None:
-            alloc = greedy_allocation(d, d.on_site(p, counts))
-        return sum(evaluate_split(p, d, counts, alloc)[2].values()), alloc
-
-    counts = greedy_start(p)
-    value, alloc = priced(counts)
-    bound = -math.inf
-    if use_lp and (lp := lp_relaxation(p, d, lay)) is not None:
-        frac, bound = lp
-        rounded = round_counts(frac, p)
-        v2, a2 = priced(rounded)
-        if v2 < value:
-            counts, value, alloc = rounded, v2, a2
-    return Start(counts, value, bound), alloc, bound
+def _start(p: Problem, d: SeriesDemand, lay: Layout, splitter: SplitLP, use_lp: bool
+           ) -> tuple[Start, np.ndarray, float]:
+    """The rounded LP relaxation (the pooled greedy start where there is none) with the exact split
+    of its agents; and the LP bound. The pooled start ignores skills: on the sample it is 35 %
+    dearer than the rounded LP, so it only stands in."""
+    lp = lp_relaxation(p, d, lay) if use_lp else None
+    counts = round_counts(lp[0], p) if lp is not None else greedy_start(p)
+    bound = lp[1] if lp is not None else -math.inf
+    split = splitter.solve(d.on_site(p, counts))
+    alloc = split.alloc if split is not None else greedy_allocation(d, d.on_site(p, counts))
+    return Start(counts, sum(evaluate_split(p, d, counts, alloc)[2].values()), bound), alloc, bound
 
 
 def solve_by_series(inp: ModelInput, demand: SeriesDemand, *, time_limit_s: float = 30, workers: int = 2,
@@ -208,7 +201,8 @@ def solve_by_series(inp: ModelInput, demand: SeriesDemand, *, time_limit_s: floa
     if demand.need.shape[1] != p.need.shape[0] or demand.group.shape[0] != p.pairs.shape[0]:
         raise ValueError("series demand must have the model's hours and one group per class")
     lay = Layout.of(p, demand)
-    start, start_alloc, lp_bound = _starts(p, demand, lay, warm_start)
+    splitter = SplitLP(demand, lay, p.over_cost)
+    start, start_alloc, lp_bound = _start(p, demand, lay, splitter, warm_start)
     b = build(p, demand, lay)
     if warm_start:
         hint(b, lay, demand, start.counts, start_alloc, demand.on_site(p, start.counts))
@@ -223,7 +217,8 @@ def solve_by_series(inp: ModelInput, demand: SeriesDemand, *, time_limit_s: floa
                                        time.perf_counter() + (LOCAL_SHARE * left if timed else left),
                                        should_stop=lambda: stop is not None and stop.is_set(),
                                        improved=lambda c, a, v: watch.offer(objective=v),
-                                       max_trials=None if timed else round(TRIALS_PER_UNIT * deterministic_time))
+                                       max_trials=None if timed else round(TRIALS_PER_UNIT * deterministic_time),
+                                       splitter=splitter)
         if value < start.objective:
             start, start_alloc = Start(counts, value, start.bound), alloc
             b.model.clear_hints()

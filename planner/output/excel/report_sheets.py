@@ -30,6 +30,7 @@ from planner.output.excel.cells import (
 )
 from planner.output.excel.days import DASH
 from planner.runs import PlanRun
+from planner.solve.queues import without_skill
 from planner.solve.schedule import ROTA_COLUMNS
 
 COVERAGE_COLUMNS = (
@@ -91,8 +92,8 @@ def write_queue_coverage_sheet(ws: Worksheet, run: PlanRun) -> None:
     """Per hour and series (channel, queue): agents required and the agents on site the plan puts on
     it, with filters to look at one series; hours with contacts and nobody on it are marked."""
     cov = run.schedule.by_queue.copy()
-    if "may_serve" not in cov:
-        cov["may_serve"] = cov["scheduled"]
+    cov["nobody"] = without_skill(cov)
+    cov["may_serve"] = cov.get("may_serve", cov["scheduled"])
     cov["short"] = np.maximum(cov["required"] - cov["scheduled"], 0)
     header(ws, 1, [c[1] for c in QUEUE_COLUMNS])
     short_fill = PatternFill("solid", fgColor="FFC7CE")
@@ -103,7 +104,7 @@ def write_queue_coverage_sheet(ws: Worksheet, run: PlanRun) -> None:
         for k, (key, _, fmt) in enumerate(QUEUE_COLUMNS):
             c = put(ws, row, k + 1, getattr(rec, key), fmt)
             if key == "short" and rec.short > 0:
-                c.fill = empty_fill if getattr(rec, "may_serve", rec.scheduled) == 0 and rec.contacts > 0 else short_fill
+                c.fill = empty_fill if rec.nobody else short_fill
     frame_sheet(ws, 1, row, len(QUEUE_COLUMNS))
     widths(ws, {1: 17, 2: 10, 3: 12, 4: 10, 5: 11, 6: 11, 7: 9, 8: 13, 9: 12})
     ws.row_dimensions[1].height = 30
