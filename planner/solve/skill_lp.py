@@ -1,17 +1,15 @@
 """The skill-aware model as linear programs: its LP relaxation (the start and the first bound), the
-exact split of a rota's agents among series (`SplitLP`), and the dual-guided local search built on
-that split (`improve`)."""
+exact split of a rota's agents among series with its duals (`SplitLP`, which guides the local
+search of `skill_search`)."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from planner.solve.allocation import SeriesDemand, series_penalty
+from planner.solve.allocation import SeriesDemand
 from planner.solve.problem import Problem
 from planner.solve.skill_layout import Layout, segments
 
@@ -188,80 +186,3 @@ class SplitLP:
     def solve(self, on_site: np.ndarray) -> Split | None:
         """The split of these agents on site per group and hour, or None when GLOP fails."""
         return None if self.value(on_site) is None else self.last()
-
-
-def improve(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray, value: float, alloc: np.ndarray,
-            deadline: float, should_stop: Callable[[], bool] = lambda: False,
-            improved: Callable[[np.ndarray, np.ndarray, float], None] = lambda c, a, v: None,
-            max_trials: int | None = None, splitter: SplitLP | None = None
-            ) -> tuple[np.ndarray, np.ndarray, float]:
-    """Move agents between the lines of their class where the split's duals say it pays, keep a
-    move only if the exact split of the new rota is cheaper; repeat until no move pays or time is up.
-
-    The duals price one more (or one fewer) agent of a group in an hour, so each candidate move is
-    scored in one matrix product; the exact re-split (one LP, warm) then accepts or rejects it. A
-    move is one agent of class c from line l to line l': on-site hours change for c's group only.
-    With `max_trials` the search also stops after that many re-splits: the same rota on any
-    machine, as long as the wall-clock `deadline` does not come first."""
-    eff = p.line_cost + p.over_cost * lay.onsite_h
-    classes = [int(c) for c in np.unique(lay.pair_c) if np.count_nonzero(p.pairs[c]) > 1]
-    lines = {c: np.flatnonzero(p.pairs[c]) for c in classes}
-    rows = {c: (p.cov[lines[c]] * p.avail[c]).astype(np.int8) for c in classes}
-    tabu: set[tuple[int, int, int]] = set()
-    splitter = splitter or SplitLP(d, lay, p.over_cost)
-    on_site = d.on_site(p, counts)
-    split = splitter.solve(on_site)
-    trials = 0
-    while (split is not None and time.perf_counter() < deadline and not should_stop()
-           and (max_trials is None or trials < max_trials)):
-        moves = []
-        for c in classes:
-            ls = lines[c]
-            score = rows[c] @ split.worth[d.group[c]] - eff[c, ls]
-            held = np.flatnonzero(counts[c, ls] > 0)
-            best = None
-            for src in held[np.argsort(score[held])][:3]:      # its three least useful lines held, to its best four
-                for dst in np.argsort(-score)[:4]:
-                    if dst != src and (c, int(src), int(dst)) not in tabu:
-                        gain = float(score[dst] - score[src])
-                        if best is None or gain > best[0]:
-                            best = (gain, c, int(src), int(dst))
-            if best is not None:
-                moves.append(best)
-        if not moves:
-            break
-        moves.sort(reverse=True)
-        paying = [m for m in moves if m[0] > 1e-6]
-        # the best eight the duals say pay, at once; else one by one, also those the duals doubt
-        for batch in ([paying[:8]] if len(paying) > 1 else []) + [[m] for m in moves[:4]]:
-            trial, trial_on = counts.copy(), on_site.copy()
-            for _, c, src, dst in batch:
-                trial[c, lines[c][src]] -= 1
-                trial[c, lines[c][dst]] += 1
-                trial_on[d.group[c]] += rows[c][dst].astype(np.int64) - rows[c][src]
-            trials += 1
-            lp_value = splitter.value(trial_on)
-            if lp_value is None:
-                break
-            # pay + every agent-hour on site at over_cost + the split's own cost (which rewards each
-            # agent serving with over_cost) + the 24/7 price: the exact total without reading the split
-            v = (float(np.sum(trial * np.nan_to_num(p.line_cost))) + p.over_cost * float(trial_on.sum())
-                 + lp_value + d.empty_cost(trial_on))
-            if v < value - 1e-6:
-                new = splitter.last()
-                counts, on_site, alloc, split = trial, trial_on, new.alloc, new
-                value = _priced(p, d, counts, on_site, alloc)
-                improved(counts, alloc, value)
-                break
-            if len(batch) == 1:   # a single move that does not pay is not tried again from here
-                tabu.add(batch[0][1:])
-    return counts, alloc, value
-
-
-def _priced(p: Problem, d: SeriesDemand, counts: np.ndarray, on_site: np.ndarray, alloc: np.ndarray) -> float:
-    """`evaluate_split`'s total from the agents on site already known: pay, idle agent-hours,
-    each series' shortfall and the 24/7 price of series-hours nobody on site may serve."""
-    served = alloc.sum(axis=0)
-    pay = float(np.sum(np.where(counts > 0, counts * np.nan_to_num(p.line_cost), 0.0)))
-    idle = float(on_site.sum() - served.sum())
-    return pay + p.over_cost * idle + series_penalty(np.maximum(d.need - served, 0), d.cost) + d.empty_cost(on_site)

@@ -14,7 +14,7 @@ price folds into each line's cost (on-site hours x over_cost) and a reward of ov
 agent serving. The 24/7 rule is a Boolean per series-hour with demand: someone on site who may
 serve the series, or its `empty` price.
 
-How it is solved (`planner.solve.skill_lp`): the LP relaxation gives the first bound and, rounded,
+How it is solved (`skill_lp`, `skill_search`): the LP relaxation gives the first bound and, rounded,
 a start whose split is the exact one for those counts; CP-SAT alone improves such a start slowly,
 so a local search guided by the split's duals (each move kept only when the exact split of the new
 rota is cheaper) takes LOCAL_SHARE of the time left, and CP-SAT then searches from its rota and
@@ -45,7 +45,8 @@ from planner.solve.model import (
 )
 from planner.solve.problem import ModelInput, ModelResult, Problem
 from planner.solve.skill_layout import Layout, segments
-from planner.solve.skill_lp import SplitLP, improve, lp_relaxation
+from planner.solve.skill_lp import SplitLP, lp_relaxation
+from planner.solve.skill_search import improve
 from planner.solve.warm_start import greedy_start, round_counts
 
 Progress = Callable[[float, float, float], None]
@@ -175,6 +176,11 @@ def _allocation_of(solver: cp_model.CpSolver, b: SkillBuilt, lay: Layout, d: Ser
 # ----------------------------------------------------------------------------- solving
 
 
+def _close_enough(objective: float, bound: float, relative_gap: float) -> bool:
+    """Whether a rota is proven within `relative_gap` of the best possible (a limit of 0: never)."""
+    return relative_gap > 0 and math.isfinite(bound) and objective - bound <= relative_gap * abs(objective)
+
+
 def _start(p: Problem, d: SeriesDemand, lay: Layout, splitter: SplitLP, use_lp: bool
            ) -> tuple[Start, np.ndarray, float]:
     """The rounded LP relaxation (the pooled greedy start where there is none) with the exact split
@@ -227,15 +233,19 @@ def solve_by_series(inp: ModelInput, demand: SeriesDemand, *, time_limit_s: floa
             limits = dataclasses.replace(limits, deadline=min(limits.deadline,
                                                               time.perf_counter() + (1 - LOCAL_SHARE) * left))
     solver = configure_solver(limits, workers, seed, log_search)
-    code, _ = run_search(p, b, solver, watch, start, limits, use_repair=False, seed=seed)
+    best = (start.objective, start.counts, start_alloc)
+    if _close_enough(start.objective, lp_bound, relative_gap):
+        status, cp_bound, searched = "FEASIBLE", -math.inf, False   # within the gap limit: no search needed
+    else:
+        searched = True
+        code, _ = run_search(p, b, solver, watch, start, limits, use_repair=False, seed=seed)
+        status, cp_bound = solver.status_name(code), solver.best_objective_bound / b.scale
     seconds = time.perf_counter() - t0
-    status = solver.status_name(code)
-    if status == "OPTIMAL" and solver.best_objective_bound < solver.objective_value:
+    if searched and status == "OPTIMAL" and solver.best_objective_bound < solver.objective_value:
         status = "FEASIBLE"   # stopped at relative_gap_limit: not a proof
     if status in ("INFEASIBLE", "MODEL_INVALID"):
         raise RuntimeError(f"CP-SAT returned {status} for a model that cannot be infeasible")
-    best = (start.objective, start.counts, start_alloc)
-    if status in ("OPTIMAL", "FEASIBLE"):
+    if searched and status in ("OPTIMAL", "FEASIBLE"):
         counts = np.zeros(p.shape, dtype=np.int64)
         for (c, l), v in b.x.items():
             counts[c, l] = solver.value(v)
@@ -246,7 +256,7 @@ def solve_by_series(inp: ModelInput, demand: SeriesDemand, *, time_limit_s: floa
     _, counts, alloc = best
     scheduled, short, penalties = evaluate_split(p, demand, counts, alloc)
     objective = sum(penalties.values())
-    bound = max(solver.best_objective_bound / b.scale, watch.bound)
+    bound = max(cp_bound, watch.bound)
     bound = min(bound if math.isfinite(bound) else -math.inf, objective)
     status = "OPTIMAL" if status == "OPTIMAL" else "FEASIBLE"
     gap = 0.0 if status == "OPTIMAL" else max(objective - bound, 0.0) / max(abs(objective), 1e-9)
