@@ -257,8 +257,8 @@ def _cycle_table(book: PatternBook, pattern: str, offsets: np.ndarray) -> tuple[
 def check_pattern(f: RotaFacts) -> list[Violation]:
     """Worked days that fit no phase of the agent's pattern cycle (absence days count as off).
 
-    Inside the horizon, the agent works exactly the cycle's work days that are not absence days,
-    except a night (a template that may run past midnight) on the eve of an absence day, which
+    Inside the horizon, the agent works exactly the cycle's work days that are not absence days
+    or balancing days off, except a night (a template that may run past midnight) on the eve of an absence day, which
     would run into it; a shift before or after the horizon (a night begun the day before) must
     fall on a work day.
     When the `shift` column names a template, it must be the cycle's template of that day. With
@@ -296,7 +296,12 @@ def check_pattern(f: RotaFacts) -> list[Violation]:
         for agent, a, b in zip(ab["agent_id"], ab["start"], ab["end"]):
             i = pos.get_loc(agent)
             absent[i, max((a - f.start).days - lo, 0):max((b - f.start).days - lo + 1, 0)] = True
-        off = absent[:, :-1]
+        off = absent[:, :-1].copy()
+        given = f.days_off[f.days_off["agent_id"].isin(ids)]
+        for agent, day in zip(given["agent_id"], given["date"]):
+            k = (day - f.start).days - lo
+            if 0 <= k < len(offsets):
+                off[pos.get_loc(agent), k] = True      # a balancing day: not worked, nothing else changes
         # a night shift may not be worked on the eve of an absence (it would run into it)
         eve_of_absence = absent[:, 1:][:, None, :] & overnight[np.maximum(plan, 0)][None, :, :] & (plan >= 0)[None]
         n = f.book.patterns[pattern].cycle_length
@@ -412,17 +417,20 @@ def check_rota(
     *,
     only: Iterable[str] | None = None,
     pay: PayRules | None = None,
+    days_off: pd.DataFrame | None = None,
 ) -> list[Violation]:
     """Every violation of every rule (or of the rules named in `only`), sorted by agent and time.
 
     `previous` is the rota before the horizon (same columns); it gives the rest before the first
     shift, so continuity across two planning runs is checked too. `pay` gives the accounting
-    period, the week and the yearly overtime cap (the law's when not given).
+    period, the week and the yearly overtime cap (the law's when not given). `days_off`
+    (agent_id, date) are work days of the cycle given off to keep within the period's norm
+    (balancing days, art. 104): the cycle need not be worked on them.
     """
     names = list(RULES) if only is None else list(only)
     for name in names:
         if name not in RULES:
             raise RuleError(f"unknown rule {name!r}; known: {', '.join(RULES)}")
-    facts = prepare(rota, agents, absences, rules, book, start, days, previous, pay)
+    facts = prepare(rota, agents, absences, rules, book, start, days, previous, pay, days_off)
     found = [v for name in names for v in RULES[name](facts)]
     return sorted(found, key=lambda v: (v.agent_id, str(v.when) if v.when is not None else "", v.rule, v.detail))

@@ -67,6 +67,7 @@ class LabourRules(BaseModel):
     night_end: time = LEGAL_NIGHT.end
     max_consecutive_nights: int | None = Field(None, ge=1, strict=True)
     shorter_night_shifts: bool = Field(True, strict=True)   # art. 96, see the module's note
+    planned_overtime: bool = Field(False, strict=True)      # art. 99, 103: plan above the norm, with consent
 
     @model_validator(mode="after")
     def _night_covers_the_law(self) -> LabourRules:

@@ -11,7 +11,7 @@ from night work, so a blank is not taken as consent).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -46,6 +46,7 @@ class RotaFacts:
     start: pd.Timestamp      # midnight of the horizon's first day
     days: int
     pay: PayRules
+    days_off: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"agent_id": [], "date": []}))
 
     @property
     def end(self) -> pd.Timestamp:
@@ -194,7 +195,7 @@ def _timeline(shifts: pd.DataFrame, previous: pd.DataFrame | None, start: pd.Tim
 
 def prepare(rota: pd.DataFrame, agents: pd.DataFrame, absences: pd.DataFrame | None, rules: LabourRules,
             book: PatternBook, start: date, days: int, previous: pd.DataFrame | None = None,
-            pay: PayRules | None = None) -> RotaFacts:
+            pay: PayRules | None = None, days_off: pd.DataFrame | None = None) -> RotaFacts:
     """Normalise the inputs once (types, columns, the agent's timeline) for the rules. Without
     `pay`, the law's pay rules on the labour rules' night."""
     if days < 1:
@@ -202,8 +203,12 @@ def prepare(rota: pd.DataFrame, agents: pd.DataFrame, absences: pd.DataFrame | N
     origin = pd.Timestamp(start).normalize().as_unit("s")
     shifts = _shift_frame(rota)
     pay = pay if pay is not None else parse_pay(None, rules.night)
+    off = pd.DataFrame({"agent_id": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[s]")})
+    if days_off is not None and not days_off.empty:
+        off = pd.DataFrame({"agent_id": days_off["agent_id"].astype(str).to_numpy(),
+                            "date": pd.to_datetime(days_off["date"]).dt.normalize().to_numpy()})
     return RotaFacts(shifts, _timeline(shifts, previous, origin), _agent_frame(agents),
-                     _absence_frame(absences), rules, book, origin, days, pay)
+                     _absence_frame(absences), rules, book, origin, days, pay, off)
 
 
 # ----------------------------------------------------------------------------- hour arithmetic

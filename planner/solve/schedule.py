@@ -35,6 +35,9 @@ from planner.workspace.config import RotaConfig
 from planner.solve.continuity import Carry, carry_over
 from planner.solve.model import ModelInput, ModelResult, NoLineError, solve
 from planner.solve.allocation import SeriesDemand, spread_idle
+from planner.solve.balancing import (
+    PeriodCaps, balance_lines, days_off, hours_caps, norm_ledger, plan_periods,
+)
 from planner.solve.payroll import credited, hired_for_nights, horizon_norm, horizon_pay, horizon_timesheet
 from planner.solve.penalties import ShortfallPenalty, shortfall_penalty
 from planner.solve.queues import SkillSetup, coverage_by_queue, pooled_split, series_demand, skill_setup
@@ -58,6 +61,8 @@ class AgentClass:
     phases: tuple[int, ...] = ()         # with phase None: the phases the previous rota allows (empty = any)
     recent: tuple[tuple[datetime, datetime], ...] = ()   # previous rota's shifts of its last 8 days
     group: int = 0                       # skill group: the series its agents may serve (planner.solve.queues)
+    caps: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())   # hours cap, planned overtime per period
+    credit: bool = True                  # art. 96: its night shifts count an hour more (not hired for nights)
     members: tuple[str, ...] = field(default=(), compare=False)
 
     def describe(self) -> str:
@@ -92,6 +97,7 @@ class Schedule:
     by_queue: pd.DataFrame | None = None     # coverage per hour and series (coverage_by_queue.csv)
     skills: SkillSetup | None = None         # series and skill groups; pooled when everyone serves all
     timesheet: pd.DataFrame | None = None   # T-13 days of the horizon (planner.solve.payroll)
+    days_off: pd.DataFrame | None = None    # balancing days off (planner.solve.balancing): agent_id, date
 
 
 def absence_days(absences: pd.DataFrame, start: date, days: int) -> dict[str, set[date]]:
@@ -110,16 +116,24 @@ def absence_days(absences: pd.DataFrame, start: date, days: int) -> dict[str, se
 
 
 def agent_classes(agents: pd.DataFrame, absent: dict[str, set[date]], carry: dict[str, Carry],
-                  group_of: dict[str, int] | None = None) -> list[AgentClass]:
-    """Group agents by their hard attributes (skill group included); members sorted, classes in a
-    stable order."""
+                  group_of: dict[str, int] | None = None, caps: PeriodCaps | None = None) -> list[AgentClass]:
+    """Group agents by their hard attributes (skill group and hours caps included); members
+    sorted, classes in a stable order."""
     groups: dict[tuple, list[str]] = {}
+    hired = hired_for_nights(agents)
     for row in agents.itertuples(index=False):
         c = carry[row.agent_id]
+        a = str(row.agent_id)
         key = (row.pattern, c.phase, c.variant, bool(row.night_ok), tuple(sorted(absent.get(row.agent_id, ()))),
-               c.earliest_start, c.spill_in, c.phases, c.recent, (group_of or {}).get(str(row.agent_id), 0))
+               c.earliest_start, c.spill_in, c.phases, c.recent, (group_of or {}).get(a, 0),
+               caps.key(a) if caps is not None else ((), ()), not hired.get(a, False))
         groups.setdefault(key, []).append(row.agent_id)
     return [AgentClass(*key, members=tuple(sorted(m))) for key, m in sorted(groups.items(), key=lambda kv: kv[1][0])]
+
+
+def _class_caps(cls: AgentClass) -> tuple[np.ndarray, np.ndarray, bool] | None:
+    cap, overtime = cls.caps
+    return (np.array(cap), np.array(overtime), cls.credit) if cap else None
 
 
 def _runs_into(shift, days: set[date]) -> bool:
@@ -142,7 +156,7 @@ def _without(line: Line, absent: tuple[date, ...],
     days = set(absent)
     return Line(line.key + " -abs", line.pattern, line.variant, line.phase, line.starts,
                 tuple(s for s in line.shifts if (s.start, s.end) in keep or not _runs_into(s, days)),
-                line.cycle_starts)
+                line.cycle_starts, line.days_off)
 
 
 def _spill(line: Line, start: date) -> tuple[tuple[datetime, datetime], ...]:
@@ -369,11 +383,16 @@ def solve_schedule(
     carry = carry_over(agents, absences, cfg.book, cfg.labour, start, previous)
     hours_ix = penalty.ts
     setup = skill_setup(agents, requirements[requirements["ts"].isin(hours_ix)], cfg.queues)
-    classes = agent_classes(agents, absent, carry, None if setup.pooled else setup.group_of)
+    periods = plan_periods(start, days, cfg.pay.accounting_period)
+    ledger = norm_ledger(agents, absences, periods, cfg.pay.hours_per_week)
+    caps = hours_caps(agents, ledger, periods, cfg.labour.planned_overtime)
+    classes = agent_classes(agents, absent, carry, None if setup.pooled else setup.group_of, caps)
     lines, allowed = build_lines(cfg, classes, start, days)
-    shifts = _shift_table(lines, cfg)
     hours = days * 24
     origin = datetime.combine(start, time())
+    lines, allowed = balance_lines(lines, allowed, [_class_caps(c) for c in classes], start, days, periods,
+                                   cfg.labour, penalty.required, origin)
+    shifts = _shift_table(lines, cfg)
     coverage = coverage_matrix(lines, origin, hours)
     inp = ModelInput(
         required=penalty.required.astype(float),
@@ -414,10 +433,11 @@ def solve_schedule(
     on_site = rota_frame(agents, assignment, lines, shifts, start, days)   # carried nights' mornings too
     timesheet = horizon_timesheet(on_site, agents, absences, cfg, start, days)
     pay = horizon_pay(timesheet, agents, absent, cfg, start, days)
+    off = days_off(assignment, lines, start, days)
     violations = check_rota(rota, cycles_as_planned(agents, carry, start), absences, cfg.labour, cfg.book,
-                            start, days, previous, pay=cfg.pay)
+                            start, days, previous, pay=cfg.pay, days_off=off)
     return Schedule(start, days, rota, cover, pay, tuple(violations), result, assignment,
-                    tuple(classes), tuple(lines), penalty, by_queue, setup, timesheet)
+                    tuple(classes), tuple(lines), penalty, by_queue, setup, timesheet, off)
 
 
 def _series_on_site(requirements: pd.DataFrame, hours: pd.DatetimeIndex, setup: SkillSetup,
