@@ -40,6 +40,7 @@ from planner.solve.balancing import (
 )
 from planner.solve.payroll import credited, hired_for_nights, horizon_norm, horizon_pay, horizon_timesheet
 from planner.solve.penalties import ShortfallPenalty, shortfall_penalty
+from planner.solve.published import Signature, change_counts, changes_frame, published_line, published_shifts
 from planner.solve.queues import SkillSetup, coverage_by_queue, pooled_split, series_demand, skill_setup
 from planner.solve.skill_model import solve_by_series
 
@@ -62,6 +63,7 @@ class AgentClass:
     recent: tuple[tuple[datetime, datetime], ...] = ()   # previous rota's shifts of its last 8 days
     group: int = 0                       # skill group: the series its agents may serve (planner.solve.queues)
     caps: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())   # hours cap, planned overtime per period
+    published: Signature | None = None   # the shifts the published rota gives its agents in the horizon
     credit: bool = True                  # art. 96: its night shifts count an hour more (not hired for nights)
     members: tuple[str, ...] = field(default=(), compare=False)
 
@@ -98,6 +100,7 @@ class Schedule:
     skills: SkillSetup | None = None         # series and skill groups; pooled when everyone serves all
     timesheet: pd.DataFrame | None = None   # T-13 days of the horizon (planner.solve.payroll)
     days_off: pd.DataFrame | None = None    # balancing days off (planner.solve.balancing): agent_id, date
+    changes: pd.DataFrame | None = None     # against the published rota (planner.solve.published)
 
 
 def absence_days(absences: pd.DataFrame, start: date, days: int) -> dict[str, set[date]]:
@@ -116,9 +119,10 @@ def absence_days(absences: pd.DataFrame, start: date, days: int) -> dict[str, se
 
 
 def agent_classes(agents: pd.DataFrame, absent: dict[str, set[date]], carry: dict[str, Carry],
-                  group_of: dict[str, int] | None = None, caps: PeriodCaps | None = None) -> list[AgentClass]:
-    """Group agents by their hard attributes (skill group and hours caps included); members
-    sorted, classes in a stable order."""
+                  group_of: dict[str, int] | None = None, caps: PeriodCaps | None = None,
+                  published: dict[str, Signature] | None = None) -> list[AgentClass]:
+    """Group agents by their hard attributes (skill group, hours caps and published shifts
+    included); members sorted, classes in a stable order."""
     groups: dict[tuple, list[str]] = {}
     hired = hired_for_nights(agents)
     for row in agents.itertuples(index=False):
@@ -126,7 +130,7 @@ def agent_classes(agents: pd.DataFrame, absent: dict[str, set[date]], carry: dic
         a = str(row.agent_id)
         key = (row.pattern, c.phase, c.variant, bool(row.night_ok), tuple(sorted(absent.get(row.agent_id, ()))),
                c.earliest_start, c.spill_in, c.phases, c.recent, (group_of or {}).get(a, 0),
-               caps.key(a) if caps is not None else ((), ()), not hired.get(a, False))
+               caps.key(a) if caps is not None else ((), ()), (published or {}).get(a), not hired.get(a, False))
         groups.setdefault(key, []).append(row.agent_id)
     return [AgentClass(*key, members=tuple(sorted(m))) for key, m in sorted(groups.items(), key=lambda kv: kv[1][0])]
 
@@ -270,6 +274,30 @@ def build_lines(cfg: RotaConfig, classes: list[AgentClass], start: date, days: i
     return lines, allowed
 
 
+def _with_published(cfg: RotaConfig, classes: list[AgentClass], lines: list[Line], allowed: np.ndarray,
+                    start: date, days: int) -> tuple[list[Line], np.ndarray]:
+    """Each class with published shifts may also work exactly those (less what its absences now
+    take away), as a line of the cycle closest to them, when that is still legal for it."""
+    extra: list[tuple[int, Line]] = []
+    for c, cls in enumerate(classes):
+        idx = np.flatnonzero(allowed[c])
+        if cls.published is None or idx.size == 0:
+            continue
+        near = change_counts([lines[i] for i in idx], [cls.published], start, days)[0]
+        line = published_line(cls.published, lines[idx[int(np.argmin(near))]], cfg.book.templates, start,
+                              cls.members[0])
+        line = _without(line, cls.absent_days, cls.spill_in) if cls.absent_days else line
+        mine = tuple((s.start, s.end) for s in line.shifts if s.day >= start)
+        if change_counts([lines[i] for i in idx], [mine], start, days)[0].min() > 0 and _fits(cls, line, start,
+                                                                                               cfg.labour):
+            extra.append((c, line))
+    out = np.zeros((allowed.shape[0], allowed.shape[1] + len(extra)), dtype=bool)
+    out[:, :allowed.shape[1]] = allowed
+    for k, (c, _) in enumerate(extra):
+        out[c, allowed.shape[1] + k] = True
+    return lines + [l for _, l in extra], out
+
+
 def _shift_table(lines: list[Line], cfg: RotaConfig) -> pd.DataFrame:
     """Every shift of every line with its paid, night and holiday hours (pay rules), before the
     art. 96 hour, which depends on the agent; `credit_h` is that hour for an agent not hired for
@@ -375,9 +403,11 @@ def solve_schedule(
     time_limit_s: float | None = None,
     progress: Callable[[float, float, float], None] | None = None,
     stop: threading.Event | None = None,
+    published: pd.DataFrame | None = None,
 ) -> Schedule:
     """Schedule every agent over [start, start + days) against the requirements: as one pooled
-    team when everyone may serve every series, else each series by the agents who may serve it."""
+    team when everyone may serve every series, else each series by the agents who may serve it.
+    With a `published` rota, its shifts are kept unless a change is worth `changed_shift_rub`."""
     penalty = horizon_penalty(requirements, cfg, start, days)
     absent = absence_days(absences, start, days)
     carry = carry_over(agents, absences, cfg.book, cfg.labour, start, previous)
@@ -386,8 +416,10 @@ def solve_schedule(
     periods = plan_periods(start, days, cfg.pay.accounting_period)
     ledger = norm_ledger(agents, absences, periods, cfg.pay.hours_per_week)
     caps = hours_caps(agents, ledger, periods, cfg.labour.planned_overtime)
-    classes = agent_classes(agents, absent, carry, None if setup.pooled else setup.group_of, caps)
+    shown = published_shifts(published, start, days) if published is not None else {}
+    classes = agent_classes(agents, absent, carry, None if setup.pooled else setup.group_of, caps, shown)
     lines, allowed = build_lines(cfg, classes, start, days)
+    lines, allowed = _with_published(cfg, classes, lines, allowed, start, days)
     hours = days * 24
     origin = datetime.combine(start, time())
     lines, allowed = balance_lines(lines, allowed, [_class_caps(c) for c in classes], start, days, periods,
@@ -402,7 +434,9 @@ def solve_schedule(
         coverage=coverage,
         allowed=allowed,
         availability=None,
-        line_cost=line_costs(cfg, classes, lines, allowed, agents, start, days, shifts),
+        line_cost=line_costs(cfg, classes, lines, allowed, agents, start, days, shifts)
+        + cfg.objective.changed_shift_rub * np.where(allowed, change_counts(lines, [c.published for c in classes],
+                                                                             start, days), 0),
     )
     options = dict(time_limit_s=time_limit_s or cfg.solver.time_limit_s, workers=cfg.solver.workers,
                    seed=cfg.solver.seed, progress=progress, stop=stop,
@@ -436,8 +470,10 @@ def solve_schedule(
     off = days_off(assignment, lines, start, days)
     violations = check_rota(rota, cycles_as_planned(agents, carry, start), absences, cfg.labour, cfg.book,
                             start, days, previous, pay=cfg.pay, days_off=off)
+    changes = changes_frame(rota, {a: v for a, v in shown.items() if a in set(agents["agent_id"].astype(str))},
+                            absences, off, start, days) if published is not None else None
     return Schedule(start, days, rota, cover, pay, tuple(violations), result, assignment,
-                    tuple(classes), tuple(lines), penalty, by_queue, setup, timesheet, off)
+                    tuple(classes), tuple(lines), penalty, by_queue, setup, timesheet, off, changes)
 
 
 def _series_on_site(requirements: pd.DataFrame, hours: pd.DatetimeIndex, setup: SkillSetup,

@@ -66,7 +66,8 @@ class ObjectiveSettings(_Strict):
     `min_missed_per_agent` contacts, so quiet hours are not staffed below need just to save
     pay; leaving an hour that needs agents with nobody at all costs `empty_hour_rub` more (a
     24/7 site never goes dark); `over_staffing_rub_h` is the small price of an agent-hour above
-    need.
+    need; with a published rota (`--published`), `changed_shift_rub` is the price of each day whose
+    shift the re-plan changes (art. 103: every change needs the agent's agreement).
     """
 
     missed_contact_rub: float = Field(500.0, ge=0)
@@ -74,6 +75,7 @@ class ObjectiveSettings(_Strict):
     empty_hour_rub: float = Field(20000.0, ge=0)
     over_staffing_rub_h: float = Field(5.0, ge=0)
     max_shortfall_steps: int = Field(20, ge=1, le=200)
+    changed_shift_rub: float = Field(5000.0, ge=0)
 
 
 @dataclass(frozen=True)
