@@ -227,6 +227,7 @@ _OBJECTIVE_MEANING = {
     "empty_hour_rub": "extra price of an hour that needs agents and has nobody",
     "over_staffing_rub_h": "price of an agent-hour above need",
     "max_shortfall_steps": "missing agents of an hour priced one by one up to this many",
+    "changed_shift_rub": "price of changing a published shift (a re-plan with --published; art. 103)",
 }
 _SOLVER_MEANING = {
     "time_limit_s": "longest the rota is searched for, s",
