@@ -10,8 +10,8 @@ from night work, so a blank is not taken as consent).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -46,6 +46,7 @@ class RotaFacts:
     start: pd.Timestamp      # midnight of the horizon's first day
     days: int
     pay: PayRules
+    before: Mapping[tuple[str, date], float] = field(default_factory=dict)   # (agent, period start) -> hours
 
     @property
     def end(self) -> pd.Timestamp:
@@ -194,16 +195,17 @@ def _timeline(shifts: pd.DataFrame, previous: pd.DataFrame | None, start: pd.Tim
 
 def prepare(rota: pd.DataFrame, agents: pd.DataFrame, absences: pd.DataFrame | None, rules: LabourRules,
             book: PatternBook, start: date, days: int, previous: pd.DataFrame | None = None,
-            pay: PayRules | None = None) -> RotaFacts:
+            pay: PayRules | None = None, before: Mapping[tuple[str, date], float] | None = None) -> RotaFacts:
     """Normalise the inputs once (types, columns, the agent's timeline) for the rules. Without
-    `pay`, the law's pay rules on the labour rules' night."""
+    `pay`, the law's pay rules on the labour rules' night. `before`: (agent, accounting period's
+    first day) -> the hours outside holidays worked in the period before the horizon."""
     if days < 1:
         raise RuleError(f"a horizon needs at least one day, got {days}")
     origin = pd.Timestamp(start).normalize().as_unit("s")
     shifts = _shift_frame(rota)
     pay = pay if pay is not None else parse_pay(None, rules.night)
     return RotaFacts(shifts, _timeline(shifts, previous, origin), _agent_frame(agents),
-                     _absence_frame(absences), rules, book, origin, days, pay)
+                     _absence_frame(absences), rules, book, origin, days, pay, dict(before or {}))
 
 
 # ----------------------------------------------------------------------------- hour arithmetic

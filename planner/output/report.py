@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from constraints.ledger import period_label
+from constraints.overtime import accounting_periods
 from planner.solve.queues import without_skill
 from planner.solve.schedule import Schedule
 from planner.workspace.config import RotaConfig
@@ -24,14 +26,40 @@ def _num(x: float) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), 6)
 
 
-def projected_overtime(ot: pd.Series, agents: pd.DataFrame, start: date, days: int) -> pd.Series:
-    """The year's overtime each agent is heading for (art. 99 caps it at 120 h): overtime_ytd_h
-    (the year's overtime before the plan, 0 if not given) plus the horizon's overtime continued at
-    its pace to 31 December of the horizon's first year."""
-    left = (date(start.year, 12, 31) - start).days + 1
-    ytd = (agents.set_index("agent_id")["overtime_ytd_h"].astype(float) if "overtime_ytd_h" in agents
+def projected_overtime(pay: pd.DataFrame, agents: pd.DataFrame, start: date) -> pd.Series:
+    """The year's overtime each agent heads for (art. 99 caps it at 120 h): overtime_ytd_h (the
+    overtime of the periods already settled this year, 0 if not given) plus, for each accounting
+    period the plan touches, its overtime as projected to the period's end (`projected_overtime_hours`:
+    the settled overtime of a period the plan ends). A plan across New Year counts each year on its
+    own; the larger is given."""
+    ytd = (agents.set_index("agent_id")["overtime_ytd_h"].astype(float).fillna(0.0) if "overtime_ytd_h" in agents
            else pd.Series(0.0, index=agents["agent_id"]))
-    return ytd.fillna(0.0).reindex(ot.index).fillna(0.0) + ot * left / days
+    if pay.empty:
+        return pd.Series(dtype=float)
+    year = pay["period"].astype(str).str[:4].astype(int)
+    per_year = pay.groupby([pay["agent_id"], year])["projected_overtime_hours"].sum()
+    per_year = per_year + np.where(per_year.index.get_level_values(1) == start.year,
+                                   ytd.reindex(per_year.index.get_level_values(0)).fillna(0.0).to_numpy(), 0.0)
+    return per_year.groupby(level=0).max()
+
+
+def period_balance(pay: pd.DataFrame, start: date, period: str) -> list[dict[str, Any]]:
+    """Per accounting period the plan touches: whether the plan settles it, whether any hours
+    worked before the plan were given for it (False when it began before the plan and nobody has
+    any: worked.csv and the previous rota are missing), and how many agents are projected above
+    and below its norm at its end, by how many hours in all."""
+    out = []
+    for label, g in pay.groupby("period", sort=True):
+        b = g["balance"].to_numpy(float)
+        above, below = b > 1e-6, b < -1e-6
+        began_before = accounting_periods(start, start, period)[0][0] < start and label == period_label(start, period)
+        out.append({"period": label, "settled": bool(g["settled"].all()),
+                    "hours_before_given": bool(not began_before or (g["hours_before"] > 0).any()),
+                    "agents_above_norm": int(above.sum()), "hours_above_norm": _num(b[above].sum()),
+                    "agents_below_norm": int(below.sum()), "hours_below_norm": _num(-b[below].sum()),
+                    "overtime_hours": _num(g["overtime_hours"].sum()),
+                    "projected_overtime_hours": _num(g["projected_overtime_hours"].sum())})
+    return out
 
 
 def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any]:
@@ -43,8 +71,8 @@ def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any
     weighted = np.where(np.isnan(sl), 0.0, contacts)
     level = float((np.nan_to_num(sl) * weighted).sum() / weighted.sum()) if weighted.sum() > 0 else math.nan
     cost = {k: round(float(s.pay[k].sum()), 2) for k in COST_PARTS}
-    ot = s.pay.set_index("agent_id")["overtime_hours"] if not s.pay.empty else pd.Series(dtype=float)
-    projected = projected_overtime(ot, agents, s.start, s.days)
+    ot = s.pay["overtime_hours"] if not s.pay.empty else pd.Series(dtype=float)
+    projected = projected_overtime(s.pay, agents, s.start)
     above = projected[projected > cfg.pay.overtime_cap_year_h + 1e-9]
     rules = Counter(v.rule for v in s.violations)
     return {
@@ -67,10 +95,11 @@ def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any
         "service_level": _num(level),
         "cost": cost,
         "cost_per_contact": _num(cost["total"] / contacts.sum()) if contacts.sum() > 0 else None,
-        "paid_hours": _num(s.pay["worked_hours"].sum()) if not s.pay.empty else 0.0,
+        "paid_hours": _num(s.pay["planned_hours"].sum()) if not s.pay.empty else 0.0,
         "night_hours": _num(s.pay["night_hours"].sum()) if not s.pay.empty else 0.0,
         "holiday_hours": _num(s.pay["holiday_hours"].sum()) if not s.pay.empty else 0.0,
         "overtime_hours": _num(ot.sum()),
+        "period_balance": period_balance(s.pay, s.start, cfg.pay.accounting_period),
         "overtime_yearly_cap_h": cfg.pay.overtime_cap_year_h,
         "shrinkage": cfg.staffing.shrinkage,
         "agents_above_overtime_cap_pace": sorted(above.index.tolist()),

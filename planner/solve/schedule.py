@@ -27,7 +27,7 @@ from constraints.checker import Violation, check_rota
 from constraints.labour import LabourRules
 from constraints.lines import Line, coverage_matrix, generate_lines, weekly_rest_kept
 from constraints.hours import night_credit_h
-from constraints.pay import night_hours_of, overtime, rate_hours, shift_hours_frame
+from constraints.pay import night_hours_of, rate_hours, shift_hours_frame
 from common.errors import InputError
 from forecasts.staffing import productive_agents, service_delivered
 from planner.solve.assign import Assignment, assign, line_traits
@@ -35,7 +35,8 @@ from planner.workspace.config import RotaConfig
 from planner.solve.continuity import Carry, carry_over
 from planner.solve.model import ModelInput, ModelResult, NoLineError, solve
 from planner.solve.allocation import SeriesDemand, spread_idle
-from planner.solve.payroll import credited, hired_for_nights, horizon_norm, horizon_pay, horizon_timesheet
+from planner.solve.payroll import credited, hired_for_nights, horizon_pay, horizon_timesheet
+from planner.solve.periods import continued_hours, counted_before, line_overtime, plan_ledger
 from planner.solve.penalties import ShortfallPenalty, shortfall_penalty
 from planner.solve.queues import SkillSetup, coverage_by_queue, pooled_split, series_demand, skill_setup
 from planner.solve.skill_model import solve_by_series
@@ -276,8 +277,11 @@ def _counted(shifts: pd.DataFrame, start: date, days: int, with_eve: bool) -> pd
 
 
 def line_costs(cfg: RotaConfig, classes: list[AgentClass], lines: list[Line], allowed: np.ndarray,
-               agents: pd.DataFrame, start: date, days: int, shifts: pd.DataFrame) -> np.ndarray:
-    """Roubles for one agent of class c on line l: base, premiums and overtime over the horizon."""
+               agents: pd.DataFrame, start: date, days: int, shifts: pd.DataFrame,
+               ledger: pd.DataFrame) -> np.ndarray:
+    """Roubles for one agent of class c on line l: base and premiums over the horizon, and the
+    overtime of each accounting period the plan ends, against its norm less the hours already
+    worked in it (`ledger`, `planner.solve.periods.line_overtime`)."""
     sums = {}
     for eve in (False, True):
         per_line = (_counted(shifts, start, days, eve)
@@ -285,16 +289,15 @@ def line_costs(cfg: RotaConfig, classes: list[AgentClass], lines: list[Line], al
                     .sum().reindex(range(len(lines)), fill_value=0.0))
         paid = per_line["paid_hours"].to_numpy()
         hol = per_line["holiday_hours"].to_numpy()
-        sums[eve] = (paid - hol, rate_hours(paid, per_line["night_hours"].to_numpy(), hol, cfg.pay),
-                     per_line["credit_h"].to_numpy())
+        sums[eve] = (rate_hours(paid, per_line["night_hours"].to_numpy(), hol, cfg.pay), per_line["credit_h"].to_numpy())
     rates = agents.set_index("agent_id")["rate_rub_h"]
     hired = hired_for_nights(agents)
     cost = np.zeros(allowed.shape)
+    ot_extra = line_overtime(cfg, [c.members for c in classes], len(lines), shifts, ledger, hired, start, days)
     for c, cls in enumerate(classes):
-        worked, rate_h, credit = sums[cls.earliest_start is None]
+        rate_h, credit = sums[cls.earliest_start is None]
         credit = credit * float(np.mean([not hired.get(str(a), False) for a in cls.members]))  # art. 96 hours
-        _, ot_extra = overtime(worked + credit, horizon_norm(cfg, start, days, cls.absent_days), cfg.pay)
-        cost[c] = float(rates.loc[list(cls.members)].mean()) * (rate_h + credit + ot_extra)
+        cost[c] = float(rates.loc[list(cls.members)].mean()) * (rate_h + credit + ot_extra[c])
     return np.where(allowed, cost, 0.0)
 
 
@@ -358,13 +361,17 @@ def solve_schedule(
     days: int,
     previous: pd.DataFrame | None = None,
     *,
+    worked: pd.DataFrame | None = None,
     time_limit_s: float | None = None,
     progress: Callable[[float, float, float], None] | None = None,
     stop: threading.Event | None = None,
 ) -> Schedule:
     """Schedule every agent over [start, start + days) against the requirements: as one pooled
-    team when everyone may serve every series, else each series by the agents who may serve it."""
+    team when everyone may serve every series, else each series by the agents who may serve it.
+    `previous` (every previous rota) and `worked` (worked.csv) give the hours already worked in
+    the accounting periods the plan touches (`planner.solve.periods.plan_ledger`)."""
     penalty = horizon_penalty(requirements, cfg, start, days)
+    ledger = plan_ledger(cfg, agents, absences, start, days, previous, worked)
     absent = absence_days(absences, start, days)
     carry = carry_over(agents, absences, cfg.book, cfg.labour, start, previous)
     hours_ix = penalty.ts
@@ -383,7 +390,7 @@ def solve_schedule(
         coverage=coverage,
         allowed=allowed,
         availability=None,
-        line_cost=line_costs(cfg, classes, lines, allowed, agents, start, days, shifts),
+        line_cost=line_costs(cfg, classes, lines, allowed, agents, start, days, shifts, ledger),
     )
     options = dict(time_limit_s=time_limit_s or cfg.solver.time_limit_s, workers=cfg.solver.workers,
                    seed=cfg.solver.seed, progress=progress, stop=stop,
@@ -413,9 +420,10 @@ def solve_schedule(
     cover = coverage_frame(requirements, penalty, on_duty, cfg, None if setup.pooled else by_queue)
     on_site = rota_frame(agents, assignment, lines, shifts, start, days)   # carried nights' mornings too
     timesheet = horizon_timesheet(on_site, agents, absences, cfg, start, days)
-    pay = horizon_pay(timesheet, agents, absent, cfg, start, days)
+    pay = horizon_pay(timesheet, agents, ledger, cfg,
+                      continued_hours(assignment.line_of, lines, agents, absences, ledger, cfg, start, days))
     violations = check_rota(rota, cycles_as_planned(agents, carry, start), absences, cfg.labour, cfg.book,
-                            start, days, previous, pay=cfg.pay)
+                            start, days, previous, pay=cfg.pay, before=counted_before(ledger))
     return Schedule(start, days, rota, cover, pay, tuple(violations), result, assignment,
                     tuple(classes), tuple(lines), penalty, by_queue, setup, timesheet)
 
