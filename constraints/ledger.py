@@ -29,7 +29,7 @@ from constraints.overtime import accounting_periods
 
 WORKED_COLUMNS = ("agent_id", "date", "hours", "night_hours", "holiday")
 LEDGER_COLUMNS = ("agent_id", "period", "period_start", "period_end", "norm_hours", "hours_before",
-                  "night_hours_before", "holiday_hours_before", "ends_in_plan")
+                  "night_hours_before", "holiday_hours_before", "ends_in_plan", "known_from")
 
 
 def period_label(first: date, period: str) -> str:
@@ -68,8 +68,11 @@ def period_ledger(
     period's norm less the norm hours of the agent's absence days in it), `hours_before`,
     `night_hours_before` and `holiday_hours_before` (what `worked_days` holds for the agent on the
     period's days before `start`; the night hours are those of days outside art. 112 holidays,
-    the ones overtime's night share counts, art. 152), and `ends_in_plan` (the plan reaches the
-    period's last day, so its overtime is known).
+    the ones overtime's night share counts, art. 152), `ends_in_plan` (the plan reaches the
+    period's last day, so its overtime is known) and `known_from`: the first of the period's days
+    before the plan that `worked_days` has for anyone (the same on every row of the period; the
+    period's first day when it begins inside the plan; None when nothing was given): the days
+    before it count as not worked, which a report should say.
 
     `worked_days` is a long frame agent_id, date, hours, night_hours, holiday (hours on the day
     worked, as the T-13 timesheet counts them); rows on or after `start`, or of agents not
@@ -93,13 +96,15 @@ def period_ledger(
     rows = []
     for first, end in spans:
         whole = calendar.norm_h(first, end, hours_per_week)
+        seen = w["date"][(w["date"] >= first) & (w["date"] <= end)]
+        known = first if first >= start else (min(seen) if len(seen) else None)
         for agent in map(str, agent_ids):
             before = sums.loc[agent] if first < start and agent in sums.index else None
             rows.append((agent, period_label(first, period), first, end,
                          period_norm(first, end, absent.get(agent, ()), hours_per_week, calendar, whole),
                          *((float(before["hours"]), float(before["night"]), float(before["holiday"]))
                            if before is not None else (0.0, 0.0, 0.0)),
-                         end <= last))
+                         end <= last, known))
     return pd.DataFrame(rows, columns=list(LEDGER_COLUMNS))
 
 

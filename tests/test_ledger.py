@@ -75,12 +75,15 @@ def test_hours_before_are_the_periods_days_before_the_plan() -> None:
     a, b = row(ledger, "A", "2026-11"), row(ledger, "B", "2026-11")
     assert (a.hours_before, a.night_hours_before, a.holiday_hours_before) == (29, 6, 11)
     assert (b.hours_before, b.night_hours_before, b.holiday_hours_before) == (0, 0, 0)
+    assert a.known_from == b.known_from == date(2026, 11, 2)     # the first day before the plan anyone has
+    assert row(period_ledger(["A"], NONE, {}, date(2026, 11, 23), 7, "month", 40.0), "A", "2026-11").known_from is None
     # a plan from 30 November: November's hours before are those of 2-29 November; December,
     # begun inside the plan, has none (A's 2 and 22 December are after the plan's start)
     cross = period_ledger(["A"], w.assign(date=w["date"].map({date(2026, 11, 22): date(2026, 12, 22),
                                                                date(2026, 11, 23): date(2026, 12, 2)}).fillna(w["date"])),
                           {}, date(2026, 11, 30), 7, "month", 40.0)
     assert row(cross, "A", "2026-11").hours_before == 22 and row(cross, "A", "2026-12").hours_before == 0
+    assert row(cross, "A", "2026-12").known_from == date(2026, 12, 1)    # nothing to know before it
 
 
 def test_bad_arguments_are_refused_by_name() -> None:

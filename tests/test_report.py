@@ -17,10 +17,16 @@ from rich.console import Console
 
 from constraints.checker import Violation
 from forecasts.staffing import requirements as staffing_requirements
-from planner.workspace.config import RotaConfig, default_config, load_config
-from planner.output.report import COST_PARTS, projected_overtime, summary, summary_json
-from planner.output.terminal import summary_table
+from planner.output.report import (
+    COST_PARTS,
+    period_balance,
+    projected_overtime,
+    summary,
+    summary_json,
+)
+from planner.output.terminal import _balance_text, summary_table
 from planner.solve.schedule import Schedule, solve_schedule
+from planner.workspace.config import RotaConfig, default_config, load_config
 
 MONDAY = date(2026, 11, 23)
 NO_ABSENCES = pd.DataFrame({"agent_id": pd.Series(dtype=str), "start": pd.Series(dtype="datetime64[ns]"),
@@ -127,7 +133,7 @@ def test_service_level_is_the_contact_weighted_mean_over_the_horizon(run):
 
 
 def test_solver_figures_and_overtime_pace(run):
-    s, cfg, _, _, data = run
+    s, _, _, _, data = run
     assert data["bound"] <= data["objective"] + 1e-6
     assert data["gap"] == pytest.approx((data["objective"] - data["bound"]) / data["objective"], abs=1e-6) \
         or data["status"] == "OPTIMAL"
@@ -217,3 +223,25 @@ def test_projected_overtime_counts_what_the_year_already_holds(run):
     console.print(summary_table(given))
     text, b = console.export_text(), given["period_balance"][0]
     assert "2026-11 balance (projected)" in text and f"{b['agents_below_norm']} below (−{b['hours_below_norm']:,.0f} h)" in text
+
+
+def test_the_balance_says_when_the_hours_before_miss_the_periods_first_days():
+    """Hours before known from 23 November (last week's rota only) leave 1-22 November counted as
+    not worked: the balance is not known. Known from the 3rd (the 1st and 2nd off for everyone
+    given), it is. A period begun inside the plan has nothing before it."""
+    pay = pd.DataFrame({"period": ["2026-11", "2026-11", "2026-12"], "settled": [True, True, False],
+                        "balance": [-5.0, 7.5, 2.0], "overtime_hours": [0.0, 7.5, 0.0],
+                        "projected_overtime_hours": [0.0, 7.5, 2.0]})
+
+    def ledger(known: date | None) -> pd.DataFrame:
+        return pd.DataFrame({"period": ["2026-11", "2026-12"], "period_start": [date(2026, 11, 1), date(2026, 12, 1)],
+                             "known_from": [known, date(2026, 12, 1)]})
+
+    late, early, none = (period_balance(pay, ledger(d)) for d in (date(2026, 11, 23), date(2026, 11, 3), None))
+    assert (late[0]["hours_before_given"], late[0]["hours_before_from"]) == (False, "2026-11-23")
+    assert early[0]["hours_before_given"] and not none[0]["hours_before_given"] and none[1]["hours_before_given"]
+    assert {k: early[0][k] for k in ("agents_above_norm", "hours_above_norm", "agents_below_norm", "hours_below_norm",
+                                     "overtime_hours")} == {"agents_above_norm": 1, "hours_above_norm": 7.5,
+                                                            "agents_below_norm": 1, "hours_below_norm": 5.0,
+                                                            "overtime_hours": 7.5}
+    assert _balance_text(late[1]) == "1 above (+2 h)" and _balance_text(early[0]) == "1 above (+8 h), 1 below (−5 h)"

@@ -12,8 +12,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from constraints.ledger import period_label
-from constraints.overtime import accounting_periods
 from planner.solve.queues import without_skill
 from planner.solve.schedule import Schedule
 from planner.workspace.config import RotaConfig
@@ -43,18 +41,29 @@ def projected_overtime(pay: pd.DataFrame, agents: pd.DataFrame, start: date) -> 
     return per_year.groupby(level=0).max()
 
 
-def period_balance(pay: pd.DataFrame, start: date, period: str) -> list[dict[str, Any]]:
-    """Per accounting period the plan touches: whether the plan settles it, whether any hours
-    worked before the plan were given for it (False when it began before the plan and nobody has
-    any: worked.csv and the previous rota are missing), and how many agents are projected above
-    and below its norm at its end, by how many hours in all."""
+KNOWN_SLACK_DAYS = 3   # hours known from within this many days of a period's start count as known from its start
+
+
+def period_balance(pay: pd.DataFrame, ledger: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+    """Per accounting period the plan touches: whether the plan settles it, from which day the
+    hours before the plan are known (`hours_before_from`; None: none given) and whether that is
+    the whole period (`hours_before_given`: known from its first days, or it begins in the plan;
+    False means worked.csv or the previous rotas miss days, counted as not worked), and how many
+    agents are projected above and below its norm at its end, by how many hours in all."""
+    known: dict[str, Any] = {}
+    if ledger is not None and not ledger.empty:
+        known = ledger.groupby("period")[["period_start", "known_from"]].first().to_dict("index")
     out = []
     for label, g in pay.groupby("period", sort=True):
         b = g["balance"].to_numpy(float)
         above, below = b > 1e-6, b < -1e-6
-        began_before = accounting_periods(start, start, period)[0][0] < start and label == period_label(start, period)
+        k = known.get(label, {})
+        first, since = k.get("period_start"), k.get("known_from")
+        since = None if since is None or pd.isna(since) else since
+        given = first is None or (since is not None and (since - first).days <= KNOWN_SLACK_DAYS)
         out.append({"period": label, "settled": bool(g["settled"].all()),
-                    "hours_before_given": bool(not began_before or (g["hours_before"] > 0).any()),
+                    "hours_before_from": since.isoformat() if since is not None else None,
+                    "hours_before_given": bool(given),
                     "agents_above_norm": int(above.sum()), "hours_above_norm": _num(b[above].sum()),
                     "agents_below_norm": int(below.sum()), "hours_below_norm": _num(-b[below].sum()),
                     "overtime_hours": _num(g["overtime_hours"].sum()),
@@ -83,9 +92,9 @@ def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any
         "solve_seconds": _num(s.model.solve_seconds),
         "start": s.start.isoformat(),
         "days": s.days,
-        "agents": int(len(agents)),
+        "agents": len(agents),
         "agents_scheduled": int(s.rota["agent_id"].nunique()),
-        "shifts": int(len(s.rota)),
+        "shifts": len(s.rota),
         "required_agent_hours": _num(cov["required"].sum()),
         "scheduled_agent_hours": _num(cov["scheduled"].sum()),
         "shortfall_agent_hours": _num(short.sum()),
@@ -99,13 +108,13 @@ def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any
         "night_hours": _num(s.pay["night_hours"].sum()) if not s.pay.empty else 0.0,
         "holiday_hours": _num(s.pay["holiday_hours"].sum()) if not s.pay.empty else 0.0,
         "overtime_hours": _num(ot.sum()),
-        "period_balance": period_balance(s.pay, s.start, cfg.pay.accounting_period),
+        "period_balance": period_balance(s.pay, s.ledger),
         "overtime_yearly_cap_h": cfg.pay.overtime_cap_year_h,
         "shrinkage": cfg.staffing.shrinkage,
         "agents_above_overtime_cap_pace": sorted(above.index.tolist()),
         "overtime_projected_year_h": {a: _num(above[a]) for a in sorted(above.index)},
         "against_preference": list(s.assignment.against_preference),
-        "violations": int(len(s.violations)),
+        "violations": len(s.violations),
         "violations_by_rule": dict(sorted(rules.items())),
         "by_queue": by_queue(s.by_queue),
         "hours_without_skill": _without_skill(s.by_queue),

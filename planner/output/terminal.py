@@ -120,9 +120,12 @@ def summary_table(data: dict[str, Any]) -> Table:
                           f"holiday {c['holiday_premium']:,.0f}, overtime {c['overtime']:,.0f})")
     t.add_row("against their shift wish", str(len(data["against_preference"])))
     for p in data.get("period_balance") or []:
-        known = p.get("hours_before_given", True)
-        t.add_row(f"{p['period']} balance{'' if p['settled'] else ' (projected)'}", _balance_text(p) if known else
-                  f"not known: no hours before {date.fromisoformat(data['start']):%d.%m} (worked.csv, --previous)")
+        label = f"{p['period']} balance{'' if p['settled'] else ' (projected)'}"
+        if p.get("hours_before_given", True):
+            t.add_row(label, _balance_text(p))
+        else:   # worked.csv and the previous rotas miss the period's first days: they count as not worked
+            since = date.fromisoformat(p.get("hours_before_from") or data["start"])
+            t.add_row(label, f"not known: no hours before {since:%d.%m} (worked.csv, --previous)")
     heading = data.get("overtime_projected_year_h") or {}
     if heading:   # art. 99: overtime_ytd_h plus the plan's periods projected to their ends pass the cap
         t.add_row(f"above {data['overtime_yearly_cap_h']:g} h overtime this year (projected)",

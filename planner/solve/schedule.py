@@ -93,6 +93,7 @@ class Schedule:
     by_queue: pd.DataFrame | None = None     # coverage per hour and series (coverage_by_queue.csv)
     skills: SkillSetup | None = None         # series and skill groups; pooled when everyone serves all
     timesheet: pd.DataFrame | None = None   # T-13 days of the horizon (planner.solve.payroll)
+    ledger: pd.DataFrame | None = None      # each accounting period's norm and hours before (planner.solve.periods)
 
 
 def absence_days(absences: pd.DataFrame, start: date, days: int) -> dict[str, set[date]]:
@@ -425,7 +426,7 @@ def solve_schedule(
     violations = check_rota(rota, cycles_as_planned(agents, carry, start), absences, cfg.labour, cfg.book,
                             start, days, previous, pay=cfg.pay, before=counted_before(ledger))
     return Schedule(start, days, rota, cover, pay, tuple(violations), result, assignment,
-                    tuple(classes), tuple(lines), penalty, by_queue, setup, timesheet)
+                    tuple(classes), tuple(lines), penalty, by_queue, setup, timesheet, ledger)
 
 
 def _series_on_site(requirements: pd.DataFrame, hours: pd.DatetimeIndex, setup: SkillSetup,

@@ -80,7 +80,8 @@ _DATA_MEANING = {
     "history": "contacts per interval: what the forecast learns from",
     "agents": "who can be scheduled: pattern, shift wish, rate, cycle start, nights allowed",
     "absences": "leave, sick leave and training: no shift on these days",
-    "worked": "hours already worked (the timesheet HR keeps): the accounting period's hours before the rota",
+    "worked": ("hours already worked (the timesheet HR keeps), read when the file is there: the accounting "
+               "period's hours before the rota"),
 }
 
 

@@ -74,7 +74,7 @@ def write_pay_sheet(ws: Worksheet, run: PlanRun) -> None:
     info = agent_info(run)
     widths(ws, {1: text_width(info["agent_id"], 9, 16), 2: text_width(info["name"], 12, 34),
                  3: text_width(info["team"], 8, 20), 4: 8.5,
-                 5: 10, 6: 9, 7: 10, **{k: 10 for k in range(8, FIRST_MONEY)},
+                 5: 10, 6: 9, 7: 13, **{k: 10 for k in range(8, FIRST_MONEY)},
                  **{k: 14 for k in range(FIRST_MONEY, len(PAY_SHEET_COLUMNS) + 1)}})
     ws.row_dimensions[1].height = 45
     p = run.cfg.pay

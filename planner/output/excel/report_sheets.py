@@ -183,6 +183,10 @@ def summary_rows(summary: Mapping[str, Any]) -> list[tuple[str, str, Any, str | 
         rows.append(("Hours", f"{period}: their hours above it", item["hours_above_norm"], HOURS))
         rows.append(("Hours", f"{period}: agents below the period's norm", item["agents_below_norm"], COUNT))
         rows.append(("Hours", f"{period}: their hours below it", item["hours_below_norm"], HOURS))
+        if not item.get("hours_before_given", True):
+            since = item.get("hours_before_from")
+            rows.append(("Hours", f"{period}: hours before the rota known from (worked.csv, previous rotas)",
+                         date.fromisoformat(since) if since else "none given", DATE if since else None))
     for item in summary.get("by_queue", []):
         series = f"{item['channel']}/{item['queue']}"
         rows.append(("Series", f"{series}: service level", item["service_level"], PERCENT))
