@@ -35,6 +35,7 @@ from planner.solve.schedule import solve_schedule
 from planner.workspace.config import RotaConfig, load_config, workspace_toml
 from planner.workspace.people import load_absences, load_agents, skill_report
 from planner.workspace.previous import read_previous
+from planner.workspace.worked import load_worked
 
 
 def _series_count(hourly: pd.DataFrame) -> int:
@@ -188,21 +189,24 @@ def run_schedule(
     progress=None, stop=None, forecast: ForecastResult | None = None,
     console: Console | None = None,
 ) -> PlanRun:
-    """Schedule the agents of a workspace against a requirements frame; the skill warnings
-    (unknown tokens, series nobody may serve) are printed on `console`."""
+    """Schedule the agents of a workspace against a requirements frame, with the hours already
+    worked of worked.csv (`[data] worked`) and the previous rota; the warnings (unknown skill
+    tokens, series nobody may serve, worked.csv rows of unknown agents) are printed on `console`."""
     agents = load_agents(agents_path, cfg.book)
     print_warnings(console, skill_report(agents, requirements, cfg))
     absences = load_absences(absences_path, agents)
+    worked, notes = load_worked(cfg.worked_path(), agents)
+    print_warnings(console, notes)
     previous = read_previous(previous_path) if previous_path is not None else None
-    sched = solve_schedule(cfg, requirements, agents, absences, start, weeks * 7, previous,
+    sched = solve_schedule(cfg, requirements, agents, absences, start, weeks * 7, previous, worked=worked,
                            time_limit_s=time_limit_s, progress=progress, stop=stop)
     return PlanRun(cfg, sched, agents, absences, requirements, summary(sched, cfg, agents), forecast)
 
 
 def pay_csv(pay: pd.DataFrame) -> pd.DataFrame:
-    """pay.csv: one row per agent, the columns of `constraints.pay.PAY_COLUMNS`, hours to 6 places
-    (no float noise), roubles to kopecks."""
-    hours = [c for c in PAY_COLUMNS if c.endswith("_hours")]
+    """pay.csv: one row per agent and accounting period, the columns of
+    `constraints.pay.PAY_COLUMNS`, hours to 6 places (no float noise), roubles to kopecks."""
+    hours = [c for c in PAY_COLUMNS if c.endswith("_hours") or c == "balance"]
     return pay[PAY_COLUMNS].round({c: 6 for c in hours})
 
 

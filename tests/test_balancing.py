@@ -12,24 +12,27 @@ import pytest
 
 from conftest import absences_frame, agents_frame
 from constraints.labour import parse_labour
-from planner.solve.balancing import drop_sets, fits, norm_ledger, period_caps, plan_periods
+from planner.solve.balancing import drop_sets, fits, period_caps, plan_periods
+from planner.solve.periods import plan_ledger
 from planner.solve.schedule import solve_schedule
 from tests.test_schedule import DAY_AND_NIGHT_22, NO_ABSENCES, flat_requirements
 
 DECEMBER = date(2026, 12, 1)
 
 
-def test_norms_of_the_ledger_are_the_laws():
+def test_caps_read_the_ledgers_norms_which_are_the_laws():
     """November 2026: 159 h; March 2026 with leave 2-13 March: 168 - 72 = 96 h; January 2026 with
     leave 1-10 January: still 120 h (no working day inside)."""
     agents = agents_frame({"agent_id": "A"}, {"agent_id": "B"}, {"agent_id": "C"})
     away = absences_frame(("B", "2026-03-02", "2026-03-13"), ("C", "2026-01-01", "2026-01-10"))
-    nov = norm_ledger(agents, away, plan_periods(date(2026, 11, 23), 7, "month"), 40.0)
-    assert nov.set_index("agent_id")["norm_hours"].to_dict() == {"A": 159.0, "B": 159.0, "C": 159.0}
-    mar = norm_ledger(agents, away, plan_periods(date(2026, 3, 1), 31, "month"), 40.0)
-    assert mar.set_index("agent_id").at["B", "norm_hours"] == 96.0
-    jan = norm_ledger(agents, away, plan_periods(date(2026, 1, 1), 31, "month"), 40.0)
-    assert jan.set_index("agent_id").at["C", "norm_hours"] == 120.0
+    cfg = DAY_AND_NIGHT_22
+    for first, days, expected in ((date(2026, 11, 23), 7, {"A": 159.0, "B": 159.0, "C": 159.0}),
+                                  (date(2026, 3, 1), 31, {"A": 168.0, "B": 96.0, "C": 168.0}),
+                                  (date(2026, 1, 1), 31, {"A": 120.0, "B": 120.0, "C": 120.0})):
+        periods = plan_periods(first, days, "month")
+        caps = period_caps(plan_ledger(cfg, agents, away, first, days), periods, planned_overtime=False,
+                           overtime_ok={}, overtime_ytd_h={})
+        assert {a: v[0] for a, v in caps.cap.items()} == expected
 
 
 def test_a_week_across_a_months_end_touches_both_periods():

@@ -21,13 +21,12 @@ as `constraints.overtime` attributes it).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
-from constraints.calendar import RU_CALENDAR
 from constraints.hours import day_parts, night_credit_h
 from constraints.lines import Line
 from constraints.overtime import OVERTIME_TWO_DAYS_H, OVERTIME_YEAR_H, accounting_periods
@@ -44,32 +43,39 @@ class PeriodCaps:
     periods: tuple[tuple[date, date], ...]
     cap: Mapping[str, tuple[float, ...]]          # agent -> per period: norm - hours before
     overtime: Mapping[str, tuple[float, ...]]     # agent -> per period: planned overtime allowed
+    before: Mapping[str, tuple[float, ...]] = field(default_factory=dict)   # hours before, per period
 
-    def key(self, agent: str) -> tuple[tuple[float, ...], tuple[float, ...]]:
-        """What sets the agent's class apart: caps and allowances, to a tenth of an hour (down)."""
+    def key(self, agent: str) -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
+        """What sets the agent's class apart: caps, allowances and hours before, to a tenth of an
+        hour (down)."""
         def tenth(v: tuple[float, ...]) -> tuple[float, ...]:
-            return tuple(np.floor(np.asarray(v) * 10 + TOLERANCE_H) / 10)
-        return tenth(self.cap.get(agent, ())), tenth(self.overtime.get(agent, ()))
+            return tuple(float(x) for x in np.floor(np.asarray(v) * 10 + TOLERANCE_H) / 10)
+        return (tenth(self.cap.get(agent, ())), tenth(self.overtime.get(agent, ())),
+                tenth(self.before.get(agent, ())))
 
 
 def period_caps(ledger: pd.DataFrame, periods: Sequence[tuple[date, date]], *, planned_overtime: bool,
                 overtime_ok: Mapping[str, bool], overtime_ytd_h: Mapping[str, float]) -> PeriodCaps:
-    """Caps from the period ledger (agent_id, period_start, norm_hours, hours_before): one row per
-    agent and period; an agent or period missing from it has no cap. Planned overtime, where
+    """Caps from the period ledger (agent_id, period_start, norm_hours, hours_before and, when
+    given, holiday_hours_before, which count towards no norm, art. 152): one row per agent and
+    period; an agent or period missing from it has no cap. Planned overtime, where
     allowed and consented, is the year's art. 99 hours left, shared by the periods the plan ends."""
     firsts = [p[0] for p in periods]
     cap: dict[str, list[float]] = {}
-    for a, first, norm, before in zip(ledger["agent_id"], ledger["period_start"], ledger["norm_hours"],
-                                      ledger["hours_before"]):
+    before: dict[str, list[float]] = {}
+    before_h = ledger["hours_before"] - (ledger["holiday_hours_before"] if "holiday_hours_before" in ledger else 0.0)
+    for a, first, norm, hours in zip(ledger["agent_id"], ledger["period_start"], ledger["norm_hours"], before_h):
         first = pd.Timestamp(first).date()
         if first in firsts:
-            cap.setdefault(str(a), [np.inf] * len(periods))[firsts.index(first)] = float(norm) - float(before)
+            cap.setdefault(str(a), [np.inf] * len(periods))[firsts.index(first)] = float(norm) - float(hours)
+            before.setdefault(str(a), [0.0] * len(periods))[firsts.index(first)] = float(hours)
     overtime: dict[str, tuple[float, ...]] = {}
     for a in cap:
         left = max(OVERTIME_YEAR_H - float(overtime_ytd_h.get(a, 0.0)), 0.0) if planned_overtime and \
             overtime_ok.get(a, False) else 0.0
         overtime[a] = (left / max(len(periods), 1),) * len(periods)
-    return PeriodCaps(tuple(periods), {a: tuple(v) for a, v in cap.items()}, overtime)
+    return PeriodCaps(tuple(periods), {a: tuple(v) for a, v in cap.items()}, overtime,
+                      {a: tuple(v) for a, v in before.items()})
 
 
 def plan_periods(start: date, days: int, period: str) -> list[tuple[date, date]]:
@@ -94,8 +100,9 @@ class LineHours:
 
 def line_hours(lines: Sequence[Line], periods: Sequence[tuple[date, date]], start: date, days: int,
                labour, credit: bool) -> LineHours:
-    """The hours the timesheet would count for each shift in each period: its parts on the
-    horizon's days (a night split at midnight), the art. 96 hour with `credit`."""
+    """The hours the timesheet would count towards each period's norm for each shift: its parts on
+    the horizon's days (a night split at midnight), the art. 96 hour with `credit`, no holiday
+    hours (paid double, they are no overtime: art. 152)."""
     rows = [(i, s.start, s.end, s.break_h) for i, l in enumerate(lines) for s in l.shifts]
     P = len(periods)
     if not rows:
@@ -110,12 +117,13 @@ def line_hours(lines: Sequence[Line], periods: Sequence[tuple[date, date]], star
         which[np.array([a <= d <= b for d in day], dtype=bool) & inside] = k
     hours = np.zeros((len(frame), P))
     keep = which >= 0
-    np.add.at(hours, (parts["shift"].to_numpy()[keep], which[keep]), parts["hours"].to_numpy()[keep])
+    counted = parts["hours"].where(~parts["holiday"].astype(bool), 0.0).to_numpy()   # art. 152: no norm hours
+    np.add.at(hours, (parts["shift"].to_numpy()[keep], which[keep]), counted[keep])
     # most hours in two consecutive days, per line and period (art. 99's 4 h of overtime)
     two_day = np.zeros((len(lines), P))
     by_day = pd.DataFrame({"line": frame["line"].to_numpy()[parts["shift"].to_numpy()[keep]],
                            "period": which[keep], "day": pd.to_datetime(parts["date"].to_numpy()[keep]),
-                           "hours": parts["hours"].to_numpy()[keep]}).groupby(["line", "period", "day"])["hours"].sum()
+                           "hours": counted[keep]}).groupby(["line", "period", "day"])["hours"].sum()
     for (l, k), series in by_day.groupby(level=[0, 1]):
         s = series.droplevel([0, 1])
         s = s.reindex(pd.date_range(s.index.min(), s.index.max(), freq="D"), fill_value=0.0)
@@ -123,12 +131,14 @@ def line_hours(lines: Sequence[Line], periods: Sequence[tuple[date, date]], star
     return LineHours(frame["line"].to_numpy(), hours, two_day)
 
 
-def fits(hours: np.ndarray, two_day: np.ndarray, cap: np.ndarray, overtime: np.ndarray) -> np.ndarray:
+def fits(hours: np.ndarray, two_day: np.ndarray, cap: np.ndarray, overtime: np.ndarray,
+         before: np.ndarray | None = None) -> np.ndarray:
     """(L,) whether each line's hours (L, P) keep within the caps (P,): at most the cap, or above it
     by no more than the planned overtime allowed, and then with at most 4 h of it in any two
-    consecutive days (overtime spread evenly over the period's hours)."""
+    consecutive days (overtime spread evenly over the period's hours, the `before` ones too)."""
     over = hours - cap[None, :]
-    share = np.divide(np.maximum(over, 0.0), hours, out=np.zeros_like(hours), where=hours > 0)
+    total = hours + (0.0 if before is None else before[None, :])
+    share = np.divide(np.maximum(over, 0.0), total, out=np.zeros_like(hours), where=total > 0)
     ok = (over <= TOLERANCE_H) | ((over <= overtime[None, :] + TOLERANCE_H)
                                   & (two_day * share <= OVERTIME_TWO_DAYS_H + TOLERANCE_H))
     return ok.all(axis=1)
@@ -187,15 +197,16 @@ def shift_weights(lines: Sequence[Line], required: np.ndarray, origin, hours: in
     return out
 
 
-def balance_lines(lines: list[Line], allowed: np.ndarray, caps: Sequence[tuple[np.ndarray, np.ndarray, bool] | None],
+def balance_lines(lines: list[Line], allowed: np.ndarray,
+                  caps: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, bool] | None],
                   start: date, days: int, periods: Sequence[tuple[date, date]], labour, required: np.ndarray,
                   origin) -> tuple[list[Line], np.ndarray]:
     """Lines and the (classes x lines) allowed matrix with no class on a line above its caps: such a
     line is replaced, for that class, by its balanced lines. `caps[c]` is (cap per period,
-    planned overtime allowed per period, whether the class gets the art. 96 hour), or None for a
-    class without caps."""
+    planned overtime allowed per period, hours before per period, whether the class gets the
+    art. 96 hour), or None for a class without caps."""
     L = len(lines)
-    hours = {cr: line_hours(lines, periods, start, days, labour, cr) for cr in {c[2] for c in caps if c is not None}}
+    hours = {cr: line_hours(lines, periods, start, days, labour, cr) for cr in {c[3] for c in caps if c is not None}}
     totals = {cr: h.per_line(L) for cr, h in hours.items()}
     first_row = {cr: np.searchsorted(h.shift_line, np.arange(L + 1)) for cr, h in hours.items()}
     weights = shift_weights(lines, required, origin, days * 24)
@@ -206,9 +217,9 @@ def balance_lines(lines: list[Line], allowed: np.ndarray, caps: Sequence[tuple[n
     for c, cc in enumerate(caps):
         if cc is None:
             continue
-        cap, overtime, credit = cc
+        cap, overtime, before, credit = cc
         idx = np.flatnonzero(allowed[c])
-        ok = fits(totals[credit][idx], hours[credit].two_day[idx], cap, overtime)
+        ok = fits(totals[credit][idx], hours[credit].two_day[idx], cap, overtime, before)
         for l in idx[~ok]:
             keep[c, l] = False
             rows = slice(first_row[credit][l], first_row[credit][l + 1])
@@ -224,23 +235,6 @@ def balance_lines(lines: list[Line], allowed: np.ndarray, caps: Sequence[tuple[n
     for c, l in extra:
         out[c, l] = True
     return out_lines, out
-
-
-def norm_ledger(agents: pd.DataFrame, absences: pd.DataFrame, periods: Sequence[tuple[date, date]],
-                hours_per_week: float, calendar=RU_CALENDAR) -> pd.DataFrame:
-    """Per agent and period: the period's whole norm less its absences' working days (art. 104,
-    order 588н), and no hours before the plan."""
-    spells: dict[str, set[date]] = {}
-    for a, st, en in zip(absences["agent_id"], absences["start"], absences["end"]):
-        first, last = pd.Timestamp(st).date(), pd.Timestamp(en).date()
-        spells.setdefault(str(a), set()).update(first + timedelta(days=k) for k in range((last - first).days + 1))
-    rows = []
-    for a in agents["agent_id"].astype(str):
-        for first, last in periods:
-            norm = calendar.norm_h(first, last, hours_per_week) - calendar.absence_norm_h(
-                first, last, spells.get(a, ()), hours_per_week)
-            rows.append((a, first, last, max(norm, 0.0), 0.0))
-    return pd.DataFrame(rows, columns=["agent_id", "period_start", "period_end", "norm_hours", "hours_before"])
 
 
 def hours_caps(agents: pd.DataFrame, ledger: pd.DataFrame, periods: Sequence[tuple[date, date]],

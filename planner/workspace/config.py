@@ -46,6 +46,7 @@ class DataFiles(_Strict):
     history: str = "history.csv"
     agents: str = "agents.csv"
     absences: str | None = "absences.csv"
+    worked: str | None = "worked.csv"     # hours already worked (the T-13 timesheet HR keeps); optional
 
 
 class SolverSettings(_Strict):
@@ -110,10 +111,21 @@ class RotaConfig:
     def absences_path(self) -> Path | None:
         """The absences file, or None when there is none: the default name is optional (a site
         may have nobody away), but a file named in `[data]` must exist and is read (and refused)."""
-        if not self.data.absences:
+        return self._optional("absences")
+
+    def worked_path(self) -> Path | None:
+        """The hours already worked (worked.csv), or None: optional as the absences file is (a
+        site that plans from its previous rotas alone keeps none), and never looked for without a
+        rota.toml (the defaults belong to no workspace, so not to the current folder either)."""
+        return None if self.source == "defaults" else self._optional("worked")
+
+    def _optional(self, key: str) -> Path | None:
+        """An optional data file: None when not set, or when its default name is not there."""
+        name = getattr(self.data, key)
+        if not name:
             return None
-        path = self.path(self.data.absences)
-        if not path.exists() and "absences" not in self.raw.get("data", {}):
+        path = self.path(name)
+        if not path.exists() and key not in self.raw.get("data", {}):
             return None
         return path
 

@@ -105,6 +105,13 @@ def load_agents(path: Path, book: PatternBook) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def hired_for_nights(agents: pd.DataFrame) -> dict[str, bool]:
+    """agent_id -> hired for night work (art. 96: no shorter night shift); no when not stated."""
+    if "hired_for_nights" not in agents:
+        return {}
+    return {str(a): bool(h) and not pd.isna(h) for a, h in zip(agents["agent_id"], agents["hired_for_nights"])}
+
+
 def _agents(ids: list[str], most: int = 5) -> str:
     """`agent A007` or `agents A001, A002, ... and 3 more`."""
     shown = ", ".join(ids[:most]) + (f" and {len(ids) - most} more" if len(ids) > most else "")
