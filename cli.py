@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from rich.markup import escape
 from common.errors import InputError, RuleError
 
 SAMPLE = Path(__file__).resolve().parent / "sample_data"
+TODAY_ENV = "ROTA_TODAY"   # the date rota takes for today (tests; replaying a past week as it was)
 
 app = typer.Typer(
     name="rota",
@@ -88,14 +90,42 @@ def _sample_today() -> date:
         return date.today()
 
 
+def _today(workspace: Path | None = None) -> date:
+    """Today: $ROTA_TODAY when set, else the system date (on the bundled sample, the day after its
+    history). It gives the default start and art. 103's month of notice."""
+    if said := os.environ.get(TODAY_ENV, "").strip():
+        return _date(said, TODAY_ENV)
+    sample = workspace is not None and Path(workspace).resolve() == SAMPLE
+    return _sample_today() if sample else date.today()
+
+
 def _first_day(start: str | None, workspace: Path | None = None) -> date:
     """--start, or the coming Monday (on the bundled sample: the Monday after its history)."""
     from planner.pipeline import next_monday
 
     if start:
         return _date(start, "--start")
-    sample = workspace is not None and Path(workspace).resolve() == SAMPLE
-    return next_monday(_sample_today() if sample else date.today())
+    return next_monday(_today(workspace))
+
+
+def _horizon(start: str | None, weeks: int | None, month: str | None,
+             workspace: Path | None = None) -> tuple[date, int]:
+    """(first day, days) of the plan: --month's calendar month, or --weeks (1) weeks from --start."""
+    from planner.pipeline import month_span
+
+    if month is None:
+        return _first_day(start, workspace), 7 * (weeks or 1)
+    given = [name for name, value in (("--start", start), ("--weeks", weeks)) if value is not None]
+    if given:
+        raise InputError(f"--month plans a whole calendar month from its 1st: give it without {' and '.join(given)}")
+    return month_span(month)
+
+
+def _planning(what: str, first: date, days: int, workspace: Path) -> None:
+    """The first line of a run: what it does, over which days, on which workspace."""
+    from planner.output.terminal import horizon_words
+
+    out.print(f"{what} {horizon_words(first, days)} for workspace [cyan]{workspace}[/]", highlight=False)
 
 
 def _config(path: Path | None) -> Any:
@@ -237,28 +267,32 @@ def _finish(run: Any, out_dir: Path) -> None:
         raise typer.Exit(1)
 
 
-def _previous(path: Path | None) -> Path | None:
-    """The rota file `--previous` stands for (a results folder holds one), said on screen."""
+def _previous(paths: list[Path] | None) -> list[Path]:
+    """The rota files `--previous` stands for (a results folder holds one), each said on screen."""
     from planner.workspace.previous import previous_file
 
-    if path is None:
-        return None
-    found = previous_file(path)
-    if found != path:
-        out.print(f"previous rota: [cyan]{found}[/]", highlight=False)
+    found = []
+    for path in paths or ():
+        found.append(previous_file(path))
+        if found[-1] != path:
+            out.print(f"previous rota: [cyan]{found[-1]}[/]", highlight=False)
     return found
 
 
-WeeksOpt = Annotated[int, typer.Option(min=1, max=13, metavar="N", help="Number of weeks to schedule.")]
+WeeksOpt = Annotated[int | None, typer.Option(min=1, max=13, metavar="N",
+                                              help="Number of weeks to schedule (default 1).", show_default=False)]
+MonthOpt = Annotated[str | None, typer.Option(
+    metavar="YYYY-MM", help="Plan one calendar month, from its 1st to its last day (instead of --start and --weeks).")]
 TimeLimitOpt = Annotated[
     float | None, typer.Option("--time-limit", min=1, metavar="S",
                                help="Solver time limit in seconds (default: rota.toml, 30).")
 ]
 PreviousOpt = Annotated[
-    Path | None, typer.Option(
+    list[Path] | None, typer.Option(
         "--previous", metavar="PATH",
-        help="Last period's results folder, or its rota.xlsx or rota.csv: agents keep their 2/2 and 3/3 "
-             "cycle, their rest after last week's shifts and a fair share of nights and weekends.")
+        help="Last period's results folder, or its rota.xlsx or rota.csv; again for each rota of the days before "
+             "(the weeks of the month so far), which must reach the day before the first day. Agents keep their "
+             "2/2 and 3/3 cycle, their rest after the last shifts and a fair share of nights and weekends.")
 ]
 WorkspaceOpt = Annotated[Path, typer.Option(
     metavar="DIR", show_default=False,
@@ -275,51 +309,62 @@ def schedule(
                                                     help="CSV with ts and agents (as `rota requirements` writes).")],
     agents: Annotated[Path, typer.Option(
         metavar="FILE", help="Agents CSV/XLSX: agent_id, name, team, pattern, shift_pref, skills, rate_rub_h, …")],
-    start: Annotated[str, typer.Option(metavar="DATE", help="First day of the rota, YYYY-MM-DD.")],
     out_dir: Annotated[Path, typer.Option("--out", metavar="DIR",
                                           help="Folder for rota.csv, coverage.csv, summary.json.")],
+    start: Annotated[str | None, typer.Option(
+        metavar="DATE", help="First day of the rota, YYYY-MM-DD (or give --month).")] = None,
     absences: Annotated[Path | None, typer.Option(metavar="FILE",
                                                   help="Absences CSV/XLSX: agent_id, start, end, kind.")] = None,
     config: ConfigOpt = None,
     previous: PreviousOpt = None,
-    weeks: WeeksOpt = 1,
+    weeks: WeeksOpt = None,
+    month: MonthOpt = None,
     time_limit: TimeLimitOpt = None,
 ) -> None:
     """Schedule named agents on their 2/2, 3/3 and 5/2 rotas against hourly requirements."""
     from planner import pipeline
 
+    if start is None and month is None:
+        raise InputError("give the first day of the rota as --start DATE, or a calendar month as --month YYYY-MM")
+    first, days = _horizon(start, weeks, month)
+    today = _today()
     cfg = _config(config)
     req = pipeline.read_requirements(requirements_path)
-    first = _date(start, "--start")
     previous = _previous(previous)
     with _Solving() as solving:
-        run = pipeline.run_schedule(cfg, req, agents, absences, first, weeks, previous_path=previous,
+        run = pipeline.run_schedule(cfg, req, agents, absences, first, days=days, previous=previous, today=today,
                                     time_limit_s=time_limit, progress=solving.progress, stop=solving.stop,
                                     console=out)
     _finish(run, out_dir)
 
 
-@command(epilog=_example("plan --workspace sample_data --start 2026-11-23 --weeks 1 --out out/"))
+@command(epilog=_example(
+    "plan --workspace sample_data --start 2026-11-23 --weeks 1 --out out/",
+    "--month 2027-01 plans 1-31 January instead. A plan that starts less than a month after today is "
+    "made with a warning: art. 103 has a shift schedule shown to the staff a month before it takes effect "
+    f"(the environment variable {TODAY_ENV}=YYYY-MM-DD sets today)."))
 def plan(
     workspace: WorkspaceOpt = SAMPLE,
     start: StartOpt = None,
-    weeks: WeeksOpt = 1,
+    weeks: WeeksOpt = None,
+    month: MonthOpt = None,
     out_dir: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for the results.")] = Path("out"),
     previous: PreviousOpt = None,
     time_limit: TimeLimitOpt = None,
     force: ForceOpt = False,
 ) -> None:
-    """The weekly job: forecast -> staffing requirements -> rota -> results, in one go."""
+    """The weekly (or monthly) job: forecast -> staffing requirements -> rota -> results, in one go."""
     from planner import pipeline
     from planner.workspace.config import workspace_toml
 
-    first = _first_day(start, workspace)
+    first, days = _horizon(start, weeks, month, workspace)
+    today = _today(workspace)
     workspace_toml(workspace)   # a missing folder is said before "Planning …"
-    out.print(f"Planning {weeks} week(s) from {first} for workspace [cyan]{workspace}[/]", highlight=False)
+    _planning("Planning", first, days, workspace)
     previous = _previous(previous)
     with _Solving() as solving:
-        run = pipeline.run_plan(workspace, first, weeks, time_limit_s=time_limit, previous_path=previous,
-                                progress=solving.progress, stop=solving.stop, console=out, force=force)
+        run = pipeline.run_plan(workspace, first, days=days, time_limit_s=time_limit, previous=previous,
+                                today=today, progress=solving.progress, stop=solving.stop, console=out, force=force)
     _finish(run, out_dir)
 
 
@@ -330,7 +375,8 @@ def compare(
         help="Scenario names (scenarios/NAME.toml) or files; default: every scenario of the workspace.")] = None,
     workspace: WorkspaceOpt = SAMPLE,
     start: StartOpt = None,
-    weeks: WeeksOpt = 1,
+    weeks: WeeksOpt = None,
+    month: MonthOpt = None,
     time_limit: Annotated[float | None, typer.Option(
         "--time-limit", min=0.1, metavar="S",
         help="Solver work per scenario (CP-SAT deterministic seconds; default: rota.toml).")] = None,
@@ -347,11 +393,11 @@ def compare(
     from planner.output.terminal import comparison_table
     from planner.workspace.config import workspace_toml
 
-    first = _first_day(start, workspace)
+    first, days = _horizon(start, weeks, month, workspace)
     workspace_toml(workspace)
-    out.print(f"Comparing scenarios over {weeks} week(s) from {first} for [cyan]{workspace}[/]", highlight=False)
+    _planning("Comparing scenarios over", first, days, workspace)
     with out.status("running scenarios …"):
-        results = compare_scenarios(workspace, first, weeks, scenarios or (), time_limit_s=time_limit,
+        results = compare_scenarios(workspace, first, scenarios or (), days=days, time_limit_s=time_limit,
                                     executor=executor, scheduler=scheduler, console=out, force=force)
     for r in results:
         for w in r.warnings:
@@ -370,7 +416,8 @@ def size(
         metavar="SHARE", help="Contact-weighted service level to reach over the horizon, 0-1.")] = 0.8,
     workspace: WorkspaceOpt = SAMPLE,
     start: StartOpt = None,
-    weeks: WeeksOpt = 1,
+    weeks: WeeksOpt = None,
+    month: MonthOpt = None,
     time_limit: Annotated[float | None, typer.Option(
         "--time-limit", min=0.1, metavar="S",
         help="Solver work per trial (CP-SAT deterministic seconds; default: rota.toml).")] = None,
@@ -384,12 +431,13 @@ def size(
     from planner.output.terminal import size_report
     from planner.workspace.config import workspace_toml
 
-    first = _first_day(start, workspace)
+    first, days = _horizon(start, weeks, month, workspace)
     workspace_toml(workspace)
     with out.status("sizing …") as status:
-        res = size_workspace(workspace, first, weeks, mix, target, time_limit_s=time_limit, console=out, skills=skills,
-                             report=lambda n, sl: status.update(f"sizing … {n} agents give {sl:.1%}"), force=force)
-    out.print(size_report(res, weeks, first))
+        res = size_workspace(workspace, first, mix, target, days=days, time_limit_s=time_limit, console=out,
+                             skills=skills, force=force,
+                             report=lambda n, sl: status.update(f"sizing … {n} agents give {sl:.1%}"))
+    out.print(size_report(res, first=first, days=days))
     if not res.met:
         err.print(f"[red]the target was not reached even with {res.total} agents"
                   f"{' with skills ' + res.skills if res.skills else ''}[/]", highlight=False)

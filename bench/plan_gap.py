@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
         req = staffing_requirements(fc.forecast, cfg.staffing)
         absences = cfg.path(cfg.data.absences) if cfg.data.absences else None
         t0 = time.perf_counter()
-        run = run_schedule(cfg, req, cfg.path(cfg.data.agents), absences, start, args.weeks,
+        run = run_schedule(cfg, req, cfg.path(cfg.data.agents), absences, start, days=args.weeks * 7,
                            time_limit_s=args.time_limit, progress=progress)
         s = run.summary
         log.sort()

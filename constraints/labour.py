@@ -17,8 +17,9 @@ reports and the planner's explanations are built from that list.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from typing import Any
 
 import numpy as np
@@ -38,6 +39,27 @@ def in_a_row(rest_h: Any, previous_h: Any) -> Any:
     20:01-08:01 is two shifts in a row; 08:00-20:00 then 08:00 the next day is not. Arrays too."""
     rest, prev = np.asarray(rest_h, float), np.asarray(previous_h, float)
     return (rest >= 0) & (rest < prev)
+
+
+def notice_deadline(start: date) -> date:
+    """The last day a shift schedule from `start` may be shown to the staff (art. 103: at least
+    one month before it takes effect): the same day a month earlier, or that month's last day
+    when it has no such day (art. 14: 31 March -> 28 February)."""
+    year, month = (start.year, start.month - 1) if start.month > 1 else (start.year - 1, 12)
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def late_notice(start: date, today: date) -> str | None:
+    """The warning for a plan made less than a month before its first day (None: in time). It is
+    said, not refused: a week's rota is often made the week before, and the team lead decides."""
+    deadline = notice_deadline(start)
+    if today <= deadline:
+        return None
+    ahead = (start - today).days
+    when = (f"{ahead} day{'s' * (ahead != 1)} after today" if ahead > 0 else "today" if ahead == 0
+            else f"{-ahead} day{'s' * (ahead != -1)} before today")
+    return (f"the plan starts on {start}, {when} ({today}): art. 103 of the Labour Code wants a shift schedule "
+            f"shown to the staff at least one month before it takes effect (this one by {deadline})")
 
 
 @dataclass(frozen=True)

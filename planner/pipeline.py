@@ -3,9 +3,12 @@ and hands back a frame that can be written to CSV and read back by the next stag
 
 from __future__ import annotations
 
+import calendar
 import os
+import re
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,6 +18,7 @@ from rich.console import Console
 
 from common.errors import InputError
 from common.files import atomic_path, csv_to, write_csv, write_text
+from constraints.labour import late_notice
 from constraints.pay import PAY_COLUMNS
 from constraints.timesheet import TIMESHEET_COLUMNS
 from forecasts.columns import to_numbers, to_strings, to_timestamps
@@ -34,7 +38,7 @@ from planner.solve.queues import BY_QUEUE_COLUMNS
 from planner.solve.schedule import solve_schedule
 from planner.workspace.config import RotaConfig, load_config, workspace_toml
 from planner.workspace.people import load_absences, load_agents, skill_report
-from planner.workspace.previous import read_previous
+from planner.workspace.previous import load_previous
 from planner.workspace.worked import load_worked
 
 
@@ -71,6 +75,8 @@ def load_hourly(
         early = (frame["ts"] < pd.Timestamp(before)).to_numpy()
         stale = check_freshness(frame["ts"], before, name, force=force)
         print_warnings(console, [stale] if stale else [])
+        if stale:   # kept with the file's own warnings, for summary.json
+            data = replace(data, warnings=(*data.warnings, stale))
         later = frame.loc[~early, ["channel", "queue"]].drop_duplicates()
         known = set(zip(frame.loc[early, "channel"], frame.loc[early, "queue"]))
         for channel, queue in zip(later["channel"], later["queue"]):
@@ -183,24 +189,46 @@ def read_requirements(path: Path) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+Handover = tuple[pd.DataFrame | None, list[str]]   # the previous rotas' shifts before the start, and warnings
+
+
 def run_schedule(
     cfg: RotaConfig, requirements: pd.DataFrame, agents_path: Path, absences_path: Path | None,
-    start: date, weeks: int, *, previous_path: Path | None = None, time_limit_s: float | None = None,
-    progress=None, stop=None, forecast: ForecastResult | None = None,
-    console: Console | None = None,
+    start: date, *, days: int, previous: Sequence[Path] = (), today: date | None = None,
+    time_limit_s: float | None = None, progress=None, stop=None, console: Console | None = None,
 ) -> PlanRun:
-    """Schedule the agents of a workspace against a requirements frame, with the hours already
-    worked of worked.csv (`[data] worked`) and the previous rota; the warnings (unknown skill
-    tokens, series nobody may serve, worked.csv rows of unknown agents) are printed on `console`."""
+    """Schedule the agents of a workspace against a requirements frame over `days` days from
+    `start` (a week is 7, a month 28-31: `month_span`).
+
+    `previous` are the rota files or results folders before the plan, read as one and refused
+    when they leave out a day before `start` (`planner.workspace.previous.load_previous`). With
+    `today`, a plan that starts less than a month later is warned about (art. 103). Warnings are
+    printed on `console` and listed in the summary's `warnings`."""
+    handover = load_previous(previous, start)
+    return _schedule(cfg, requirements, agents_path, absences_path, start, days, handover, today=today,
+                     time_limit_s=time_limit_s, progress=progress, stop=stop, console=console)
+
+
+def _schedule(
+    cfg: RotaConfig, requirements: pd.DataFrame, agents_path: Path, absences_path: Path | None, start: date,
+    days: int, handover: Handover, *, today: date | None, time_limit_s: float | None, progress, stop,
+    forecast: ForecastResult | None = None, console: Console | None = None,
+) -> PlanRun:
+    """`run_schedule` once the previous rotas are read: the warnings said (the skills', the
+    previous rotas', art. 103's; the forecast's were said while forecasting), then the solve."""
     agents = load_agents(agents_path, cfg.book)
-    print_warnings(console, skill_report(agents, requirements, cfg))
+    prev, handed = handover
+    late = late_notice(start, today) if today is not None else None
+    said = [*skill_report(agents, requirements, cfg), *handed, *([late] if late else [])]
+    print_warnings(console, said)
     absences = load_absences(absences_path, agents)
     worked, notes = load_worked(cfg.worked_path(), agents)
     print_warnings(console, notes)
-    previous = read_previous(previous_path) if previous_path is not None else None
-    sched = solve_schedule(cfg, requirements, agents, absences, start, weeks * 7, previous, worked=worked,
+    sched = solve_schedule(cfg, requirements, agents, absences, start, days, prev, worked=worked,
                            time_limit_s=time_limit_s, progress=progress, stop=stop)
-    return PlanRun(cfg, sched, agents, absences, requirements, summary(sched, cfg, agents), forecast)
+    warnings = [*(forecast.history.warnings if forecast is not None else ()), *said]
+    return PlanRun(cfg, sched, agents, absences, requirements,
+                   {**summary(sched, cfg, agents), "warnings": warnings}, forecast)
 
 
 def pay_csv(pay: pd.DataFrame) -> pd.DataFrame:
@@ -260,15 +288,27 @@ def next_monday(today: date) -> date:
     return today + timedelta(days=7 - today.weekday())
 
 
+def month_span(month: str) -> tuple[date, int]:
+    """The first day and the number of days (28-31) of a calendar month given as YYYY-MM (or
+    MM.YYYY, as Russian users type it): `--month 2027-02` plans 1-28 February 2027."""
+    text = month.strip()
+    found = re.fullmatch(r"(\d{4})-(\d{1,2})", text) or re.fullmatch(r"(\d{1,2})\.(\d{4})", text)
+    if found is not None:
+        year, mon = (int(g) for g in (found.groups() if "-" in text else found.groups()[::-1]))
+        if 1 <= mon <= 12 and year >= 1:
+            return date(year, mon, 1), calendar.monthrange(year, mon)[1]
+    raise InputError(f"--month expects a month YYYY-MM (or MM.YYYY), got {month!r}")
+
+
 def run_plan(
-    workspace: Path, start: date, weeks: int, *, time_limit_s: float | None = None, previous_path: Path | None = None,
-    progress=None, stop=None, console: Console | None = None, force: bool = False,
+    workspace: Path, start: date, *, days: int, time_limit_s: float | None = None, previous: Sequence[Path] = (),
+    today: date | None = None, progress=None, stop=None, console: Console | None = None, force: bool = False,
 ) -> PlanRun:
-    """The whole weekly job on a workspace: forecast, requirements, schedule."""
+    """The whole weekly (or monthly) job on a workspace: forecast, requirements, schedule, over
+    `days` days from `start`; `previous` and `today` as `run_schedule` takes them."""
     cfg = load_config(workspace_toml(workspace))
-    fc = run_forecast(cfg.path(cfg.data.history), start, weeks * 7, cfg, console=console, force=force)
+    handover = load_previous(previous, start)   # a rota that leaves a day out is said before forecasting
+    fc = run_forecast(cfg.path(cfg.data.history), start, days, cfg, console=console, force=force)
     req = staffing_requirements(fc.forecast, cfg.staffing)
-    absences = cfg.absences_path()
-    return run_schedule(cfg, req, cfg.path(cfg.data.agents), absences, start, weeks,
-                        previous_path=previous_path, time_limit_s=time_limit_s, progress=progress, stop=stop,
-                        forecast=fc, console=console)
+    return _schedule(cfg, req, cfg.path(cfg.data.agents), cfg.absences_path(), start, days, handover, today=today,
+                     time_limit_s=time_limit_s, progress=progress, stop=stop, forecast=fc, console=console)

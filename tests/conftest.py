@@ -11,6 +11,16 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
+TODAY = "2026-11-16"   # the day after the small history ends: what "today" is in every test
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixed_today():
+    """No test depends on the real date: the CLI reads today from ROTA_TODAY (the default start,
+    art. 103's month of notice). A test of its own may set another with monkeypatch."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ROTA_TODAY", TODAY)
+        yield TODAY
 
 
 @dataclass(frozen=True)

@@ -534,3 +534,143 @@ def test_dates_may_be_typed_the_russian_way() -> None:
     assert result.exit_code == 0, result.output
     bad = invoke("validate", cli.SAMPLE, "--start", "2026/11/23")
     assert bad.exit_code == 2 and "--start expects a date" in bad.output
+
+
+# ------------------------------------------------------------------------------ a month, and the rotas before it
+
+
+@pytest.mark.parametrize("command", ["plan", "schedule"])
+@pytest.mark.parametrize("other", [("--start", "2026-12-01"), ("--weeks", "2")])
+def test_month_with_start_or_weeks_is_a_usage_error(command: str, other: tuple[str, str], tmp_path: Path) -> None:
+    files = ["--requirements", tmp_path / "req.csv", "--agents", tmp_path / "agents.csv"]
+    args = files if command == "schedule" else []
+    result = invoke(command, *args, "--month", "2026-12", *other, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"error: --month plans a whole calendar month from its 1st: give it without "
+                                     f"{other[0]}")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.fixture(scope="module")
+def month_run(staffed_workspace: Path, tmp_path_factory: pytest.TempPathFactory):
+    """December 2026 (from a Tuesday, 31 days) planned on 16 November (ROTA_TODAY, conftest)."""
+    out = tmp_path_factory.mktemp("month") / "out"
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(cli.app, [
+        "plan", "--workspace", str(staffed_workspace), "--month", "2026-12", "--time-limit", "5", "--out", str(out)])
+    return result, out, staffed_workspace
+
+
+def test_a_month_plan_covers_every_day_of_the_month(month_run) -> None:
+    result, out, ws = month_run
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Planning December 2026 (31 days from 2026-12-01)" in text and "Rota 2026-12-01 + 31 days" in text
+    agents = pd.read_csv(ws / "agents.csv")
+    hours = pd.date_range("2026-12-01", periods=31 * 24, freq="h")
+    assert list(pd.to_datetime(pd.read_csv(out / "coverage.csv")["ts"])) == list(hours)
+    assert (pd.read_csv(out / "coverage.csv")["scheduled"] >= 1).all()
+    sheet = pd.read_csv(out / "timesheet.csv", parse_dates=["date"])
+    assert len(sheet) == 31 * len(agents) and set(sheet["date"]) == set(pd.date_range("2026-12-01", "2026-12-31"))
+    pay = pd.read_csv(out / "pay.csv")
+    assert sorted(pay["agent_id"]) == sorted(agents["agent_id"])
+    assert (pay["period_norm_hours"] == 176).all()   # December 2026's norm, the month whole (nobody away)
+    assert (pay["planned_hours"] <= 176 + 1e-6).all() and pay["overtime"].sum() == 0   # no planned overtime
+    rota = pd.read_csv(out / "rota.csv", parse_dates=["date"])
+    assert rota["date"].min() >= pd.Timestamp("2026-11-30") and rota["date"].max() == pd.Timestamp("2026-12-31")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["start"], summary["days"], summary["violations"]) == ("2026-12-01", 31, 0)
+    assert summary["cost"]["total"] == pytest.approx(pay["total"].sum(), abs=0.01)
+
+
+def test_a_month_plan_made_two_weeks_ahead_is_warned_about_art_103(month_run) -> None:
+    result, out, _ = month_run
+    said = " ".join(result.output.split())
+    assert ("warning: the plan starts on 2026-12-01, 15 days after today (2026-11-16): art. 103 of the Labour Code "
+            "wants a shift schedule shown to the staff at least one month before it takes effect (this one by "
+            "2026-11-01)") in said
+    warnings = json.loads((out / "summary.json").read_text(encoding="utf-8"))["warnings"]
+    assert any("art. 103" in w for w in warnings)
+    assert any("history.csv" in w for w in warnings)       # the history ends 15 days before: said as well
+
+
+def test_a_month_prints_a_week_per_page_from_its_first_day(month_run) -> None:
+    import openpyxl
+
+    _, out, _ = month_run
+    wb = openpyxl.load_workbook(out / "rota.xlsx")
+    for name in ("Rota", "Timesheet"):
+        ws = wb[name]
+        cols = {c.value.date(): c.column for c in ws[3] if hasattr(c.value, "date")}
+        breaks = [b.id for b in ws.col_breaks.brk]
+        weeks = [cols[pd.Timestamp(d).date()] for d in ("2026-12-07", "2026-12-14", "2026-12-21", "2026-12-28")]
+        assert breaks[:4] == weeks, name                           # then 29-31 December on a page of their own
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage
+    horizon = {p.name: p.value for p in wb.custom_doc_props.props}
+    assert horizon["rota_horizon"] == "2026-12-01/2026-12-31"    # --previous rota.xlsx knows where it ends
+
+
+def test_schedule_plans_a_leap_february_without_a_warning_a_month_ahead(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("ROTA_TODAY", "2027-12-30")
+    hours = pd.date_range("2028-02-01", periods=29 * 24, freq="h")
+    requirements = tmp_path / "req.csv"
+    pd.DataFrame({"ts": hours.strftime("%Y-%m-%d %H:%M"), "agents": 2}).to_csv(requirements, index=False)
+    agents = tmp_path / "agents.csv"
+    small_agents(n22=6, n33=0, n52=2).to_csv(agents, index=False)
+    out = tmp_path / "out"
+    result = invoke("schedule", "--requirements", requirements, "--agents", agents, "--month", "02.2028",
+                    "--time-limit", 2, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["start"], summary["days"], summary["warnings"]) == ("2028-02-01", 29, [])
+    assert list(pd.to_datetime(pd.read_csv(out / "coverage.csv")["ts"])) == list(hours)
+    assert pd.read_csv(out / "timesheet.csv")["date"].nunique() == 29
+
+
+@pytest.fixture(scope="module")
+def two_weeks(plan_run, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """The weeks of 23 and 30 November, the second planned with the first as its previous rota."""
+    _, week1, ws = plan_run
+    week2 = tmp_path_factory.mktemp("week2") / "out"
+    result = CliRunner().invoke(cli.app, ["plan", "--workspace", str(ws), "--start", "2026-11-30", "--previous",
+                                          str(week1), "--time-limit", "2", "--out", str(week2)])
+    assert result.exit_code == 0, result.output
+    return ws, week1, week2
+
+
+def test_the_weeks_so_far_are_given_as_several_previous_rotas(two_weeks, tmp_path: Path) -> None:
+    ws, week1, week2 = two_weeks
+    out = tmp_path / "week3"
+    result = invoke("plan", "--workspace", ws, "--start", "2026-12-07", "--previous", week1, "--previous", week2,
+                    "--time-limit", 2, "--out", out)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert f"previous rota: {week1 / 'rota.xlsx'}" in text and f"previous rota: {week2 / 'rota.xlsx'}" in text
+    rota = pd.read_csv(out / "rota.csv", parse_dates=["start", "end"])
+    assert rota["start"].min() >= pd.Timestamp("2026-12-07")      # the nights of 6 December are week 2's
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["violations"] == 0
+    # everyone's daily rest runs on from the last shift of week 2, which the checker was given too
+    last = pd.read_csv(week2 / "rota.csv", parse_dates=["end"]).groupby("agent_id")["end"].max()
+    first = rota.groupby("agent_id")["start"].min()
+    both = first.index.intersection(last.index)
+    assert ((first[both] - last[both]) >= pd.Timedelta(hours=12)).all()
+
+
+@pytest.mark.parametrize("start, previous, words", [
+    ("2026-12-08", (1, 2), ("the previous rota ends on 2026-12-06 and the plan starts on 2026-12-08: 2026-12-07 is "
+                            "in neither; give the rota of that day as another --previous, or start on 2026-12-07")),
+    ("2026-12-07", (1,), ("the previous rota ends on 2026-11-29 and the plan starts on 2026-12-07: 2026-11-30 to "
+                          "2026-12-06 are in neither; give the rota of those days as another --previous, or start on "
+                          "2026-11-30")),
+])
+def test_days_in_no_previous_rota_are_named_before_anything_is_planned(two_weeks, tmp_path: Path, start: str,
+                                                                        previous: tuple[int, ...], words: str) -> None:
+    ws, week1, week2 = two_weeks
+    weeks = {1: week1, 2: week2}
+    out = tmp_path / "out"
+    args = [a for k in previous for a in ("--previous", weeks[k])]
+    result = invoke("plan", "--workspace", ws, "--start", start, *args, "--out", out)
+    assert result.exit_code == 2
+    line = " ".join(result.stderr.split())
+    assert line == f"error: {weeks[previous[-1]] / 'rota.xlsx'}: {words}"
+    assert "Traceback" not in result.output and not out.exists()

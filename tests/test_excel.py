@@ -42,7 +42,7 @@ def planned(tmp_path_factory):
         {"agent_id": "T020", "start": "2026-11-02", "end": "2026-11-08", "kind": "vacation"},
         {"agent_id": "T018", "start": "2026-11-06", "end": "2026-11-06", "kind": "training"},
     ]).to_csv(ws / "absences.csv", index=False)
-    run = run_plan(ws, START, 1, time_limit_s=5)
+    run = run_plan(ws, START, days=7, time_limit_s=5)
     out = tmp_path_factory.mktemp("out")
     write_schedule(run, out)
     path = write_workbook(run, out / "rota.xlsx")
@@ -271,7 +271,7 @@ def test_a_plain_workbook_is_read_from_its_first_sheet(tmp_path):
 
 
 def test_next_week_from_the_workbook_keeps_every_cycle(planned):
-    run2 = run_plan(planned["ws"], START + timedelta(days=7), 1, time_limit_s=5, previous_path=planned["path"])
+    run2 = run_plan(planned["ws"], START + timedelta(days=7), days=7, time_limit_s=5, previous=[planned["path"]])
     both = pd.concat([planned["rota"][["agent_id", "date"]],
                       run2.schedule.rota[["agent_id", "date"]].assign(date=lambda f: pd.to_datetime(f["date"]))])
     absent = ({("T006", START + timedelta(days=k)) for k in (1, 2, 3)} | {("T018", date(2026, 11, 6))}

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 import pytest
 from pydantic import ValidationError
 
 from common.errors import RuleError
-from constraints.labour import LabourRules, parse_labour
+from constraints.labour import LabourRules, late_notice, notice_deadline, parse_labour
 
 
 def test_defaults_are_the_law_and_the_design() -> None:
@@ -121,3 +121,34 @@ def test_the_night_window_is_one_object() -> None:
     r = parse_labour({"night_start": "21:00"})
     assert (r.night.start, r.night.end) == (time(21), time(6)) and str(r.night) == "21:00-06:00"
     assert "21:00-06:00" in r.assumptions()["night"]
+
+
+# ------------------------------------------------------------------------------ art. 103: a month of notice
+
+
+@pytest.mark.parametrize("start, deadline", [
+    (date(2027, 1, 1), date(2026, 12, 1)),     # across the new year
+    (date(2026, 12, 14), date(2026, 11, 14)),
+    (date(2027, 3, 31), date(2027, 2, 28)),    # no 31 February: the month's last day (art. 14)
+    (date(2028, 3, 30), date(2028, 2, 29)),    # a leap year's February
+    (date(2026, 5, 31), date(2026, 4, 30)),
+])
+def test_a_schedule_is_shown_a_calendar_month_before_its_first_day(start: date, deadline: date) -> None:
+    assert notice_deadline(start) == deadline
+
+
+def test_a_plan_shown_by_the_deadline_needs_no_word() -> None:
+    assert late_notice(date(2027, 1, 1), today=date(2026, 12, 1)) is None
+    assert late_notice(date(2027, 1, 1), today=date(2026, 10, 20)) is None
+
+
+def test_a_plan_less_than_a_month_ahead_is_said_naming_art_103() -> None:
+    said = late_notice(date(2027, 1, 1), today=date(2026, 12, 2))
+    assert said is not None and said.startswith("the plan starts on 2027-01-01, 30 days after today (2026-12-02)")
+    assert "art. 103" in said and "at least one month before it takes effect" in said and "by 2026-12-01" in said
+
+
+def test_a_plan_for_today_or_the_past_is_said_as_such() -> None:
+    assert "2026-11-23, 13 days before today (2026-12-06)" in late_notice(date(2026, 11, 23), today=date(2026, 12, 6))
+    assert "2026-12-06, today (2026-12-06)" in late_notice(date(2026, 12, 6), today=date(2026, 12, 6))
+    assert "1 day after today" in late_notice(date(2026, 12, 7), today=date(2026, 12, 6))

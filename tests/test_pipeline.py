@@ -11,7 +11,7 @@ import pytest
 
 from common.errors import InputError
 from planner.workspace.config import load_config
-from planner.pipeline import next_monday, read_forecast, read_requirements, run_forecast, run_plan
+from planner.pipeline import month_span, next_monday, read_forecast, read_requirements, run_forecast, run_plan
 
 
 def write(path: Path, lines: list[str]) -> Path:
@@ -39,6 +39,31 @@ def test_next_monday_is_always_the_coming_monday() -> None:
         d = day + timedelta(days=k)
         m = next_monday(d)
         assert m.isoweekday() == 1 and 1 <= (m - d).days <= 7
+
+
+# ------------------------------------------------------------------------------ month_span
+
+
+@pytest.mark.parametrize("month, first, days", [
+    ("2027-01", date(2027, 1, 1), 31),      # from a Friday: not a whole number of weeks
+    ("2027-02", date(2027, 2, 1), 28),
+    ("2028-02", date(2028, 2, 1), 29),      # a leap year
+    ("2100-02", date(2100, 2, 1), 28),      # a century that is no leap year
+    ("2026-04", date(2026, 4, 1), 30),
+    ("2026-12", date(2026, 12, 1), 31),
+    ("2026-7", date(2026, 7, 1), 31),
+    ("03.2027", date(2027, 3, 1), 31),      # as Russian users type it
+    (" 2027-06 ", date(2027, 6, 1), 30),
+])
+def test_a_month_is_its_calendar_days(month: str, first: date, days: int) -> None:
+    assert month_span(month) == (first, days)
+
+
+@pytest.mark.parametrize("month", ["2027-13", "2027-00", "2027", "январь", "2027-01-01", "13.2027", ""])
+def test_a_month_that_is_no_month_is_refused(month: str) -> None:
+    with pytest.raises(InputError) as info:
+        month_span(month)
+    assert "--month expects a month YYYY-MM" in info.value.message and repr(month) in info.value.message
 
 
 # ------------------------------------------------------------------------------ read_forecast
@@ -155,7 +180,7 @@ def test_unknown_forecast_method_is_input_error(tmp_path: Path) -> None:
 
 def test_plan_needs_a_rota_toml(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
-        run_plan(tmp_path, date(2026, 11, 23), 1)
+        run_plan(tmp_path, date(2026, 11, 23), days=7)
     assert "rota.toml" in info.value.message
 
 
@@ -164,7 +189,7 @@ def test_plan_refuses_an_absences_file_named_in_config_that_is_missing(small_wor
     toml.write_text(toml.read_text(encoding="utf-8").replace('[site]', '[data]\nabsences = "leave.csv"\n\n[site]')
                     + '\n[forecast]\nmethods = ["weekly_mean"]\n', encoding="utf-8")
     with pytest.raises(InputError) as info:
-        run_plan(small_workspace, date(2026, 11, 23), 1, time_limit_s=1)
+        run_plan(small_workspace, date(2026, 11, 23), days=7, time_limit_s=1)
     assert info.value.file == "leave.csv" and "not found" in info.value.message
 
 
@@ -217,10 +242,35 @@ def test_schedule_says_the_skill_warnings_before_solving(tmp_path: Path, monkeyp
     monkeypatch.setattr(pipeline, "solve_schedule", solver)
     out = io.StringIO()
     with pytest.raises(Stop):
-        pipeline.run_schedule(load_config(toml), req, agents, None, date(2026, 11, 23), 1,
+        pipeline.run_schedule(load_config(toml), req, agents, None, date(2026, 11, 23), days=7,
                               console=Console(file=out, width=300))
     lines = [line for line in out.getvalue().splitlines() if line.startswith("warning:")]
     assert solved and len(lines) == 3
     assert any("A1" in line and "'chta'" in line and "did you mean 'chat'" in line for line in lines)
     assert any("A1 may serve no series" in line for line in lines)
     assert any("chat/sellers_en" in line and "other series are planned" in line for line in lines)
+
+
+def test_a_plan_less_than_a_month_ahead_is_warned_about_and_listed_in_the_summary(tmp_path: Path, monkeypatch) -> None:
+    """Art. 103 with `today` given (never the real date): said before solving, and kept in the
+    run's summary (summary.json's `warnings`); no word when the rota is made a month ahead."""
+    import io
+
+    from rich.console import Console
+
+    from planner import pipeline
+
+    agents = write(tmp_path / "agents.csv", ["agent_id,pattern,rate_rub_h", "A1,2/2,400", "A2,2/2,400"])
+    req = pd.DataFrame({"ts": pd.date_range("2027-01-01", periods=24, freq="h"), "agents": 1.0})
+    monkeypatch.setattr(pipeline, "summary", lambda *args: {"days": 1})
+    monkeypatch.setattr(pipeline, "solve_schedule", lambda *args, **kwargs: None)
+    said = {}
+    for today in (date(2026, 12, 1), date(2026, 12, 2)):
+        out = io.StringIO()
+        run = pipeline.run_schedule(load_config(None), req, agents, None, date(2027, 1, 1), days=1, today=today,
+                                    console=Console(file=out, width=400))
+        said[today] = (run.summary["warnings"], out.getvalue())
+    assert said[date(2026, 12, 1)] == ([], "")
+    warnings, printed = said[date(2026, 12, 2)]
+    assert len(warnings) == 1 and "art. 103" in warnings[0] and "2027-01-01" in warnings[0]
+    assert printed == f"warning: {warnings[0]}\n"

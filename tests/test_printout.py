@@ -8,15 +8,16 @@ the grid starts with the nights begun the evening before.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from conftest import SMALL_TOML, small_agents, small_history
 from planner.output.excel.assumptions import assumption_rows
 from planner.output.excel.days import DASH
-from planner.output.excel.workbook import SHEETS, write_workbook
+from planner.output.excel.workbook import DAY_SHEETS, SHEETS, write_workbook
 from planner.pipeline import run_plan
 
 START = date(2026, 11, 30)
@@ -28,7 +29,7 @@ def planned(tmp_path_factory):
     (ws / "rota.toml").write_text(SMALL_TOML + '\n[shifts.day]\nstarts = ["07:00", "09:00"]\n', encoding="utf-8")
     small_history(end="2026-11-29 23:00").to_csv(ws / "history.csv", index=False)
     small_agents(n22=16, n33=4, n52=8).to_csv(ws / "agents.csv", index=False)
-    run = run_plan(ws, START, 2, time_limit_s=3)
+    run = run_plan(ws, START, days=14, time_limit_s=3)
     path = write_workbook(run, tmp_path_factory.mktemp("out") / "rota.xlsx")
     return run, openpyxl.load_workbook(path)
 
@@ -93,7 +94,8 @@ def test_every_sheet_prints_landscape_one_page_wide_with_its_header_rows_and_a_t
     for name in wb.sheetnames:
         ws = wb[name]
         assert ws.page_setup.orientation == "landscape", name
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0, name
+        if name not in DAY_SHEETS:   # those print a week per page at a fixed scale (below)
+            assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0, name
         assert ws.oddHeader.center.text == f"{name} 30.11–13.12.2026 · {run.cfg.site.name}"
     assert wb["Rota"].print_title_rows == "$1:$3" and wb["Timesheet"].print_title_rows == "$1:$3"
     # agent_id, name, team, pattern and skills repeated on every page of the rota
@@ -104,12 +106,60 @@ def test_every_sheet_prints_landscape_one_page_wide_with_its_header_rows_and_a_t
 
 
 def test_a_plan_of_two_weeks_prints_a_week_per_page_width(planned) -> None:
+    """Breaks after each week, which "fit to N pages wide" would ignore (Excel and LibreOffice
+    both spread the columns evenly then): a fixed scale at which the widest block fits instead."""
     _, wb = planned
-    for name in ("Rota", "Timesheet"):
+    for name in DAY_SHEETS:
         ws = wb[name]
         cols = _day_columns(ws)
-        assert ws.page_setup.fitToWidth == 2
-        assert [b.id for b in ws.col_breaks.brk] == [cols[date(2026, 12, 6)]]   # after Sunday of week one
+        breaks = [b.id for b in ws.col_breaks.brk]
+        assert breaks[0] == cols[date(2026, 12, 6)]            # after Sunday of week one
+        assert breaks[1:] == ([cols[date(2026, 12, 13)]] if name == "Timesheet" else [])   # totals on their own
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage and 10 <= ws.page_setup.scale <= 100
+
+
+def _sheet(days: int, widths: dict[int, float], eve: bool, totals: int = 0) -> tuple:
+    """A sheet of 5 name columns and `days` day columns (an evening before first, if `eve`), then
+    `totals` columns, as the Rota and Timesheet sheets lay them out; frozen at the first day."""
+    from openpyxl import Workbook
+
+    from planner.output.excel.cells import print_setup
+
+    ws = Workbook().active
+    n = days + eve
+    for col in range(1, 6 + n + totals):
+        ws.cell(row=3, column=col, value="x")
+        ws.column_dimensions[get_column_letter(col)].width = widths.get(col, 7)
+    ws.freeze_panes = "F4"
+    print_setup(ws, "t")
+    start = date(2027, 1, 1)
+    days_shown = [start - timedelta(days=1)] * eve + [start + timedelta(days=k) for k in range(days)]
+    return ws, days_shown, start
+
+
+@pytest.mark.parametrize("days, eve, totals, blocks", [
+    (31, True, 0, [8, 7, 7, 7, 3]),        # January from a Friday, with the nights of 31 December
+    (31, False, 9, [7, 7, 7, 7, 3, 9]),    # the Timesheet: its totals on a page of their own
+    (28, False, 0, [7, 7, 7, 7]),          # February: four whole weeks
+    (29, True, 0, [8, 7, 7, 7, 1]),        # February of a leap year: one day on the last page
+    (7, True, 0, None),                    # a week: one page wide, as before
+])
+def test_a_month_prints_a_week_per_page_and_its_last_days_on_a_page_of_their_own(days, eve, totals, blocks) -> None:
+    from planner.output.excel.workbook import A4_LANDSCAPE_PT, _column_pt, week_breaks
+
+    ws, shown, start = _sheet(days, {2: 30, 5: 24}, eve, totals)
+    week_breaks(ws, shown, start)
+    if blocks is None:
+        assert not ws.col_breaks.brk and ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        return
+    ends = [b.id for b in ws.col_breaks.brk] + [5 + len(shown) + totals]
+    assert [b - a for a, b in zip([5, *ends], ends)] == blocks
+    # the widest block and the names repeated before it fit the page at the scale set, with 3 % to spare
+    scale = ws.page_setup.scale / 100
+    titles = sum(_column_pt(ws, c) for c in range(1, 6))
+    widest = max(sum(_column_pt(ws, c) for c in range(a + 1, b + 1)) for a, b in zip([5, *ends], ends))
+    printable = A4_LANDSCAPE_PT - 72 * (ws.page_margins.left + ws.page_margins.right)
+    assert (titles + widest) * scale <= 0.97 * printable < (titles + widest) * (scale + 0.01)
 
 
 def test_every_assumption_says_what_it_means(planned) -> None:

@@ -245,3 +245,31 @@ def test_the_balance_says_when_the_hours_before_miss_the_periods_first_days():
                                                             "agents_below_norm": 1, "hours_below_norm": 5.0,
                                                             "overtime_hours": 7.5}
     assert _balance_text(late[1]) == "1 above (+2 h)" and _balance_text(early[0]) == "1 above (+8 h), 1 below (−5 h)"
+
+
+def test_a_long_list_of_agents_above_the_cap_is_cut_to_the_furthest(run):
+    """A month with a short norm (January) can put most of a site on the yearly cap's pace: the
+    terminal names the six furthest above it and counts the rest (summary.json lists them all)."""
+    s, cfg, agents, _, _ = run
+    heading = {f"A{k:03d}": 121.0 + k for k in range(40)}
+    data = dict(summary(s, cfg, agents), agents_above_overtime_cap_pace=sorted(heading),
+                overtime_projected_year_h=heading)
+    console = Console(record=True, width=80)
+    console.print(summary_table(data))
+    text = " ".join(console.export_text().replace("│", " ").split())
+    assert "A039 (160 h), A038 (159 h)" in text and "A034 (155 h) and 34 more (summary.json)" in text
+    assert "A033" not in text
+
+
+@pytest.mark.parametrize("first, days, words", [
+    (date(2027, 1, 1), 31, "January 2027 (31 days from 2027-01-01)"),
+    (date(2028, 2, 1), 29, "February 2028 (29 days from 2028-02-01)"),
+    (date(2026, 11, 23), 7, "1 week from 2026-11-23"),
+    (date(2026, 11, 23), 14, "2 weeks from 2026-11-23"),
+    (date(2027, 1, 2), 31, "31 days from 2027-01-02"),
+    (date(2026, 11, 25), 1, "1 day from 2026-11-25"),
+])
+def test_a_horizon_is_said_as_a_team_lead_says_it(first: date, days: int, words: str) -> None:
+    from planner.output.terminal import horizon_words
+
+    assert horizon_words(first, days) == words

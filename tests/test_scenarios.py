@@ -227,7 +227,7 @@ def test_executors_give_identical_numbers(compare_workspace: Path):
 
     from planner.analysis import scenarios
 
-    ws = scenarios.open_workspace(compare_workspace, START, 1)
+    ws = scenarios.open_workspace(compare_workspace, START, days=7)
     jobs = [scenarios.prepare_job(ws, sc, time_limit_s=0.5)
             for sc in [scenarios.base_scenario(ws.cfg)]
             + [scenarios.load_scenario(p, ws.cfg) for p in scenarios.find_scenarios(compare_workspace)]]
@@ -263,7 +263,7 @@ def test_rota_compare_applies_changes_end_to_end(compare_workspace: Path, tmp_pa
 def test_rota_size_on_a_tiny_case(compare_workspace: Path):
     from planner.analysis.sizing import size_workspace
 
-    res = size_workspace(compare_workspace, START, 1, "2/2=0.6,5/2=0.4", 0.85, time_limit_s=0.3)
+    res = size_workspace(compare_workspace, START, "2/2=0.6,5/2=0.4", 0.85, days=7, time_limit_s=0.3)
     levels = dict(res.tried)
     assert res.met and levels[res.total] >= 0.85
     if res.total - 1 in levels:
@@ -300,7 +300,7 @@ def test_compare_without_scenario_files_says_only_the_base_runs(tmp_path: Path) 
     init_workspace(SAMPLE, ws)
     shutil.rmtree(ws / "scenarios")
     console = Console(width=200, record=True)
-    results = compare_scenarios(ws, date(2026, 11, 23), 1, time_limit_s=1, executor="serial", console=console)
+    results = compare_scenarios(ws, date(2026, 11, 23), days=7, time_limit_s=1, executor="serial", console=console)
     assert [r.name for r in results] == ["base"]
     said = console.export_text()
     assert "no scenario files in" in said and "only the base is run" in said
@@ -327,13 +327,13 @@ def test_size_answers_whether_todays_team_is_enough_before_whom_to_hire() -> Non
     assert found.met and found.total == 140 and found.hire == {"2/2": 0, "3/3": 4, "5/2": 0}
     res = replace(found, mix={"2/2": 0.5, "3/3": 0.2, "5/2": 0.3}, today={"2/2": 76, "3/3": 24, "5/2": 50},
                   today_level=0.834)
-    text = _render(size_report(res, 1, date(2026, 11, 30)))
+    text = _render(size_report(res, first=date(2026, 11, 30), days=7))
     assert text.startswith("Yes: today's team of 150 reaches 83.4% against the 80% target")
     assert "Hiring 4 on 3/3 would only bring the team to that mix: for the service itself nobody needs to be hired" \
         in text
     assert res.spare == {"2/2": 6, "3/3": 0, "5/2": 8}
     short = replace(res, today_level=0.76)
-    text = _render(size_report(short, 1, date(2026, 11, 30)))
+    text = _render(size_report(short, first=date(2026, 11, 30), days=7))
     assert text.startswith("No: today's team of 150 reaches 76.0%") and "To reach the target in that mix, hire 4 on 3/3" in text
 
 
@@ -346,7 +346,7 @@ def test_size_with_skills_speaks_of_that_skill_set_and_its_series() -> None:
     found = size_team(level, {"2/2": 0.5, "5/2": 0.5}, 0.8, {"2/2": 3, "5/2": 0}, start_total=3)
     res = replace(found, mix={"2/2": 0.5, "5/2": 0.5}, today={"2/2": 3}, today_level=0.62, skills="chat;en;sellers",
                   series=("chat/sellers", "chat/sellers_en"))
-    text = _render(size_report(res, 1, date(2026, 11, 30)))
+    text = _render(size_report(res, first=date(2026, 11, 30), days=7))
     assert text.startswith("No: with today's 3 agents who have skills chat;en;sellers, the series they may serve "
                            "(chat/sellers, chat/sellers_en) reach 62.0% against the 80% target "
                            "(1 week from 2026-11-30)")

@@ -418,14 +418,14 @@ def scenario_solver(cfg: RotaConfig, time_limit_s: float | None) -> dict[str, An
     return {"workers": 1, "deterministic_time": work, "time_limit_s": max(4 * work, work + 60)}
 
 
-def open_workspace(workspace: Path, start: date, weeks: int, *, console=None, force: bool = False) -> Workspace:
-    """Read rota.toml and forecast the horizon once for every scenario (`force`: even from a
-    history that ends more than eight weeks before `start`)."""
+def open_workspace(workspace: Path, start: date, *, days: int, console=None, force: bool = False) -> Workspace:
+    """Read rota.toml and forecast the `days` days from `start` once for every scenario (`force`:
+    even from a history that ends more than eight weeks before `start`)."""
     from planner.pipeline import run_forecast
 
     cfg = load_config(workspace_toml(workspace))
-    fc = run_forecast(cfg.path(cfg.data.history), start, weeks * 7, cfg, console=console, force=force)
-    return Workspace(Path(workspace), cfg, fc.forecast, start, weeks * 7, force)
+    fc = run_forecast(cfg.path(cfg.data.history), start, days, cfg, console=console, force=force)
+    return Workspace(Path(workspace), cfg, fc.forecast, start, days, force)
 
 
 def workspace_people(cfg: RotaConfig) -> tuple[pd.DataFrame, Path | None]:
@@ -459,11 +459,12 @@ def prepare_job(ws: Workspace, sc: Scenario, *, time_limit_s: float | None = Non
                        target_changes(ws.cfg, cfg))
 
 
-def compare_scenarios(workspace: Path, start: date, weeks: int, names: Sequence[str] = (), *,
+def compare_scenarios(workspace: Path, start: date, names: Sequence[str] = (), *, days: int,
                       time_limit_s: float | None = None, executor: str = "processes",
                       scheduler: str | None = None, console=None, force: bool = False) -> list[ScenarioResult]:
-    """Run the base and the scenarios (all of the workspace's by default); base first."""
-    ws = open_workspace(workspace, start, weeks, console=console, force=force)
+    """Run the base and the scenarios (all of the workspace's by default) over `days` days from
+    `start`; base first."""
+    ws = open_workspace(workspace, start, days=days, console=console, force=force)
     files = find_scenarios(workspace, names)
     if not files:   # said, so that a table with the base alone is not taken for a comparison
         from planner.output.terminal import print_warnings

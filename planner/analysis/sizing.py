@@ -144,18 +144,18 @@ def size_team(
                       level[hi], tuple(tried), True)
 
 
-def size_workspace(workspace: Path, start: date, weeks: int, mix: str, target: float, *,
+def size_workspace(workspace: Path, start: date, mix: str, target: float, *, days: int,
                    time_limit_s: float | None = None, console=None, skills: str | None = None,
                    report: Callable[[int, float], None] | None = None, force: bool = False) -> SizeResult:
-    """`rota size`: does today's team meet `target` over the horizon, and how many agents per
-    pattern of the mix do.
+    """`rota size`: does today's team meet `target` over the `days` days from `start`, and how many
+    agents per pattern of the mix do.
 
     With `skills` (e.g. `chat;sellers;en`) only agents with exactly those skills are sized, the
     rest of the team stays, and the target is the service level of the series those skills may
     serve: "how many English-speaking seller agents do we need"."""
     if not 0 < target <= 1:
         raise InputError(f"--target is a service level between 0 and 1, got {target}")
-    ws = open_workspace(workspace, start, weeks, console=console, force=force)
+    ws = open_workspace(workspace, start, days=days, console=console, force=force)
     shares = parse_mix(mix, list(ws.cfg.book.patterns))
     agents, _ = workspace_people(ws.cfg)
     wanted = None if skills is None else canonical_skills(skills)

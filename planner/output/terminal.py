@@ -5,6 +5,7 @@ the look of the whole command line can be changed here."""
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from contextlib import nullcontext
 from datetime import date
@@ -54,6 +55,16 @@ def series_progress(console: Console | None, what: str, total: int) -> Any:
     return nullcontext(None) if console is None else _SeriesProgress(console, what, total)
 
 
+def horizon_words(first: date, days: int) -> str:
+    """A plan's horizon as a team lead says it: "January 2027 (31 days from 2027-01-01)",
+    "1 week from 2026-11-23", "10 days from 2026-11-25"."""
+    if first.day == 1 and days == calendar.monthrange(first.year, first.month)[1]:
+        return f"{first:%B %Y} ({days} days from {first})"
+    if days % 7 == 0:
+        return f"{days // 7} week{'s' * (days > 7)} from {first}"
+    return f"{days} day{'s' * (days > 1)} from {first}"
+
+
 def print_warnings(console: Console | None, warnings: Iterable[str]) -> None:
     """Each warning on its own line, in yellow; text from files is never read as markup."""
     if console is not None:
@@ -101,6 +112,9 @@ def requirements_table(req: pd.DataFrame) -> Table:
 # --------------------------------------------------------------------------- a scheduling run
 
 
+SHOWN_AGENTS = 6   # agents named in a cell of the summary, the furthest first; the rest are counted
+
+
 def summary_table(data: dict[str, Any]) -> Table:
     """The compact table printed at the end of a run."""
     t = Table(title=f"Rota {data['start']} + {data['days']} days", show_header=False)
@@ -127,9 +141,12 @@ def summary_table(data: dict[str, Any]) -> Table:
             since = date.fromisoformat(p.get("hours_before_from") or data["start"])
             t.add_row(label, f"not known: no hours before {since:%d.%m} (worked.csv, --previous)")
     heading = data.get("overtime_projected_year_h") or {}
-    if heading:   # art. 99: overtime_ytd_h plus the plan's periods projected to their ends pass the cap
+    if heading:   # art. 99: overtime_ytd_h plus this pace to 31 December passes the yearly cap
+        worst = sorted(heading.items(), key=lambda kv: (-kv[1], kv[0]))[:SHOWN_AGENTS]
+        named = [f"{a} ({h:,.0f} h)" for a, h in worst]
+        more = len(heading) - len(named)
         t.add_row(f"above {data['overtime_yearly_cap_h']:g} h overtime this year (projected)",
-                  ", ".join(f"{a} ({h:,.0f} h)" for a, h in heading.items()))
+                  ", ".join(named) + (f" and {more} more (summary.json)" if more else ""))
     t.add_row("labour-rule violations", str(data["violations"]))
     return t
 
@@ -237,7 +254,7 @@ def comparison_table(df: pd.DataFrame, width: int = 80) -> Group:
     return Group(*tables, *notes)
 
 
-def size_report(res: SizeResult, weeks: int, first: Any) -> Group:
+def size_report(res: SizeResult, *, first: date, days: int) -> Group:
     """The question asked first (is today's team enough?), then the smallest team in the mix
     asked for and what it takes from today's team, saying whether hires are for the service or
     only to reach the mix. With --skills, of the agents with that skill set against the service
@@ -245,7 +262,7 @@ def size_report(res: SizeResult, weeks: int, first: Any) -> Group:
     from rich.text import Text
 
     now = sum(res.today.values())
-    horizon = f"{weeks} week{'s' if weeks > 1 else ''} from {first}"
+    horizon = horizon_words(first, days)
     who = "with these skills " if res.skills else ""
     lines: list[Text] = []
     if res.today_level is not None:

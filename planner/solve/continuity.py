@@ -17,6 +17,7 @@ import pandas as pd
 from constraints.labour import LabourRules
 from constraints.lines import phase_on
 from constraints.patterns import OFF, PatternBook
+from planner.workspace.spans import first_day as previous_first_day
 
 
 @dataclass(frozen=True)
@@ -61,21 +62,6 @@ def _fitting_phases(worked: dict[date, str | None], absent: set[date], first: da
             if ok:
                 fits.setdefault(p, []).append(name)
     return fits
-
-
-def previous_first_day(previous: pd.DataFrame) -> date | None:
-    """The first day a previous rota covers: its earliest shift's day, or the day after when
-    every shift of that day runs past midnight (the night begun on the eve of the rota's first
-    day, which a rota without a previous one lists; the eve's day shifts are not in the file).
-    A first day with nothing but nights is taken for such an eve, which only tells less."""
-    if previous.empty:
-        return None
-    d0 = previous["date"].min()
-    on_d0 = previous[previous["date"] == d0]
-    next_day = d0 + pd.Timedelta(days=1)
-    if (on_d0["end"] > next_day).all() and (previous["date"] > d0).any():
-        return next_day.date()
-    return d0.date()
 
 
 def _absent_days(absences: pd.DataFrame, agent: str) -> set[date]:

@@ -1,9 +1,15 @@
 """A previous rota as the next plan reads it: rota.csv, the Shifts sheet of rota.xlsx, or any table
-with agent_id, date, start and end. Reading it is the workspace's job; what it means for the next
-horizon (phases, rest, fairness) is `planner.solve.continuity`'s."""
+with agent_id, date, start and end; or several of them (`--previous` given more than once), read
+as one. Reading them, and checking that they reach the plan's first day (`planner.workspace.spans`),
+is the workspace's job; what they mean for the next horizon (phases, rest, fairness) is
+`planner.solve.continuity`'s."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -11,26 +17,65 @@ import pandas as pd
 from common.errors import InputError
 from forecasts.columns import to_numbers, to_strings, to_timestamps
 from forecasts.tables import read_table
+from planner.workspace.spans import RotaSpan, check_reaches, past_start, rota_span
 
 PREVIOUS_COLUMNS = ("agent_id", "date", "start", "end")
 PREVIOUS_SHEET = "Shifts"  # the sheet of rota.xlsx that holds rota.csv's rows
+HORIZON_PROPERTY = "rota_horizon"  # rota.xlsx's custom property: the plan's days, "FIRST/LAST"
+
+Horizon = tuple[date, int]   # a plan's first day and number of days
 
 
-def _previous_sheet(path: Path) -> str | None:
-    """The Shifts sheet when `path` is a workbook that has one (rota.xlsx), else None (first sheet)."""
+def _horizon_text(text: str) -> Horizon | None:
+    """"2026-11-23/2026-11-29" as (first day, days); None for anything else."""
+    try:
+        first, last = (date.fromisoformat(p.strip()) for p in str(text).split("/"))
+    except ValueError:
+        return None
+    return (first, (last - first).days + 1) if last >= first else None
+
+
+def horizon_property(first: date, days: int) -> str:
+    """The value of rota.xlsx's HORIZON_PROPERTY for a plan of `days` days from `first`."""
+    return f"{first.isoformat()}/{(first + timedelta(days=days - 1)).isoformat()}"
+
+
+def _workbook(path: Path) -> tuple[str | None, Horizon | None]:
+    """(the Shifts sheet, the plan's horizon) of a workbook that has them (rota.xlsx), else None
+    for either (a CSV, or another workbook: its first sheet is read)."""
     try:
         with open(path, "rb") as fh:
             if fh.read(4) != b"PK\x03\x04":
-                return None
+                return None, None
         import openpyxl
 
         wb = openpyxl.load_workbook(path, read_only=True)
         try:
-            return PREVIOUS_SHEET if PREVIOUS_SHEET in wb.sheetnames else None
+            sheet = PREVIOUS_SHEET if PREVIOUS_SHEET in wb.sheetnames else None
+            said = [p.value for p in wb.custom_doc_props.props if p.name == HORIZON_PROPERTY]
+            return sheet, _horizon_text(said[0]) if said else None
         finally:
             wb.close()
     except Exception:  # missing or damaged: read_table names the problem
+        return None, None
+
+
+def _summary_horizon(folder: Path) -> Horizon | None:
+    """The horizon summary.json of a results folder gives (`start`, `days`), if it does."""
+    try:
+        data = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        days = int(data["days"])
+        return (date.fromisoformat(data["start"]), days) if days > 0 else None
+    except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def rota_horizon(path: str | Path) -> Horizon | None:
+    """The horizon (first day, days) of the plan that wrote a rota file, when it can be known:
+    rota.xlsx says it in its properties, and a results folder in the summary.json beside the rota.
+    None for a rota on its own (its last shift's day is then all that tells where it ends)."""
+    path = previous_file(path)
+    return _workbook(path)[1] or _summary_horizon(path.parent)
 
 
 PREVIOUS_FILES = ("rota.xlsx", "rota.csv")  # in a results folder, in the order they are looked for
@@ -57,7 +102,7 @@ def read_previous(path: Path) -> pd.DataFrame:
     name = path.name
     df = read_table(path, required=PREVIOUS_COLUMNS,
                     optional=("paid_hours", "night_hours", "holiday_hours", "pattern", "shift"),
-                    what="previous rota", sheet=_previous_sheet(Path(path)))
+                    what="previous rota", sheet=_workbook(Path(path))[0])
     out = pd.DataFrame({"agent_id": to_strings(df, "agent_id", file=name)})
     out["date"] = to_timestamps(df, "date", file=name).dt.normalize()
     out["start"] = to_timestamps(df, "start", file=name)
@@ -70,3 +115,65 @@ def read_previous(path: Path) -> pd.DataFrame:
     if "shift" in df:
         out["shift"] = to_strings(df, "shift", file=name, allow_empty=True)
     return out.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class PreviousRotas:
+    """Several previous rotas read as one: their shifts (each once) and the days each covers."""
+
+    shifts: pd.DataFrame
+    spans: tuple[RotaSpan, ...]
+
+
+def _clash(a: tuple[RotaSpan, pd.DataFrame], b: tuple[RotaSpan, pd.DataFrame]) -> str | None:
+    """Where two rotas that cover the same days list different shifts on one of them: the first
+    such day and an agent concerned."""
+    (sa, fa), (sb, fb) = a, b
+    lo, hi = max(sa.first, sb.first), min(sa.last, sb.last)
+    for day in pd.date_range(lo, hi) if lo <= hi else ():
+        mine, theirs = (set(zip(f.loc[f["date"] == day, "agent_id"], f.loc[f["date"] == day, "start"],
+                                f.loc[f["date"] == day, "end"])) for f in (fa, fb))
+        if mine != theirs:
+            agent = min(str(x[0]) for x in mine ^ theirs)
+            return f"{sa.file} and {sb.file} both cover {day.date()} but differ there (agent {agent})"
+    return None
+
+
+def read_previous_rotas(paths: Sequence[str | Path]) -> PreviousRotas:
+    """Read every rota (a results folder stands for its rota file) and put them together: a shift
+    listed in two of them once; the nights begun the evening before a rota's first day (which a
+    plan without a previous rota lists) only where no other rota covers that evening. Two rotas
+    that list different shifts on a day both cover are refused: which one was worked is for the
+    team lead to say, by giving one of them."""
+    read = []
+    for p in paths:
+        file = previous_file(p)
+        shifts = read_previous(file)
+        read.append((rota_span(str(file), shifts, rota_horizon(file)), shifts))
+    for i, a in enumerate(read):
+        for b in read[i + 1:]:
+            if (clash := _clash(a, b)) is not None:
+                raise InputError(f"{clash}: give each day's rota once")
+    kept = []
+    for span, shifts in read:
+        covered = {d for s, _ in read if s is not span for d in pd.date_range(s.first, s.last).date}
+        eve = (shifts["date"].dt.date < span.first) & shifts["date"].dt.date.isin(covered)
+        kept.append(shifts[~eve])
+    frame = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(columns=list(PREVIOUS_COLUMNS))
+    frame = frame.drop_duplicates(["agent_id", "start", "end"]).sort_values(["agent_id", "start"], kind="stable")
+    return PreviousRotas(frame.reset_index(drop=True), tuple(s for s, _ in read))
+
+
+def load_previous(paths: Sequence[str | Path], start: date, *,
+                  option: str = "--previous") -> tuple[pd.DataFrame | None, list[str]]:
+    """What a plan from `start` carries over from the rotas before it: their shifts that begin
+    before `start` (None when no rota is given), and the warnings to say. The rotas must reach
+    the day before `start` without a day left out (`spans.check_reaches`); one that goes on past
+    `start` is cut there, with a warning (`spans.past_start`)."""
+    if not paths:
+        return None, []
+    rotas = read_previous_rotas(paths)
+    check_reaches(rotas.spans, start, option=option)
+    shifts = rotas.shifts
+    before = shifts[shifts["start"] < pd.Timestamp(start)].reset_index(drop=True)
+    return before, past_start(rotas.spans, start)
