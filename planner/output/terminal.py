@@ -128,7 +128,7 @@ def summary_table(data: dict[str, Any]) -> Table:
             t.add_row(label, f"not known: no hours before {since:%d.%m} (worked.csv, --previous)")
     heading = data.get("overtime_projected_year_h") or {}
     if heading:   # art. 99: overtime_ytd_h plus the plan's periods projected to their ends pass the cap
-        t.add_row(f"above {data['overtime_yearly_cap_h']:g} h overtime this year (projected)",
+        t.add_row(f"above {data['overtime_yearly_cap_h']:g} h overtime (projected)",
                   ", ".join(f"{a} ({h:,.0f} h)" for a, h in heading.items()))
     t.add_row("labour-rule violations", str(data["violations"]))
     return t
