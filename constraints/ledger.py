@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
-import numpy as np
 import pandas as pd
 
 from common.errors import RuleError
@@ -106,9 +105,3 @@ def period_ledger(
                            if before is not None else (0.0, 0.0, 0.0)),
                          end <= last, known))
     return pd.DataFrame(rows, columns=list(LEDGER_COLUMNS))
-
-
-def period_of(dates: Iterable[date], ledger: pd.DataFrame) -> np.ndarray:
-    """The `period_start` of the ledger's period holding each date (None outside all of them)."""
-    spans = ledger[["period_start", "period_end"]].drop_duplicates().to_numpy()
-    return np.array([next((p0 for p0, p1 in spans if p0 <= d <= p1), None) for d in dates], dtype=object)

@@ -1,14 +1,16 @@
 """Pay rules and premiums under the Labour Code: night, holiday and overtime.
 
 Money is in roubles; every premium is on the agent's hourly base rate. The bill of a rota, per
-agent, from its timesheet (the hours of each calendar day, `constraints.hours`):
+agent and accounting period, from its timesheet (the hours of each calendar day,
+`constraints.hours`) and the period's ledger (`constraints.ledger`: its norm, the hours before):
 
     base            = worked hours x rate                     (every hour once, art. 96 credit included)
     night premium   = night hours x rate x night_premium      (art. 154: at least +20 %)
     holiday premium = holiday hours x rate x (multiplier - 1) (art. 153: at least double)
     overtime        = extra x rate x (1 + night_premium x s)  (art. 152: +50 % for the first 2 h,
                       s = night share of the hours outside     then +100 %, on the full hourly pay,
-                      holidays                                 night premium included: ruling 35-П)
+                      holidays                                 night premium included: ruling 35-П),
+                                                               only for a period the rota ends
 
 The premiums are *extras* on top of the base, which has already paid each hour once (and the
 night premium its night share); that is why a holiday hour adds (multiplier - 1) and an overtime
@@ -319,7 +321,7 @@ def overtime(worked_h: Any, norm_h: Any, rules: PayRules = DEFAULT_RULES) -> tup
     Overtime is what exceeds the norm. Base pay has already paid each of those hours once,
     so the premium is the extra only: the first `overtime_first_hours` at +0.5 and the rest at
     +1.0 with the default multipliers, on the base rate (the optimiser's estimate; the bill
-    adds the night share, `pay_frame`). Works on scalars and arrays.
+    adds the night share, `period_pay`). Works on scalars and arrays.
     """
     ot = np.maximum(np.asarray(worked_h, float) - np.asarray(norm_h, float), 0.0)
     first = np.minimum(ot, rules.overtime_first_hours)

@@ -141,11 +141,11 @@ def summary_table(data: dict[str, Any]) -> Table:
             since = date.fromisoformat(p.get("hours_before_from") or data["start"])
             t.add_row(label, f"not known: no hours before {since:%d.%m} (worked.csv, --previous)")
     heading = data.get("overtime_projected_year_h") or {}
-    if heading:   # art. 99: overtime_ytd_h plus this pace to 31 December passes the yearly cap
+    if heading:   # art. 99: overtime_ytd_h plus the plan's periods projected to their ends pass the cap
         worst = sorted(heading.items(), key=lambda kv: (-kv[1], kv[0]))[:SHOWN_AGENTS]
         named = [f"{a} ({h:,.0f} h)" for a, h in worst]
         more = len(heading) - len(named)
-        t.add_row(f"above {data['overtime_yearly_cap_h']:g} h overtime this year (projected)",
+        t.add_row(f"above {data['overtime_yearly_cap_h']:g} h overtime (projected)",
                   ", ".join(named) + (f" and {more} more (summary.json)" if more else ""))
     t.add_row("labour-rule violations", str(data["violations"]))
     return t
