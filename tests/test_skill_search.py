@@ -13,7 +13,7 @@ from planner.solve.hour_flows import COST_SCALE, HourFlows
 from planner.solve.problem import ModelInput, Problem
 from planner.solve.skill_layout import Layout, segments
 from planner.solve.skill_lp import SplitLP
-from planner.solve.skill_search import _watch_worth, improve
+from planner.solve.skill_search import KICK, _kicked, _watch_worth, improve
 
 
 def no_serving_cost(d: SeriesDemand) -> float:
@@ -141,3 +141,12 @@ def test_the_24_7_price_joins_a_moves_score_where_it_fills_or_leaves_an_empty_ho
     assert not add.any() and drop.tolist() == [[0.0, 0.0], [0.0, 5000.0]]
     _, drop = _watch_worth(d, lay, np.array([[0, 0], [0, 2]]))
     assert not drop.any()
+
+
+def test_a_kick_moves_a_few_agents_and_keeps_every_class_whole():
+    """Leaving a local optimum moves KICK agents to other lines of their class, nothing else."""
+    counts = np.array([[3, 1, 0, 0], [0, 2, 2, 0], [1, 0, 0, 4], [2, 2, 0, 0]])
+    lines = {c: np.arange(4) for c in range(4)}
+    out = _kicked(counts, [0, 1, 2, 3], lines, np.random.default_rng(7))
+    assert out.sum(axis=1).tolist() == counts.sum(axis=1).tolist() and (out >= 0).all()
+    assert np.abs(out - counts).sum() == 2 * KICK

@@ -6,6 +6,8 @@ move is scored in one matrix product; the 24/7 price joins the score where a mov
 hour nobody may serve or leave one. A candidate is then priced exactly by re-solving only the
 hours whose agents on site it changes (`HourFlows`, one small min-cost flow per hour) and kept
 only if the whole objective falls; after a kept move the split LP is solved again for new duals.
+At a local optimum (no candidate pays) a few agents of the best rota are moved at random and the
+search goes on from there (an iterated local search), until its time or MAX_KICKS is up.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from planner.solve.skill_lp import Split, SplitLP
 
 #: a move must save at least this much (roubles): the flows' integer costs are rounded
 _MIN_SAVING = 0.5
+KICK = 3          # agents moved at random to leave a local optimum
+MAX_KICKS = 50    # local optima left before the search ends
 
 
 def _watch_worth(d: SeriesDemand, lay: Layout, on_site: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -72,13 +76,28 @@ def improve(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray, value:
                 + d.empty_cost(on))
 
     current = total(counts, on_site, hours_value)
-    trials = 0
+    best = (value, counts, alloc)
+    rng = np.random.default_rng(0)
+    trials = kicks = 0
     while (split is not None and time.perf_counter() < deadline and not should_stop()
            and (max_trials is None or trials < max_trials)):
         add, drop = _watch_worth(d, lay, on_site)
         moves = _candidates(classes, lines, rows, eff, counts, split, add, drop, d.group, tabu)
-        if not moves:
-            break
+        if not moves:   # a local optimum: kick the best rota found and search again from there
+            if value < best[0] - _MIN_SAVING:
+                best = (value, counts, alloc)
+            if kicks >= MAX_KICKS:
+                break
+            kicks += 1
+            counts = _kicked(best[1], classes, lines, rng)
+            on_site = d.on_site(p, counts)
+            hours_value = flows.values(on_site)
+            current, split, tabu = total(counts, on_site, hours_value), splitter.solve(on_site), set()
+            if split is None:
+                break
+            alloc = split.alloc
+            value = _priced(p, d, counts, on_site, alloc)
+            continue
         paying = [m for m in moves if m[0] > 1e-6]
         # the best eight the duals say pay, at once; else one by one, also those the duals doubt
         for batch in ([paying[:8]] if len(paying) > 1 else []) + [[m] for m in moves[:4]]:
@@ -99,13 +118,30 @@ def improve(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray, value:
                 counts, on_site, hours_value, current = trial, trial_on, trial_hours, v
                 alloc, split = new.alloc, new
                 value = _priced(p, d, counts, on_site, alloc)
-                improved(counts, alloc, value)
+                if value < best[0] - _MIN_SAVING:
+                    best = (value, counts, alloc)
+                    improved(counts, alloc, value)
                 break
             if len(batch) == 1:
                 tabu.add(batch[0][1:])
             if time.perf_counter() >= deadline or (max_trials is not None and trials >= max_trials):
                 break
-    return counts, alloc, value
+    return (counts, alloc, value) if value < best[0] else (best[1], best[2], best[0])
+
+
+def _kicked(counts: np.ndarray, classes: list[int], lines: dict[int, np.ndarray], rng: np.random.Generator
+            ) -> np.ndarray:
+    """The rota with KICK agents moved to random other lines of their class (a perturbation
+    that lets the search leave a local optimum)."""
+    out = counts.copy()
+    for c in rng.choice(classes, size=min(KICK, len(classes)), replace=False):
+        ls = lines[int(c)]
+        held = ls[out[c, ls] > 0]
+        src = int(rng.choice(held))
+        dst = int(rng.choice(ls[ls != src]))
+        out[c, src] -= 1
+        out[c, dst] += 1
+    return out
 
 
 def _candidates(classes: list[int], lines: dict[int, np.ndarray], rows: dict[int, np.ndarray], eff: np.ndarray,
