@@ -33,7 +33,7 @@ nothing worse.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -257,8 +257,8 @@ def _cycle_table(book: PatternBook, pattern: str, offsets: np.ndarray) -> tuple[
 def check_pattern(f: RotaFacts) -> list[Violation]:
     """Worked days that fit no phase of the agent's pattern cycle (absence days count as off).
 
-    Inside the horizon, the agent works exactly the cycle's work days that are not absence days,
-    except a night (a template that may run past midnight) on the eve of an absence day, which
+    Inside the horizon, the agent works exactly the cycle's work days that are not absence days
+    or balancing days off, except a night (a template that may run past midnight) on the eve of an absence day, which
     would run into it; a shift before or after the horizon (a night begun the day before) must
     fall on a work day.
     When the `shift` column names a template, it must be the cycle's template of that day. With
@@ -296,7 +296,12 @@ def check_pattern(f: RotaFacts) -> list[Violation]:
         for agent, a, b in zip(ab["agent_id"], ab["start"], ab["end"]):
             i = pos.get_loc(agent)
             absent[i, max((a - f.start).days - lo, 0):max((b - f.start).days - lo + 1, 0)] = True
-        off = absent[:, :-1]
+        off = absent[:, :-1].copy()
+        given = f.days_off[f.days_off["agent_id"].isin(ids)]
+        for agent, day in zip(given["agent_id"], given["date"]):
+            k = (day - f.start).days - lo
+            if 0 <= k < len(offsets):
+                off[pos.get_loc(agent), k] = True      # a balancing day: not worked, nothing else changes
         # a night shift may not be worked on the eve of an absence (it would run into it)
         eve_of_absence = absent[:, 1:][:, None, :] & overnight[np.maximum(plan, 0)][None, :, :] & (plan >= 0)[None]
         n = f.book.patterns[pattern].cycle_length
@@ -353,7 +358,7 @@ def _overtime(f: RotaFacts) -> pd.DataFrame:
     for a, lo, hi in zip(f.absences["agent_id"], f.absences["start"], f.absences["end"]):
         absent.setdefault(a, []).extend(d.date() for d in pd.date_range(lo, hi, freq="D"))
     days = f.days_worked.assign(date=lambda d: d["date"].dt.date)
-    return certain_overtime(days, absent, f.pay.accounting_period, f.pay.hours_per_week)
+    return certain_overtime(days, absent, f.pay.accounting_period, f.pay.hours_per_week, before=f.before)
 
 
 def check_overtime_two_days(f: RotaFacts) -> list[Violation]:
@@ -367,18 +372,20 @@ def check_overtime_two_days(f: RotaFacts) -> list[Violation]:
 
 def check_overtime_year(f: RotaFacts) -> list[Violation]:
     """The year's overtime above `pay.overtime_cap_year_h` (art. 99: at most 120 h): the agent's
-    overtime_ytd_h before the horizon, for the horizon's first year, plus the overtime the rota
-    makes certain in each year it touches."""
+    overtime_ytd_h (the periods settled before the horizon), for the horizon's first year, plus
+    the overtime the rota makes certain in each accounting period it touches, the hours worked
+    in it before the horizon included, in the period's year."""
     ot = _overtime(f)
     cap, first_year = f.pay.overtime_cap_year_h, f.start.year
     out = []
-    per_year = ot.groupby(["agent_id", pd.to_datetime(ot["date"]).dt.year])["overtime_h"].sum()
+    periods = ot.groupby(["agent_id", "period"], as_index=False)["period_overtime_h"].first()
+    per_year = periods.groupby(["agent_id", periods["period"].map(lambda p: p.year)])["period_overtime_h"].sum()
     for (agent, year), hours in per_year.items():
         before = float(f.agents.at[agent, "overtime_ytd_h"]) if year == first_year and agent in f.agents.index else 0.0
         if before + hours > cap + 1e-6:
             out.append(_v("overtime_year", agent, date(int(year), 12, 31), f"{before:g} h of overtime in {year} "
-                          f"before the rota (overtime_ytd_h) and {hours:g} h in it make {before + hours:g} h; "
-                          f"the cap is {cap:g} h a year (art. 99, pay.overtime_cap_year_h)"))
+                          f"before the rota (overtime_ytd_h) and {hours:g} h in its accounting periods make "
+                          f"{before + hours:g} h; the cap is {cap:g} h a year (art. 99, pay.overtime_cap_year_h)"))
     return out
 
 
@@ -412,17 +419,23 @@ def check_rota(
     *,
     only: Iterable[str] | None = None,
     pay: PayRules | None = None,
+    before: Mapping[tuple[str, date], float] | None = None,
+    days_off: pd.DataFrame | None = None,
 ) -> list[Violation]:
     """Every violation of every rule (or of the rules named in `only`), sorted by agent and time.
 
     `previous` is the rota before the horizon (same columns); it gives the rest before the first
     shift, so continuity across two planning runs is checked too. `pay` gives the accounting
-    period, the week and the yearly overtime cap (the law's when not given).
+    period, the week and the yearly overtime cap (the law's when not given). `before` maps
+    (agent, accounting period's first day) to the hours outside holidays worked in the period
+    before the horizon (`constraints.ledger`), which art. 99's overtime counts too. `days_off`
+    (agent_id, date) are work days of the cycle given off to keep within the period's norm
+    (balancing days, art. 104): the cycle need not be worked on them.
     """
     names = list(RULES) if only is None else list(only)
     for name in names:
         if name not in RULES:
             raise RuleError(f"unknown rule {name!r}; known: {', '.join(RULES)}")
-    facts = prepare(rota, agents, absences, rules, book, start, days, previous, pay)
+    facts = prepare(rota, agents, absences, rules, book, start, days, previous, pay, before, days_off)
     found = [v for name in names for v in RULES[name](facts)]
     return sorted(found, key=lambda v: (v.agent_id, str(v.when) if v.when is not None else "", v.rule, v.detail))

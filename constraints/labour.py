@@ -89,6 +89,7 @@ class LabourRules(BaseModel):
     night_end: time = LEGAL_NIGHT.end
     max_consecutive_nights: int | None = Field(None, ge=1, strict=True)
     shorter_night_shifts: bool = Field(True, strict=True)   # art. 96, see the module's note
+    planned_overtime: bool = Field(False, strict=True)      # art. 99, 103: plan above the norm, with consent
 
     @model_validator(mode="after")
     def _night_covers_the_law(self) -> LabourRules:
@@ -138,6 +139,11 @@ class LabourRules(BaseModel):
                        (f"a shift at least half at night is credited {NIGHT_SHIFT_CREDIT_H:g} h more than it is "
                         "worked, unless the agent was hired for night work (hired_for_nights; art. 96)")
                        if self.shorter_night_shifts else "off: every agent counts as hired for night work"),
+            LabourRule("hours within the period's norm", ("planned_overtime",),
+                       "planned overtime allowed for agents who consent (overtime_ok), within art. 99: at most "
+                       "4 h in two consecutive days and 120 h a year" if self.planned_overtime else
+                       "no planned overtime: each agent's hours in an accounting period stay within its norm, "
+                       "balancing days off where a cycle gives more (art. 103, 104)"),
         )
 
     def assumptions(self) -> dict[str, str]:

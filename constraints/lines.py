@@ -64,6 +64,7 @@ class Line:
                                           # one of the cycle when they slide, see cycle_starts)
     shifts: tuple[PlannedShift, ...]      # every shift overlapping the horizon, in order
     cycle_starts: tuple[time | None, ...] = ()   # sliding lines only: the start of each cycle day
+    days_off: tuple[date, ...] = ()       # work days of the cycle given off to keep within the norm
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "starts", MappingProxyType(dict(self.starts)))
@@ -75,8 +76,9 @@ class Line:
         if not isinstance(other, Line):
             return NotImplemented
         return (self.key, self.pattern, self.variant, self.phase, dict(self.starts), self.shifts,
-                self.cycle_starts) == (other.key, other.pattern, other.variant, other.phase, dict(other.starts),
-                                       other.shifts, other.cycle_starts)
+                self.cycle_starts, self.days_off) == (other.key, other.pattern, other.variant, other.phase,
+                                                      dict(other.starts), other.shifts, other.cycle_starts,
+                                                      other.days_off)
 
     @property
     def paid_h(self) -> float:

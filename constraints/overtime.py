@@ -34,12 +34,15 @@ OVERTIME_YEAR_H = 120.0       # art. 99: at most 120 h a year
 TOLERANCE_H = 1e-6
 
 
-def overtime_by_day(group: np.ndarray, hours: np.ndarray, holiday: np.ndarray, norm: np.ndarray) -> np.ndarray:
+def overtime_by_day(group: np.ndarray, hours: np.ndarray, holiday: np.ndarray, norm: np.ndarray,
+                    before: np.ndarray | None = None) -> np.ndarray:
     """Overtime hours of each day (the module's convention): its counted hours times the group's
     overtime over the group's counted hours. A group is an agent, or an agent's accounting
-    period; `norm` is the group's norm, repeated on each of its rows."""
+    period; `norm` is the group's norm and `before` the counted hours it holds outside the rows
+    given (worked before the rota), both repeated on each of its rows."""
     counted = np.where(np.asarray(holiday, bool), 0.0, np.asarray(hours, float))
-    total = pd.Series(counted).groupby(np.asarray(group)).transform("sum").to_numpy()
+    prior = np.zeros(len(counted)) if before is None else np.asarray(before, float)
+    total = pd.Series(counted).groupby(np.asarray(group)).transform("sum").to_numpy() + prior
     over = np.maximum(total - np.asarray(norm, float), 0.0)
     return np.divide(counted * over, total, out=np.zeros(len(counted)), where=total > 0)
 
@@ -58,20 +61,24 @@ def accounting_periods(first: date, last: date, period: str) -> list[tuple[date,
 
 
 def certain_overtime(days: pd.DataFrame, absent: Mapping[str, Iterable[date]], period: str,
-                     hours_per_week: float, calendar: ProductionCalendar = RU_CALENDAR) -> pd.DataFrame:
+                     hours_per_week: float, calendar: ProductionCalendar = RU_CALENDAR,
+                     before: Mapping[tuple[str, date], float] | None = None) -> pd.DataFrame:
     """Overtime a rota makes certain, per agent and day: each accounting period's hours that the
-    rota lists (agent_id, date, hours, holiday) against the period's whole norm less the agent's
-    absences in it (art. 104, order 588н).
+    rota lists (agent_id, date, hours, holiday), plus `before` (agent, period's first day) -> the
+    hours outside holidays already worked in the period before the rota, against the period's
+    whole norm less the agent's absences in it (art. 104, order 588н).
 
-    Over a whole period this is its overtime. Over part of one it is a floor: hours worked before
-    or after the rota only add to it, never take from it.
+    Adds `period` (its first day), `overtime_h` (the day's share, the module's convention, the
+    hours before taking theirs) and `period_overtime_h` (the period's whole certain overtime, on
+    each of its rows). Over a whole period this is its overtime. Over part of one it is a floor:
+    hours worked outside the rota and not in `before` only add to it, never take from it.
     """
     if days.empty:
-        return days.assign(period=pd.Series(dtype=object), overtime_h=pd.Series(dtype=float))
+        return days.assign(period=pd.Series(dtype=object), overtime_h=pd.Series(dtype=float),
+                           period_overtime_h=pd.Series(dtype=float))
     d = days.sort_values(["agent_id", "date"], kind="stable").reset_index(drop=True)
     when = pd.to_datetime(d["date"]).dt.date
     spans = accounting_periods(min(when), max(when), period)
-    first_of = {p: p[0] for p in spans}
     which = [next(p for p in spans if p[0] <= x <= p[1]) for x in when]
     norms: dict[tuple[str, tuple[date, date]], float] = {}
     for agent, span in set(zip(d["agent_id"], which)):
@@ -79,9 +86,12 @@ def certain_overtime(days: pd.DataFrame, absent: Mapping[str, Iterable[date]], p
         off = calendar.absence_norm_h(span[0], span[1], absent.get(agent, ()), hours_per_week)
         norms[agent, span] = max(full - off, 0.0)
     norm = np.array([norms[a, p] for a, p in zip(d["agent_id"], which)])
-    group = pd.Series([f"{a}|{first_of[p]}" for a, p in zip(d["agent_id"], which)]).factorize()[0]
-    ot = overtime_by_day(group, d["hours"].to_numpy(float), d["holiday"].to_numpy(bool), norm)
-    return d.assign(period=[p[0] for p in which], overtime_h=ot)
+    prior = np.array([float((before or {}).get((a, p[0]), 0.0)) for a, p in zip(d["agent_id"], which)])
+    group = pd.Series([f"{a}|{p[0]}" for a, p in zip(d["agent_id"], which)]).factorize()[0]
+    counted = np.where(d["holiday"].to_numpy(bool), 0.0, d["hours"].to_numpy(float))
+    over = np.maximum(pd.Series(counted).groupby(group).transform("sum").to_numpy() + prior - norm, 0.0)
+    ot = overtime_by_day(group, d["hours"].to_numpy(float), d["holiday"].to_numpy(bool), norm, prior)
+    return d.assign(period=[p[0] for p in which], overtime_h=ot, period_overtime_h=over)
 
 
 def two_day_excess(overtime: pd.DataFrame) -> pd.DataFrame:

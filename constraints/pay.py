@@ -1,14 +1,16 @@
 """Pay rules and premiums under the Labour Code: night, holiday and overtime.
 
 Money is in roubles; every premium is on the agent's hourly base rate. The bill of a rota, per
-agent, from its timesheet (the hours of each calendar day, `constraints.hours`):
+agent and accounting period, from its timesheet (the hours of each calendar day,
+`constraints.hours`) and the period's ledger (`constraints.ledger`: its norm, the hours before):
 
     base            = worked hours x rate                     (every hour once, art. 96 credit included)
     night premium   = night hours x rate x night_premium      (art. 154: at least +20 %)
     holiday premium = holiday hours x rate x (multiplier - 1) (art. 153: at least double)
     overtime        = extra x rate x (1 + night_premium x s)  (art. 152: +50 % for the first 2 h,
                       s = night share of the hours outside     then +100 %, on the full hourly pay,
-                      holidays                                 night premium included: ruling 35-П)
+                      holidays                                 night premium included: ruling 35-П),
+                                                               only for a period the rota ends
 
 The premiums are *extras* on top of the base, which has already paid each hour once (and the
 night premium its night share); that is why a holiday hour adds (multiplier - 1) and an overtime
@@ -319,7 +321,7 @@ def overtime(worked_h: Any, norm_h: Any, rules: PayRules = DEFAULT_RULES) -> tup
     Overtime is what exceeds the norm. Base pay has already paid each of those hours once,
     so the premium is the extra only: the first `overtime_first_hours` at +0.5 and the rest at
     +1.0 with the default multipliers, on the base rate (the optimiser's estimate; the bill
-    adds the night share, `pay_frame`). Works on scalars and arrays.
+    adds the night share, `period_pay`). Works on scalars and arrays.
     """
     ot = np.maximum(np.asarray(worked_h, float) - np.asarray(norm_h, float), 0.0)
     first = np.minimum(ot, rules.overtime_first_hours)
@@ -330,69 +332,92 @@ def overtime(worked_h: Any, norm_h: Any, rules: PayRules = DEFAULT_RULES) -> tup
 
 
 PAY_COLUMNS = [
-    "agent_id", "norm_hours", "worked_hours", "night_hours", "holiday_hours", "overtime_hours",
+    "agent_id", "period", "settled", "period_norm_hours", "hours_before", "planned_hours", "projected_period_hours",
+    "balance", "night_hours", "holiday_hours", "overtime_hours", "projected_overtime_hours",
     "base", "night_premium", "holiday_premium", "overtime", "total",
 ]  # fmt: skip
 DAY_COLUMNS = ("agent_id", "date", "hours", "night_hours", "holiday")
+FUTURE_COLUMNS = ("agent_id", "period_start", "hours", "holiday_hours")
 
 
-def overtime_extra(days: pd.DataFrame, norms: Mapping[str, float], rules: PayRules = DEFAULT_RULES) -> pd.Series:
-    """Overtime premium per agent in rate-hours (art. 152 after ruling 35-П): on the full hourly
-    pay, the night premium's share included.
-
-    Overtime is the hours outside holidays above the norm, spread over those hours
-    (`constraints.overtime`), so its night share is theirs: s = their night hours / their hours.
-    The first `overtime_first_hours` add (first multiplier - 1), the rest (after multiplier - 1),
-    each times 1 + night_premium x s.
-    """
-    counted = days.assign(hours=days["hours"].where(~days["holiday"], 0.0),
-                          night_hours=days["night_hours"].where(~days["holiday"], 0.0))
-    sums = counted.groupby("agent_id")[["hours", "night_hours"]].sum()
-    norm = sums.index.map(lambda a: float(norms[a])).to_numpy(float)
-    _, extra = overtime(sums["hours"].to_numpy(), norm, rules)
-    share = np.divide(sums["night_hours"].to_numpy(), sums["hours"].to_numpy(), out=np.zeros(len(sums)),
-                      where=sums["hours"].to_numpy() > 0)
-    return pd.Series(np.asarray(extra) * (1 + rules.night_premium * share), index=sums.index)
+def _sums(frame: pd.DataFrame, keys: list[str], values: dict[str, pd.Series], index: pd.MultiIndex) -> pd.DataFrame:
+    """`values` summed per `keys` of `frame`, on `index` (zero where nothing is)."""
+    out = pd.DataFrame(values).assign(**{k: frame[k].to_numpy() for k in keys}).groupby(keys).sum()
+    return out.reindex(index, fill_value=0.0)
 
 
-def pay_frame(
+def period_pay(
     days: pd.DataFrame,
+    ledger: pd.DataFrame,
     rates: Mapping[str, float],
-    norms: Mapping[str, float],
     rules: PayRules = DEFAULT_RULES,
+    future: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Pay per agent of `norms` (every agent, zero where nothing was worked), in roubles rounded
-    to kopecks, from the timesheet's days (agent_id, date, hours, night_hours, holiday).
+    """Pay per agent and accounting period of the ledger (`constraints.ledger.period_ledger`),
+    in roubles rounded to kopecks, from the plan's timesheet days (agent_id, date, hours,
+    night_hours, holiday): the columns of PAY_COLUMNS.
 
-    `norms` is the norm of the days given, already reduced for absences. Hours worked on a
-    holiday are paid double and do not count towards overtime (art. 152 part 3), so overtime
-    = worked - holiday hours above the norm.
+    Base pay and the night and holiday premiums pay the plan's own hours (`planned_hours`).
+    Overtime is settled only for a period the plan ends (`settled`, the ledger's `ends_in_plan`):
+    the whole period's hours, those worked before the plan included, less the holiday hours (paid
+    double already, art. 152 part 3), above the period's norm; paid 1.5x for the first
+    `overtime_first_hours` and 2x after, as an extra on the full hourly pay with the night share
+    of those hours (art. 152, ruling 35-П). A period the plan does not end pays no overtime: what
+    its hours will be is known only at its end.
+
+    `future` (agent_id, period_start, hours, holiday_hours) holds the hours the agent's pattern
+    would add from the plan's end to the end of a period the plan does not end; they make
+    `projected_period_hours` = hours before + planned + future, `balance` = projected - norm
+    (negative: under the norm), and `projected_overtime_hours`, the overtime the period heads for
+    (equal to `overtime_hours` once settled).
     """
     missing = set(DAY_COLUMNS) - set(days.columns)
     if missing:
         raise RuleError(f"the timesheet frame lacks column(s) {', '.join(sorted(missing))}")
-    agents = [str(a) for a in norms]
-    absent = [a for a in agents if a not in rates]
+    agents = ledger["agent_id"].astype(str)
+    absent = sorted(set(agents) - set(map(str, rates)))
     if absent:
         raise RuleError("no rate for this agent", agent_id=absent[0])
     unknown = sorted(set(days["agent_id"].astype(str)) - set(agents))
     if unknown:
-        raise RuleError("no norm for this agent", agent_id=unknown[0])
-    d = days.assign(agent_id=days["agent_id"].astype(str), holiday=days["holiday"].astype(bool))
-    d["holiday_hours"] = d["hours"].where(d["holiday"], 0.0)
-    sums = d.groupby("agent_id")[["hours", "night_hours", "holiday_hours"]].sum().reindex(agents, fill_value=0.0)
-    sums["overtime_extra"] = overtime_extra(d, {str(a): v for a, v in norms.items()}, rules).reindex(agents,
-                                                                                                     fill_value=0.0)
+        raise RuleError("no accounting period for this agent", agent_id=unknown[0])
+    key = pd.MultiIndex.from_arrays([agents, ledger["period_start"]], names=["agent_id", "period_start"])
+    d = days.assign(agent_id=days["agent_id"].astype(str), date=pd.to_datetime(days["date"]).dt.date)
+    spans = ledger[["period_start", "period_end"]].drop_duplicates().to_numpy()
+    d["period_start"] = [next((p0 for p0, p1 in spans if p0 <= x <= p1), None) for x in d["date"]]
+    if d["period_start"].isna().any():
+        raise RuleError(f"day {d.loc[d['period_start'].isna(), 'date'].iloc[0]} is in no accounting period of the "
+                        "ledger")
+    hol = d["holiday"].astype(bool)
+    plan = _sums(d, ["agent_id", "period_start"], {
+        "hours": d["hours"], "night": d["night_hours"], "holiday": d["hours"].where(hol, 0.0),
+        "counted_night": d["night_hours"].where(~hol, 0.0)}, key)
+    later = pd.DataFrame(columns=list(FUTURE_COLUMNS)) if future is None else future
+    after = _sums(later.assign(agent_id=later["agent_id"].astype(str)), ["agent_id", "period_start"],
+                  {"hours": later["hours"].astype(float), "holiday": later["holiday_hours"].astype(float)}, key)
+    settled = ledger["ends_in_plan"].astype(bool).to_numpy()
+    norm = ledger["norm_hours"].to_numpy(float)
+    before = ledger["hours_before"].to_numpy(float)
+    counted = before - ledger["holiday_hours_before"].to_numpy(float) + (plan["hours"] - plan["holiday"]).to_numpy()
+    night = ledger["night_hours_before"].to_numpy(float) + plan["counted_night"].to_numpy()
+    future_h = np.where(settled, 0.0, after["hours"].to_numpy())
+    future_counted = np.where(settled, 0.0, (after["hours"] - after["holiday"]).to_numpy())
+    ot_h, extra = overtime(np.where(settled, counted, 0.0), np.where(settled, norm, 0.0), rules)
+    share = np.divide(night, counted, out=np.zeros(len(counted)), where=counted > 0)
     rate = np.array([float(rates[a]) for a in agents])
-    norm_h = np.array([float(norms[a]) for a in agents])
     out = pd.DataFrame({
-        "agent_id": agents, "norm_hours": norm_h, "worked_hours": sums["hours"].to_numpy(),
-        "night_hours": sums["night_hours"].to_numpy(), "holiday_hours": sums["holiday_hours"].to_numpy(),
+        "agent_id": agents.to_numpy(), "period": ledger["period"].to_numpy(), "settled": settled,
+        "period_norm_hours": norm, "hours_before": before, "planned_hours": plan["hours"].to_numpy(),
     })
-    out["overtime_hours"] = np.maximum(out["worked_hours"] - out["holiday_hours"] - norm_h, 0.0)
-    out["base"] = (out["worked_hours"] * rate).round(2)
+    out["projected_period_hours"] = before + out["planned_hours"] + future_h
+    out["balance"] = out["projected_period_hours"] - norm
+    out["night_hours"] = plan["night"].to_numpy()
+    out["holiday_hours"] = plan["holiday"].to_numpy()
+    out["overtime_hours"] = ot_h
+    out["projected_overtime_hours"] = np.maximum(counted + future_counted - norm, 0.0)
+    out["base"] = (out["planned_hours"] * rate).round(2)
     out["night_premium"] = (out["night_hours"] * rate * rules.night_premium).round(2)
     out["holiday_premium"] = (out["holiday_hours"] * rate * (rules.holiday_multiplier - 1)).round(2)
-    out["overtime"] = (sums["overtime_extra"].to_numpy() * rate).round(2)
+    out["overtime"] = (np.asarray(extra) * rate * (1 + rules.night_premium * share)).round(2)
     out["total"] = out[["base", "night_premium", "holiday_premium", "overtime"]].sum(axis=1).round(2)
     return out[PAY_COLUMNS]

@@ -10,8 +10,8 @@ from night work, so a blank is not taken as consent).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -46,6 +46,8 @@ class RotaFacts:
     start: pd.Timestamp      # midnight of the horizon's first day
     days: int
     pay: PayRules
+    before: Mapping[tuple[str, date], float] = field(default_factory=dict)   # (agent, period start) -> hours
+    days_off: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"agent_id": [], "date": []}))
 
     @property
     def end(self) -> pd.Timestamp:
@@ -194,16 +196,22 @@ def _timeline(shifts: pd.DataFrame, previous: pd.DataFrame | None, start: pd.Tim
 
 def prepare(rota: pd.DataFrame, agents: pd.DataFrame, absences: pd.DataFrame | None, rules: LabourRules,
             book: PatternBook, start: date, days: int, previous: pd.DataFrame | None = None,
-            pay: PayRules | None = None) -> RotaFacts:
+            pay: PayRules | None = None, before: Mapping[tuple[str, date], float] | None = None,
+            days_off: pd.DataFrame | None = None) -> RotaFacts:
     """Normalise the inputs once (types, columns, the agent's timeline) for the rules. Without
-    `pay`, the law's pay rules on the labour rules' night."""
+    `pay`, the law's pay rules on the labour rules' night. `before`: (agent, accounting period's
+    first day) -> the hours outside holidays worked in the period before the horizon."""
     if days < 1:
         raise RuleError(f"a horizon needs at least one day, got {days}")
     origin = pd.Timestamp(start).normalize().as_unit("s")
     shifts = _shift_frame(rota)
     pay = pay if pay is not None else parse_pay(None, rules.night)
+    off = pd.DataFrame({"agent_id": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[s]")})
+    if days_off is not None and not days_off.empty:
+        off = pd.DataFrame({"agent_id": days_off["agent_id"].astype(str).to_numpy(),
+                            "date": pd.to_datetime(days_off["date"]).dt.normalize().to_numpy()})
     return RotaFacts(shifts, _timeline(shifts, previous, origin), _agent_frame(agents),
-                     _absence_frame(absences), rules, book, origin, days, pay)
+                     _absence_frame(absences), rules, book, origin, days, pay, dict(before or {}), off)
 
 
 # ----------------------------------------------------------------------------- hour arithmetic

@@ -39,6 +39,7 @@ from planner.solve.schedule import solve_schedule
 from planner.workspace.config import RotaConfig, load_config, workspace_toml
 from planner.workspace.people import load_absences, load_agents, skill_report
 from planner.workspace.previous import load_previous
+from planner.workspace.worked import load_worked
 
 
 def _series_count(hourly: pd.DataFrame) -> int:
@@ -221,7 +222,9 @@ def _schedule(
     said = [*skill_report(agents, requirements, cfg), *handed, *([late] if late else [])]
     print_warnings(console, said)
     absences = load_absences(absences_path, agents)
-    sched = solve_schedule(cfg, requirements, agents, absences, start, days, prev,
+    worked, notes = load_worked(cfg.worked_path(), agents)
+    print_warnings(console, notes)
+    sched = solve_schedule(cfg, requirements, agents, absences, start, days, prev, worked=worked,
                            time_limit_s=time_limit_s, progress=progress, stop=stop)
     warnings = [*(forecast.history.warnings if forecast is not None else ()), *said]
     return PlanRun(cfg, sched, agents, absences, requirements,
@@ -229,10 +232,16 @@ def _schedule(
 
 
 def pay_csv(pay: pd.DataFrame) -> pd.DataFrame:
-    """pay.csv: one row per agent, the columns of `constraints.pay.PAY_COLUMNS`, hours to 6 places
-    (no float noise), roubles to kopecks."""
-    hours = [c for c in PAY_COLUMNS if c.endswith("_hours")]
+    """pay.csv: one row per agent and accounting period, the columns of
+    `constraints.pay.PAY_COLUMNS`, hours to 6 places (no float noise), roubles to kopecks."""
+    hours = [c for c in PAY_COLUMNS if c.endswith("_hours") or c == "balance"]
     return pay[PAY_COLUMNS].round({c: 6 for c in hours})
+
+
+def days_off_csv(frame: pd.DataFrame) -> pd.DataFrame:
+    """days_off.csv (agent_id, date, reason) and changes.csv (agent_id, date, published, planned,
+    reason): dates as YYYY-MM-DD."""
+    return frame.assign(date=pd.to_datetime(frame["date"]).dt.strftime("%Y-%m-%d"))
 
 
 def timesheet_csv(timesheet: pd.DataFrame) -> pd.DataFrame:
@@ -266,6 +275,10 @@ def write_schedule(run: PlanRun, out: Path) -> list[Path]:
             write_text(summary_json(run.summary), staging / "summary.json"),
             write_workbook(run, staging / "rota.xlsx"),
         ]
+        if run.schedule.days_off is not None:   # balancing days off (the norm): the checker's input too
+            made.append(write_csv(days_off_csv(run.schedule.days_off), staging / "days_off.csv"))
+        if run.schedule.changes is not None:    # a re-plan against the published rota
+            made.append(write_csv(days_off_csv(run.schedule.changes), staging / "changes.csv"))
         if run.forecast is not None:
             made.append(write_csv(run.forecast.forecast, staging / "forecast.csv"))
             made.append(write_csv(run.requirements, staging / "requirements.csv"))

@@ -18,15 +18,24 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from common.errors import RuleError
-from common.errors import InputError
+from common.errors import InputError, RuleError
+from constraints.timesheet import ABSENCE_KINDS, UNSPECIFIED_KIND
+from forecasts.columns import to_bools, to_choice, to_dates, to_numbers, to_strings
 from forecasts.freshness import freshness
 from forecasts.history import HistoryData, load_history
-from forecasts.columns import to_bools, to_choice, to_dates, to_numbers, to_strings
 from forecasts.tables import read_table
-from constraints.timesheet import ABSENCE_KINDS, UNSPECIFIED_KIND
-from planner.workspace.people import (ABSENCE_ALIASES, AGENT_OPTIONAL, SHIFT_PREFS, excel_patterns, load_absences,
-                                      load_agents, skill_warnings, unserved_message, unserved_series)
+from planner.workspace.people import (
+    ABSENCE_ALIASES,
+    AGENT_OPTIONAL,
+    SHIFT_PREFS,
+    excel_patterns,
+    load_absences,
+    load_agents,
+    skill_warnings,
+    unserved_message,
+    unserved_series,
+)
+from planner.workspace.worked import load_worked
 
 if TYPE_CHECKING:
     from planner.workspace.config import RotaConfig
@@ -136,6 +145,18 @@ def check_absences(path: Path, agent_ids: set[str]) -> list[Problem]:
     return problems
 
 
+def check_worked(path: Path, agent_ids: set[str]) -> list[Problem]:
+    """worked.csv (`[data] worked`): its first bad cell (hours, night hours, dates, a day listed
+    twice), or a warning for the rows of agents not in the agents file (they are left out)."""
+    if not path.is_file():
+        return [Problem(path.name, "worked hours file not found")]
+    try:
+        _, notes = load_worked(path, pd.DataFrame({"agent_id": sorted(agent_ids)}))
+    except InputError as exc:
+        return [_problem(exc, path.name)]
+    return [Problem(path.name, n.removeprefix(f"{path.name}: "), severity="warning") for n in notes]
+
+
 def history_age(frame: pd.DataFrame, start: date, file: str, *, force: bool = False) -> list[Problem]:
     """A history that ends long before the start, said as `rota plan` would say it: a warning,
     or an error where plan refuses (a warning again when forced)."""
@@ -212,6 +233,9 @@ def validate_workspace(folder: Path, start: date, *, force: bool = False) -> lis
     absences_path = path(files.absences) if files.absences else None
     if absences_path is not None and absences_path.is_file():
         problems += check_absences(absences_path, ids)
+    worked_path = cfg.worked_path() if cfg is not None else None
+    if worked_path is not None:
+        problems += check_worked(worked_path, ids)
 
     if cfg is not None and not any(p.severity == "error" for p in problems):
         from planner.solve.continuity import carry_over

@@ -418,6 +418,28 @@ def test_the_years_overtime_counts_what_was_worked_before_the_rota() -> None:
     assert len(found) == 1 and "121 h" in found[0].detail and "overtime_ytd_h" in found[0].detail
 
 
+def test_the_hours_worked_before_the_rota_in_its_period_count_towards_art_99() -> None:
+    """The last week of February 2027 (151 h) after 140 h worked from 1 to 21 February: the
+    week's four 11-h days make 184 h, 33 h over. Spread over the period's hours, the two days in a
+    row hold 22 x 33/184 = 3.9 h, lawful; with 150 h before, 22 x 43/194 = 4.9 h, too much. The
+    year counts the whole period's 33 h: on top of overtime_ytd_h 90 that is 123 h, above 120.
+    Without the hours before, the week alone is far from the month's norm."""
+    week = rota(*february("A", [24, 25, 27, 28]))              # not the 23rd, an art. 112 holiday
+    ag = agents(("A", "2/2")).assign(overtime_ytd_h=90)
+    feb = date(2027, 2, 1)
+
+    def check(rule: str, hours: float) -> list[Violation]:
+        return check_rota(week, ag, absences(), LabourRules(), DEFAULT_BOOK, date(2027, 2, 22), 7,
+                          only=[rule], before={("A", feb): hours})
+
+    assert check("overtime_two_days", 140.0) == [] and check("overtime_two_days", 0.0) == []
+    found = check("overtime_two_days", 150.0)
+    assert found and "4.87629 h of overtime in two consecutive days" in found[0].detail
+    year = check("overtime_year", 140.0)
+    assert len(year) == 1 and "90 h" in year[0].detail and "33 h" in year[0].detail and "123 h" in year[0].detail
+    assert check("overtime_year", 120.0) == []                   # 13 h over: 103 h in the year
+
+
 # ----------------------------------------------------------------------------- the whole check
 
 

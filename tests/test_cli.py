@@ -238,6 +238,57 @@ def test_schedule_from_a_ts_agents_requirements_file(tmp_path: Path) -> None:
     assert summary["required_agent_hours"] == need.sum()
 
 
+def test_a_rota_that_ends_the_month_settles_its_overtime_with_worked_csv(tmp_path: Path) -> None:
+    """Summed accounting (art. 104) end to end: `rota schedule` from Tuesday 24 to Monday 30
+    November 2026, which ends November (159 h, DESIGN.md §6). worked.csv (cp1251, `;`, decimal
+    commas, as HR's export) says T001 worked 150,5 h before, 40 of them at night, all on 2-23
+    November, none on a holiday; T002 nothing. pay.csv settles November from those figures: T001's
+    overtime is 150.5 + the week's hours - 159, paid (2 x 0.5 + the rest x 1.0) x rate x (1 + 0.2
+    x night share of all its hours) (art. 152, ruling 35-П). A bad row stops the run: exit 2, one
+    line naming the file, row and column, nothing written."""
+    hours = pd.date_range("2026-11-24", periods=7 * 24, freq="h")
+    requirements = tmp_path / "req.csv"
+    pd.DataFrame({"ts": hours.strftime("%Y-%m-%d %H:%M"), "agents": 2}).to_csv(requirements, index=False)
+    (tmp_path / "rota.toml").write_text("[solver]\ntime_limit_s = 2\nseed = 1\n", encoding="utf-8")
+    agents = tmp_path / "agents.csv"
+    small_agents(n22=4, n33=0, n52=2).to_csv(agents, index=False)
+    days = [f"{d:02d}.11.2026" for d in range(2, 24) if d != 4][:14]
+    rows = [f"T001;{d};10,75;{'4' if k < 10 else '0'}" for k, d in enumerate(days)]
+    (tmp_path / "worked.csv").write_bytes(("agent_id;date;hours;night_hours\n" + "\n".join(rows) + "\n")
+                                          .encode("cp1251"))
+    out = tmp_path / "out"
+    args = ("schedule", "--requirements", requirements, "--agents", agents, "--config", tmp_path / "rota.toml",
+            "--start", "2026-11-24", "--time-limit", 2, "--out", out)
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    pay = pd.read_csv(out / "pay.csv").set_index("agent_id")
+    sheet = pd.read_csv(out / "timesheet.csv")
+    week = sheet.groupby("agent_id")[["hours", "night_hours"]].sum()
+    t001 = pay.loc["T001"]
+    assert (t001["period"], bool(t001["settled"]), t001["period_norm_hours"]) == ("2026-11", True, 159)
+    assert t001["hours_before"] == pytest.approx(14 * 10.75) and pay.loc["T002", "hours_before"] == 0
+    total = 14 * 10.75 + week.loc["T001", "hours"]
+    over = max(total - 159, 0.0)
+    assert t001["overtime_hours"] == pytest.approx(over) and t001["balance"] == pytest.approx(total - 159)
+    share = (10 * 4 + week.loc["T001", "night_hours"]) / total
+    rate = float(pd.read_csv(agents).set_index("agent_id").loc["T001", "rate_rub_h"])
+    premium = min(over, 2) * 0.5 + max(over - 2, 0) * 1.0
+    assert over > 0 and t001["overtime"] == pytest.approx(round(premium * rate * (1 + 0.2 * share), 2), abs=0.01)
+    assert (pay["overtime"] > 0).sum() == 1                     # nobody else reaches 159 h in one week
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["cost"]["overtime"] == pytest.approx(pay["overtime"].sum(), abs=0.01)
+    assert summary["period_balance"][0]["period"] == "2026-11" and summary["period_balance"][0]["settled"]
+    assert "2026-11 balance" in result.output and "(projected)" not in result.output
+
+    (tmp_path / "worked.csv").write_text("agent_id,date,hours\nT001,2026-11-09,11\nT002,2026-11-09,26\n",
+                                         encoding="utf-8")
+    again = tmp_path / "again"
+    bad = invoke(*args[:-1], again)
+    assert bad.exit_code == 2
+    assert "worked.csv, row 3, column 'hours': 26 h is more than the 24 h of a day" in " ".join(bad.output.split())
+    assert not again.exists() or not any(again.iterdir())
+
+
 # ------------------------------------------------------------------------------ plan
 
 
@@ -278,17 +329,19 @@ def test_plan_writes_pay_csv_and_timesheet_csv_beside_rota_csv(plan_run, plan_ro
     pay = pd.read_csv(out / "pay.csv")
     sheet = pd.read_csv(out / "timesheet.csv", parse_dates=["date"])
     agents = pd.read_csv(ws / "agents.csv")
-    assert list(pay.columns) == ["agent_id", "norm_hours", "worked_hours", "night_hours", "holiday_hours",
-                                 "overtime_hours", "base", "night_premium", "holiday_premium", "overtime", "total"]
+    assert list(pay.columns) == ["agent_id", "period", "settled", "period_norm_hours", "hours_before", "planned_hours",
+                                 "projected_period_hours", "balance", "night_hours", "holiday_hours", "overtime_hours",
+                                 "projected_overtime_hours", "base", "night_premium", "holiday_premium", "overtime",
+                                 "total"]
     assert list(sheet.columns) == ["agent_id", "date", "code", "hours", "night_hours"]
     assert sorted(pay["agent_id"]) == sorted(agents["agent_id"])
     days = pd.date_range(START, periods=7)
     assert len(sheet) == len(agents) * 7 and set(sheet["date"]) == set(days)
     per_agent = sheet.groupby("agent_id")[["hours", "night_hours"]].sum().reindex(pay["agent_id"])
-    assert pay["worked_hours"].tolist() == pytest.approx(per_agent["hours"].tolist())
+    assert pay["planned_hours"].tolist() == pytest.approx(per_agent["hours"].tolist())
     assert pay["night_hours"].tolist() == pytest.approx(per_agent["night_hours"].tolist())
     rate = pay["agent_id"].map(agents.set_index("agent_id")["rate_rub_h"])
-    assert pay["base"].tolist() == pytest.approx((pay["worked_hours"] * rate).round(2).tolist())
+    assert pay["base"].tolist() == pytest.approx((pay["planned_hours"] * rate).round(2).tolist())
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["cost"]["total"] == pytest.approx(pay["total"].sum(), abs=0.01)
     # a shift's hours are on the calendar days it touches. Nobody here was hired for night work, and
@@ -520,7 +573,8 @@ def test_a_month_plan_covers_every_day_of_the_month(month_run) -> None:
     assert len(sheet) == 31 * len(agents) and set(sheet["date"]) == set(pd.date_range("2026-12-01", "2026-12-31"))
     pay = pd.read_csv(out / "pay.csv")
     assert sorted(pay["agent_id"]) == sorted(agents["agent_id"])
-    assert (pay["norm_hours"] == 176).all()          # December 2026's norm, the month whole (nobody away)
+    assert (pay["period_norm_hours"] == 176).all()   # December 2026's norm, the month whole (nobody away)
+    assert (pay["planned_hours"] <= 176 + 1e-6).all() and pay["overtime"].sum() == 0   # no planned overtime
     rota = pd.read_csv(out / "rota.csv", parse_dates=["date"])
     assert rota["date"].min() >= pd.Timestamp("2026-11-30") and rota["date"].max() == pd.Timestamp("2026-12-31")
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))

@@ -113,25 +113,25 @@ def test_timesheet_totals_equal_timesheet_csv_and_pay_csv(planned):
     expected = pd.DataFrame({
         "hours": per["hours"].sum(), "night h (Н)": per["night_hours"].sum(),
         "days worked": per["hours"].apply(lambda h: (h > 0).sum()),
-        "holiday h (РВ)": pay["holiday_hours"], "overtime h (С)": pay["overtime_hours"], "norm h": pay["norm_hours"],
+        "holiday h (РВ)": pay["holiday_hours"], "overtime h (С)": pay["overtime_hours"],
     }).reindex(hours.index)
     for col in expected:
         assert hours[col].astype(float).tolist() == pytest.approx(expected[col].astype(float).tolist()), col
     assert (hours["day h (Я)"] + hours["night h (Н)"]).tolist() == pytest.approx(hours["hours"].tolist())
-    assert pay["worked_hours"].tolist() == pytest.approx(hours["hours"].tolist())
+    assert pay["planned_hours"].tolist() == pytest.approx(hours["hours"].tolist())
     # the sheet's days are the week's calendar days, no column for the evening before
     day_cols = [c for c in ts.columns if isinstance(c, datetime)]
     assert [c.date() for c in day_cols] == [START + timedelta(days=k) for k in range(7)]
     assert hours[day_cols].fillna(0).sum(axis=1).tolist() == pytest.approx(hours["hours"].tolist())
     night = ts[ts["line"] == "night"].set_index("agent_id")
     assert night[day_cols].fillna(0).sum(axis=1).tolist() == pytest.approx(hours["night h (Н)"].tolist())
-    # summed accounting by month: November 2026's 159 h (DESIGN.md §6) spread over 30 days
-    assert hours.loc["T001", "norm h"] == pytest.approx(159 * 7 / 30, abs=0.01)
+    # summed accounting by month: the norm is November 2026's whole 159 h (DESIGN.md §6), on pay.csv
+    assert pay.loc["T001", "period_norm_hours"] == 159 and "norm h" not in hours
     # T006 is sick Nov 3-5: the working days inside are Nov 3 (shortened, 7 h) and Nov 5 (8 h);
     # Nov 4 is a holiday and takes nothing off (art. 104, order 588н)
-    assert hours.loc["T006", "norm h"] == pytest.approx(159 * 7 / 30 - 15, abs=0.01)
-    # T020 is on leave all week: the working days Nov 2, 3, 5, 6 (31 h) come off the week's share
-    assert hours.loc["T020", "norm h"] == pytest.approx(159 * 7 / 30 - 31, abs=0.01)
+    assert pay.loc["T006", "period_norm_hours"] == 159 - 15
+    # T020 is on leave all week: the working days Nov 2, 3, 5, 6 (31 h) come off the month's norm
+    assert pay.loc["T020", "period_norm_hours"] == 159 - 31
     assert hours.loc["T020", "days absent"] == 6 and hours.loc["T020", "leave days (ОТ)"] == 6   # Nov 4 is В
     assert hours.loc["T006", "days absent"] == 3 and hours.loc["T006", "leave days (ОТ)"] == 0
 
@@ -188,7 +188,10 @@ def test_pay_totals_equal_summary_json(planned):
     assert (agents[["base, RUB", "night premium, RUB", "holiday premium, RUB", "overtime pay, RUB"]].sum(axis=1)
             .to_numpy() == pytest.approx(agents["total, RUB"].to_numpy(), abs=0.011))
     t001 = agents.set_index("agent_id").loc["T001"]
-    assert t001["base, RUB"] == pytest.approx(t001["worked h"] * t001["rate, RUB/h"], abs=0.005)
+    assert t001["base, RUB"] == pytest.approx(t001["planned h"] * t001["rate, RUB/h"], abs=0.005)
+    # the week 2-8 November does not end November: its row is projected, its overtime unpaid
+    assert (t001["period"], t001["settled"], t001["overtime pay, RUB"]) == ("2026-11", "no, projected", 0)
+    assert t001["balance h"] == pytest.approx(t001["projected h"] - 159)
     assert t001["night premium, RUB"] == pytest.approx(t001["night h"] * t001["rate, RUB/h"] * 0.2, abs=0.005)
     money = [c for c in ws[2] if c.column - 1 >= col["base, RUB"]]
     assert all(c.data_type == "n" and c.number_format == "#,##0.00" for c in money)
@@ -247,7 +250,7 @@ def test_assumptions_name_each_setting_and_its_source(planned):
     assert rows["solver.seed"][2:4] == (1, "rota.toml")
     assert "04.11.2026" in rows["art. 112 holidays in the horizon"][2]
     assert rows["shortened pre-holiday days"][2] == "03.11.2026"
-    assert rows["norm of the horizon, h"][2] == pytest.approx(159 * 7 / 30)
+    assert rows["accounting periods"][2] == "2026-11 (01.11–30.11.2026, 159 h, goes on after the rota)"
     assert rows["norm of 11.2026, h"][2] == 159  # DESIGN §6: November 2026
 
 

@@ -96,13 +96,14 @@ def test_each_rule_is_named_once_with_its_settings_and_words() -> None:
     rules = r.rules()
     names = [x.name for x in rules]
     assert names == ["minimum daily rest", "weekly rest", "longest shift", "night", "consecutive night shifts",
-                     "shifts in a row", "night shift one hour shorter"]
+                     "shifts in a row", "night shift one hour shorter", "hours within the period's norm"]
     assert r.assumptions() == {x.name: x.text for x in rules}
     assert r.rule_settings() == {
         "minimum daily rest": ("min_daily_rest_h",), "weekly rest": ("weekly_rest_h",),
         "longest shift": ("max_shift_h",), "night": ("night_start", "night_end"),
         "consecutive night shifts": ("max_consecutive_nights",), "shifts in a row": (),
         "night shift one hour shorter": ("shorter_night_shifts",),
+        "hours within the period's norm": ("planned_overtime",),
     }
     used = {s for settings in r.rule_settings().values() for s in settings}
     assert used == set(LabourRules.model_fields)          # every setting belongs to a rule

@@ -61,3 +61,15 @@ def test_two_day_excess_reports_each_run_once() -> None:
     found = two_day_excess(ot)
     assert found.to_dict("records") == [{"agent_id": "A", "date": date(2027, 2, 1), "overtime_h": 5.0}]
     assert two_day_excess(ot.assign(overtime_h=2.0)).empty                 # 4 h in two days is lawful
+
+
+def test_hours_worked_before_the_rota_take_their_share_of_the_periods_overtime() -> None:
+    """March 2026 (168 h): 150 h before the rota and 10 days of 11 h in it make 260 h, 92 over;
+    the rota's days hold 110 x 92/260 = 38.9 h of it, the period all 92 (art. 104)."""
+    days = pd.DataFrame({"agent_id": ["A"] * 10, "date": [date(2026, 3, 16 + k) for k in range(10)],
+                         "hours": [11.0] * 10, "holiday": [False] * 10})
+    ot = certain_overtime(days, {}, "month", 40.0, before={("A", date(2026, 3, 1)): 150.0})
+    assert ot["overtime_h"].sum() == pytest.approx(110 * 92 / 260)
+    assert set(ot["period_overtime_h"]) == {92.0} and set(ot["period"]) == {date(2026, 3, 1)}
+    assert overtime_by_day(np.zeros(2), np.array([8.0, 8.0]), np.array([False, False]), np.full(2, 10.0),
+                           np.full(2, 4.0)).tolist() == [4.0, 4.0]        # 20 h against 10: 8/20 of 10 h each

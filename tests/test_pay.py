@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from constraints.calendar import RU_CALENDAR
 from common.errors import RuleError
+from constraints.calendar import RU_CALENDAR
 from constraints.night import NightWindow
 from constraints.pay import (
     PayRules,
@@ -22,7 +22,7 @@ from constraints.pay import (
     night_hours_of,
     overtime,
     parse_pay,
-    pay_frame,
+    period_pay,
     shift_hours,
     shift_hours_frame,
 )
@@ -174,6 +174,17 @@ def days_of(shifts: pd.DataFrame, agents: list[str], first: datetime, n: int) ->
                           PayRules().night)
 
 
+def ledger_of(norms: dict[str, float], first: date = date(2027, 1, 1), last: date = date(2027, 1, 31), *,
+              settled: bool = True, before: dict[str, tuple[float, float, float]] | None = None) -> pd.DataFrame:
+    """A ledger (constraints.ledger) of one accounting period by hand: norm and (hours, night hours
+    outside holidays, holiday hours) before the plan per agent."""
+    before = before or {}
+    return pd.DataFrame([(a, f"{first:%Y-%m}", first, last, n, *before.get(a, (0.0, 0.0, 0.0)), settled)
+                         for a, n in norms.items()],
+                        columns=["agent_id", "period", "period_start", "period_end", "norm_hours", "hours_before",
+                                 "night_hours_before", "holiday_hours_before", "ends_in_plan"])
+
+
 def test_pay_of_a_hand_computed_rota() -> None:
     """Two agents, one accounting period, norms given; hours on the calendar day worked.
 
@@ -201,18 +212,21 @@ def test_pay_of_a_hand_computed_rota() -> None:
         }
     )
     days = days_of(shifts, ["A", "B", "C"], D(2027, 1, 8), 5)
-    bill = pay_frame(days, {"A": 300.0, "B": 250.5, "C": 400.0}, {"A": 15.0, "B": 8.0, "C": 30.0}, PayRules())
+    bill = period_pay(days, ledger_of({"A": 15.0, "B": 8.0, "C": 30.0}), {"A": 300.0, "B": 250.5, "C": 400.0},
+                      PayRules())
     assert list(bill.columns) == [
-        "agent_id", "norm_hours", "worked_hours", "night_hours", "holiday_hours", "overtime_hours",
-        "base", "night_premium", "holiday_premium", "overtime", "total",
+        "agent_id", "period", "settled", "period_norm_hours", "hours_before", "planned_hours",
+        "projected_period_hours", "balance", "night_hours", "holiday_hours", "overtime_hours",
+        "projected_overtime_hours", "base", "night_premium", "holiday_premium", "overtime", "total",
     ]  # fmt: skip
     a, b, c = (bill.set_index("agent_id").loc[k] for k in ("A", "B", "C"))
-    assert (a.worked_hours, a.night_hours, a.holiday_hours, a.overtime_hours) == (22, 16, 4, 3)
+    assert (a.planned_hours, a.night_hours, a.holiday_hours, a.overtime_hours) == (22, 16, 4, 3)
     assert (a.base, a.night_premium, a.holiday_premium, a.overtime, a.total) == pytest.approx(
         (6600, 960, 1200, 693.33, 9453.33))
-    assert (b.worked_hours, b.night_hours, b.holiday_hours, b.overtime_hours) == (16, 0, 0, 8)
+    assert (b.planned_hours, b.night_hours, b.holiday_hours, b.overtime_hours) == (16, 0, 0, 8)
     assert (b.base, b.night_premium, b.holiday_premium, b.overtime, b.total) == pytest.approx((4008, 0, 0, 1753.5, 5761.5))
-    assert (c.norm_hours, c.worked_hours, c.total) == (30, 0, 0)
+    assert (c.period_norm_hours, c.planned_hours, c.total, c.balance) == (30, 0, 0, -30)
+    assert (a.projected_period_hours, a.balance, a.projected_overtime_hours) == (22, 7, 3)   # 18 counted - 15
     # A line costs rate x rate-hours: A's two shifts, 22 + 16 x 0.2 + 4 x 1 = 29.2, are
     # 300 x 29.2 = 8760 = base + night + holiday (overtime belongs to the period, not a line).
     a_shifts = [shift_hours(r.start, r.end, r.break_h) for r in shifts[shifts.agent_id == "A"].itertuples()]
@@ -230,7 +244,8 @@ def test_overtime_is_paid_on_the_full_hourly_pay_night_premium_included() -> Non
         days = pd.DataFrame({"agent_id": ["A", "A"], "date": [D(2027, 2, 1).date(), pd.Timestamp(second).date()],
                              "hours": [8.0, 8.0], "night_hours": [night_first, night_second],
                              "holiday": [False, second == "2027-02-23"]})
-        return pay_frame(days, {"A": 400.0}, {"A": 10.0}, PayRules()).iloc[0]
+        return period_pay(days, ledger_of({"A": 10.0}, date(2027, 2, 1), date(2027, 2, 28)), {"A": 400.0},
+                          PayRules()).iloc[0]
 
     night = bill(0.0, 6.0)
     assert (night.overtime_hours, night.overtime) == (6, pytest.approx(2150.0))
@@ -242,15 +257,72 @@ def test_overtime_is_paid_on_the_full_hourly_pay_night_premium_included() -> Non
     # a higher night premium raises the overtime rate with it: 6 h over a norm of 2 h, +40 % at night
     one_day = pd.DataFrame({"agent_id": ["A"], "date": [D(2027, 2, 2).date()], "hours": [8.0], "night_hours": [6.0],
                             "holiday": [False]})
-    assert pay_frame(one_day, {"A": 400.0}, {"A": 2.0}, PayRules(night_premium=0.4)).iloc[0].overtime == \
+    feb = ledger_of({"A": 2.0}, date(2027, 2, 1), date(2027, 2, 28))
+    assert period_pay(one_day, feb, {"A": 400.0}, PayRules(night_premium=0.4)).iloc[0].overtime == \
         pytest.approx((2 * 0.5 + 4 * 1.0) * 400 * (1 + 0.4 * 6 / 8))
 
 
-def test_pay_frame_names_an_agent_without_a_rate() -> None:
+def test_period_pay_names_an_agent_without_a_rate_or_a_period() -> None:
     days = pd.DataFrame({"agent_id": ["A"], "date": [D(2027, 2, 1).date()], "hours": [11.0], "night_hours": [0.0],
                          "holiday": [False]})
+    feb = ledger_of({"A": 100.0}, date(2027, 2, 1), date(2027, 2, 28))
     with pytest.raises(RuleError, match="agent A"):
-        pay_frame(days, {}, {"A": 100.0})
+        period_pay(days, feb, {})
+    with pytest.raises(RuleError, match="agent B"):
+        period_pay(days.assign(agent_id="B"), feb, {"A": 400.0, "B": 400.0})
+    with pytest.raises(RuleError, match="2027-02-01 is in no accounting period"):
+        period_pay(days, ledger_of({"A": 100.0}), {"A": 400.0})
+
+
+def test_a_period_the_plan_ends_settles_its_overtime_with_the_hours_before() -> None:
+    """Summed accounting (art. 104): January 2026's norm is 120 h (DESIGN.md §6). 100 h were worked
+    before the plan, 30 of them at night and 12 on the New Year holidays; the plan's last week,
+    26-31 January, adds 44 h, 16 at night. The period's hours outside holidays are 100 - 12 + 44
+    = 132, 12 h over the norm, their night share (30 + 16) / 132: the overtime hour's full pay is
+    400 x (1 + 0.2 x 46/132) = 427.88 and the premium (2 x 0.5 + 10 x 1.0) x 427.88 = 4,706.67
+    (art. 152, ruling 35-П). Base and premiums pay only the plan's own 44 h."""
+    days = pd.DataFrame({"agent_id": "A", "date": [date(2026, 1, 26 + k) for k in range(4)],
+                         "hours": [11.0] * 4, "night_hours": [0.0, 8.0, 8.0, 0.0], "holiday": False})
+    jan = ledger_of({"A": 120.0}, date(2026, 1, 1), date(2026, 1, 31), before={"A": (100.0, 30.0, 12.0)})
+    row = period_pay(days, jan, {"A": 400.0}).iloc[0]
+    assert (row.hours_before, row.planned_hours, row.projected_period_hours, row.balance) == (100, 44, 144, 24)
+    assert (row.overtime_hours, row.projected_overtime_hours) == (12, 12) and bool(row.settled)
+    assert row.overtime == pytest.approx(round(11 * 400 * (1 + 0.2 * 46 / 132), 2))
+    assert row.base == 44 * 400 and row.night_premium == pytest.approx(16 * 400 * 0.2)
+    assert row.total == pytest.approx(row.base + row.night_premium + row.overtime)
+
+
+def test_a_period_the_plan_does_not_end_pays_no_overtime_and_projects_its_end() -> None:
+    """November 2026 (159 h): 60 h before, 44 in the plan, and the agent's cycle adds 66 h (4 of
+    them on a holiday) by 30 November: projected 170 h, balance +11; the period heads for 170 - 4
+    - 159 = 7 h of overtime, but none is paid before its end."""
+    days = pd.DataFrame({"agent_id": "A", "date": [date(2026, 11, 9 + k) for k in range(4)],
+                         "hours": [11.0] * 4, "night_hours": 0.0, "holiday": False})
+    nov = ledger_of({"A": 159.0}, date(2026, 11, 1), date(2026, 11, 30), settled=False,
+                    before={"A": (60.0, 0.0, 0.0)})
+    future = pd.DataFrame({"agent_id": ["A"], "period_start": [date(2026, 11, 1)], "hours": [66.0],
+                           "holiday_hours": [4.0]})
+    row = period_pay(days, nov, {"A": 400.0}, future=future).iloc[0]
+    assert (row.projected_period_hours, row.balance, row.projected_overtime_hours) == (170, 11, 7)
+    assert (row.overtime_hours, row.overtime, row.total) == (0, 0, 44 * 400) and not row.settled
+    # without the projection, the same plan is far under the norm and heads for no overtime
+    bare = period_pay(days, nov, {"A": 400.0}).iloc[0]
+    assert (bare.projected_period_hours, bare.balance, bare.projected_overtime_hours) == (104, -55, 0)
+
+
+def test_a_plan_across_two_periods_pays_each_on_its_own() -> None:
+    """30 Nov - 6 Dec 2026: a night 30 Nov 20:00 - 1 Dec 08:00 puts 4 h in November and 8 in
+    December. November ends in the plan: 150 h before + 4 = 154 < 159, no overtime. December goes
+    on: no overtime, whatever its hours."""
+    days = pd.DataFrame({"agent_id": "A", "date": [date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 2)],
+                         "hours": [4.0, 8.0, 11.0], "night_hours": [2.0, 6.0, 0.0], "holiday": False})
+    ledger = pd.concat([ledger_of({"A": 159.0}, date(2026, 11, 1), date(2026, 11, 30),
+                                  before={"A": (150.0, 20.0, 0.0)}),
+                        ledger_of({"A": 176.0}, date(2026, 12, 1), date(2026, 12, 31), settled=False)])
+    nov, dec = period_pay(days, ledger, {"A": 400.0}).itertuples()
+    assert (nov.period, nov.settled, nov.planned_hours, nov.projected_period_hours, nov.overtime_hours) == \
+        ("2026-11", True, 4, 154, 0)
+    assert (dec.period, dec.settled, dec.planned_hours, dec.night_hours, dec.overtime) == ("2026-12", False, 19, 6, 0)
 
 
 moments = st.datetimes(min_value=D(2024, 1, 1), max_value=D(2028, 12, 31)).map(lambda t: t.replace(second=0, microsecond=0))

@@ -1,5 +1,5 @@
-"""From the named rota to what HR pays (planner.solve.payroll): the norm of the horizon with
-absences as the law takes them off, the art. 96 hour per agent, the timesheet and the pay."""
+"""From the named rota to what HR pays (planner.solve.payroll): the art. 96 hour per agent, the
+timesheet and the pay per accounting period."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from conftest import agents_frame
 
 from constraints.labour import parse_labour
 from constraints.patterns import parse_pattern_book
-from planner.solve.payroll import credited, horizon_norm, horizon_pay, horizon_timesheet
+from planner.solve.payroll import credited, horizon_pay, horizon_timesheet
+from planner.solve.periods import plan_ledger
 from planner.solve.schedule import solve_schedule
 from planner.workspace.config import default_config
 
@@ -24,17 +25,6 @@ NO_ABSENCES = pd.DataFrame({"agent_id": pd.Series(dtype=str), "start": pd.Series
 
 def days(first: date, n: int) -> list[date]:
     return [first + timedelta(days=k) for k in range(n)]
-
-
-def test_the_norm_takes_off_the_working_days_of_an_absence() -> None:
-    """Issue #13, art. 104 and order 588н: March 2026 with leave 2-13 March is 168 - 72 = 96 h (the
-    project gave 103.0); January 2026 with leave 1-10 January keeps its 120 h, no working day
-    falling in the leave (the project gave 81.3)."""
-    assert horizon_norm(CFG, date(2026, 3, 1), 31, days(date(2026, 3, 2), 12)) == 96
-    assert horizon_norm(CFG, date(2026, 1, 1), 31, days(date(2026, 1, 1), 10)) == 120
-    assert horizon_norm(CFG, date(2026, 3, 1), 31) == 168
-    # a week: its share of the month, less the absence's working days (Mon 2 - Wed 4 March: 24 h)
-    assert horizon_norm(CFG, date(2026, 3, 2), 7, days(date(2026, 3, 2), 3)) == pytest.approx(168 * 7 / 31 - 24)
 
 
 def night_rota(agents: list[str]) -> pd.DataFrame:
@@ -64,10 +54,11 @@ def test_pay_is_the_timesheets_hours_priced() -> None:
     ag = agents_frame({"agent_id": "A"}, {"agent_id": "B"})
     sheet = horizon_timesheet(night_rota(["A"]), ag, NO_ABSENCES, CFG, date(2027, 1, 1), 7)
     assert len(sheet) == 14 and sheet["hours"].sum() == 7
-    pay = horizon_pay(sheet, ag, {}, CFG, date(2027, 1, 1), 7).set_index("agent_id")
-    assert pay.loc["A", ["worked_hours", "night_hours", "holiday_hours", "overtime_hours"]].tolist() == [7, 6, 7, 0]
+    ledger = plan_ledger(CFG, ag, NO_ABSENCES, date(2027, 1, 1), 7)
+    pay = horizon_pay(sheet, ag, ledger, CFG).set_index("agent_id")
+    assert pay.loc["A", ["planned_hours", "night_hours", "holiday_hours", "overtime_hours"]].tolist() == [7, 6, 7, 0]
     assert pay.loc["A", ["base", "night_premium", "holiday_premium", "total"]].tolist() == [2800, 480, 2800, 6080]
-    assert pay.loc["B", "total"] == 0 and pay.loc["B", "norm_hours"] == pytest.approx(120 * 7 / 31)
+    assert pay.loc["B", "total"] == 0 and pay.loc["B", "period_norm_hours"] == 120       # January 2027
 
 
 def test_the_schedule_credits_the_hour_to_each_agent_as_hired() -> None:
@@ -85,4 +76,4 @@ def test_the_schedule_credits_the_hour_to_each_agent_as_hired() -> None:
     assert list(paid["A"]) == [12.0] and list(paid["H"]) == [11.0]
     assert s.violations == ()
     t = s.timesheet.groupby("agent_id")["hours"].sum()
-    assert s.pay.set_index("agent_id")["worked_hours"].to_dict() == pytest.approx(t.to_dict())
+    assert s.pay.set_index("agent_id")["planned_hours"].to_dict() == pytest.approx(t.to_dict())

@@ -91,7 +91,7 @@ def test_titles_carry_the_plans_own_dates_and_mark_the_evening_before(planned) -
 
 def test_every_sheet_prints_landscape_one_page_wide_with_its_header_rows_and_a_title(planned) -> None:
     run, wb = planned
-    for name in SHEETS:
+    for name in wb.sheetnames:
         ws = wb[name]
         assert ws.page_setup.orientation == "landscape", name
         if name not in DAY_SHEETS:   # those print a week per page at a fixed scale (below)

@@ -17,10 +17,16 @@ from rich.console import Console
 
 from constraints.checker import Violation
 from forecasts.staffing import requirements as staffing_requirements
-from planner.workspace.config import RotaConfig, default_config, load_config
-from planner.output.report import COST_PARTS, projected_overtime, summary, summary_json
-from planner.output.terminal import summary_table
+from planner.output.report import (
+    COST_PARTS,
+    period_balance,
+    projected_overtime,
+    summary,
+    summary_json,
+)
+from planner.output.terminal import _balance_text, summary_table
 from planner.solve.schedule import Schedule, solve_schedule
+from planner.workspace.config import RotaConfig, default_config, load_config
 
 MONDAY = date(2026, 11, 23)
 NO_ABSENCES = pd.DataFrame({"agent_id": pd.Series(dtype=str), "start": pd.Series(dtype="datetime64[ns]"),
@@ -127,15 +133,20 @@ def test_service_level_is_the_contact_weighted_mean_over_the_horizon(run):
 
 
 def test_solver_figures_and_overtime_pace(run):
-    s, cfg, _, _, data = run
+    s, _, _, _, data = run
     assert data["bound"] <= data["objective"] + 1e-6
     assert data["gap"] == pytest.approx((data["objective"] - data["bound"]) / data["objective"], abs=1e-6) \
         or data["status"] == "OPTIMAL"
     assert data["objective"] == pytest.approx(sum(s.model.penalties.values()), rel=1e-9)
     ot = s.pay.set_index("agent_id")["overtime_hours"]
-    assert data["overtime_hours"] == pytest.approx(ot.sum())
-    # overtime_ytd_h (none given: 0) plus the week's pace until 31 December, 39 days from Nov 23
-    assert data["agents_above_overtime_cap_pace"] == sorted(ot.index[ot * 39 / 7 > 120])
+    assert data["overtime_hours"] == pytest.approx(ot.sum()) and ot.sum() == 0     # November goes on after the week
+    # overtime_ytd_h (none given: 0) plus November projected to its end
+    heading = s.pay.set_index("agent_id")["projected_overtime_hours"]
+    assert data["agents_above_overtime_cap_pace"] == sorted(heading.index[heading > 120])
+    [november] = data["period_balance"]
+    assert (november["period"], november["settled"], november["hours_before_given"]) == ("2026-11", False, False)
+    assert november["agents_above_norm"] + november["agents_below_norm"] <= len(s.pay)
+    assert november["hours_below_norm"] == pytest.approx(-s.pay["balance"].clip(upper=0).sum(), abs=1e-6)
     assert data["violations"] == 0 and data["violations_by_rule"] == {}
     assert data["model"]["classes"] == len(s.classes) and data["model"]["lines"] == len(s.lines)
 
@@ -183,27 +194,57 @@ def test_without_contacts_the_service_level_is_null_not_nan():
 
 
 def test_projected_overtime_counts_what_the_year_already_holds(run):
-    """Art. 99 caps overtime at 120 h a year; overtime_ytd_h is the year's so far, not zero. From
-    Monday 23 November, 39 days are left: 10 h in a week heads for 110 + 10 x 39/7 = 165.7 h;
-    an agent already at 125 h is above the cap whatever this week holds."""
-    ot = pd.Series({"A": 10.0, "B": 0.0, "C": 1.0})
-    ag = pd.DataFrame({"agent_id": ["A", "B", "C"], "overtime_ytd_h": [110.0, 125.0, np.nan]})
-    got = projected_overtime(ot, ag, MONDAY, 7)
-    assert got.to_dict() == pytest.approx({"A": 110 + 10 * 39 / 7, "B": 125.0, "C": 39 / 7})
-    assert projected_overtime(ot, ag.drop(columns="overtime_ytd_h"), MONDAY, 7)["B"] == 0
+    """Art. 99 caps overtime at 120 h a year; overtime_ytd_h is the overtime of the periods already
+    settled this year, not zero. A is heading for 12 h in November and 10 in December: 110 + 22
+    = 132 h; B already has 125 h; C's 8 h of January 2027 belong to the next year, whose count
+    begins at 0 (its 3 h of December 2026 and 1.2 h of ytd: 4.2)."""
+    pay = pd.DataFrame({"agent_id": ["A", "A", "B", "C", "C"],
+                        "period": ["2026-11", "2026-12", "2026-12", "2026-12", "2027-01"],
+                        "projected_overtime_hours": [12.0, 10.0, 0.0, 3.0, 8.0]})
+    ag = pd.DataFrame({"agent_id": ["A", "B", "C"], "overtime_ytd_h": [110.0, 125.0, 1.2]})
+    got = projected_overtime(pay, ag, date(2026, 11, 30))
+    assert got.to_dict() == pytest.approx({"A": 132.0, "B": 125.0, "C": 8.0})
+    assert projected_overtime(pay, ag.drop(columns="overtime_ytd_h"), date(2026, 11, 30))["B"] == 0
     s, cfg, agents, _, _ = run
-    worked = s.pay.set_index("agent_id")["overtime_hours"]
     heavy = agents.assign(overtime_ytd_h=np.where(agents["agent_id"] == agents["agent_id"].iloc[0], 125.0, 0.0))
     data = summary(s, cfg, heavy)
     first = str(agents["agent_id"].iloc[0])
     assert first in data["agents_above_overtime_cap_pace"] and data["overtime_projected_year_h"][first] >= 125
     assert data["overtime_projected_year_h"] == {a: pytest.approx(h) for a, h in
-                                                 projected_overtime(worked, heavy, MONDAY, 7).items() if h > 120}
+                                                 projected_overtime(s.pay, heavy, MONDAY).items() if h > 120}
     over = dict(data, agents_above_overtime_cap_pace=["X"], overtime_projected_year_h={"X": 131.0})
     console = Console(record=True, width=160)
     console.print(summary_table(over))
-    assert "X (131 h)" in console.export_text()
+    text = console.export_text()
+    assert "X (131 h)" in text and "(projected)" in text
+    assert "not known: no hours before 23.11 (worked.csv, --previous)" in " ".join(text.split())
+    given = dict(over, period_balance=[dict(data["period_balance"][0], hours_before_given=True)])
+    console = Console(record=True, width=80)
+    console.print(summary_table(given))
+    text, b = console.export_text(), given["period_balance"][0]
+    assert "2026-11 balance (projected)" in text and f"{b['agents_below_norm']} below (−{b['hours_below_norm']:,.0f} h)" in text
 
+
+def test_the_balance_says_when_the_hours_before_miss_the_periods_first_days():
+    """Hours before known from 23 November (last week's rota only) leave 1-22 November counted as
+    not worked: the balance is not known. Known from the 3rd (the 1st and 2nd off for everyone
+    given), it is. A period begun inside the plan has nothing before it."""
+    pay = pd.DataFrame({"period": ["2026-11", "2026-11", "2026-12"], "settled": [True, True, False],
+                        "balance": [-5.0, 7.5, 2.0], "overtime_hours": [0.0, 7.5, 0.0],
+                        "projected_overtime_hours": [0.0, 7.5, 2.0]})
+
+    def ledger(known: date | None) -> pd.DataFrame:
+        return pd.DataFrame({"period": ["2026-11", "2026-12"], "period_start": [date(2026, 11, 1), date(2026, 12, 1)],
+                             "known_from": [known, date(2026, 12, 1)]})
+
+    late, early, none = (period_balance(pay, ledger(d)) for d in (date(2026, 11, 23), date(2026, 11, 3), None))
+    assert (late[0]["hours_before_given"], late[0]["hours_before_from"]) == (False, "2026-11-23")
+    assert early[0]["hours_before_given"] and not none[0]["hours_before_given"] and none[1]["hours_before_given"]
+    assert {k: early[0][k] for k in ("agents_above_norm", "hours_above_norm", "agents_below_norm", "hours_below_norm",
+                                     "overtime_hours")} == {"agents_above_norm": 1, "hours_above_norm": 7.5,
+                                                            "agents_below_norm": 1, "hours_below_norm": 5.0,
+                                                            "overtime_hours": 7.5}
+    assert _balance_text(late[1]) == "1 above (+2 h)" and _balance_text(early[0]) == "1 above (+8 h), 1 below (−5 h)"
 
 
 def test_a_long_list_of_agents_above_the_cap_is_cut_to_the_furthest(run):

@@ -108,3 +108,23 @@ def test_a_bad_queues_table_is_named_in_rota_toml(tmp_path: Path) -> None:
     (ws / "rota.toml").write_text(text, encoding="utf-8")
     problems = validate_workspace(ws, MONDAY)
     assert any(p.file == "rota.toml" and p.column == "queues.buyers.needs" for p in problems)
+
+
+def test_worked_csv_is_checked_when_the_workspace_has_one(tmp_path: Path) -> None:
+    """A bad cell of worked.csv is an error naming its row and column; a row of someone not in the
+    agents file is a warning (the row is left out); a worked.csv named in rota.toml must be there."""
+    ws = _workspace(tmp_path)
+    (ws / "worked.csv").write_text("agent_id,date,hours\nA001,2026-11-02,11\nA001,2026-11-03,25\n", encoding="utf-8")
+    bad = [p for p in validate_workspace(ws, MONDAY) if p.file == "worked.csv"]
+    assert [(p.row, p.column, p.severity) for p in bad] == [(3, "hours", "error")]
+    (ws / "worked.csv").write_text("agent_id,date,hours\nA001,2026-11-02,11\nX9,2026-11-03,8\n", encoding="utf-8")
+    [note] = [p for p in validate_workspace(ws, MONDAY) if p.file == "worked.csv"]
+    assert note.severity == "warning" and "X9" in note.message and not note.message.startswith("worked.csv")
+    (ws / "worked.csv").unlink()
+    assert not [p for p in validate_workspace(ws, MONDAY) if p.file == "worked.csv"]
+    toml = ws / "rota.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('absences = "absences.csv"',
+                                                             'absences = "absences.csv"\nworked = "tabel.csv"'),
+                    encoding="utf-8")
+    assert [(p.file, p.message) for p in validate_workspace(ws, MONDAY) if p.severity == "error"] == \
+        [("tabel.csv", "worked hours file not found")]

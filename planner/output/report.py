@@ -24,14 +24,51 @@ def _num(x: float) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), 6)
 
 
-def projected_overtime(ot: pd.Series, agents: pd.DataFrame, start: date, days: int) -> pd.Series:
-    """The year's overtime each agent is heading for (art. 99 caps it at 120 h): overtime_ytd_h
-    (the year's overtime before the plan, 0 if not given) plus the horizon's overtime continued at
-    its pace to 31 December of the horizon's first year."""
-    left = (date(start.year, 12, 31) - start).days + 1
-    ytd = (agents.set_index("agent_id")["overtime_ytd_h"].astype(float) if "overtime_ytd_h" in agents
+def projected_overtime(pay: pd.DataFrame, agents: pd.DataFrame, start: date) -> pd.Series:
+    """The year's overtime each agent heads for (art. 99 caps it at 120 h): overtime_ytd_h (the
+    overtime of the periods already settled this year, 0 if not given) plus, for each accounting
+    period the plan touches, its overtime as projected to the period's end (`projected_overtime_hours`:
+    the settled overtime of a period the plan ends). A plan across New Year counts each year on its
+    own; the larger is given."""
+    ytd = (agents.set_index("agent_id")["overtime_ytd_h"].astype(float).fillna(0.0) if "overtime_ytd_h" in agents
            else pd.Series(0.0, index=agents["agent_id"]))
-    return ytd.fillna(0.0).reindex(ot.index).fillna(0.0) + ot * left / days
+    if pay.empty:
+        return pd.Series(dtype=float)
+    year = pay["period"].astype(str).str[:4].astype(int)
+    per_year = pay.groupby([pay["agent_id"], year])["projected_overtime_hours"].sum()
+    per_year = per_year + np.where(per_year.index.get_level_values(1) == start.year,
+                                   ytd.reindex(per_year.index.get_level_values(0)).fillna(0.0).to_numpy(), 0.0)
+    return per_year.groupby(level=0).max()
+
+
+KNOWN_SLACK_DAYS = 3   # hours known from within this many days of a period's start count as known from its start
+
+
+def period_balance(pay: pd.DataFrame, ledger: pd.DataFrame | None = None) -> list[dict[str, Any]]:
+    """Per accounting period the plan touches: whether the plan settles it, from which day the
+    hours before the plan are known (`hours_before_from`; None: none given) and whether that is
+    the whole period (`hours_before_given`: known from its first days, or it begins in the plan;
+    False means worked.csv or the previous rotas miss days, counted as not worked), and how many
+    agents are projected above and below its norm at its end, by how many hours in all."""
+    known: dict[str, Any] = {}
+    if ledger is not None and not ledger.empty:
+        known = ledger.groupby("period")[["period_start", "known_from"]].first().to_dict("index")
+    out = []
+    for label, g in pay.groupby("period", sort=True):
+        b = g["balance"].to_numpy(float)
+        above, below = b > 1e-6, b < -1e-6
+        k = known.get(label, {})
+        first, since = k.get("period_start"), k.get("known_from")
+        since = None if since is None or pd.isna(since) else since
+        given = first is None or (since is not None and (since - first).days <= KNOWN_SLACK_DAYS)
+        out.append({"period": label, "settled": bool(g["settled"].all()),
+                    "hours_before_from": since.isoformat() if since is not None else None,
+                    "hours_before_given": bool(given),
+                    "agents_above_norm": int(above.sum()), "hours_above_norm": _num(b[above].sum()),
+                    "agents_below_norm": int(below.sum()), "hours_below_norm": _num(-b[below].sum()),
+                    "overtime_hours": _num(g["overtime_hours"].sum()),
+                    "projected_overtime_hours": _num(g["projected_overtime_hours"].sum())})
+    return out
 
 
 def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any]:
@@ -43,8 +80,8 @@ def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any
     weighted = np.where(np.isnan(sl), 0.0, contacts)
     level = float((np.nan_to_num(sl) * weighted).sum() / weighted.sum()) if weighted.sum() > 0 else math.nan
     cost = {k: round(float(s.pay[k].sum()), 2) for k in COST_PARTS}
-    ot = s.pay.set_index("agent_id")["overtime_hours"] if not s.pay.empty else pd.Series(dtype=float)
-    projected = projected_overtime(ot, agents, s.start, s.days)
+    ot = s.pay["overtime_hours"] if not s.pay.empty else pd.Series(dtype=float)
+    projected = projected_overtime(s.pay, agents, s.start)
     above = projected[projected > cfg.pay.overtime_cap_year_h + 1e-9]
     rules = Counter(v.rule for v in s.violations)
     return {
@@ -55,9 +92,9 @@ def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any
         "solve_seconds": _num(s.model.solve_seconds),
         "start": s.start.isoformat(),
         "days": s.days,
-        "agents": int(len(agents)),
+        "agents": len(agents),
         "agents_scheduled": int(s.rota["agent_id"].nunique()),
-        "shifts": int(len(s.rota)),
+        "shifts": len(s.rota),
         "required_agent_hours": _num(cov["required"].sum()),
         "scheduled_agent_hours": _num(cov["scheduled"].sum()),
         "shortfall_agent_hours": _num(short.sum()),
@@ -67,16 +104,17 @@ def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any
         "service_level": _num(level),
         "cost": cost,
         "cost_per_contact": _num(cost["total"] / contacts.sum()) if contacts.sum() > 0 else None,
-        "paid_hours": _num(s.pay["worked_hours"].sum()) if not s.pay.empty else 0.0,
+        "paid_hours": _num(s.pay["planned_hours"].sum()) if not s.pay.empty else 0.0,
         "night_hours": _num(s.pay["night_hours"].sum()) if not s.pay.empty else 0.0,
         "holiday_hours": _num(s.pay["holiday_hours"].sum()) if not s.pay.empty else 0.0,
         "overtime_hours": _num(ot.sum()),
+        "period_balance": period_balance(s.pay, s.ledger),
         "overtime_yearly_cap_h": cfg.pay.overtime_cap_year_h,
         "shrinkage": cfg.staffing.shrinkage,
         "agents_above_overtime_cap_pace": sorted(above.index.tolist()),
         "overtime_projected_year_h": {a: _num(above[a]) for a in sorted(above.index)},
         "against_preference": list(s.assignment.against_preference),
-        "violations": int(len(s.violations)),
+        "violations": len(s.violations),
         "violations_by_rule": dict(sorted(rules.items())),
         "by_queue": by_queue(s.by_queue),
         "hours_without_skill": _without_skill(s.by_queue),

@@ -133,15 +133,30 @@ def summary_table(data: dict[str, Any]) -> Table:
     t.add_row("pay, RUB", f"{c['total']:,.0f}  (base {c['base']:,.0f}, night {c['night_premium']:,.0f}, "
                           f"holiday {c['holiday_premium']:,.0f}, overtime {c['overtime']:,.0f})")
     t.add_row("against their shift wish", str(len(data["against_preference"])))
+    for p in data.get("period_balance") or []:
+        label = f"{p['period']} balance{'' if p['settled'] else ' (projected)'}"
+        if p.get("hours_before_given", True):
+            t.add_row(label, _balance_text(p))
+        else:   # worked.csv and the previous rotas miss the period's first days: they count as not worked
+            since = date.fromisoformat(p.get("hours_before_from") or data["start"])
+            t.add_row(label, f"not known: no hours before {since:%d.%m} (worked.csv, --previous)")
     heading = data.get("overtime_projected_year_h") or {}
-    if heading:   # art. 99: overtime_ytd_h plus this pace to 31 December passes the yearly cap
+    if heading:   # art. 99: overtime_ytd_h plus the plan's periods projected to their ends pass the cap
         worst = sorted(heading.items(), key=lambda kv: (-kv[1], kv[0]))[:SHOWN_AGENTS]
         named = [f"{a} ({h:,.0f} h)" for a, h in worst]
         more = len(heading) - len(named)
-        t.add_row(f"above {data['overtime_yearly_cap_h']:g} h overtime this year at this pace",
+        t.add_row(f"above {data['overtime_yearly_cap_h']:g} h overtime (projected)",
                   ", ".join(named) + (f" and {more} more (summary.json)" if more else ""))
     t.add_row("labour-rule violations", str(data["violations"]))
     return t
+
+
+def _balance_text(p: dict[str, Any]) -> str:
+    """`12 above (+85 h), 130 below (−1,234 h)`: agents projected above and below a period's norm."""
+    parts = [f"{n} {side} ({sign}{h:,.0f} h)" for n, side, sign, h in (
+        (p["agents_above_norm"], "above", "+", p["hours_above_norm"]),
+        (p["agents_below_norm"], "below", "−", p["hours_below_norm"])) if n]
+    return ", ".join(parts) or "everyone on the norm"
 
 
 def queue_table(data: dict[str, Any]) -> Table | None:

@@ -1,32 +1,25 @@
 """From the named rota to what HR pays: each shift's hours with the agent's art. 96 credit, the
-T-13 timesheet of the horizon, the norm and the pay per agent.
+T-13 timesheet of the horizon, and the pay per agent and accounting period.
 
 The horizon's timesheet holds the hours worked on its calendar days (`constraints.hours`): the
 morning part of the night begun the evening before its first day, not that night's evening (the
 previous period's); the evening part of its last night, not the morning after. Pay is the
-timesheet's hours priced (`constraints.pay.pay_frame`), so the two files HR receives,
+timesheet's hours priced (`constraints.pay.period_pay`), so the two files HR receives,
 timesheet.csv and pay.csv, add up to each other exactly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 
 from constraints.calendar import RU_CALENDAR
 from constraints.hours import agent_credit
-from constraints.pay import pay_frame, shift_hours_frame
+from constraints.pay import period_pay, shift_hours_frame
 from constraints.timesheet import timesheet_days
 from planner.workspace.config import RotaConfig
-
-
-def hired_for_nights(agents: pd.DataFrame) -> dict[str, bool]:
-    """agent_id -> hired for night work (art. 96: no shorter night shift); no when not stated."""
-    if "hired_for_nights" not in agents:
-        return {}
-    return {str(a): bool(h) and not pd.isna(h) for a, h in zip(agents["agent_id"], agents["hired_for_nights"])}
+from planner.workspace.people import hired_for_nights
 
 
 def with_breaks(rota: pd.DataFrame, agents: pd.DataFrame, cfg: RotaConfig) -> pd.DataFrame:
@@ -47,14 +40,6 @@ def credited(rota: pd.DataFrame, agents: pd.DataFrame, cfg: RotaConfig) -> pd.Da
                        holiday_hours=hours["holiday_hours"].to_numpy())
 
 
-def horizon_norm(cfg: RotaConfig, start: date, days: int, absent: Iterable[date] = ()) -> float:
-    """An agent's norm over the horizon: summed accounting's period norm pro-rated by calendar
-    days, less the norm hours of the working days inside the agent's absences (art. 104, order
-    588н; `ProductionCalendar.prorated_norm_h`). Over whole periods, the law's norm exactly."""
-    return RU_CALENDAR.prorated_norm_h(start, start + timedelta(days=days - 1), cfg.pay.accounting_period,
-                                       cfg.pay.hours_per_week, excluded_dates=absent)
-
-
 def horizon_timesheet(on_site: pd.DataFrame, agents: pd.DataFrame, absences: pd.DataFrame, cfg: RotaConfig,
                       start: date, days: int) -> pd.DataFrame:
     """The T-13 timesheet of every agent and day of the horizon (`constraints.timesheet`).
@@ -66,9 +51,10 @@ def horizon_timesheet(on_site: pd.DataFrame, agents: pd.DataFrame, absences: pd.
     return timesheet_days(shifts, absences, [str(a) for a in agents["agent_id"]], start, days, cfg.pay.night)
 
 
-def horizon_pay(timesheet: pd.DataFrame, agents: pd.DataFrame, absent: dict[str, set[date]], cfg: RotaConfig,
-                start: date, days: int) -> pd.DataFrame:
-    """pay.csv: per agent the norm of the horizon, the timesheet's hours and what they cost."""
-    norms = {str(a): horizon_norm(cfg, start, days, absent.get(a, ())) for a in agents["agent_id"]}
+def horizon_pay(timesheet: pd.DataFrame, agents: pd.DataFrame, ledger: pd.DataFrame, cfg: RotaConfig,
+                future: pd.DataFrame | None = None) -> pd.DataFrame:
+    """pay.csv: per agent and accounting period the plan touches, the period's norm, the hours
+    before, in and (continued, `future`) after the plan, and what the plan's hours cost, with the
+    overtime of each period the plan ends (`constraints.pay.period_pay`)."""
     rates = {str(a): float(r) for a, r in zip(agents["agent_id"], agents["rate_rub_h"])}
-    return pay_frame(timesheet, rates, norms, cfg.pay)
+    return period_pay(timesheet, ledger, rates, cfg.pay, future)

@@ -27,7 +27,7 @@ from constraints.checker import Violation, check_rota
 from constraints.labour import LabourRules
 from constraints.lines import Line, coverage_matrix, generate_lines, weekly_rest_kept
 from constraints.hours import night_credit_h
-from constraints.pay import night_hours_of, overtime, rate_hours, shift_hours_frame
+from constraints.pay import night_hours_of, rate_hours, shift_hours_frame
 from common.errors import InputError
 from forecasts.staffing import productive_agents, service_delivered
 from planner.solve.assign import Assignment, assign, line_traits
@@ -35,8 +35,11 @@ from planner.workspace.config import RotaConfig
 from planner.solve.continuity import Carry, carry_over
 from planner.solve.model import ModelInput, ModelResult, NoLineError, solve
 from planner.solve.allocation import SeriesDemand, spread_idle
-from planner.solve.payroll import credited, hired_for_nights, horizon_norm, horizon_pay, horizon_timesheet
+from planner.solve.balancing import PeriodCaps, balance_lines, days_off, hours_caps, plan_periods
+from planner.solve.payroll import credited, hired_for_nights, horizon_pay, horizon_timesheet
+from planner.solve.periods import continued_hours, counted_before, line_overtime, plan_ledger
 from planner.solve.penalties import ShortfallPenalty, shortfall_penalty
+from planner.solve.published import Signature, change_counts, changes_frame, published_line, published_shifts
 from planner.solve.queues import SkillSetup, coverage_by_queue, pooled_split, series_demand, skill_setup
 from planner.solve.skill_model import solve_by_series
 
@@ -58,6 +61,9 @@ class AgentClass:
     phases: tuple[int, ...] = ()         # with phase None: the phases the previous rota allows (empty = any)
     recent: tuple[tuple[datetime, datetime], ...] = ()   # previous rota's shifts of its last 8 days
     group: int = 0                       # skill group: the series its agents may serve (planner.solve.queues)
+    caps: tuple[tuple[float, ...], ...] = ((), (), ())   # per period: hours cap, planned overtime, hours before
+    published: Signature | None = None   # the shifts the published rota gives its agents in the horizon
+    credit: bool = True                  # art. 96: its night shifts count an hour more (not hired for nights)
     members: tuple[str, ...] = field(default=(), compare=False)
 
     def describe(self) -> str:
@@ -92,6 +98,9 @@ class Schedule:
     by_queue: pd.DataFrame | None = None     # coverage per hour and series (coverage_by_queue.csv)
     skills: SkillSetup | None = None         # series and skill groups; pooled when everyone serves all
     timesheet: pd.DataFrame | None = None   # T-13 days of the horizon (planner.solve.payroll)
+    ledger: pd.DataFrame | None = None      # each accounting period's norm and hours before (planner.solve.periods)
+    days_off: pd.DataFrame | None = None    # balancing days off (planner.solve.balancing): agent_id, date
+    changes: pd.DataFrame | None = None     # against the published rota (planner.solve.published)
 
 
 def absence_days(absences: pd.DataFrame, start: date, days: int) -> dict[str, set[date]]:
@@ -110,16 +119,25 @@ def absence_days(absences: pd.DataFrame, start: date, days: int) -> dict[str, se
 
 
 def agent_classes(agents: pd.DataFrame, absent: dict[str, set[date]], carry: dict[str, Carry],
-                  group_of: dict[str, int] | None = None) -> list[AgentClass]:
-    """Group agents by their hard attributes (skill group included); members sorted, classes in a
-    stable order."""
+                  group_of: dict[str, int] | None = None, caps: PeriodCaps | None = None,
+                  published: dict[str, Signature] | None = None) -> list[AgentClass]:
+    """Group agents by their hard attributes (skill group, hours caps and published shifts
+    included); members sorted, classes in a stable order."""
     groups: dict[tuple, list[str]] = {}
+    hired = hired_for_nights(agents)
     for row in agents.itertuples(index=False):
         c = carry[row.agent_id]
+        a = str(row.agent_id)
         key = (row.pattern, c.phase, c.variant, bool(row.night_ok), tuple(sorted(absent.get(row.agent_id, ()))),
-               c.earliest_start, c.spill_in, c.phases, c.recent, (group_of or {}).get(str(row.agent_id), 0))
+               c.earliest_start, c.spill_in, c.phases, c.recent, (group_of or {}).get(a, 0),
+               caps.key(a) if caps is not None else ((), (), ()), (published or {}).get(a), not hired.get(a, False))
         groups.setdefault(key, []).append(row.agent_id)
     return [AgentClass(*key, members=tuple(sorted(m))) for key, m in sorted(groups.items(), key=lambda kv: kv[1][0])]
+
+
+def _class_caps(cls: AgentClass) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool] | None:
+    cap, overtime, before = cls.caps
+    return (np.array(cap), np.array(overtime), np.array(before), cls.credit) if cap else None
 
 
 def _runs_into(shift, days: set[date]) -> bool:
@@ -142,7 +160,7 @@ def _without(line: Line, absent: tuple[date, ...],
     days = set(absent)
     return Line(line.key + " -abs", line.pattern, line.variant, line.phase, line.starts,
                 tuple(s for s in line.shifts if (s.start, s.end) in keep or not _runs_into(s, days)),
-                line.cycle_starts)
+                line.cycle_starts, line.days_off)
 
 
 def _spill(line: Line, start: date) -> tuple[tuple[datetime, datetime], ...]:
@@ -256,6 +274,30 @@ def build_lines(cfg: RotaConfig, classes: list[AgentClass], start: date, days: i
     return lines, allowed
 
 
+def _with_published(cfg: RotaConfig, classes: list[AgentClass], lines: list[Line], allowed: np.ndarray,
+                    start: date, days: int) -> tuple[list[Line], np.ndarray]:
+    """Each class with published shifts may also work exactly those (less what its absences now
+    take away), as a line of the cycle closest to them, when that is still legal for it."""
+    extra: list[tuple[int, Line]] = []
+    for c, cls in enumerate(classes):
+        idx = np.flatnonzero(allowed[c])
+        if cls.published is None or idx.size == 0:
+            continue
+        near = change_counts([lines[i] for i in idx], [cls.published], start, days)[0]
+        line = published_line(cls.published, lines[idx[int(np.argmin(near))]], cfg.book.templates, start,
+                              cls.members[0])
+        line = _without(line, cls.absent_days, cls.spill_in) if cls.absent_days else line
+        mine = tuple((s.start, s.end) for s in line.shifts if s.day >= start)
+        if change_counts([lines[i] for i in idx], [mine], start, days)[0].min() > 0 and _fits(cls, line, start,
+                                                                                               cfg.labour):
+            extra.append((c, line))
+    out = np.zeros((allowed.shape[0], allowed.shape[1] + len(extra)), dtype=bool)
+    out[:, :allowed.shape[1]] = allowed
+    for k, (c, _) in enumerate(extra):
+        out[c, allowed.shape[1] + k] = True
+    return lines + [l for _, l in extra], out
+
+
 def _shift_table(lines: list[Line], cfg: RotaConfig) -> pd.DataFrame:
     """Every shift of every line with its paid, night and holiday hours (pay rules), before the
     art. 96 hour, which depends on the agent; `credit_h` is that hour for an agent not hired for
@@ -276,8 +318,11 @@ def _counted(shifts: pd.DataFrame, start: date, days: int, with_eve: bool) -> pd
 
 
 def line_costs(cfg: RotaConfig, classes: list[AgentClass], lines: list[Line], allowed: np.ndarray,
-               agents: pd.DataFrame, start: date, days: int, shifts: pd.DataFrame) -> np.ndarray:
-    """Roubles for one agent of class c on line l: base, premiums and overtime over the horizon."""
+               agents: pd.DataFrame, start: date, days: int, shifts: pd.DataFrame,
+               ledger: pd.DataFrame) -> np.ndarray:
+    """Roubles for one agent of class c on line l: base and premiums over the horizon, and the
+    overtime of each accounting period the plan ends, against its norm less the hours already
+    worked in it (`ledger`, `planner.solve.periods.line_overtime`)."""
     sums = {}
     for eve in (False, True):
         per_line = (_counted(shifts, start, days, eve)
@@ -285,16 +330,15 @@ def line_costs(cfg: RotaConfig, classes: list[AgentClass], lines: list[Line], al
                     .sum().reindex(range(len(lines)), fill_value=0.0))
         paid = per_line["paid_hours"].to_numpy()
         hol = per_line["holiday_hours"].to_numpy()
-        sums[eve] = (paid - hol, rate_hours(paid, per_line["night_hours"].to_numpy(), hol, cfg.pay),
-                     per_line["credit_h"].to_numpy())
+        sums[eve] = (rate_hours(paid, per_line["night_hours"].to_numpy(), hol, cfg.pay), per_line["credit_h"].to_numpy())
     rates = agents.set_index("agent_id")["rate_rub_h"]
     hired = hired_for_nights(agents)
     cost = np.zeros(allowed.shape)
+    ot_extra = line_overtime(cfg, [c.members for c in classes], len(lines), shifts, ledger, hired, start, days)
     for c, cls in enumerate(classes):
-        worked, rate_h, credit = sums[cls.earliest_start is None]
+        rate_h, credit = sums[cls.earliest_start is None]
         credit = credit * float(np.mean([not hired.get(str(a), False) for a in cls.members]))  # art. 96 hours
-        _, ot_extra = overtime(worked + credit, horizon_norm(cfg, start, days, cls.absent_days), cfg.pay)
-        cost[c] = float(rates.loc[list(cls.members)].mean()) * (rate_h + credit + ot_extra)
+        cost[c] = float(rates.loc[list(cls.members)].mean()) * (rate_h + credit + ot_extra[c])
     return np.where(allowed, cost, 0.0)
 
 
@@ -358,22 +402,34 @@ def solve_schedule(
     days: int,
     previous: pd.DataFrame | None = None,
     *,
+    worked: pd.DataFrame | None = None,
     time_limit_s: float | None = None,
     progress: Callable[[float, float, float], None] | None = None,
     stop: threading.Event | None = None,
+    published: pd.DataFrame | None = None,
 ) -> Schedule:
     """Schedule every agent over [start, start + days) against the requirements: as one pooled
-    team when everyone may serve every series, else each series by the agents who may serve it."""
+    team when everyone may serve every series, else each series by the agents who may serve it.
+    `previous` (every previous rota) and `worked` (worked.csv) give the hours already worked in
+    the accounting periods the plan touches (`planner.solve.periods.plan_ledger`). With a
+    `published` rota, its shifts are kept unless a change is worth `changed_shift_rub`."""
     penalty = horizon_penalty(requirements, cfg, start, days)
+    ledger = plan_ledger(cfg, agents, absences, start, days, previous, worked)
     absent = absence_days(absences, start, days)
     carry = carry_over(agents, absences, cfg.book, cfg.labour, start, previous)
     hours_ix = penalty.ts
     setup = skill_setup(agents, requirements[requirements["ts"].isin(hours_ix)], cfg.queues)
-    classes = agent_classes(agents, absent, carry, None if setup.pooled else setup.group_of)
+    periods = plan_periods(start, days, cfg.pay.accounting_period)
+    caps = hours_caps(agents, ledger, periods, cfg.labour.planned_overtime)
+    shown = published_shifts(published, start, days) if published is not None else {}
+    classes = agent_classes(agents, absent, carry, None if setup.pooled else setup.group_of, caps, shown)
     lines, allowed = build_lines(cfg, classes, start, days)
-    shifts = _shift_table(lines, cfg)
+    lines, allowed = _with_published(cfg, classes, lines, allowed, start, days)
     hours = days * 24
     origin = datetime.combine(start, time())
+    lines, allowed = balance_lines(lines, allowed, [_class_caps(c) for c in classes], start, days, periods,
+                                   cfg.labour, penalty.required, origin)
+    shifts = _shift_table(lines, cfg)
     coverage = coverage_matrix(lines, origin, hours)
     inp = ModelInput(
         required=penalty.required.astype(float),
@@ -383,7 +439,9 @@ def solve_schedule(
         coverage=coverage,
         allowed=allowed,
         availability=None,
-        line_cost=line_costs(cfg, classes, lines, allowed, agents, start, days, shifts),
+        line_cost=line_costs(cfg, classes, lines, allowed, agents, start, days, shifts, ledger)
+        + cfg.objective.changed_shift_rub * np.where(allowed, change_counts(lines, [c.published for c in classes],
+                                                                             start, days), 0),
     )
     options = dict(time_limit_s=time_limit_s or cfg.solver.time_limit_s, workers=cfg.solver.workers,
                    seed=cfg.solver.seed, progress=progress, stop=stop,
@@ -413,11 +471,16 @@ def solve_schedule(
     cover = coverage_frame(requirements, penalty, on_duty, cfg, None if setup.pooled else by_queue)
     on_site = rota_frame(agents, assignment, lines, shifts, start, days)   # carried nights' mornings too
     timesheet = horizon_timesheet(on_site, agents, absences, cfg, start, days)
-    pay = horizon_pay(timesheet, agents, absent, cfg, start, days)
+    pay = horizon_pay(timesheet, agents, ledger, cfg,
+                      continued_hours(assignment.line_of, lines, agents, absences, ledger, cfg, start, days))
+    off = days_off(assignment, lines, start, days)
     violations = check_rota(rota, cycles_as_planned(agents, carry, start), absences, cfg.labour, cfg.book,
-                            start, days, previous, pay=cfg.pay)
+                            start, days, previous, pay=cfg.pay, before=counted_before(ledger), days_off=off)
+    changes = changes_frame(rota, {a: v for a, v in shown.items() if a in set(agents["agent_id"].astype(str))},
+                            absences, off, start, days) if published is not None else None
     return Schedule(start, days, rota, cover, pay, tuple(violations), result, assignment,
-                    tuple(classes), tuple(lines), penalty, by_queue, setup, timesheet)
+                    tuple(classes), tuple(lines), penalty, by_queue, setup, timesheet,
+                    ledger=ledger, days_off=off, changes=changes)
 
 
 def _series_on_site(requirements: pd.DataFrame, hours: pd.DatetimeIndex, setup: SkillSetup,

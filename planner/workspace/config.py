@@ -46,6 +46,7 @@ class DataFiles(_Strict):
     history: str = "history.csv"
     agents: str = "agents.csv"
     absences: str | None = "absences.csv"
+    worked: str | None = "worked.csv"     # hours already worked (the T-13 timesheet HR keeps); optional
 
 
 class SolverSettings(_Strict):
@@ -66,7 +67,8 @@ class ObjectiveSettings(_Strict):
     `min_missed_per_agent` contacts, so quiet hours are not staffed below need just to save
     pay; leaving an hour that needs agents with nobody at all costs `empty_hour_rub` more (a
     24/7 site never goes dark); `over_staffing_rub_h` is the small price of an agent-hour above
-    need.
+    need; with a published rota (`--published`), `changed_shift_rub` is the price of each day whose
+    shift the re-plan changes (art. 103: every change needs the agent's agreement).
     """
 
     missed_contact_rub: float = Field(500.0, ge=0)
@@ -74,6 +76,7 @@ class ObjectiveSettings(_Strict):
     empty_hour_rub: float = Field(20000.0, ge=0)
     over_staffing_rub_h: float = Field(5.0, ge=0)
     max_shortfall_steps: int = Field(20, ge=1, le=200)
+    changed_shift_rub: float = Field(5000.0, ge=0)
 
 
 @dataclass(frozen=True)
@@ -108,10 +111,21 @@ class RotaConfig:
     def absences_path(self) -> Path | None:
         """The absences file, or None when there is none: the default name is optional (a site
         may have nobody away), but a file named in `[data]` must exist and is read (and refused)."""
-        if not self.data.absences:
+        return self._optional("absences")
+
+    def worked_path(self) -> Path | None:
+        """The hours already worked (worked.csv), or None: optional as the absences file is (a
+        site that plans from its previous rotas alone keeps none), and never looked for without a
+        rota.toml (the defaults belong to no workspace, so not to the current folder either)."""
+        return None if self.source == "defaults" else self._optional("worked")
+
+    def _optional(self, key: str) -> Path | None:
+        """An optional data file: None when not set, or when its default name is not there."""
+        name = getattr(self.data, key)
+        if not name:
             return None
-        path = self.path(self.data.absences)
-        if not path.exists() and "absences" not in self.raw.get("data", {}):
+        path = self.path(name)
+        if not path.exists() and key not in self.raw.get("data", {}):
             return None
         return path
 

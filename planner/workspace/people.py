@@ -33,7 +33,7 @@ ABSENCE_ALIASES = {
     "без содержания": "unpaid", "отпуск без содержания": "unpaid", "другое": "other",
 }
 AGENT_OPTIONAL = ("name", "team", "shift_pref", "skills", "cycle_start", "night_ok", "hired_for_nights",
-                  "overtime_ytd_h")
+                  "overtime_ytd_h", "overtime_ok")
 
 
 def _row(i: int) -> int:
@@ -60,12 +60,13 @@ def excel_patterns(df: pd.DataFrame, patterns: Iterable[str]) -> pd.DataFrame:
 
 def load_agents(path: Path, book: PatternBook) -> pd.DataFrame:
     """Read agents: agent_id, name, team, pattern, shift_pref, skills, rate_rub_h, [cycle_start],
-    [night_ok], [hired_for_nights], [overtime_ytd_h].
+    [night_ok], [hired_for_nights], [overtime_ytd_h], [overtime_ok].
 
     Without a night_ok column everyone may work nights; with one, every cell must say yes or no
     (art. 96 bars some people from night work: a blank is no consent). hired_for_nights (art. 96:
     no shorter night shift) is no when blank or absent; overtime_ytd_h (the year's overtime
-    before the plan, art. 99) is 0 when blank or absent.
+    before the plan, art. 99) is 0 when blank or absent; overtime_ok (written consent to planned
+    overtime, art. 99; used only with `[labour] planned_overtime`) is no when blank or absent.
     """
     name = Path(path).name
     df = read_table(path, required=("agent_id", "pattern", "rate_rub_h"), optional=AGENT_OPTIONAL, what="agents")
@@ -100,7 +101,15 @@ def load_agents(path: Path, book: PatternBook) -> pd.DataFrame:
                                if "hired_for_nights" in df else False)
     out["overtime_ytd_h"] = (to_numbers(df, "overtime_ytd_h", file=name, min_value=0, allow_empty=True).fillna(0.0)
                              if "overtime_ytd_h" in df else 0.0)
+    out["overtime_ok"] = to_bools(df, "overtime_ok", file=name, default=False) if "overtime_ok" in df else False
     return out.reset_index(drop=True)
+
+
+def hired_for_nights(agents: pd.DataFrame) -> dict[str, bool]:
+    """agent_id -> hired for night work (art. 96: no shorter night shift); no when not stated."""
+    if "hired_for_nights" not in agents:
+        return {}
+    return {str(a): bool(h) and not pd.isna(h) for a, h in zip(agents["agent_id"], agents["hired_for_nights"])}
 
 
 def _agents(ids: list[str], most: int = 5) -> str:

@@ -12,10 +12,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from constraints.calendar import RU_CALENDAR
+from constraints.ledger import period_label
+from constraints.overtime import accounting_periods
 from planner.output.excel.cells import BOLD, SEPARATOR, fit_row, frame_sheet, header, put, widths
 from planner.output.excel.days import DASH
 from planner.runs import PlanRun
-from planner.solve.schedule import horizon_norm
 from planner.workspace.config import RotaConfig
 
 
@@ -79,6 +80,8 @@ _DATA_MEANING = {
     "history": "contacts per interval: what the forecast learns from",
     "agents": "who can be scheduled: pattern, shift wish, rate, cycle start, nights allowed",
     "absences": "leave, sick leave and training: no shift on these days",
+    "worked": ("hours already worked (the timesheet HR keeps), read when the file is there: the accounting "
+               "period's hours before the rota"),
 }
 
 
@@ -227,6 +230,7 @@ _OBJECTIVE_MEANING = {
     "empty_hour_rub": "extra price of an hour that needs agents and has nobody",
     "over_staffing_rub_h": "price of an agent-hour above need",
     "max_shortfall_steps": "missing agents of an hour priced one by one up to this many",
+    "changed_shift_rub": "price of changing a published shift (a re-plan with --published; art. 103)",
 }
 _SOLVER_MEANING = {
     "time_limit_s": "longest the rota is searched for, s",
@@ -261,10 +265,14 @@ def _calendar_rows(run: PlanRun) -> list[Row]:
                  cal, "one hour shorter in the norm (art. 95)"))
     rows.append(("calendar", "working days of the 5-day week", int(days["working"].sum()), cal,
                  "transferred days off included; for rota staff weekends are ordinary days"))
-    rows.append(("calendar", "norm of the horizon, h", horizon_norm(cfg, first, (last - first).days + 1), cal,
-                 (f"the {cfg.pay.accounting_period}'s norm ({hpw:g}-hour week ÷ 5 × working days − shortened "
-                  "days) spread over its calendar days (summed accounting, art. 104); an absence takes off the "
-                  "norm hours of the working days inside it (order 588н)")))
+    spans = accounting_periods(first, last, cfg.pay.accounting_period)
+    rows.append(("calendar", "accounting periods", "; ".join(
+        f"{period_label(p0, cfg.pay.accounting_period)} ({p0:%d.%m}{DASH}{p1:%d.%m.%Y}, "
+        f"{RU_CALENDAR.norm_h(p0, p1, hpw):g} h, {'settled' if p1 <= last else 'goes on after the rota'})"
+        for p0, p1 in spans), cal,
+        (f"summed accounting by {cfg.pay.accounting_period} (art. 104): hours are held against the whole period's "
+         "norm less the norm hours of the working days inside an absence (order 588н); overtime is settled only "
+         "for a period the rota ends, its hours before the rota included")))
     month = date(first.year, first.month, 1)
     while month <= last:
         rows.append(("calendar", f"norm of {month:%m.%Y}, h", RU_CALENDAR.month_norm_h(month.year, month.month, hpw),
@@ -283,9 +291,11 @@ _CONVENTIONS: tuple[Row, ...] = (
       "agent was hired for night work (hired_for_nights) or labour.shorter_night_shifts is false")),
     ("conventions", "holiday pay", "art. 112 holidays only", "rota",
      "transferred days off (e.g. 31.12.2026) are paid once"),
-    ("conventions", "overtime", "worked hours − holiday hours above the horizon's norm", "rota",
-     ("holiday hours paid double are not overtime (art. 152 part 3); overtime is spread over the hours "
-      "outside holidays and paid on the full hourly pay with their night share (art. 152, ruling 35-П)")),
+    ("conventions", "overtime", "a period's hours − holiday hours above its norm, when the rota ends the period",
+     "rota", ("hours worked before the rota (worked.csv, previous rotas) count; a period that goes on after the "
+              "rota pays none; holiday hours paid double are not overtime (art. 152 part 3); overtime is spread "
+              "over the hours outside holidays and paid on the full hourly pay with their night share (art. 152, "
+              "ruling 35-П)")),
 )
 
 

@@ -37,6 +37,7 @@ KIND_STYLE: dict[str, tuple[str, str, str]] = {
     "day": ("FFF2CC", "000000", "day shift (start–end hour)"),
     "night": ("8EA9DB", "000000", "night shift, ends the next morning"),
     "off": ("F2F2F2", "808080", "day off"),
+    "balancing": ("DDEBF7", "1F4E78", "day off that keeps the month within its norm (a work day of the cycle, art. 104)"),
     "vacation": ("C6EFCE", "006100", "annual leave"),
     "sick": ("F8CBAD", "9C0006", "sick leave"),
     "training": ("E4DFEC", "3F3151", "training"),
@@ -83,6 +84,8 @@ def day_grid(run: PlanRun) -> DayGrid:
     if (s.rota["date"].dt.date == eve).any():  # nights begun the evening before are part of the rota
         days = (eve,) + days
     away = absence_kinds(run.absences, days[0], days[-1])
+    off = s.days_off if s.days_off is not None else pd.DataFrame({"agent_id": [], "date": []})
+    balancing = {(str(a), pd.Timestamp(d).date()) for a, d in zip(off["agent_id"], off["date"])}
     shifts: dict[tuple[str, date], list[Any]] = {}
     for r in s.rota.itertuples(index=False):
         shifts.setdefault((str(r.agent_id), pd.Timestamp(r.date).date()), []).append(r)
@@ -97,6 +100,8 @@ def day_grid(run: PlanRun) -> DayGrid:
                              night))
             elif d < s.start:
                 rows.append((a, d, "before", "", 0.0, 0.0))
+            elif (a, d) in balancing and (a, d) not in away:
+                rows.append((a, d, "balancing", DAY_OFF, 0.0, 0.0))
             else:
                 rows.append((a, d, *_rest_day(away.get((a, d)), d), 0.0, 0.0))
     return DayGrid(days, pd.DataFrame(rows, columns=["agent_id", "date", "kind", "label", "paid", "night"]))

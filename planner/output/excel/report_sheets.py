@@ -146,7 +146,7 @@ _SUMMARY_LABELS: dict[str, tuple[str, str, str | None]] = {
     "overtime_hours": ("Hours", "overtime hours", HOURS),
     "overtime_yearly_cap_h": ("Hours", "overtime cap a year, h (art. 99)", HOURS),
     "agents_above_overtime_cap_pace": ("Hours", ("agents heading above the yearly overtime cap (overtime_ytd_h + "
-                                                 "this pace to 31 Dec)"), None),
+                                                 "the plan's periods projected to their ends)"), None),
     "violations": ("Labour rules", "labour-rule violations", COUNT),
     "model.classes": ("Model", "agent classes", COUNT),
     "model.lines": ("Model", "lines (ways to work a pattern)", COUNT),
@@ -176,7 +176,17 @@ def summary_rows(summary: Mapping[str, Any]) -> list[tuple[str, str, Any, str | 
     """(group, label, value, number format) for every figure of summary.json, grouped."""
     order = list(dict.fromkeys(g for g, _, _ in _SUMMARY_LABELS.values()))
     rows: list[tuple[str, str, Any, str | None]] = []
-    per_series = {k: v for k, v in summary.items() if k not in ("by_queue", "hours_without_skill")}
+    per_series = {k: v for k, v in summary.items() if k not in ("by_queue", "hours_without_skill", "period_balance")}
+    for item in summary.get("period_balance", []):
+        period = f"{item['period']}{'' if item['settled'] else ' (projected to its end)'}"
+        rows.append(("Hours", f"{period}: agents above the period's norm", item["agents_above_norm"], COUNT))
+        rows.append(("Hours", f"{period}: their hours above it", item["hours_above_norm"], HOURS))
+        rows.append(("Hours", f"{period}: agents below the period's norm", item["agents_below_norm"], COUNT))
+        rows.append(("Hours", f"{period}: their hours below it", item["hours_below_norm"], HOURS))
+        if not item.get("hours_before_given", True):
+            since = item.get("hours_before_from")
+            rows.append(("Hours", f"{period}: hours before the rota known from (worked.csv, previous rotas)",
+                         date.fromisoformat(since) if since else "none given", DATE if since else None))
     for item in summary.get("by_queue", []):
         series = f"{item['channel']}/{item['queue']}"
         rows.append(("Series", f"{series}: service level", item["service_level"], PERCENT))

@@ -40,27 +40,28 @@ from planner.runs import PlanRun
 TIMESHEET_LINES = ("code", "hours", "night")
 TIMESHEET_TOTALS = (
     ("days worked", "days_worked", COUNT),
-    ("hours", "worked_hours", HOURS),
+    ("hours", "planned_hours", HOURS),
     ("day h (Я)", "day_hours", HOURS),
     ("night h (Н)", "night_hours", HOURS),
     ("holiday h (РВ)", "holiday_hours", HOURS),
     (f"overtime h ({OVERTIME})", "overtime_hours", HOURS),
-    ("norm h", "norm_hours", HOURS),
     ("days absent", "days_absent", COUNT),
     ("leave days (ОТ)", "leave_days", COUNT),
 )
 
 
 def timesheet_totals(run: PlanRun) -> pd.DataFrame:
-    """Per agent: days worked, hours (day, night, holiday), overtime and norm from pay.csv, days
-    absent and annual-leave days (holidays inside the leave are neither, art. 120)."""
+    """Per agent: days worked, hours (day, night, holiday) and the overtime settled from pay.csv
+    (summed over its accounting periods), days absent and annual-leave days (holidays inside the
+    leave are neither, art. 120)."""
     t = run.schedule.timesheet
     absent = t["absent"].groupby(t["agent_id"], sort=False).sum()
     per = pd.DataFrame({"days_worked": worked_days(t), "days_absent": absent, "leave_days": leave_days(t)})
-    pay = run.schedule.pay.assign(agent_id=run.schedule.pay["agent_id"].astype(str)).set_index("agent_id")
-    for col in ("worked_hours", "night_hours", "holiday_hours", "overtime_hours", "norm_hours"):
+    cols = ["planned_hours", "night_hours", "holiday_hours", "overtime_hours"]
+    pay = run.schedule.pay.assign(agent_id=run.schedule.pay["agent_id"].astype(str)).groupby("agent_id")[cols].sum()
+    for col in cols:
         per[col] = pay[col].reindex(per.index).fillna(0.0)
-    per["day_hours"] = per["worked_hours"] - per["night_hours"]
+    per["day_hours"] = per["planned_hours"] - per["night_hours"]
     return per.rename_axis("agent_id").reset_index()
 
 
@@ -132,8 +133,9 @@ def write_timesheet_sheet(ws: Worksheet, run: PlanRun) -> None:
          f"hours (the unpaid break taken from the part of the shift with more hours) plus, on a night shift, the "
          f"{NIGHT_SHIFT_CREDIT_H:g} h art. 96 takes off without making it up, credited on the day the shift ends "
          f"(not for agents hired for night work); 'night' the hours in {p.night_start:%H:%M}–{p.night_end:%H:%M}."),
-        (f"A holiday inside annual leave is a day off ({DAY_OFF}), not a leave day (art. 120). Norm: the period's "
-         "norm shared over its days, less the norm hours of the working days inside an absence (art. 104, 588н)."),
+        (f"A holiday inside annual leave is a day off ({DAY_OFF}), not a leave day (art. 120). {OVERTIME}: the "
+         "overtime of the accounting periods this timesheet ends (art. 104); each period's norm, the hours before "
+         "and the balance are on the Pay sheet."),
     )
     for k, text in enumerate(notes):
         put(ws, last_row + 2 + k, 1, text).font = GREY_FONT

@@ -1,6 +1,7 @@
 """rota.xlsx: the workbook HR hands on as it is.
 
-Sheets, in the order a reader meets them: Rota (agents x days grid), Timesheet (T-13 codes and
+Sheets, in the order a reader meets them: Rota (agents x days grid), Changes (a re-plan against the
+published rota only), Timesheet (T-13 codes and
 hours), Pay, Coverage (with a chart), Coverage by queue, Summary, Assumptions, and Shifts, the
 machine-readable copy of rota.csv that `--previous rota.xlsx` reads back (with the plan's days, a
 property of the file: `planner.workspace.previous.HORIZON_PROPERTY`). The file is written to a
@@ -23,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from common.files import atomic_path
 from planner.output.excel.assumptions import write_assumptions_sheet
 from planner.output.excel.cells import period, print_setup
+from planner.output.excel.changes_sheet import write_changes_sheet
 from planner.output.excel.days import day_grid
 from planner.output.excel.pay_sheet import write_pay_sheet
 from planner.output.excel.report_sheets import (
@@ -40,7 +42,8 @@ from planner.workspace.previous import (
     horizon_property,
 )
 
-SHEETS = ("Rota", "Timesheet", "Pay", "Coverage", "Coverage by queue", "Summary", "Assumptions", PREVIOUS_SHEET)
+SHEETS = ("Rota", "Changes", "Timesheet", "Pay", "Coverage", "Coverage by queue", "Summary", "Assumptions",
+          PREVIOUS_SHEET)   # Changes only in a re-plan against a published rota
 DAY_SHEETS = ("Rota", "Timesheet")   # a column per day: printed a week per page width
 
 
@@ -87,6 +90,7 @@ def build_workbook(run: PlanRun) -> Workbook:
     grid = day_grid(run)
     writers = {
         "Rota": lambda ws: write_rota_sheet(ws, run, grid),
+        "Changes": lambda ws: write_changes_sheet(ws, run),
         "Timesheet": lambda ws: write_timesheet_sheet(ws, run),
         "Pay": lambda ws: write_pay_sheet(ws, run),
         "Coverage": lambda ws: write_coverage_sheet(ws, run),
@@ -97,7 +101,7 @@ def build_workbook(run: PlanRun) -> Workbook:
     }
     s = run.schedule
     dates = period(s.start, s.start + timedelta(days=s.days - 1))
-    for i, name in enumerate(SHEETS):
+    for i, name in enumerate(n for n in SHEETS if n != "Changes" or s.changes is not None):
         ws = wb.active if i == 0 else wb.create_sheet()
         ws.title = name
         writers[name](ws)
