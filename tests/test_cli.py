@@ -564,7 +564,7 @@ def test_a_month_plan_covers_every_day_of_the_month(month_run) -> None:
     result, out, ws = month_run
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
-    assert "Planning December 2026 (31 days from 2026-12-01)" in text and "Rota 2026-12-01 + 31 days" in text
+    assert "Planning the 31 days of December 2026" in text and "Rota 2026-12-01 + 31 days" in text
     agents = pd.read_csv(ws / "agents.csv")
     hours = pd.date_range("2026-12-01", periods=31 * 24, freq="h")
     assert list(pd.to_datetime(pd.read_csv(out / "coverage.csv")["ts"])) == list(hours)

@@ -76,8 +76,9 @@ def test_two_weeks_in_a_row_are_read_as_one_rota(tmp_path: Path) -> None:
     both = read_previous_rotas([b, a])
     assert len(both.shifts) == len(W48) + len(W49)
     assert list(both.shifts["agent_id"]) == sorted(both.shifts["agent_id"])                 # by agent, then start
-    assert [(s.first, s.last) for s in both.spans] == [(dt.date(2026, 11, 30), dt.date(2026, 12, 6)),
-                                                       (dt.date(2026, 11, 23), dt.date(2026, 11, 29))]
+    assert [(s.first, s.last) for s in both.spans] == [(dt.date(2026, 11, 23), dt.date(2026, 11, 29)),
+                                                       (dt.date(2026, 11, 30), dt.date(2026, 12, 6))]
+    assert both.warnings == ()
 
 
 def test_a_shift_in_two_of_the_rotas_is_taken_once(tmp_path: Path) -> None:
@@ -88,7 +89,19 @@ def test_a_shift_in_two_of_the_rotas_is_taken_once(tmp_path: Path) -> None:
     assert len(read_previous_rotas([month, week]).shifts) == len(W49) + 1
 
 
-def test_two_rotas_that_differ_on_a_day_both_cover_are_refused(tmp_path: Path) -> None:
+def test_a_replan_from_the_middle_of_a_rota_replaces_it_from_its_first_day(tmp_path: Path) -> None:
+    """The month as published, and a re-plan from 3 December on: the re-plan is what was worked
+    from then on, the month before it and after it (said in a warning)."""
+    month = rota(tmp_path / "dec", *W49, "B 2026-12-08T20 12", start="2026-11-30", days=14)
+    replan = rota(tmp_path / "replan", "C 2026-12-05T08 12", start="2026-12-03", days=4)
+    both = read_previous_rotas([replan, month])
+    assert list(both.shifts["start"].dt.strftime("%d %H")) == ["01 08", "30 20", "08 20", "05 08"]
+    assert len(both.warnings) == 1
+    assert both.warnings[0] == (f"{replan} replaces {month} from 2026-12-03 to 2026-12-06, where the two differ "
+                                "(from 2026-12-05, agent A): the later rota is taken")
+
+
+def test_two_rotas_from_the_same_day_that_differ_are_refused(tmp_path: Path) -> None:
     week = rota(tmp_path / "w49", *W49, start="2026-11-30")
     swapped = rota(tmp_path / "w49_hr", "C 2026-11-30T20 12", *W49[1:], start="2026-11-30")
     with pytest.raises(InputError) as info:

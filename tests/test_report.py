@@ -262,8 +262,8 @@ def test_a_long_list_of_agents_above_the_cap_is_cut_to_the_furthest(run):
 
 
 @pytest.mark.parametrize("first, days, words", [
-    (date(2027, 1, 1), 31, "January 2027 (31 days from 2027-01-01)"),
-    (date(2028, 2, 1), 29, "February 2028 (29 days from 2028-02-01)"),
+    (date(2027, 1, 1), 31, "the 31 days of January 2027"),
+    (date(2028, 2, 1), 29, "the 29 days of February 2028"),
     (date(2026, 11, 23), 7, "1 week from 2026-11-23"),
     (date(2026, 11, 23), 14, "2 weeks from 2026-11-23"),
     (date(2027, 1, 2), 31, "31 days from 2027-01-02"),

@@ -56,10 +56,10 @@ def series_progress(console: Console | None, what: str, total: int) -> Any:
 
 
 def horizon_words(first: date, days: int) -> str:
-    """A plan's horizon as a team lead says it: "January 2027 (31 days from 2027-01-01)",
-    "1 week from 2026-11-23", "10 days from 2026-11-25"."""
+    """A plan's horizon as a team lead says it: "the 31 days of January 2027", "1 week from
+    2026-11-23", "10 days from 2026-11-25"."""
     if first.day == 1 and days == calendar.monthrange(first.year, first.month)[1]:
-        return f"{first:%B %Y} ({days} days from {first})"
+        return f"the {days} days of {first:%B %Y}"
     if days % 7 == 0:
         return f"{days // 7} week{'s' * (days > 7)} from {first}"
     return f"{days} day{'s' * (days > 1)} from {first}"

@@ -119,49 +119,59 @@ def read_previous(path: Path) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class PreviousRotas:
-    """Several previous rotas read as one: their shifts (each once) and the days each covers."""
+    """Several previous rotas read as one: their shifts (each once), the days each covers, and
+    what the reading has to say (a rota that replaces another on some days)."""
 
     shifts: pd.DataFrame
     spans: tuple[RotaSpan, ...]
+    warnings: tuple[str, ...] = ()
 
 
-def _clash(a: tuple[RotaSpan, pd.DataFrame], b: tuple[RotaSpan, pd.DataFrame]) -> str | None:
-    """Where two rotas that cover the same days list different shifts on one of them: the first
-    such day and an agent concerned."""
+def _first_difference(a: tuple[RotaSpan, pd.DataFrame], b: tuple[RotaSpan, pd.DataFrame]) -> tuple[date, str] | None:
+    """The first day both rotas cover on which they list different shifts, and an agent concerned."""
     (sa, fa), (sb, fb) = a, b
     lo, hi = max(sa.first, sb.first), min(sa.last, sb.last)
     for day in pd.date_range(lo, hi) if lo <= hi else ():
         mine, theirs = (set(zip(f.loc[f["date"] == day, "agent_id"], f.loc[f["date"] == day, "start"],
                                 f.loc[f["date"] == day, "end"])) for f in (fa, fb))
         if mine != theirs:
-            agent = min(str(x[0]) for x in mine ^ theirs)
-            return f"{sa.file} and {sb.file} both cover {day.date()} but differ there (agent {agent})"
+            return day.date(), min(str(x[0]) for x in mine ^ theirs)
     return None
 
 
 def read_previous_rotas(paths: Sequence[str | Path]) -> PreviousRotas:
     """Read every rota (a results folder stands for its rota file) and put them together: a shift
-    listed in two of them once; the nights begun the evening before a rota's first day (which a
-    plan without a previous rota lists) only where no other rota covers that evening. Two rotas
-    that list different shifts on a day both cover are refused: which one was worked is for the
-    team lead to say, by giving one of them."""
+    listed in two of them once. On a day two rotas cover, the one that starts later is taken, as a
+    re-plan from the middle of a published month replaces the month from its first day (said in a
+    warning when they differ); two rotas from the same first day that differ are refused, which
+    one was worked being for the team lead to say. The nights begun the evening before a rota's
+    first day (which a plan without a previous rota lists) count only where no rota covers that
+    evening."""
     read = []
     for p in paths:
         file = previous_file(p)
         shifts = read_previous(file)
         read.append((rota_span(str(file), shifts, rota_horizon(file)), shifts))
+    read.sort(key=lambda r: r[0].first)   # stable: in the order given among rotas from the same day
+    said = []
     for i, a in enumerate(read):
         for b in read[i + 1:]:
-            if (clash := _clash(a, b)) is not None:
-                raise InputError(f"{clash}: give each day's rota once")
+            if (diff := _first_difference(a, b)) is None:
+                continue
+            day, agent = diff
+            if a[0].first == b[0].first:
+                raise InputError(f"{a[0].file} and {b[0].file} both cover {day} but differ there (agent {agent}): "
+                                 "give each day's rota once")
+            said.append(f"{b[0].file} replaces {a[0].file} from {b[0].first} to {min(a[0].last, b[0].last)}, "
+                        f"where the two differ (from {day}, agent {agent}): the later rota is taken")
+    owner = {d: k for k, (span, _) in enumerate(read) for d in pd.date_range(span.first, span.last).date}
     kept = []
-    for span, shifts in read:
-        covered = {d for s, _ in read if s is not span for d in pd.date_range(s.first, s.last).date}
-        eve = (shifts["date"].dt.date < span.first) & shifts["date"].dt.date.isin(covered)
-        kept.append(shifts[~eve])
-    frame = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(columns=list(PREVIOUS_COLUMNS))
+    for k, (span, shifts) in enumerate(read):
+        days = shifts["date"].dt.date
+        kept.append(shifts[days.map(owner).eq(k) | (~days.isin(owner.keys()) & (days < span.first))])
+    frame = pd.concat(kept, ignore_index=True)
     frame = frame.drop_duplicates(["agent_id", "start", "end"]).sort_values(["agent_id", "start"], kind="stable")
-    return PreviousRotas(frame.reset_index(drop=True), tuple(s for s, _ in read))
+    return PreviousRotas(frame.reset_index(drop=True), tuple(s for s, _ in read), tuple(said))
 
 
 def load_previous(paths: Sequence[str | Path], start: date, *,
@@ -176,4 +186,4 @@ def load_previous(paths: Sequence[str | Path], start: date, *,
     check_reaches(rotas.spans, start, option=option)
     shifts = rotas.shifts
     before = shifts[shifts["start"] < pd.Timestamp(start)].reset_index(drop=True)
-    return before, past_start(rotas.spans, start)
+    return before, [*rotas.warnings, *past_start(rotas.spans, start)]
