@@ -267,6 +267,17 @@ def _finish(run: Any, out_dir: Path) -> None:
         raise typer.Exit(1)
 
 
+def _published(path: Path | None) -> Path | None:
+    """The rota file `--published` stands for, said on screen."""
+    from planner.workspace.previous import previous_file
+
+    if path is None:
+        return None
+    found = previous_file(path)
+    out.print(f"published rota: [cyan]{found}[/]", highlight=False)
+    return found
+
+
 def _previous(paths: list[Path] | None) -> list[Path]:
     """The rota files `--previous` stands for (a results folder holds one), each said on screen."""
     from planner.workspace.previous import previous_file
@@ -294,6 +305,11 @@ PreviousOpt = Annotated[
              "(the weeks of the month so far), which must reach the day before the first day. Agents keep their "
              "2/2 and 3/3 cycle, their rest after the last shifts and a fair share of nights and weekends.")
 ]
+PublishedOpt = Annotated[Path | None, typer.Option(
+    "--published", metavar="PATH",
+    help="The rota the staff were shown (the month's results folder, rota.xlsx or rota.csv): the re-plan keeps "
+         "its shifts unless a change is worth objective.changed_shift_rub, and lists every change in changes.csv "
+         "and the Changes sheet (each needs the agent's agreement, art. 103).")]
 WorkspaceOpt = Annotated[Path, typer.Option(
     metavar="DIR", show_default=False,
     help="Workspace folder with rota.toml and its data files (default: the bundled sample_data).")]
@@ -317,6 +333,7 @@ def schedule(
                                                   help="Absences CSV/XLSX: agent_id, start, end, kind.")] = None,
     config: ConfigOpt = None,
     previous: PreviousOpt = None,
+    published: PublishedOpt = None,
     weeks: WeeksOpt = None,
     month: MonthOpt = None,
     time_limit: TimeLimitOpt = None,
@@ -334,7 +351,7 @@ def schedule(
     with _Solving() as solving:
         run = pipeline.run_schedule(cfg, req, agents, absences, first, days=days, previous=previous, today=today,
                                     time_limit_s=time_limit, progress=solving.progress, stop=solving.stop,
-                                    console=out)
+                                    console=out, published=_published(published))
     _finish(run, out_dir)
 
 
@@ -350,6 +367,7 @@ def plan(
     month: MonthOpt = None,
     out_dir: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder for the results.")] = Path("out"),
     previous: PreviousOpt = None,
+    published: PublishedOpt = None,
     time_limit: TimeLimitOpt = None,
     force: ForceOpt = False,
 ) -> None:
@@ -364,7 +382,8 @@ def plan(
     previous = _previous(previous)
     with _Solving() as solving:
         run = pipeline.run_plan(workspace, first, days=days, time_limit_s=time_limit, previous=previous,
-                                today=today, progress=solving.progress, stop=solving.stop, console=out, force=force)
+                                today=today, progress=solving.progress, stop=solving.stop, console=out, force=force,
+                                published=_published(published))
     _finish(run, out_dir)
 
 

@@ -38,7 +38,7 @@ from planner.solve.queues import BY_QUEUE_COLUMNS
 from planner.solve.schedule import solve_schedule
 from planner.workspace.config import RotaConfig, load_config, workspace_toml
 from planner.workspace.people import load_absences, load_agents, skill_report
-from planner.workspace.previous import load_previous
+from planner.workspace.previous import load_previous, previous_file, read_previous_rotas
 from planner.workspace.worked import load_worked
 
 
@@ -192,10 +192,27 @@ def read_requirements(path: Path) -> pd.DataFrame:
 Handover = tuple[pd.DataFrame | None, list[str]]   # the previous rotas' shifts before the start, and warnings
 
 
+def load_handover(previous: Sequence[Path], published: Path | None, start: date
+                  ) -> tuple[Handover, pd.DataFrame | None]:
+    """The shifts carried over (`load_previous`) and the published rota's shifts. The days before
+    `start` that the previous rotas leave out come from the published rota when it has them (a
+    re-plan from the middle of a published month needs no other rota of its first weeks)."""
+    if published is None:
+        return load_previous(previous, start), None
+    rotas = read_previous_rotas([published])
+    shown = rotas.shifts
+    if rotas.spans[0].first < start:   # it covers days before the plan: they hand over too
+        before, said = load_previous([*previous, published], start, option="--previous/--published")
+        said = [w for w in said if not w.startswith(str(previous_file(published)))]
+        return (before, said), shown
+    return load_previous(previous, start), shown
+
+
 def run_schedule(
     cfg: RotaConfig, requirements: pd.DataFrame, agents_path: Path, absences_path: Path | None,
     start: date, *, days: int, previous: Sequence[Path] = (), today: date | None = None,
     time_limit_s: float | None = None, progress=None, stop=None, console: Console | None = None,
+    published: Path | None = None,
 ) -> PlanRun:
     """Schedule the agents of a workspace against a requirements frame over `days` days from
     `start` (a week is 7, a month 28-31: `month_span`).
@@ -204,15 +221,15 @@ def run_schedule(
     when they leave out a day before `start` (`planner.workspace.previous.load_previous`). With
     `today`, a plan that starts less than a month later is warned about (art. 103). Warnings are
     printed on `console` and listed in the summary's `warnings`."""
-    handover = load_previous(previous, start)
+    handover, shown = load_handover(previous, published, start)
     return _schedule(cfg, requirements, agents_path, absences_path, start, days, handover, today=today,
-                     time_limit_s=time_limit_s, progress=progress, stop=stop, console=console)
+                     time_limit_s=time_limit_s, progress=progress, stop=stop, console=console, published=shown)
 
 
 def _schedule(
     cfg: RotaConfig, requirements: pd.DataFrame, agents_path: Path, absences_path: Path | None, start: date,
     days: int, handover: Handover, *, today: date | None, time_limit_s: float | None, progress, stop,
-    forecast: ForecastResult | None = None, console: Console | None = None,
+    forecast: ForecastResult | None = None, console: Console | None = None, published: pd.DataFrame | None = None,
 ) -> PlanRun:
     """`run_schedule` once the previous rotas are read: the warnings said (the skills', the
     previous rotas', art. 103's; the forecast's were said while forecasting), then the solve."""
@@ -225,7 +242,7 @@ def _schedule(
     worked, notes = load_worked(cfg.worked_path(), agents)
     print_warnings(console, notes)
     sched = solve_schedule(cfg, requirements, agents, absences, start, days, prev, worked=worked,
-                           time_limit_s=time_limit_s, progress=progress, stop=stop)
+                           time_limit_s=time_limit_s, progress=progress, stop=stop, published=published)
     warnings = [*(forecast.history.warnings if forecast is not None else ()), *said]
     return PlanRun(cfg, sched, agents, absences, requirements,
                    {**summary(sched, cfg, agents), "warnings": warnings}, forecast)
@@ -313,12 +330,14 @@ def month_span(month: str) -> tuple[date, int]:
 def run_plan(
     workspace: Path, start: date, *, days: int, time_limit_s: float | None = None, previous: Sequence[Path] = (),
     today: date | None = None, progress=None, stop=None, console: Console | None = None, force: bool = False,
+    published: Path | None = None,
 ) -> PlanRun:
     """The whole weekly (or monthly) job on a workspace: forecast, requirements, schedule, over
-    `days` days from `start`; `previous` and `today` as `run_schedule` takes them."""
+    `days` days from `start`; `previous`, `published` and `today` as `run_schedule` takes them."""
     cfg = load_config(workspace_toml(workspace))
-    handover = load_previous(previous, start)   # a rota that leaves a day out is said before forecasting
+    handover, shown = load_handover(previous, published, start)   # a day left out is said before forecasting
     fc = run_forecast(cfg.path(cfg.data.history), start, days, cfg, console=console, force=force)
     req = staffing_requirements(fc.forecast, cfg.staffing)
     return _schedule(cfg, req, cfg.path(cfg.data.agents), cfg.absences_path(), start, days, handover, today=today,
-                     time_limit_s=time_limit_s, progress=progress, stop=stop, forecast=fc, console=console)
+                     time_limit_s=time_limit_s, progress=progress, stop=stop, forecast=fc, console=console,
+                     published=shown)
