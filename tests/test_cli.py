@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -674,3 +675,53 @@ def test_days_in_no_previous_rota_are_named_before_anything_is_planned(two_weeks
     line = " ".join(result.stderr.split())
     assert line == f"error: {weeks[previous[-1]] / 'rota.xlsx'}: {words}"
     assert "Traceback" not in result.output and not out.exists()
+
+
+@pytest.fixture(scope="module")
+def published_week(staffed_workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The week of 30 November planned and published (the results folder the team lead hands out)."""
+    out = tmp_path_factory.mktemp("published") / "out"
+    result = CliRunner().invoke(cli.app, ["plan", "--workspace", str(staffed_workspace), "--start", "2026-11-30",
+                                          "--time-limit", "10", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_a_replan_with_the_same_inputs_changes_no_published_shift(staffed_workspace: Path, published_week: Path,
+                                                                  tmp_path: Path) -> None:
+    out = tmp_path / "again"
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(cli.app, [
+        "plan", "--workspace", str(staffed_workspace), "--start", "2026-11-30", "--time-limit", "10",
+        "--published", str(published_week), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "published rota:" in result.output
+    changes = pd.read_csv(out / "changes.csv")
+    assert list(changes.columns) == ["agent_id", "date", "published", "planned", "reason"] and changes.empty
+    wb = openpyxl.load_workbook(out / "rota.xlsx", read_only=True)
+    assert wb.sheetnames[1] == "Changes" and "No change" in str(wb["Changes"]["A2"].value)
+
+
+def test_a_sick_agent_changes_only_its_own_published_days(staffed_workspace: Path, published_week: Path,
+                                                          tmp_path: Path) -> None:
+    """Sick leave from 1 to 3 December for an agent published to work then: the re-plan lists
+    that agent's published shifts on those days as changed for sickness, and no other change of
+    that agent's days that the sickness does not explain."""
+    ws = tmp_path / "ws"
+    shutil.copytree(staffed_workspace, ws)
+    rota = pd.read_csv(published_week / "rota.csv", parse_dates=["date"])
+    sick_days = pd.date_range("2026-12-01", "2026-12-03")
+    worker = str(rota[rota["date"].isin(sick_days)]["agent_id"].iloc[0])
+    absences = pd.read_csv(ws / "absences.csv")
+    absences.loc[len(absences)] = [worker, "2026-12-01", "2026-12-03", "sick"]
+    absences.to_csv(ws / "absences.csv", index=False)
+    out = tmp_path / "replan"
+    result = CliRunner().invoke(cli.app, ["plan", "--workspace", str(ws), "--start", "2026-11-30", "--time-limit",
+                                          "10", "--published", str(published_week), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    changes = pd.read_csv(out / "changes.csv", parse_dates=["date"])
+    mine = changes[changes["agent_id"] == worker]
+    published = set(rota.loc[(rota["agent_id"] == worker) & rota["date"].isin(sick_days), "date"])
+    assert set(mine.loc[mine["reason"] == "sick", "date"]) == published and len(published) > 0
+    assert (mine.loc[mine["reason"] == "sick", "planned"].isna()).all()
+    assert set(changes["reason"]) <= {"sick", "demand", "norm"}
+    assert len(changes) <= len(published) + 4   # a few covering changes at most: each costs changed_shift_rub
