@@ -55,7 +55,8 @@ def main() -> None:
         level = float((cover["service_level"] * cover["contacts"]).sum() / max(cover["contacts"].sum(), 1e-9)) \
             if "service_level" in cover and "contacts" in cover else float("nan")
         short = float(s.model.shortfall.sum())
-        above = int((s.pay["worked_hours"] - s.pay["holiday_hours"] > s.pay["norm_hours"] + 1e-6).sum())
+        above = int((s.pay["hours_before"] + s.pay["planned_hours"] - s.pay["holiday_hours"]
+                     > s.pay["period_norm_hours"] + 1e-6).sum())
         print(f"| {name} | {took:.0f} | {s.model.gap:.2%} | {s.pay['total'].sum():,.0f} | {s.pay['overtime'].sum():,.0f} "
               f"| {short:,.0f} | {level:.1%} | {0 if s.days_off is None else len(s.days_off)} | {above} |")
 
