@@ -32,7 +32,7 @@ from constraints.lines import Line
 from constraints.overtime import OVERTIME_TWO_DAYS_H, OVERTIME_YEAR_H, accounting_periods
 
 TOLERANCE_H = 1e-6
-VARIANTS = 2   # balanced lines per line over a cap: each drops other shifts
+VARIANTS = 1   # balanced lines per line over a cap (more slow the month LP more than they help)
 
 
 @dataclass(frozen=True)
