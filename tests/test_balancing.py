@@ -12,7 +12,7 @@ import pytest
 
 from conftest import absences_frame, agents_frame
 from constraints.labour import parse_labour
-from planner.solve.balancing import drop_sets, fits, period_caps, plan_periods
+from planner.solve.balancing import drop_sets, fits, need_per_agent, period_caps, plan_periods
 from planner.solve.periods import plan_ledger
 from planner.solve.schedule import solve_schedule
 from tests.test_schedule import DAY_AND_NIGHT_22, NO_ABSENCES, flat_requirements
@@ -148,3 +148,15 @@ def test_a_replan_keeps_the_published_rota_and_lists_only_the_changes_sickness_f
     assert set(again.changes["date"].dt.date) == set(days)
     assert set(again.changes["reason"]) == {"sick"}
     assert (again.changes["planned"] == "").all()
+
+
+def test_an_agent_of_a_scarce_queue_is_needed_more_than_one_of_a_crowded_one():
+    """Series 0 (buyers) needs 10 agents and 20 may serve it: each is worth 0.5 there. Series 1
+    (English) needs 1 and 2 may serve it: 0.5 too, so at night, when buyers need 2 (0.1 each), the
+    English speaker (who may serve both) weighs 0.6 and the buyers' agent 0.1."""
+    need = np.array([[10, 2], [1, 1]])
+    serves = np.array([[True, False], [True, True]])
+    group = np.array([0, 1])
+    sizes = np.array([18, 2])
+    w = need_per_agent(need, serves, group, sizes)
+    assert w[0].tolist() == pytest.approx([0.5, 0.1]) and w[1].tolist() == pytest.approx([1.0, 0.6])

@@ -32,7 +32,7 @@ from constraints.lines import Line
 from constraints.overtime import OVERTIME_TWO_DAYS_H, OVERTIME_YEAR_H, accounting_periods
 
 TOLERANCE_H = 1e-6
-VARIANTS = 1   # balanced lines per line over a cap (more slow the month LP more than they help)
+VARIANTS = 2   # balanced lines per line over a cap: each drops other shifts
 
 
 @dataclass(frozen=True)
@@ -182,34 +182,41 @@ def balanced(line: Line, drop: tuple[int, ...]) -> Line:
                 tuple(sorted(set(line.days_off) | set(off))))
 
 
-def shift_weights(lines: Sequence[Line], required: np.ndarray, origin, hours: int) -> list[np.ndarray]:
-    """Per line, per shift: the agents the requirement asks for over the shift's hours in the
-    horizon (a shift over quiet hours is the cheaper day off)."""
-    cum = np.concatenate([[0.0], np.cumsum(required)])
-    out = []
-    for l in lines:
-        w = np.zeros(len(l.shifts))
-        for k, s in enumerate(l.shifts):
-            a = int(np.clip(np.floor((s.start - origin).total_seconds() / 3600), 0, hours))
-            b = int(np.clip(np.ceil((s.end - origin).total_seconds() / 3600), 0, hours))
-            w[k] = cum[b] - cum[a]
-        out.append(w)
-    return out
+def shift_weight(line: Line, per_hour: np.ndarray, origin) -> np.ndarray:
+    """Per shift of the line: the weight of its hours in the horizon (`per_hour`), so a shift over
+    hours that need the class least is the cheaper day off."""
+    cum = np.concatenate([[0.0], np.cumsum(per_hour)])
+    hours = per_hour.size
+    w = np.zeros(len(line.shifts))
+    for k, s in enumerate(line.shifts):
+        a = int(np.clip(np.floor((s.start - origin).total_seconds() / 3600), 0, hours))
+        b = int(np.clip(np.ceil((s.end - origin).total_seconds() / 3600), 0, hours))
+        w[k] = cum[b] - cum[a]
+    return w
+
+
+def need_per_agent(need: np.ndarray, serves: np.ndarray, group: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """(groups, hours) how much an agent of each skill group is needed in each hour: per series it
+    may serve, the agents the series needs over the agents who may serve it at all. A night of the
+    English queue that only a few may serve weighs like a busy hour of a queue everyone serves."""
+    able = np.array([sizes[serves[group, s]].sum() for s in range(serves.shape[1])], dtype=float)
+    scarce = np.divide(need, able[:, None], out=np.zeros(need.shape), where=able[:, None] > 0)   # (S, H)
+    return serves.astype(float) @ scarce
 
 
 def balance_lines(lines: list[Line], allowed: np.ndarray,
                   caps: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, bool] | None],
-                  start: date, days: int, periods: Sequence[tuple[date, date]], labour, required: np.ndarray,
+                  start: date, days: int, periods: Sequence[tuple[date, date]], labour, per_hour: np.ndarray,
                   origin) -> tuple[list[Line], np.ndarray]:
     """Lines and the (classes x lines) allowed matrix with no class on a line above its caps: such a
     line is replaced, for that class, by its balanced lines. `caps[c]` is (cap per period,
     planned overtime allowed per period, hours before per period, whether the class gets the
-    art. 96 hour), or None for a class without caps."""
+    art. 96 hour), or None for a class without caps. `per_hour` (classes x hours) is how much an
+    agent of each class is needed in each hour: the shifts over its least needed hours go first."""
     L = len(lines)
     hours = {cr: line_hours(lines, periods, start, days, labour, cr) for cr in {c[3] for c in caps if c is not None}}
     totals = {cr: h.per_line(L) for cr, h in hours.items()}
     first_row = {cr: np.searchsorted(h.shift_line, np.arange(L + 1)) for cr, h in hours.items()}
-    weights = shift_weights(lines, required, origin, days * 24)
     out_lines = list(lines)
     index = {l: i for i, l in enumerate(lines)}    # by key and shifts: "-abs" lines share keys
     extra: list[tuple[int, int]] = []
@@ -224,7 +231,7 @@ def balance_lines(lines: list[Line], allowed: np.ndarray,
             keep[c, l] = False
             rows = slice(first_row[credit][l], first_row[credit][l + 1])
             movable = np.array([s.day >= start for s in lines[l].shifts], dtype=bool)
-            for drop in drop_sets(hours[credit].hours[rows], cap, weights[l], movable):
+            for drop in drop_sets(hours[credit].hours[rows], cap, shift_weight(lines[l], per_hour[c], origin), movable):
                 v = balanced(lines[l], drop)
                 if v not in index:
                     index[v] = len(out_lines)

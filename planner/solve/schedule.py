@@ -35,7 +35,9 @@ from planner.workspace.config import RotaConfig
 from planner.solve.continuity import Carry, carry_over
 from planner.solve.model import ModelInput, ModelResult, NoLineError, solve
 from planner.solve.allocation import SeriesDemand, spread_idle
-from planner.solve.balancing import PeriodCaps, balance_lines, days_off, hours_caps, plan_periods
+from planner.solve.balancing import (
+    PeriodCaps, balance_lines, days_off, hours_caps, need_per_agent, plan_periods,
+)
 from planner.solve.payroll import credited, hired_for_nights, horizon_pay, horizon_timesheet
 from planner.solve.periods import continued_hours, counted_before, line_overtime, plan_ledger
 from planner.solve.penalties import ShortfallPenalty, shortfall_penalty
@@ -427,8 +429,13 @@ def solve_schedule(
     lines, allowed = _with_published(cfg, classes, lines, allowed, start, days)
     hours = days * 24
     origin = datetime.combine(start, time())
+    demand = None if setup.pooled else series_demand(requirements, cfg, hours_ix, setup,
+                                                     np.array([c.group for c in classes]))
+    per_hour = (np.broadcast_to(penalty.required, (len(classes), hours)) if demand is None else
+                need_per_agent(demand.need, demand.serves, demand.group,
+                               np.array([len(c.members) for c in classes]))[demand.group])
     lines, allowed = balance_lines(lines, allowed, [_class_caps(c) for c in classes], start, days, periods,
-                                   cfg.labour, penalty.required, origin)
+                                   cfg.labour, per_hour, origin)
     shifts = _shift_table(lines, cfg)
     coverage = coverage_matrix(lines, origin, hours)
     inp = ModelInput(
@@ -446,13 +453,8 @@ def solve_schedule(
     options = dict(time_limit_s=time_limit_s or cfg.solver.time_limit_s, workers=cfg.solver.workers,
                    seed=cfg.solver.seed, progress=progress, stop=stop,
                    deterministic_time=cfg.solver.deterministic_time, relative_gap=cfg.solver.gap_limit)
-    demand = None
     try:
-        if setup.pooled:
-            result = solve(inp, **options)
-        else:
-            demand = series_demand(requirements, cfg, hours_ix, setup, np.array([c.group for c in classes]))
-            result = solve_by_series(inp, demand, **options)
+        result = solve(inp, **options) if demand is None else solve_by_series(inp, demand, **options)
     except NoLineError as exc:  # build_lines already names them; kept as a safety net
         names = "; ".join(", ".join(classes[c].members) for c in exc.classes)
         raise InputError(f"no legal line for {names}", column="agents") from None
