@@ -150,3 +150,15 @@ def test_a_kick_moves_a_few_agents_and_keeps_every_class_whole():
     out = _kicked(counts, [0, 1, 2, 3], lines, np.random.default_rng(7))
     assert out.sum(axis=1).tolist() == counts.sum(axis=1).tolist() and (out >= 0).all()
     assert np.abs(out - counts).sum() == 2 * KICK
+
+
+def test_the_search_stops_once_the_rota_is_good_enough():
+    """A start that already costs no more than `good_enough` (within the gap limit of the bound)
+    comes back as it is: no move is priced."""
+    p, d, lay = two_line_site(0.0)
+    wrong = np.array([[0, 1], [1, 0]])
+    alloc = np.zeros(d.shape, dtype=np.int64)
+    counts, _, value = improve(p, d, lay, wrong, 123.0, alloc, time.perf_counter() + 10, good_enough=200.0)
+    assert counts.tolist() == wrong.tolist() and value == 123.0
+    counts, _, value = improve(p, d, lay, wrong, 123.0, alloc, time.perf_counter() + 10, good_enough=1.0)
+    assert counts.tolist() == [[1, 0], [0, 1]]

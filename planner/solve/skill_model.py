@@ -176,6 +176,13 @@ def _allocation_of(solver: cp_model.CpSolver, b: SkillBuilt, lay: Layout, d: Ser
 # ----------------------------------------------------------------------------- solving
 
 
+def _within_gap(bound: float, relative_gap: float) -> float:
+    """The objective at which a rota is proven within `relative_gap` of `bound` (-inf: none is)."""
+    if relative_gap <= 0 or not math.isfinite(bound) or bound <= 0:
+        return -math.inf
+    return bound / (1 - relative_gap)
+
+
 def _close_enough(objective: float, bound: float, relative_gap: float) -> bool:
     """Whether a rota is proven within `relative_gap` of the best possible (a limit of 0: never)."""
     return relative_gap > 0 and math.isfinite(bound) and objective - bound <= relative_gap * abs(objective)
@@ -224,7 +231,7 @@ def solve_by_series(inp: ModelInput, demand: SeriesDemand, *, time_limit_s: floa
                                        should_stop=lambda: stop is not None and stop.is_set(),
                                        improved=lambda c, a, v: watch.offer(objective=v),
                                        max_trials=None if timed else round(TRIALS_PER_UNIT * deterministic_time),
-                                       splitter=splitter)
+                                       splitter=splitter, good_enough=_within_gap(lp_bound, relative_gap))
         if value < start.objective:
             start, start_alloc = Start(counts, value, start.bound), alloc
             b.model.clear_hints()

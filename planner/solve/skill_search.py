@@ -25,7 +25,7 @@ from planner.solve.skill_lp import Split, SplitLP
 
 #: a move must save at least this much (roubles): the flows' integer costs are rounded
 _MIN_SAVING = 0.5
-KICK = 3          # agents moved at random to leave a local optimum
+KICK = 2          # agents moved at random to leave a local optimum
 MAX_KICKS = 50    # local optima left before the search ends
 
 
@@ -47,10 +47,11 @@ def _watch_worth(d: SeriesDemand, lay: Layout, on_site: np.ndarray) -> tuple[np.
 def improve(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray, value: float, alloc: np.ndarray,
             deadline: float, should_stop: Callable[[], bool] = lambda: False,
             improved: Callable[[np.ndarray, np.ndarray, float], None] = lambda c, a, v: None,
-            max_trials: int | None = None, splitter: SplitLP | None = None
+            max_trials: int | None = None, splitter: SplitLP | None = None, good_enough: float = -np.inf
             ) -> tuple[np.ndarray, np.ndarray, float]:
     """Move agents between the lines of their class while a move pays; stop when none does, at
-    `deadline`, when `should_stop()`, or after `max_trials` priced moves (the same rota on any
+    `deadline`, when `should_stop()`, once a rota costs `good_enough` or less, or after
+    `max_trials` priced moves (the same rota on any
     machine, as long as the wall-clock `deadline` does not come first).
 
     A move is one agent of class c from line l to line l': on-site hours change for c's group only.
@@ -80,7 +81,7 @@ def improve(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray, value:
     rng = np.random.default_rng(0)
     trials = kicks = 0
     while (split is not None and time.perf_counter() < deadline and not should_stop()
-           and (max_trials is None or trials < max_trials)):
+           and (max_trials is None or trials < max_trials) and best[0] > good_enough):
         add, drop = _watch_worth(d, lay, on_site)
         moves = _candidates(classes, lines, rows, eff, counts, split, add, drop, d.group, tabu)
         if not moves:   # a local optimum: kick the best rota found and search again from there
