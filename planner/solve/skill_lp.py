@@ -56,27 +56,30 @@ def linear_model(p: Problem, d: SeriesDemand, lay: Layout, solver: str = "GLOP",
         obj.SetCoefficient(v, -float(p.over_cost))
         a.append(v)
     G, S, H = d.shape
-    # agents of a group on site per hour, as a running sum: the first hour counts every agent there,
-    # each later hour only the counts whose agents arrive or leave then. A count appears in a few
-    # rows per shift instead of in every hour it covers, which keeps a month's LP sparse.
+    # agents of a group per line (shared by its classes), then on site per group and hour: each
+    # count appears in a few short rows instead of in every row that needs the group's supply
+    total: dict[tuple[int, int], pywraplp.Variable] = {}
+    defining: dict[tuple[int, int], pywraplp.Constraint] = {}
+    for k, (c, l) in enumerate(lay.pairs()):
+        key = (int(d.group[c]), l)
+        if key not in total:
+            total[key] = lp.NumVar(0.0, lp.infinity(), "")
+            defining[key] = lp.Constraint(0.0, 0.0)
+            defining[key].SetCoefficient(total[key], 1.0)
+        defining[key].SetCoefficient(x[k], -1.0)
     on_site: dict[tuple[int, int], pywraplp.Variable] = {}
-    for g in range(G):
-        idx = lay.group_pairs[g]
-        if idx.size == 0:
-            continue
-        here = p.cov[lay.pair_l[idx]] * p.avail[lay.pair_c[idx]]             # (pairs, H) 0/1
-        change = np.diff(here, axis=1, prepend=0)
-        for h in range(H):
+
+    def supply(g: int, h: int) -> pywraplp.Variable:
+        if (g, h) not in on_site:
+            on, _, absent = lay.supply(p, g, h)
             v = lp.NumVar(0.0, lp.infinity(), "")
             row = lp.Constraint(0.0, 0.0)
             row.SetCoefficient(v, 1.0)
-            if h:
-                row.SetCoefficient(on_site[g, h - 1], -1.0)
-            for k in np.flatnonzero(change[:, h]):
-                row.SetCoefficient(x[int(idx[k])], -float(change[k, h]))
+            for l in on:
+                row.SetCoefficient(total[g, l], -1.0)
+            for k in absent:
+                row.SetCoefficient(x[k], 1.0)
             on_site[g, h] = v
-
-    def supply(g: int, h: int) -> pywraplp.Variable:
         return on_site[g, h]
 
     for (g, h), idx in lay.by_group_hour.items():
