@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from forecasts.backtest import backtest, best_method, best_pick, score_table
+from forecasts.backtest import backtest, best_method, best_pick, origin_positions, score_table
 from forecasts.calendar_features import RULES, DayCalendar, Event
+from forecasts.intervals import dispersion, interval
 from common.errors import InputError
 from forecasts.models import DEFAULT_METHOD, METHODS, ForecastMethod
 
@@ -137,9 +138,10 @@ def forecast_frame(
     settings: ForecastSettings | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
-    """Hourly forecast `ts, channel, queue, contacts` (+ `aht_s` if the history has it) for
-    every series, from local midnight of `start` for `days` days, using only history before
-    `start`.
+    """Hourly forecast `ts, channel, queue, contacts, contacts_p10, contacts_p90` (+ `aht_s` if the
+    history has it) for every series, from local midnight of `start` for `days` days, using only
+    history before `start`. p10 and p90 bound the 80 % interval of each hour's count: Poisson
+    noise and the method's own error (`forecasts.intervals`, `model_dispersion`).
 
     Arguments left out come from `settings` (the `[forecast]` section), else the defaults:
     methods "best", Russian holidays, 8 weekly origins of 168 hours. The method used per
@@ -153,7 +155,7 @@ def forecast_frame(
     begin = pd.Timestamp(_as_date(start))
     end = begin + pd.Timedelta(days=days)
     has_aht = "aht_s" in hourly.columns
-    frames, picks = [], {}
+    frames, picks, phis = [], {}, {}
     for (channel, queue), part in _series(hourly):
         if progress is not None:
             progress(f"{channel}/{queue}")
@@ -166,17 +168,42 @@ def forecast_frame(
         values = np.asarray(candidates[name].forecast(y, ahead, calendar), dtype=float)
         idx = y.index[-1] + pd.Timedelta(hours=1) * np.arange(1, ahead + 1)
         keep = idx >= begin
-        out = pd.DataFrame(
-            {"ts": idx[keep], "channel": channel, "queue": queue, "contacts": np.maximum(values[keep], 0.0)}
-        )
+        mean = np.maximum(values[keep], 0.0)
+        phi = model_dispersion(y, candidates[name], calendar)
+        phis[f"{channel}/{queue}"] = phi
+        p10, p90 = interval(mean, phi, 0.8)
+        out = pd.DataFrame({"ts": idx[keep], "channel": channel, "queue": queue, "contacts": mean,
+                            "contacts_p10": p10, "contacts_p90": p90})
         if has_aht:
             out["aht_s"] = _aht_forecast(part, begin, out["ts"])
         frames.append(out)
-    columns = ["ts", *KEYS, "contacts"] + (["aht_s"] if has_aht else [])
+    columns = ["ts", *KEYS, "contacts", "contacts_p10", "contacts_p90"] + (["aht_s"] if has_aht else [])
     result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     result = result[columns].sort_values([*KEYS, "ts"], kind="stable").reset_index(drop=True)
     result.attrs["methods"] = picks
+    result.attrs["dispersion"] = phis
     return result
+
+
+#: weekly origins whose errors measure a method's dispersion, and the dispersion assumed when the
+#: history is too short for one (three weeks give one origin: a week to forecast from, one to score)
+DISPERSION_ORIGINS = 4
+SHORT_HISTORY_DISPERSION = 0.05
+
+
+def model_dispersion(y: pd.Series, method: ForecastMethod, calendar: DayCalendar | None) -> float:
+    """The method's own error as the negative-binomial phi (`intervals.dispersion`): its week-ahead
+    forecasts at the last DISPERSION_ORIGINS weekly origins against what came. With less than two
+    weeks of history, SHORT_HISTORY_DISPERSION (a model error of about 22 % at 100 contacts an hour
+    on top of Poisson noise)."""
+    v = y.to_numpy(dtype=float, na_value=np.nan)
+    actual, fc = [], []
+    for o in origin_positions(len(v), DISPERSION_ORIGINS, 168, 168, 168):
+        actual.append(v[o:o + 168])
+        fc.append(np.asarray(method.forecast(y.iloc[:o], 168, calendar), dtype=float))
+    if not actual:
+        return SHORT_HISTORY_DISPERSION
+    return dispersion(np.concatenate(actual), np.concatenate(fc))
 
 
 def backtest_frame(
