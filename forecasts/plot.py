@@ -76,6 +76,9 @@ def forecast_figure(
         past, ahead_ax = (row[0], row[1]) if broken else (row[0], row[0])
         past.plot(hist["ts"], hist["contacts"], color="#4a4a4a", lw=0.9, label="history")
         ahead_ax.plot(fc["ts"], fc["contacts"], color="#d6604d", lw=1.3, label="forecast")
+        if "contacts_p10" in fc and len(fc):   # the hour's 80 % interval (forecasts.intervals)
+            ahead_ax.fill_between(fc["ts"], fc["contacts_p10"], fc["contacts_p90"], color="#d6604d", alpha=0.18,
+                                  lw=0, label="80 % interval")
         if len(fc) and not broken:
             past.axvline(fc["ts"].min(), color="#999999", ls="--", lw=0.8)
         past.set_title(f"{channel} / {queue}", loc="left", fontsize=10)
@@ -138,6 +141,6 @@ def _part(frame: pd.DataFrame, channel: str, queue: str) -> pd.DataFrame:
         return pd.DataFrame({"ts": pd.to_datetime([]), "contacts": []})
     f = _with_keys(frame)
     sel = (f["channel"].astype(str) == channel) & (f["queue"].astype(str) == queue)
-    out = f.loc[sel, ["ts", "contacts"]].copy()
+    out = f.loc[sel, ["ts", "contacts", *(c for c in ("contacts_p10", "contacts_p90") if c in f.columns)]].copy()
     out["ts"] = pd.to_datetime(out["ts"])
     return out.sort_values("ts")
