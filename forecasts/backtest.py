@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 
 from forecasts.calendar_features import DayCalendar
+from forecasts.intervals import dispersion_sums
 from forecasts.models import ForecastMethod
 
-RESULT_COLUMNS = ["method", "origin", "wape", "bias", "actual", "forecast", "abs_error"]
+RESULT_COLUMNS = ["method", "origin", "wape", "bias", "actual", "forecast", "abs_error", "excess_sq", "forecast_sq"]
 SCORE_COLUMNS = ["method", "origins", "actual", "forecast", "abs_error", "wape", "bias"]
 
 
@@ -41,7 +42,8 @@ def backtest(
     min_history: int = 168,
 ) -> pd.DataFrame:
     """One row per method and origin: `method, origin` (first forecast hour), `wape, bias`
-    for that origin, and the sums `actual, forecast, abs_error` that pool across origins."""
+    for that origin, and the sums `actual, forecast, abs_error` that pool across origins, and
+    `excess_sq, forecast_sq` that pool into the method's dispersion (`forecasts.intervals`)."""
     named = dict(methods) if isinstance(methods, Mapping) else {m.name: m for m in methods}
     v = y.to_numpy(dtype=float, na_value=np.nan)
     rows = []
@@ -53,6 +55,7 @@ def backtest(
             fc = np.asarray(method.forecast(history, horizon, calendar), dtype=float)
             a, f = actual[seen].sum(), fc[seen].sum()
             err = np.abs(actual[seen] - fc[seen]).sum()
+            excess_sq, forecast_sq = dispersion_sums(actual, fc)   # the prediction interval's error
             rows.append(
                 {
                     "method": name,
@@ -62,6 +65,8 @@ def backtest(
                     "actual": a,
                     "forecast": f,
                     "abs_error": err,
+                    "excess_sq": excess_sq,
+                    "forecast_sq": forecast_sq,
                 }
             )
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)

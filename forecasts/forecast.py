@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from forecasts.backtest import backtest, best_method, best_pick, origin_positions, score_table
+from forecasts.backtest import backtest, best_method, best_pick, score_table
 from forecasts.calendar_features import RULES, DayCalendar, Event
-from forecasts.intervals import dispersion, interval
+from forecasts.intervals import interval, pooled_dispersion
 from common.errors import InputError
 from forecasts.models import DEFAULT_METHOD, METHODS, ForecastMethod
 
@@ -162,14 +162,14 @@ def forecast_frame(
         y = _complete(part, before=begin)
         if y is None:
             raise InputError(f"series {channel}/{queue} has no history before {begin.date()}", column="ts")
-        name = _pick(y, candidates, calendar, **opts)
+        name, tried = _pick(y, candidates, calendar, **opts)
         picks[f"{channel}/{queue}"] = name
         ahead = int((end - y.index[-1]) // pd.Timedelta(hours=1)) - 1
         values = np.asarray(candidates[name].forecast(y, ahead, calendar), dtype=float)
         idx = y.index[-1] + pd.Timedelta(hours=1) * np.arange(1, ahead + 1)
         keep = idx >= begin
         mean = np.maximum(values[keep], 0.0)
-        phi = model_dispersion(y, candidates[name], calendar)
+        phi = model_dispersion(y, candidates[name], calendar, tried, horizon=opts["horizon"], step=opts["step"])
         phis[f"{channel}/{queue}"] = phi
         p10, p90 = interval(mean, phi, 0.8)
         out = pd.DataFrame({"ts": idx[keep], "channel": channel, "queue": queue, "contacts": mean,
@@ -191,19 +191,20 @@ DISPERSION_ORIGINS = 4
 SHORT_HISTORY_DISPERSION = 0.05
 
 
-def model_dispersion(y: pd.Series, method: ForecastMethod, calendar: DayCalendar | None) -> float:
-    """The method's own error as the negative-binomial phi (`intervals.dispersion`): its week-ahead
-    forecasts at the last DISPERSION_ORIGINS weekly origins against what came. With less than two
-    weeks of history, SHORT_HISTORY_DISPERSION (a model error of about 22 % at 100 contacts an hour
-    on top of Poisson noise)."""
-    v = y.to_numpy(dtype=float, na_value=np.nan)
-    actual, fc = [], []
-    for o in origin_positions(len(v), DISPERSION_ORIGINS, 168, 168, 168):
-        actual.append(v[o:o + 168])
-        fc.append(np.asarray(method.forecast(y.iloc[:o], 168, calendar), dtype=float))
-    if not actual:
+def model_dispersion(y: pd.Series, method: ForecastMethod, calendar: DayCalendar | None,
+                     tried: pd.DataFrame | None = None, *, horizon: int = 168, step: int = 168) -> float:
+    """The method's own error as the negative-binomial phi (`intervals.dispersion`), pooled over
+    its last DISPERSION_ORIGINS backtest origins: those of `tried` (the backtest that picked it)
+    when given, else a backtest of its own. With less than two weeks of history,
+    SHORT_HISTORY_DISPERSION (a model error of about 22 % at 100 contacts an hour on top of
+    Poisson noise)."""
+    if tried is None:
+        tried = backtest(y, {method.name: method}, origins=DISPERSION_ORIGINS, horizon=horizon, step=step,
+                         calendar=calendar)
+    mine = tried[tried["method"] == method.name].sort_values("origin").tail(DISPERSION_ORIGINS)
+    if mine.empty:
         return SHORT_HISTORY_DISPERSION
-    return dispersion(np.concatenate(actual), np.concatenate(fc))
+    return pooled_dispersion(float(mine["excess_sq"].sum()), float(mine["forecast_sq"].sum()))
 
 
 def backtest_frame(
@@ -322,12 +323,13 @@ def _pick(
     origins: int,
     horizon: int,
     step: int,
-) -> str:
+) -> tuple[str, pd.DataFrame | None]:
+    """The method to forecast with, and the backtest that chose it (None with one candidate)."""
     if len(candidates) == 1:
-        return next(iter(candidates))
+        return next(iter(candidates)), None
     res = backtest(y, candidates, origins=origins, horizon=horizon, step=step, calendar=calendar)
     default = DEFAULT_METHOD if DEFAULT_METHOD in candidates else next(iter(candidates))
-    return best_method(score_table(res), default=default) or default
+    return best_method(score_table(res), default=default) or default, res
 
 
 def _aht_forecast(part: pd.DataFrame, begin: pd.Timestamp, ts: pd.Series) -> np.ndarray:

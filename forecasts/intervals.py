@@ -25,16 +25,25 @@ _Z = {0.1: -1.2815515655446004, 0.9: 1.2815515655446004, 0.05: -1.64485362695147
       0.95: 1.6448536269514722, 0.25: -0.6744897501960817, 0.75: 0.6744897501960817, 0.5: 0.0}
 
 
+def dispersion_sums(actual: np.ndarray, forecast: np.ndarray) -> tuple[float, float]:
+    """(squared errors beyond Poisson noise, squared forecasts) over the hours with a forecast above
+    zero and an actual (not NaN): the two sums `dispersion` divides, which pool over origins."""
+    y, mu = np.asarray(actual, float), np.asarray(forecast, float)
+    keep = ~np.isnan(y) & ~np.isnan(mu) & (mu > 0)
+    y, mu = y[keep], mu[keep]
+    return float(np.sum((y - mu) ** 2 - mu)), float(np.sum(mu ** 2))
+
+
+def pooled_dispersion(excess: float, forecast_sq: float) -> float:
+    """phi from `dispersion_sums` (summed over any number of origins); 0 when there is nothing."""
+    return max(excess / forecast_sq, 0.0) if forecast_sq > 0 else 0.0
+
+
 def dispersion(actual: np.ndarray, forecast: np.ndarray) -> float:
     """phi of Var = mu + phi mu^2 from backtest pairs (hours with a forecast above zero): the
     squared errors beyond what Poisson noise explains, over mu^2; 0 when Poisson noise explains
     them all. Hours without an actual (NaN) are left out."""
-    y, mu = np.asarray(actual, float), np.asarray(forecast, float)
-    keep = ~np.isnan(y) & ~np.isnan(mu) & (mu > 0)
-    y, mu = y[keep], mu[keep]
-    if mu.size == 0 or float(np.sum(mu ** 2)) == 0.0:
-        return 0.0
-    return max(float(np.sum((y - mu) ** 2 - mu) / np.sum(mu ** 2)), 0.0)
+    return pooled_dispersion(*dispersion_sums(actual, forecast))
 
 
 def _log_pmf_table(mu: np.ndarray, phi: float, kmax: int) -> np.ndarray:
