@@ -53,19 +53,19 @@ def _codes(shifts: Sequence[tuple[datetime, datetime]], origin: datetime, days: 
     return out
 
 
-def line_codes(lines: Sequence[Line], origin: datetime, days: int) -> np.ndarray:
-    """(L, days) the day codes of every line."""
+def line_codes(lines: Sequence[Line], start: date, days: int) -> np.ndarray:
+    """(L, days) the day codes (`_codes`) of every line: computed once, compared with any number
+    of published rotas by `change_counts`."""
+    origin = datetime.combine(start, time())
     return np.array([_codes([(s.start, s.end) for s in l.shifts], origin, days) for l in lines],
                     dtype=np.int64).reshape(len(lines), days)
 
 
-def change_counts(lines: Sequence[Line], signatures: Sequence[Signature | None], start: date, days: int
-                  ) -> np.ndarray:
-    """(C, L) days of the horizon on which line l differs from class c's published shifts (0 for
-    a class with nothing published)."""
+def change_counts(codes: np.ndarray, signatures: Sequence[Signature | None], start: date, days: int) -> np.ndarray:
+    """(C, L) days of the horizon on which line l (its `line_codes` row) differs from class c's
+    published shifts (0 for a class with nothing published)."""
     origin = datetime.combine(start, time())
-    codes = line_codes(lines, origin, days)
-    out = np.zeros((len(signatures), len(lines)), dtype=np.int64)
+    out = np.zeros((len(signatures), codes.shape[0]), dtype=np.int64)
     for c, sig in enumerate(signatures):
         if sig is not None:
             out[c] = (codes != _codes(sig, origin, days)[None, :]).sum(axis=1)

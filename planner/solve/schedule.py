@@ -41,7 +41,9 @@ from planner.solve.balancing import (
 from planner.solve.payroll import credited, hired_for_nights, horizon_pay, horizon_timesheet
 from planner.solve.periods import continued_hours, counted_before, line_overtime, plan_ledger
 from planner.solve.penalties import ShortfallPenalty, shortfall_penalty
-from planner.solve.published import Signature, change_counts, changes_frame, published_line, published_shifts
+from planner.solve.published import (
+    Signature, change_counts, changes_frame, line_codes, published_line, published_shifts,
+)
 from planner.solve.queues import SkillSetup, coverage_by_queue, pooled_split, series_demand, skill_setup
 from planner.solve.skill_model import solve_by_series
 
@@ -281,23 +283,33 @@ def _with_published(cfg: RotaConfig, classes: list[AgentClass], lines: list[Line
     """Each class with published shifts may also work exactly those (less what its absences now
     take away), as a line of the cycle closest to them, when that is still legal for it."""
     extra: list[tuple[int, Line]] = []
+    codes = line_codes(lines, start, days) if any(c.published is not None for c in classes) else None
     for c, cls in enumerate(classes):
         idx = np.flatnonzero(allowed[c])
         if cls.published is None or idx.size == 0:
             continue
-        near = change_counts([lines[i] for i in idx], [cls.published], start, days)[0]
+        near = change_counts(codes[idx], [cls.published], start, days)[0]
         line = published_line(cls.published, lines[idx[int(np.argmin(near))]], cfg.book.templates, start,
                               cls.members[0])
         line = _without(line, cls.absent_days, cls.spill_in) if cls.absent_days else line
         mine = tuple((s.start, s.end) for s in line.shifts if s.day >= start)
-        if change_counts([lines[i] for i in idx], [mine], start, days)[0].min() > 0 and _fits(cls, line, start,
-                                                                                               cfg.labour):
+        if change_counts(codes[idx], [mine], start, days)[0].min() > 0 and _fits(cls, line, start, cfg.labour):
             extra.append((c, line))
     out = np.zeros((allowed.shape[0], allowed.shape[1] + len(extra)), dtype=bool)
     out[:, :allowed.shape[1]] = allowed
     for k, (c, _) in enumerate(extra):
         out[c, allowed.shape[1] + k] = True
     return lines + [l for _, l in extra], out
+
+
+def _change_counts(lines: list[Line], classes: list[AgentClass], allowed: np.ndarray, start: date,
+                   days: int) -> np.ndarray:
+    """(classes x lines) days each allowed line changes of its class's published shifts; all 0
+    without a published rota."""
+    signatures = [c.published for c in classes]
+    if all(sig is None for sig in signatures):
+        return np.zeros(allowed.shape, dtype=np.int64)
+    return np.where(allowed, change_counts(line_codes(lines, start, days), signatures, start, days), 0)
 
 
 def _shift_table(lines: list[Line], cfg: RotaConfig) -> pd.DataFrame:
@@ -447,8 +459,7 @@ def solve_schedule(
         allowed=allowed,
         availability=None,
         line_cost=line_costs(cfg, classes, lines, allowed, agents, start, days, shifts, ledger)
-        + cfg.objective.changed_shift_rub * np.where(allowed, change_counts(lines, [c.published for c in classes],
-                                                                             start, days), 0),
+        + cfg.objective.changed_shift_rub * _change_counts(lines, classes, allowed, start, days),
     )
     options = dict(time_limit_s=time_limit_s or cfg.solver.time_limit_s, workers=cfg.solver.workers,
                    seed=cfg.solver.seed, progress=progress, stop=stop,
