@@ -38,7 +38,7 @@ from planner.solve.queues import BY_QUEUE_COLUMNS
 from planner.solve.schedule import solve_schedule
 from planner.workspace.config import RotaConfig, load_config, workspace_toml
 from planner.workspace.people import load_absences, load_agents, skill_report
-from planner.workspace.previous import load_previous, previous_file, read_previous_rotas
+from planner.workspace.previous import combine_rotas, handover, load_previous, read_rota
 from planner.workspace.worked import load_worked
 
 
@@ -195,18 +195,17 @@ Handover = tuple[pd.DataFrame | None, list[str]]   # the previous rotas' shifts 
 
 def load_handover(previous: Sequence[Path], published: Path | None, start: date
                   ) -> tuple[Handover, pd.DataFrame | None]:
-    """The shifts carried over (`load_previous`) and the published rota's shifts. The days before
-    `start` that the previous rotas leave out come from the published rota when it has them (a
-    re-plan from the middle of a published month needs no other rota of its first weeks)."""
+    """The shifts carried over (`load_previous`) and the published rota's shifts, each file read
+    once. The days before `start` that the previous rotas leave out come from the published rota
+    when it has them (a re-plan from the middle of a published month needs no other rota of its
+    first weeks); that it goes on past `start` is the point of a re-plan, not a warning."""
     if published is None:
         return load_previous(previous, start), None
-    rotas = read_previous_rotas([published])
-    shown = rotas.shifts
-    if rotas.spans[0].first < start:   # it covers days before the plan: they hand over too
-        before, said = load_previous([*previous, published], start, option="--previous/--published")
-        said = [w for w in said if not w.startswith(str(previous_file(published)))]
-        return (before, said), shown
-    return load_previous(previous, start), shown
+    span, shown = read_rota(published)
+    if span.first >= start:
+        return load_previous(previous, start), shown
+    rotas = combine_rotas([*(read_rota(p) for p in previous), (span, shown)])
+    return handover(rotas, start, option="--previous/--published", replaced=[span.file]), shown
 
 
 def run_schedule(

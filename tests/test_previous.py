@@ -15,9 +15,12 @@ from openpyxl.packaging.custom import StringProperty
 from common.errors import InputError
 from planner.workspace.previous import (
     HORIZON_PROPERTY,
+    combine_rotas,
+    handover,
     horizon_property,
     load_previous,
     read_previous_rotas,
+    read_rota,
     rota_horizon,
 )
 
@@ -150,3 +153,13 @@ def test_a_rota_that_runs_into_the_plan_is_cut_at_its_first_day_with_a_warning(t
     shifts, said = load_previous([week], dt.date(2026, 12, 3))
     assert list(shifts["start"].dt.strftime("%d %H")) == ["01 08", "02 20", "30 20"]
     assert len(said) == 1 and "runs until 2026-12-06, past the plan's first day 2026-12-03" in said[0]
+
+
+def test_a_published_rota_replaced_from_the_plans_first_day_is_no_warning(tmp_path: Path) -> None:
+    """The same week given as the published rota of a re-plan from 3 December: the same shifts
+    carried over, and its days from the 3rd are the re-plan's on purpose, so nothing is said."""
+    week = rota(tmp_path / "w49", *W49, "A 2026-12-02T20 12", start="2026-11-30")
+    span, shifts = read_rota(week)
+    before, said = handover(combine_rotas([(span, shifts)]), dt.date(2026, 12, 3), replaced=[span.file])
+    assert list(before["start"].dt.strftime("%d %H")) == ["01 08", "02 20", "30 20"]
+    assert said == []

@@ -139,20 +139,26 @@ def _first_difference(a: tuple[RotaSpan, pd.DataFrame], b: tuple[RotaSpan, pd.Da
     return None
 
 
+def read_rota(path: str | Path) -> tuple[RotaSpan, pd.DataFrame]:
+    """One rota file (a results folder stands for its rota file): the days it covers and its shifts."""
+    file = previous_file(path)
+    shifts = read_previous(file)
+    return rota_span(str(file), shifts, rota_horizon(file)), shifts
+
+
 def read_previous_rotas(paths: Sequence[str | Path]) -> PreviousRotas:
-    """Read every rota (a results folder stands for its rota file) and put them together: a shift
-    listed in two of them once. On a day two rotas cover, the one that starts later is taken, as a
+    """Read every rota and put them together (`combine_rotas`)."""
+    return combine_rotas([read_rota(p) for p in paths])
+
+
+def combine_rotas(read: Sequence[tuple[RotaSpan, pd.DataFrame]]) -> PreviousRotas:
+    """Rotas read by `read_rota` put together: a shift listed in two of them once. On a day two rotas cover, the one that starts later is taken, as a
     re-plan from the middle of a published month replaces the month from its first day (said in a
     warning when they differ); two rotas from the same first day that differ are refused, which
     one was worked being for the team lead to say. The nights begun the evening before a rota's
     first day (which a plan without a previous rota lists) count only where no rota covers that
     evening."""
-    read = []
-    for p in paths:
-        file = previous_file(p)
-        shifts = read_previous(file)
-        read.append((rota_span(str(file), shifts, rota_horizon(file)), shifts))
-    read.sort(key=lambda r: r[0].first)   # stable: in the order given among rotas from the same day
+    read = sorted(read, key=lambda r: r[0].first)   # stable: in the order given among rotas from the same day
     said = []
     for i, a in enumerate(read):
         for b in read[i + 1:]:
@@ -176,14 +182,20 @@ def read_previous_rotas(paths: Sequence[str | Path]) -> PreviousRotas:
 
 def load_previous(paths: Sequence[str | Path], start: date, *,
                   option: str = "--previous") -> tuple[pd.DataFrame | None, list[str]]:
-    """What a plan from `start` carries over from the rotas before it: their shifts that begin
-    before `start` (None when no rota is given), and the warnings to say. The rotas must reach
-    the day before `start` without a day left out (`spans.check_reaches`); one that goes on past
-    `start` is cut there, with a warning (`spans.past_start`)."""
+    """What a plan from `start` carries over from the rotas before it (`handover`); None and no
+    warning when no rota is given."""
     if not paths:
         return None, []
-    rotas = read_previous_rotas(paths)
+    return handover(read_previous_rotas(paths), start, option=option)
+
+
+def handover(rotas: PreviousRotas, start: date, *, option: str = "--previous",
+             replaced: Sequence[str] = ()) -> tuple[pd.DataFrame, list[str]]:
+    """The rotas' shifts that begin before `start`, and the warnings to say. The rotas must reach
+    the day before `start` without a day left out (`spans.check_reaches`); one that goes on past
+    `start` is cut there, with a warning (`spans.past_start`), unless it is `replaced` (its file
+    named there): a published rota the plan re-plans from `start` on purpose."""
     check_reaches(rotas.spans, start, option=option)
     shifts = rotas.shifts
     before = shifts[shifts["start"] < pd.Timestamp(start)].reset_index(drop=True)
-    return before, [*rotas.warnings, *past_start(rotas.spans, start)]
+    return before, [*rotas.warnings, *past_start([s for s in rotas.spans if s.file not in replaced], start)]
