@@ -255,9 +255,9 @@ def pay_csv(pay: pd.DataFrame) -> pd.DataFrame:
     return pay[PAY_COLUMNS].round({c: 6 for c in hours})
 
 
-def days_off_csv(frame: pd.DataFrame) -> pd.DataFrame:
-    """days_off.csv (agent_id, date, reason) and changes.csv (agent_id, date, published, planned,
-    reason): dates as YYYY-MM-DD."""
+def dated_csv(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame with a `date` column as a CSV writes it, dates as YYYY-MM-DD: days_off.csv
+    (agent_id, date, reason) and changes.csv (agent_id, date, published, planned, reason)."""
     return frame.assign(date=pd.to_datetime(frame["date"]).dt.strftime("%Y-%m-%d"))
 
 
@@ -293,9 +293,9 @@ def write_schedule(run: PlanRun, out: Path) -> list[Path]:
             write_workbook(run, staging / "rota.xlsx"),
         ]
         if run.schedule.days_off is not None:   # balancing days off (the norm): the checker's input too
-            made.append(write_csv(days_off_csv(run.schedule.days_off), staging / "days_off.csv"))
+            made.append(write_csv(dated_csv(run.schedule.days_off), staging / "days_off.csv"))
         if run.schedule.changes is not None:    # a re-plan against the published rota
-            made.append(write_csv(days_off_csv(run.schedule.changes), staging / "changes.csv"))
+            made.append(write_csv(dated_csv(run.schedule.changes), staging / "changes.csv"))
         if run.forecast is not None:
             made.append(write_csv(run.forecast.forecast, staging / "forecast.csv"))
             made.append(write_csv(run.requirements, staging / "requirements.csv"))

@@ -110,11 +110,12 @@ def line_hours(lines: Sequence[Line], periods: Sequence[tuple[date, date]], star
     frame = pd.DataFrame(rows, columns=["line", "start", "end", "break_h"])
     cred = night_credit_h(frame["start"], frame["end"], not credit, labour)
     parts = day_parts(frame["start"], frame["end"], frame["break_h"], cred, labour.night)
-    day = pd.to_datetime(parts["date"]).dt.date.to_numpy()
-    inside = np.array([start <= d < start + timedelta(days=days) for d in day], dtype=bool)
+    day = parts["date"].to_numpy().astype("datetime64[D]")
+    first = np.datetime64(start, "D")
+    inside = (day >= first) & (day < first + np.timedelta64(days, "D"))
     which = np.full(len(day), -1)
     for k, (a, b) in enumerate(periods):
-        which[np.array([a <= d <= b for d in day], dtype=bool) & inside] = k
+        which[(day >= np.datetime64(a, "D")) & (day <= np.datetime64(b, "D")) & inside] = k
     hours = np.zeros((len(frame), P))
     keep = which >= 0
     counted = parts["hours"].where(~parts["holiday"].astype(bool), 0.0).to_numpy()   # art. 152: no norm hours
@@ -182,11 +183,11 @@ def balanced(line: Line, drop: tuple[int, ...]) -> Line:
                 tuple(sorted(set(line.days_off) | set(off))))
 
 
-def shift_weight(line: Line, per_hour: np.ndarray, origin) -> np.ndarray:
-    """Per shift of the line: the weight of its hours in the horizon (`per_hour`), so a shift over
-    hours that need the class least is the cheaper day off."""
-    cum = np.concatenate([[0.0], np.cumsum(per_hour)])
-    hours = per_hour.size
+def shift_weight(line: Line, cum: np.ndarray, origin) -> np.ndarray:
+    """Per shift of the line: the weight of its hours in the horizon (`cum`: the running sum of
+    the class's per-hour weights, from 0), so a shift over hours that need the class least is the
+    cheaper day off."""
+    hours = cum.size - 1
     w = np.zeros(len(line.shifts))
     for k, s in enumerate(line.shifts):
         a = int(np.clip(np.floor((s.start - origin).total_seconds() / 3600), 0, hours))
@@ -225,13 +226,14 @@ def balance_lines(lines: list[Line], allowed: np.ndarray,
         if cc is None:
             continue
         cap, overtime, before, credit = cc
+        cum = np.concatenate([[0.0], np.cumsum(per_hour[c])])
         idx = np.flatnonzero(allowed[c])
         ok = fits(totals[credit][idx], hours[credit].two_day[idx], cap, overtime, before)
         for l in idx[~ok]:
             keep[c, l] = False
             rows = slice(first_row[credit][l], first_row[credit][l + 1])
             movable = np.array([s.day >= start for s in lines[l].shifts], dtype=bool)
-            for drop in drop_sets(hours[credit].hours[rows], cap, shift_weight(lines[l], per_hour[c], origin), movable):
+            for drop in drop_sets(hours[credit].hours[rows], cap, shift_weight(lines[l], cum, origin), movable):
                 v = balanced(lines[l], drop)
                 if v not in index:
                     index[v] = len(out_lines)
