@@ -138,10 +138,12 @@ def forecast_frame(
     settings: ForecastSettings | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
-    """Hourly forecast `ts, channel, queue, contacts, contacts_p10, contacts_p90` (+ `aht_s` if the
-    history has it) for every series, from local midnight of `start` for `days` days, using only
-    history before `start`. p10 and p90 bound the 80 % interval of each hour's count: Poisson
-    noise and the method's own error (`forecasts.intervals`, `model_dispersion`).
+    """Hourly forecast `ts, channel, queue, contacts, contacts_p10, contacts_p90, dispersion` (+
+    `aht_s` if the history has it) for every series, from local midnight of `start` for `days`
+    days, using only history before `start`. p10 and p90 bound the 80 % interval of each hour's
+    count: Poisson noise and the method's own error (`forecasts.intervals`); `dispersion` is that
+    error as the series' phi (`model_dispersion`), so later stages can draw from the same
+    distribution.
 
     Arguments left out come from `settings` (the `[forecast]` section), else the defaults:
     methods "best", Russian holidays, 8 weekly origins of 168 hours. The method used per
@@ -173,11 +175,11 @@ def forecast_frame(
         phis[f"{channel}/{queue}"] = phi
         p10, p90 = interval(mean, phi, 0.8)
         out = pd.DataFrame({"ts": idx[keep], "channel": channel, "queue": queue, "contacts": mean,
-                            "contacts_p10": p10, "contacts_p90": p90})
+                            "contacts_p10": p10, "contacts_p90": p90, "dispersion": phi})
         if has_aht:
             out["aht_s"] = _aht_forecast(part, begin, out["ts"])
         frames.append(out)
-    columns = ["ts", *KEYS, "contacts", "contacts_p10", "contacts_p90"] + (["aht_s"] if has_aht else [])
+    columns = ["ts", *KEYS, "contacts", "contacts_p10", "contacts_p90", "dispersion"] + (["aht_s"] if has_aht else [])
     result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     result = result[columns].sort_values([*KEYS, "ts"], kind="stable").reset_index(drop=True)
     result.attrs["methods"] = picks

@@ -347,13 +347,7 @@ def _month_position_effects(pos: np.ndarray, des: np.ndarray, k: int) -> np.ndar
         ratio = des / level
     ratio[max(0, nd - 14) :] = np.nan  # a one-sided median lags behind a trend
     for q in [*range(1, k + 1), *range(-k, 0)]:
-        r = ratio[(pos[:nd] == q) & np.isfinite(ratio)]
-        if r.size < 2:
-            continue
-        delta = r.mean() - 1.0
-        se2 = r.var(ddof=1) / r.size
-        shrink = max(0.0, 1.0 - se2 / delta**2) if delta != 0 else 0.0
-        effects[pos == q] = 1.0 + delta * shrink
+        effects[pos == q] = _shrunk_mean(ratio[(pos[:nd] == q) & np.isfinite(ratio)])
     return effects
 
 
@@ -536,10 +530,14 @@ def _calendar_effects(
 ) -> np.ndarray:
     """Multiplicative effect per day: 1 for ordinary days, estimated ratios for special ones.
 
-    A label's effect is the median ratio of its past occurrences to the level around them.
-    A holiday never seen before takes the median of all past holidays (when there are at
-    least two of them); the first open day after non-working days ('after:holiday') carries
-    the catch-up volume of past such days; an event never seen takes its `uplift` or 1.
+    A holiday is measured against the level alone, not against its weekday: a holiday is a
+    quiet day whatever weekday it falls on. A holiday seen before takes the median of its own
+    past occurrences; one never seen takes the median of all past holidays, and with none in
+    the history, the site's quietest weekday ("a holiday is like a Sunday"); either way it is
+    never busier than its own weekday. The first open day after non-working days
+    ('after:holiday') carries the catch-up volume of past such days, shrunk to none unless
+    it is clearly more than noise (as the month positions are). An event uses its own past
+    occurrences, else its configured `uplift`, else 1.
     """
     days = len(keys)
     effects = np.ones(days)
@@ -551,20 +549,38 @@ def _calendar_effects(
             continue
         local = _local_level(des, d)
         if np.isfinite(local) and local > 0:
-            ratios.setdefault(keys[d], []).append(special_totals[d] / (local * factor[wd[d]]))
+            weekday = 1.0 if keys[d].startswith("holiday:") else factor[wd[d]]
+            ratios.setdefault(keys[d], []).append(special_totals[d] / (local * weekday))
     pooled_holidays = [r for k, v in ratios.items() if k.startswith("holiday:") for r in v]
+    holiday_prior = float(np.median(pooled_holidays)) if pooled_holidays else float(np.min(factor))
+    catch_up = _shrunk_mean(ratios.get("after:holiday", []))
     priors = event_uplifts(calendar.events)
     for d in range(nd, days):
-        key = keys[d]
-        if not key:
+        key, own = keys[d], factor[wd[d]]
+        if not key or own <= 0:
             continue
-        if key in ratios:
+        if key.startswith("holiday:"):
+            if key in ratios:
+                effects[d] = float(np.median(ratios[key])) / own
+            else:
+                effects[d] = min(own, holiday_prior) / own
+        elif key == "after:holiday":
+            effects[d] = catch_up
+        elif key in ratios:
             effects[d] = float(np.median(ratios[key]))
-        elif key.startswith("holiday:") and len(pooled_holidays) >= 2:
-            effects[d] = float(np.median(pooled_holidays))
         elif key.startswith("event:"):
             effects[d] = priors.get(key, 1.0)
     return effects
+
+
+def _shrunk_mean(ratios: Sequence[float]) -> float:
+    """Mean ratio shrunk to 1 by a positive-part James-Stein factor (1 with fewer than two)."""
+    r = np.asarray(ratios, dtype=float)
+    if r.size < 2:
+        return 1.0
+    delta = r.mean() - 1.0
+    se2 = r.var(ddof=1) / r.size
+    return 1.0 + delta * (max(0.0, 1.0 - se2 / delta**2) if delta != 0 else 0.0)
 
 
 def _after_holiday(keys: np.ndarray, wd: np.ndarray, open_day: np.ndarray) -> np.ndarray:

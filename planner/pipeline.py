@@ -131,7 +131,7 @@ def read_forecast(path: Path) -> pd.DataFrame:
     """Read a forecast CSV as written by `rota forecast` (or any ts,contacts file)."""
     name = Path(path).name
     df = read_table(path, required=("ts", "contacts"), optional=("channel", "queue", "aht_s", "contacts_p10",
-                                                                 "contacts_p90"), what="forecast")
+                                                                 "contacts_p90", "dispersion"), what="forecast")
     out = pd.DataFrame({"ts": to_timestamps(df, "ts", file=name)})
     _on_the_hour(out["ts"], name)
     out["channel"] = to_strings(df, "channel", file=name).str.lower() if "channel" in df else "phone"

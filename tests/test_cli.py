@@ -97,7 +97,7 @@ def test_forecast_writes_every_hour_of_the_horizon_and_a_plot(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
 
     fc = pd.read_csv(out)
-    assert list(fc.columns) == ["ts", "channel", "queue", "contacts", "contacts_p10", "contacts_p90"]
+    assert list(fc.columns) == ["ts", "channel", "queue", "contacts", "contacts_p10", "contacts_p90", "dispersion"]
     assert (fc["contacts_p10"] <= fc["contacts_p90"]).all() and (fc["contacts_p10"] >= 0).all()
     hours = pd.date_range("2026-11-16 00:00", periods=72, freq="h")
     for series in (("phone", "buyers"), ("chat", "buyers")):

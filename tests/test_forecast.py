@@ -35,7 +35,7 @@ def hourly_frame(start="2026-08-03", end="2026-11-15 23:00", series=(("phone", "
 
 def test_frame_contract_rows_columns_and_order():
     fc = forecast_frame(hourly_frame(), date(2026, 11, 16), 3, calendar=None)
-    assert list(fc.columns) == ["ts", "channel", "queue", "contacts", "contacts_p10", "contacts_p90"]
+    assert list(fc.columns) == ["ts", "channel", "queue", "contacts", "contacts_p10", "contacts_p90", "dispersion"]
     assert len(fc) == 2 * 72
     assert list(fc.groupby(["channel", "queue"]).size()) == [72, 72]
     first = fc[fc["channel"] == "chat"]
@@ -89,7 +89,7 @@ def test_aht_is_the_contact_weighted_mean_of_the_same_hour_of_week():
     h.loc[h["ts"] == "2026-11-09 09:00", ["contacts", "aht_s"]] = [10.0, 300.0]
     h.loc[h["ts"] == "2026-11-02 09:00", ["contacts", "aht_s"]] = [30.0, 100.0]
     fc = forecast_frame(h, "2026-11-16", 1, methods=["weekly_mean"], calendar=None)
-    assert list(fc.columns) == ["ts", "channel", "queue", "contacts", "contacts_p10", "contacts_p90", "aht_s"]
+    assert list(fc.columns) == ["ts", "channel", "queue", "contacts", "contacts_p10", "contacts_p90", "dispersion", "aht_s"]
     aht = fc.set_index("ts")["aht_s"]
     # four Mondays at 200 s x 10 contacts, plus the two above
     assert aht[pd.Timestamp("2026-11-16 09:00")] == pytest.approx((10 * 300 + 30 * 100 + 4 * 10 * 200) / 80)
