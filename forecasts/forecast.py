@@ -3,7 +3,8 @@
 `forecast_frame` forecasts every (channel, queue) series from midnight of `start` for
 `days` days, seeing only history before `start`. History may stop days before `start`: the
 series is forecast through the gap and only the requested days are returned. With
-`methods="best"` each series gets the method that won its own rolling-origin backtest.
+`methods="best"` each series gets the method that won its own rolling-origin backtest; the
+default is `blend` (`forecasts.models.Blend`), which judges its weights on eight weeks instead.
 `backtest_frame` is that comparison as a table (`rota backtest`).
 `ForecastSettings` is the `[forecast]` section of rota.toml; everything also works with
 plain keyword arguments.
@@ -18,9 +19,9 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from forecasts.backtest import backtest, best_method, best_pick, score_table
+from forecasts.backtest import DISPERSION_ORIGINS, backtest, best_method, best_pick, score_table
 from forecasts.calendar_features import RULES, DayCalendar, Event
-from forecasts.intervals import interval, pooled_dispersion
+from forecasts.intervals import DISPERSION_SUMS, SHORT_HISTORY_DISPERSION, Dispersion, interval, pooled_dispersion
 from common.errors import InputError
 from forecasts.models import DEFAULT_METHOD, METHODS, ForecastMethod
 
@@ -88,7 +89,9 @@ class ForecastSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     methods: Literal["best"] | list[str] = Field(
-        "best", description='"best" = per-series backtest pick among all methods; a list = among those'
+        default_factory=lambda: ["blend"],
+        description='the method(s) to forecast with: a list (picked among by backtest when several), or "best" '
+                    '= per-series backtest pick among all methods',
     )
     backtest: BacktestSettings = Field(default_factory=BacktestSettings)
     country: str | None = Field("RU", description='holidays country code; "" or "none" = no holidays')
@@ -138,15 +141,15 @@ def forecast_frame(
     settings: ForecastSettings | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
-    """Hourly forecast `ts, channel, queue, contacts, contacts_p10, contacts_p90, dispersion` (+
-    `aht_s` if the history has it) for every series, from local midnight of `start` for `days`
-    days, using only history before `start`. p10 and p90 bound the 80 % interval of each hour's
-    count: Poisson noise and the method's own error (`forecasts.intervals`); `dispersion` is that
-    error as the series' phi (`model_dispersion`), so later stages can draw from the same
-    distribution.
+    """Hourly forecast `ts, channel, queue, contacts, contacts_p10, contacts_p90, dispersion,
+    burstiness` (+ `aht_s` if the history has it) for every series, from local midnight of `start`
+    for `days` days, using only history before `start`. p10 and p90 bound the 80 % interval of each
+    hour's count: Poisson noise, bursts and the method's own error (`forecasts.intervals`);
+    `dispersion` (phi, the rate's error) and `burstiness` (psi) are the series' measured spread
+    (`model_dispersion`), so later stages can draw from the same distribution.
 
     Arguments left out come from `settings` (the `[forecast]` section), else the defaults:
-    methods "best", Russian holidays, 8 weekly origins of 168 hours. The method used per
+    methods ["blend"], Russian holidays, 8 weekly origins of 168 hours. The method used per
     series is in `result.attrs["methods"]` ("channel/queue" -> name).
     """
     if days < 1:
@@ -171,15 +174,17 @@ def forecast_frame(
         idx = y.index[-1] + pd.Timedelta(hours=1) * np.arange(1, ahead + 1)
         keep = idx >= begin
         mean = np.maximum(values[keep], 0.0)
-        phi = model_dispersion(y, candidates[name], calendar, tried, horizon=opts["horizon"], step=opts["step"])
-        phis[f"{channel}/{queue}"] = phi
-        p10, p90 = interval(mean, phi, 0.8)
+        spread = model_dispersion(y, candidates[name], calendar, tried, horizon=opts["horizon"], step=opts["step"])
+        phis[f"{channel}/{queue}"] = spread
+        p10, p90 = interval(mean, spread, 0.8)
         out = pd.DataFrame({"ts": idx[keep], "channel": channel, "queue": queue, "contacts": mean,
-                            "contacts_p10": p10, "contacts_p90": p90, "dispersion": phi})
+                            "contacts_p10": p10, "contacts_p90": p90, "dispersion": spread.phi,
+                            "burstiness": spread.psi})
         if has_aht:
             out["aht_s"] = _aht_forecast(part, begin, out["ts"])
         frames.append(out)
-    columns = ["ts", *KEYS, "contacts", "contacts_p10", "contacts_p90", "dispersion"] + (["aht_s"] if has_aht else [])
+    columns = ["ts", *KEYS, "contacts", "contacts_p10", "contacts_p90", "dispersion", "burstiness"] + (
+        ["aht_s"] if has_aht else [])
     result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     result = result[columns].sort_values([*KEYS, "ts"], kind="stable").reset_index(drop=True)
     result.attrs["methods"] = picks
@@ -187,26 +192,21 @@ def forecast_frame(
     return result
 
 
-#: weekly origins whose errors measure a method's dispersion, and the dispersion assumed when the
-#: history is too short for one (three weeks give one origin: a week to forecast from, one to score)
-DISPERSION_ORIGINS = 4
-SHORT_HISTORY_DISPERSION = 0.05
 
 
 def model_dispersion(y: pd.Series, method: ForecastMethod, calendar: DayCalendar | None,
-                     tried: pd.DataFrame | None = None, *, horizon: int = 168, step: int = 168) -> float:
-    """The method's own error as the negative-binomial phi (`intervals.dispersion`), pooled over
+                     tried: pd.DataFrame | None = None, *, horizon: int = 168, step: int = 168) -> Dispersion:
+    """The method's own error as the negative binomial's phi and psi (`intervals.dispersion`), pooled over
     its last DISPERSION_ORIGINS backtest origins: those of `tried` (the backtest that picked it)
     when given, else a backtest of its own. With less than two weeks of history,
-    SHORT_HISTORY_DISPERSION (a model error of about 22 % at 100 contacts an hour on top of
-    Poisson noise)."""
+    SHORT_HISTORY_DISPERSION."""
     if tried is None:
         tried = backtest(y, {method.name: method}, origins=DISPERSION_ORIGINS, horizon=horizon, step=step,
-                         calendar=calendar)
+                         calendar=calendar, intervals=False)
     mine = tried[tried["method"] == method.name].sort_values("origin").tail(DISPERSION_ORIGINS)
     if mine.empty:
         return SHORT_HISTORY_DISPERSION
-    return pooled_dispersion(float(mine["excess_sq"].sum()), float(mine["forecast_sq"].sum()))
+    return pooled_dispersion(mine[list(DISPERSION_SUMS)].sum().to_numpy())
 
 
 def backtest_frame(
@@ -220,10 +220,12 @@ def backtest_frame(
     settings: ForecastSettings | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
-    """Backtest every method on every series: `channel, queue, method, wape, bias, best`
-    (plus `origins, actual, forecast, abs_error`), pooled over the origins. Arguments left
-    out come from `settings`, as in `forecast_frame`."""
-    opts = _options(methods, calendar, origins, horizon, step, settings)
+    """Backtest every method (or those of `methods`) on every series: `channel, queue, method,
+    wape, bias, best, coverage, pinball` (plus `origins, actual, forecast, abs_error`), pooled over
+    the origins; `coverage` is the share of open hours the 80 % interval held, `pinball` the mean
+    pinball loss of p10 and p90 per hour. Origins, horizon and calendar left out come from
+    `settings`, as in `forecast_frame`; the methods do not (the point is to compare them all)."""
+    opts = _options("best" if methods is None else methods, calendar, origins, horizon, step, settings)
     candidates = opts.pop("candidates")
     tables = []
     for (channel, queue), part in _series(hourly):
@@ -236,7 +238,8 @@ def backtest_frame(
         scores.insert(0, "queue", queue)
         scores.insert(0, "channel", channel)
         tables.append(best_pick(scores, by=KEYS))
-    cols = [*KEYS, "method", "wape", "bias", "best", "origins", "actual", "forecast", "abs_error"]
+    cols = [*KEYS, "method", "wape", "bias", "best", "coverage", "pinball", "origins", "actual", "forecast",
+            "abs_error"]
     if not tables:
         return pd.DataFrame(columns=cols)
     return pd.concat(tables, ignore_index=True)[cols]
@@ -329,7 +332,7 @@ def _pick(
     """The method to forecast with, and the backtest that chose it (None with one candidate)."""
     if len(candidates) == 1:
         return next(iter(candidates)), None
-    res = backtest(y, candidates, origins=origins, horizon=horizon, step=step, calendar=calendar)
+    res = backtest(y, candidates, origins=origins, horizon=horizon, step=step, calendar=calendar, intervals=False)
     default = DEFAULT_METHOD if DEFAULT_METHOD in candidates else next(iter(candidates))
     return best_method(score_table(res), default=default) or default, res
 

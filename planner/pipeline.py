@@ -87,11 +87,11 @@ def load_hourly(
 
 
 def run_forecast(
-    history: Path, start: date, days: int, cfg: RotaConfig, *, method: str = "best",
+    history: Path, start: date, days: int, cfg: RotaConfig, *, method: str | None = None,
     console: Console | None = None, force: bool = False,
 ) -> ForecastResult:
     """Forecast every series of the history from `start` for `days` days (`force`: even from a
-    history that ends more than eight weeks before `start`)."""
+    history that ends more than eight weeks before `start`). `method` None: `[forecast] methods`."""
     if method is not None and method != "best" and method not in METHODS:
         raise InputError(f"--method {method!r} is unknown; use best, {', '.join(METHODS)}")
     data, hourly = load_hourly(history, console, before=start, force=force)
@@ -131,7 +131,8 @@ def read_forecast(path: Path) -> pd.DataFrame:
     """Read a forecast CSV as written by `rota forecast` (or any ts,contacts file)."""
     name = Path(path).name
     df = read_table(path, required=("ts", "contacts"), optional=("channel", "queue", "aht_s", "contacts_p10",
-                                                                 "contacts_p90", "dispersion"), what="forecast")
+                                                                 "contacts_p90", "dispersion", "burstiness"),
+                    what="forecast")
     out = pd.DataFrame({"ts": to_timestamps(df, "ts", file=name)})
     _on_the_hour(out["ts"], name)
     out["channel"] = to_strings(df, "channel", file=name).str.lower() if "channel" in df else "phone"

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from conftest import SHARED_DATA, Constant
 
-from forecasts.backtest import backtest, best_method, best_pick, origin_positions, score_table
+from forecasts.backtest import DISPERSION_ORIGINS, backtest, best_method, best_pick, origin_positions, score_table
 from forecasts.models import DailyProfile, SeasonalNaive, WeeklyMean
 
 BANK = SHARED_DATA / "us_bank_calls_5min.csv"
@@ -68,10 +68,21 @@ def test_hours_without_data_are_left_out_of_the_scores():
 def test_methods_never_see_the_hours_they_forecast():
     y = series(np.arange(24 * 30))
     spy = Spy()
-    res = backtest(y, [spy], origins=4, horizon=48, step=24)
+    res = backtest(y, [spy], origins=4, horizon=48, step=24, intervals=False)
     assert len(spy.seen) == 4
     for last, origin in zip(spy.seen, res["origin"]):
         assert last == origin - pd.Timedelta(hours=1)
+
+
+def test_interval_scores_use_only_origins_whose_horizons_ended_before():
+    """With intervals, DISPERSION_ORIGINS x (horizon / step) earlier origins are forecast first, to
+    measure the dispersion the first scored origin would have had; they are not returned."""
+    y = series(np.arange(24 * 30))
+    spy = Spy()
+    res = backtest(y, [spy], origins=4, horizon=48, step=24)
+    assert len(res) == 4 and len(spy.seen) == 4 + DISPERSION_ORIGINS * 2
+    assert spy.seen[-4:] == [o - pd.Timedelta(hours=1) for o in res["origin"]]
+    assert res["covered"].notna().all() and (res["covered"] <= res["interval_hours"]).all()
 
 
 def test_best_pick_chooses_the_lowest_wape_per_series():
@@ -102,7 +113,8 @@ def test_score_table_per_series_columns():
     res = backtest(y, [Constant("one", 1.0), Constant("two", 2.0)], origins=2)
     res.insert(0, "queue", "q")
     scores = score_table(res, by=["queue"])
-    assert list(scores.columns) == ["queue", "method", "origins", "actual", "forecast", "abs_error", "wape", "bias"]
+    assert list(scores.columns) == ["queue", "method", "origins", "actual", "forecast", "abs_error", "wape", "bias",
+                                    "coverage", "pinball"]
     assert scores.set_index("method").loc["two", "bias"] == pytest.approx(1.0)
 
 

@@ -97,7 +97,7 @@ def test_forecast_writes_every_hour_of_the_horizon_and_a_plot(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
 
     fc = pd.read_csv(out)
-    assert list(fc.columns) == ["ts", "channel", "queue", "contacts", "contacts_p10", "contacts_p90", "dispersion"]
+    assert list(fc.columns) == ["ts", "channel", "queue", "contacts", "contacts_p10", "contacts_p90", "dispersion", "burstiness"]
     assert (fc["contacts_p10"] <= fc["contacts_p90"]).all() and (fc["contacts_p10"] >= 0).all()
     hours = pd.date_range("2026-11-16 00:00", periods=72, freq="h")
     for series in (("phone", "buyers"), ("chat", "buyers")):
@@ -156,14 +156,16 @@ def test_backtest_scores_every_method_and_marks_one_best_per_series(tmp_path: Pa
     result = invoke("backtest", "--history", history, "--origins", 2)
     assert result.exit_code == 0, result.output
     rows = table_rows(result.stdout)
-    series = {(r[0], r[1]) for r in rows}
-    assert series == {("phone", "buyers"), ("chat", "buyers")}
+    series = {r[0] for r in rows}
+    assert series == {"phone/buyers", "chat/buyers"}
     for key in series:
-        mine = [r for r in rows if (r[0], r[1]) == key]
-        assert sorted(r[2] for r in mine) == sorted(METHODS)
-        best = [r for r in mine if r[5] == "best"]
+        mine = [r for r in rows if r[0] == key]
+        assert sorted(r[1] for r in mine) == sorted(METHODS)
+        best = [r for r in mine if r[4] == "best"]
         assert len(best) == 1
-        assert float(best[0][3]) == min(float(r[3]) for r in mine)
+        assert float(best[0][2]) == min(float(r[2]) for r in mine)
+        coverage = [float(r[5].rstrip("%")) for r in mine]      # the 80 % interval's share of open hours
+        assert all(0 <= c <= 100 for c in coverage) and all(float(r[6]) >= 0 for r in mine)
 
 
 # ------------------------------------------------------------------------------ requirements

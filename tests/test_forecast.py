@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from forecasts.calendar_features import DayCalendar
 from common.errors import InputError
 from forecasts.forecast import ForecastSettings, backtest_frame, forecast_frame
+from forecasts.models import METHODS
 
 HOURS = np.arange(24)
 SHAPE = 0.1 + np.exp(-0.5 * ((HOURS - 13) / 4.0) ** 2)
@@ -35,7 +36,7 @@ def hourly_frame(start="2026-08-03", end="2026-11-15 23:00", series=(("phone", "
 
 def test_frame_contract_rows_columns_and_order():
     fc = forecast_frame(hourly_frame(), date(2026, 11, 16), 3, calendar=None)
-    assert list(fc.columns) == ["ts", "channel", "queue", "contacts", "contacts_p10", "contacts_p90", "dispersion"]
+    assert list(fc.columns) == ["ts", "channel", "queue", "contacts", "contacts_p10", "contacts_p90", "dispersion", "burstiness"]
     assert len(fc) == 2 * 72
     assert list(fc.groupby(["channel", "queue"]).size()) == [72, 72]
     first = fc[fc["channel"] == "chat"]
@@ -78,8 +79,9 @@ def test_best_pick_is_recorded_and_defaults_work():
     h = hourly_frame()
     h["contacts"] = rng.poisson(h["contacts"]).astype(float)
     fc = forecast_frame(h, "2026-11-16", 1)
-    assert set(fc.attrs["methods"]) == {"phone/buyers", "chat/sellers"}
-    assert set(fc.attrs["methods"].values()) <= {"daily_profile", "weekly_mean", "seasonal_naive"}
+    assert fc.attrs["methods"] == {"phone/buyers": "blend", "chat/sellers": "blend"}
+    picked = forecast_frame(h, "2026-11-16", 1, methods="best")
+    assert set(picked.attrs["methods"].values()) <= set(METHODS)
 
 
 def test_aht_is_the_contact_weighted_mean_of_the_same_hour_of_week():
@@ -89,7 +91,7 @@ def test_aht_is_the_contact_weighted_mean_of_the_same_hour_of_week():
     h.loc[h["ts"] == "2026-11-09 09:00", ["contacts", "aht_s"]] = [10.0, 300.0]
     h.loc[h["ts"] == "2026-11-02 09:00", ["contacts", "aht_s"]] = [30.0, 100.0]
     fc = forecast_frame(h, "2026-11-16", 1, methods=["weekly_mean"], calendar=None)
-    assert list(fc.columns) == ["ts", "channel", "queue", "contacts", "contacts_p10", "contacts_p90", "dispersion", "aht_s"]
+    assert list(fc.columns) == ["ts", "channel", "queue", "contacts", "contacts_p10", "contacts_p90", "dispersion", "burstiness", "aht_s"]
     aht = fc.set_index("ts")["aht_s"]
     # four Mondays at 200 s x 10 contacts, plus the two above
     assert aht[pd.Timestamp("2026-11-16 09:00")] == pytest.approx((10 * 300 + 30 * 100 + 4 * 10 * 200) / 80)
@@ -142,7 +144,7 @@ def test_backtest_frame_has_one_best_per_series():
     h["contacts"] = rng.poisson(h["contacts"]).astype(float)
     bt = backtest_frame(h, origins=3, calendar=None)
     assert list(bt.columns)[:6] == ["channel", "queue", "method", "wape", "bias", "best"]
-    assert len(bt) == 2 * 3
+    assert len(bt) == 2 * len(METHODS)
     assert bt.groupby(["channel", "queue"])["best"].sum().tolist() == [1, 1]
     assert (bt["origins"] == 3).all()
 
@@ -186,7 +188,7 @@ def test_settings_from_toml():
 
 def test_settings_defaults_and_no_holidays():
     s = ForecastSettings()
-    assert s.methods == "best" and s.country == "RU" and s.backtest.origins == 8
+    assert s.methods == ["blend"] and s.country == "RU" and s.backtest.origins == 8
     assert ForecastSettings(country="none").calendar() is None
     assert ForecastSettings(country="").country is None
 
@@ -218,4 +220,4 @@ def test_settings_drive_the_stage_and_explicit_arguments_win():
     fc = forecast_frame(h, "2026-11-16", 1, methods=["weekly_mean"], settings=s)
     assert fc.attrs["methods"]["phone/buyers"] == "weekly_mean"
     bt = backtest_frame(h, settings=ForecastSettings(backtest={"origins": 2}, country=None))
-    assert (bt["origins"] == 2).all() and len(bt) == 2 * 3
+    assert (bt["origins"] == 2).all() and len(bt) == 2 * len(METHODS)

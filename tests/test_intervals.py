@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from forecasts.forecast import SHORT_HISTORY_DISPERSION, forecast_frame, model_dispersion
-from forecasts.intervals import dispersion, interval, quantile
+from forecasts.intervals import Dispersion, dispersion, interval, quantile
 from forecasts.models import METHODS
 
 
@@ -55,14 +55,36 @@ def test_coverage_on_a_simulated_poisson_series_with_a_known_rate_is_near_80_per
 
 def test_dispersion_measures_the_model_error_beyond_poisson_noise():
     """Counts drawn around rates that themselves miss by a gamma error (negative binomial with
-    phi = 0.05): phi is recovered; with exact rates (Poisson only), phi is about 0."""
+    phi = 0.05): phi is recovered and no burstiness is invented; with exact rates (Poisson only),
+    both are about 0."""
     rng = np.random.default_rng(2)
     mu = rng.uniform(1, 200, 60_000)
     y = rng.poisson(rng.gamma(1 / 0.05, 0.05 * mu))
-    assert dispersion(y, mu) == pytest.approx(0.05, abs=0.005)
-    assert dispersion(rng.poisson(mu), mu) < 0.002
-    lo, hi = interval(mu, dispersion(y, mu))
+    d = dispersion(y, mu)
+    assert d.phi == pytest.approx(0.05, abs=0.005) and d.psi < 0.3
+    plain = dispersion(rng.poisson(mu), mu)
+    assert plain.phi < 0.002 and plain.psi < 0.05
+    lo, hi = interval(mu, d)
     assert abs(((y >= lo) & (y <= hi)).mean() - 0.8) <= 0.02
+
+
+def test_bursty_arrivals_are_measured_apart_from_the_model_error():
+    """Contacts that come in clusters: batches of 1 to 5 (mean 3, so Var = mu (1 + 10/3)), i.e.
+    psi = (E[B^2] - E[B]) / E[B] = (11 - 3) / 3 = 2.67, with no model error. A phi-only fit would
+    widen busy hours and leave quiet ones under-covered; the two-term fit finds psi and holds 80 %
+    of quiet hours and of busy ones alike."""
+    rng = np.random.default_rng(4)
+    mu = np.tile(np.r_[np.full(12, 1.5), np.full(12, 40.0)], 4000)
+    batches = rng.poisson(mu / 3.0)
+    y = np.array([rng.integers(1, 6, n).sum() for n in batches])
+    d = dispersion(y, mu)
+    assert d.psi == pytest.approx(8 / 3, rel=0.1) and d.phi < 0.005
+    lo, hi = interval(mu, d)
+    inside = (y >= lo) & (y <= hi)
+    assert abs(inside[mu < 2].mean() - 0.8) <= 0.05 and abs(inside[mu > 2].mean() - 0.8) <= 0.05
+    phi_only = interval(mu, Dispersion(phi=float(np.sum((y - mu) ** 2 - mu) / np.sum(mu**2))))
+    quiet = (y >= phi_only[0]) & (y <= phi_only[1])
+    assert quiet[mu < 2].mean() < 0.75    # what the two-term fit fixes
 
 
 def hourly(weeks: int, seed: int = 3) -> pd.DataFrame:
@@ -78,8 +100,8 @@ def test_the_forecast_carries_p10_and_p90_from_its_own_backtest_errors():
     assert (fc["contacts_p10"] <= fc["contacts_p90"]).all()
     assert (fc["contacts_p90"] - fc["contacts_p10"]).max() > 5
     y = h.set_index("ts")["contacts"].asfreq("h")
-    phi = model_dispersion(y, METHODS["weekly_mean"], None)
-    assert 0 <= phi < 0.05          # a 4-week mean of a steady Poisson series: little error beyond noise
+    d = model_dispersion(y, METHODS["weekly_mean"], None)
+    assert 0 <= d.phi < 0.05 and d.psi < 0.5    # a 4-week mean of a steady Poisson series: little beyond noise
 
 
 def test_with_less_than_two_weeks_of_history_the_dispersion_falls_back():

@@ -9,7 +9,7 @@ import pytest
 from conftest import Constant
 
 from forecasts.calendar_features import DayCalendar, Event
-from forecasts.models import METHODS, DailyProfile, Ensemble, SeasonalNaive, WeeklyMean
+from forecasts.models import METHODS, Blend, DailyProfile, Ensemble, SeasonalNaive, WeeklyMean
 
 HOURS = np.arange(24)
 # intraday shape of an open day, and relative weekday volumes (Monday first)
@@ -269,6 +269,48 @@ def test_ensemble_median_and_mean():
         Ensemble().forecast(y, 3)
 
 
-def test_registry_lists_our_method_first():
-    assert list(METHODS) == ["daily_profile", "weekly_mean", "seasonal_naive"]
+def test_registry_lists_the_default_method_first():
+    assert list(METHODS) == ["blend", "daily_profile", "weekly_mean", "seasonal_naive"]
     assert all(m.name == key for key, m in METHODS.items())
+
+
+# ------------------------------------------------------------------------------ blend
+
+
+def test_blend_weights_its_members_by_their_pooled_error_on_the_last_weeks():
+    """Two members that forecast 10 and 20 a hour. On a series that is 13 every hour, the weight
+    w minimising |13 - (10 w + 20 (1 - w))| over the inner weeks is 0.7; on 10 it is 1, on 20 it
+    is 0, and the forecast is that mix."""
+    idx = pd.date_range("2026-01-05", periods=168 * 10, freq="h")
+    ten, twenty = Constant("ten", 10.0), Constant("twenty", 20.0)
+    blend = Blend(members=(ten, twenty))
+    for level, weight in ((13.0, 0.7), (10.0, 1.0), (20.0, 0.0)):
+        y = pd.Series(level, index=idx)
+        assert blend.weight(y) == pytest.approx(weight)
+        assert blend.forecast(y, 24) == pytest.approx(np.full(24, level))
+
+
+def test_blend_ties_and_short_histories_keep_the_first_member():
+    """Members that err alike leave every weight equally good: the first member keeps it all.
+    Under four weeks there are fewer than two inner origins with two weeks before them, so
+    nothing is judged."""
+    idx = pd.date_range("2026-01-05", periods=168 * 10, freq="h")
+    same = Blend(members=(Constant("ten", 10.0), Constant("also_ten", 10.0)))
+    assert same.weight(pd.Series(15.0, index=idx)) == 1.0
+    blend = Blend(members=(Constant("ten", 10.0), Constant("twenty", 20.0)))
+    assert blend.weight(pd.Series(20.0, index=idx[: 168 * 3])) == 1.0
+    assert blend.weight(pd.Series(20.0, index=idx[: 168 * 4])) == 0.0
+
+
+def test_the_default_blend_leans_on_the_four_week_mean_after_the_daily_shape_changed():
+    """Six weeks ago the day's peak moved from 10:00 to 18:00. The daily model pools a quarter of
+    shapes, so it still expects half a peak at 10:00; the four-week mean has only seen the new
+    shape. The blend moves weight to it and forecasts the next week better than the daily model."""
+    idx = pd.date_range("2026-01-05", periods=168 * 20, freq="h")
+    hour, week = idx.hour.to_numpy(), np.arange(len(idx)) // 168
+    peak = np.where(week < 14, 10, 18)
+    y = pd.Series(5.0 + 40.0 * np.exp(-0.5 * ((hour - peak) / 1.5) ** 2), index=idx)
+    assert Blend().weight(y.iloc[:-168]) < 0.5
+    actual = y.iloc[-168:].to_numpy()
+    err = {m.name: np.abs(m.forecast(y.iloc[:-168], 168) - actual).sum() for m in (Blend(), DailyProfile())}
+    assert err["blend"] < 0.5 * err["daily_profile"]

@@ -87,12 +87,16 @@ def forecast_table(result: ForecastResult) -> Table:
 
 
 def backtest_table(scores: pd.DataFrame) -> Table:
-    """WAPE and bias per series and method, the best marked."""
-    t = Table(title="Backtest per series and method (lower WAPE is better)")
-    for col in ("channel", "queue", "method", "WAPE", "bias", ""):
-        t.add_column(col)
+    """WAPE and bias per series and method, the best marked, and how the 80 % interval fared:
+    the share of open hours it held (80 % is right) and the pinball loss of p10 and p90."""
+    t = Table(title="Backtest per series and method (lower WAPE is better; the 80 % interval should hold 80 %)")
+    for col in ("series", "method", "WAPE", "bias", "", "in 80 %", "pinball"):
+        t.add_column(col, justify="right" if col in ("WAPE", "bias", "in 80 %", "pinball") else "left")
     for row in scores.itertuples(index=False):
-        t.add_row(row.channel, row.queue, row.method, f"{row.wape:.3f}", f"{row.bias:+.3f}", "best" if row.best else "")
+        coverage = f"{row.coverage:.1%}" if pd.notna(row.coverage) else "-"
+        pinball = f"{row.pinball:.2f}" if pd.notna(row.pinball) else "-"
+        t.add_row(f"{row.channel}/{row.queue}", row.method, f"{row.wape:.3f}", f"{row.bias:+.3f}",
+                  "best" if row.best else "", coverage, pinball)
     return t
 
 
