@@ -81,7 +81,9 @@ def main() -> None:
     print(f"| backtest, {n_series} series x {len(METHODS)} methods x 8 origins, RU holidays | {t:.2f} |")
     start = (pd.Timestamp(hourly["ts"].max()) + pd.Timedelta(hours=1)).normalize()
     t = best_of(lambda: forecast_frame(hourly, start.date(), 28), repeats=REPEATS)
-    print(f"| forecast_frame: best pick + 28 days, {n_series} series, RU holidays | {t:.2f} |")
+    print(f"| forecast_frame: blend (the default) + intervals, 28 days, {n_series} series, RU holidays | {t:.2f} |")
+    t = best_of(lambda: forecast_frame(hourly, start.date(), 28, methods="best"), repeats=REPEATS)
+    print(f"| forecast_frame: best pick of all methods + intervals, 28 days, {n_series} series, RU holidays | {t:.2f} |")
 
 
 if __name__ == "__main__":

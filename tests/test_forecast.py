@@ -221,3 +221,27 @@ def test_settings_drive_the_stage_and_explicit_arguments_win():
     assert fc.attrs["methods"]["phone/buyers"] == "weekly_mean"
     bt = backtest_frame(h, settings=ForecastSettings(backtest={"origins": 2}, country=None))
     assert (bt["origins"] == 2).all() and len(bt) == 2 * len(METHODS)
+
+
+def test_three_weeks_of_history_give_a_sensible_forecast_and_interval():
+    """The short-history fallback: with three weeks the blend has one inner origin, too few to judge
+    a weight, so it is daily_profile alone (weekday factors and shapes from three weeks, shrunk to
+    the all-days shape); the dispersion comes from the two origins that have a week before them.
+    Against the known rate of a simulated Poisson series, the forecast misses by under 10 % (the
+    same hour last week, by about 20 %), and the 80 % interval holds 70-90 % of the next week."""
+    rng = np.random.default_rng(7)
+    ts = pd.date_range("2026-10-05", periods=4 * 168, freq="h")
+    rate = (3 + 40 * np.exp(-0.5 * ((ts.hour.to_numpy() - 13) / 3.5) ** 2)) * np.where(ts.day_of_week >= 5, 0.5, 1.0)
+    y = rng.poisson(rate).astype(float)
+    h = pd.DataFrame({"ts": ts, "channel": "phone", "queue": "main", "contacts": y})
+    start = ts[3 * 168]
+    history = h[h["ts"] < start]
+    fc = forecast_frame(history, start, 7, calendar=None)
+    naive = forecast_frame(history, start, 7, methods=["seasonal_naive"], calendar=None)
+    truth = rate[3 * 168:]
+    miss = np.abs(fc["contacts"] - truth).sum() / truth.sum()
+    assert miss < 0.10 and miss < 0.6 * np.abs(naive["contacts"] - truth).sum() / truth.sum()
+    series = history.set_index("ts")["contacts"].asfreq("h")
+    assert METHODS["blend"].weight(series) == 1.0
+    inside = ((y[3 * 168:] >= fc["contacts_p10"]) & (y[3 * 168:] <= fc["contacts_p90"])).mean()
+    assert 0.7 <= inside <= 0.9
