@@ -203,7 +203,7 @@ def backtest(
 @command(epilog=_example("requirements --forecast forecast.csv --config sample_data/rota.toml --out req.csv"))
 def requirements(
     forecast_path: Annotated[Path, typer.Option("--forecast", metavar="FILE",
-                                                help="Forecast CSV: ts,channel,queue,contacts[,aht_s].")],
+                                                help="Forecast CSV: ts,channel,queue,contacts[,aht_s,dispersion].")],
     out_path: Annotated[Path, typer.Option("--out", metavar="FILE",
                                            help="CSV to write: agents needed per hour and channel.")],
     config: ConfigOpt = None,
@@ -213,7 +213,7 @@ def requirements(
     from planner.output import terminal
 
     cfg = _config(config)
-    req = pipeline.run_requirements(forecast_path, cfg)
+    req = pipeline.run_requirements(forecast_path, cfg, console=out)
     written = pipeline.write_requirements(req, out_path)
     out.print(terminal.requirements_table(req))
     _print_written(*written)
@@ -517,12 +517,17 @@ def simulate(
     aht_dist: Annotated[str, typer.Option("--aht-dist", metavar="NAME",
                                           help="Handle times: exponential or lognormal.")] = "exponential",
     cv: Annotated[float, typer.Option(metavar="X", help="Coefficient of variation of lognormal handle times.")] = 1.0,
+    forecast_error: Annotated[bool | None, typer.Option(
+        "--forecast-error/--no-forecast-error",
+        help="Draw the forecast's own miss per series and day into each replication (default: when the folder's "
+             "forecast.csv has a dispersion column).", show_default=False)] = None,
 ) -> None:
     """Simulate the rota contact by contact: the service it really delivers, beside Erlang's."""
     from planner.analysis.simulate import simulate_plan, write_simulation
     from planner.output.terminal import simulation_report
 
-    sim = simulate_plan(rota, replications=replications, seed=seed, aht_dist=aht_dist, cv=cv)
+    sim = simulate_plan(rota, replications=replications, seed=seed, aht_dist=aht_dist, cv=cv,
+                        forecast_error=forecast_error)
     written = write_simulation(sim, rota)
     out.print(simulation_report(sim))
     _print_written(*written)

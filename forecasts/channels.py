@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Annotated, Any, ClassVar, Literal, Union
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from common.errors import FieldError, InputError, Loc, pydantic_problem, setting_path
 
@@ -30,6 +30,17 @@ Occupancy = Annotated[float, Field(gt=0, le=1)]
 Shrinkage = Annotated[float, Field(ge=0, lt=1)]
 Seconds = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 PositiveSeconds = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+def _quantile(value: float) -> float:
+    if not 0.0 < value < 1.0:
+        raise ValueError(f"must be between 0 and 1, exclusive (got {value!r}): the quantile of each hour's "
+                         "forecast rate to staff for, e.g. 0.5 (the median) or 0.9")
+    return value
+
+
+#: `[staffing] plan_quantile`: staff each hour for this quantile of its rate (forecasts.intervals.rate_quantile)
+PlanQuantile = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_quantile)]
 
 
 def _minutes(text: str) -> int:
@@ -171,15 +182,20 @@ class _StaffingSection(BaseModel):
 
     shrinkage: Shrinkage = 0.30  # breaks, training, absence: 25-35 % is typical
     max_occupancy: Occupancy = 0.88
+    plan_quantile: PlanQuantile = 0.5
 
 
 class StaffingSettings(BaseModel):
-    """Validated `[staffing]` + `[channels.*]`."""
+    """Validated `[staffing]` + `[channels.*]`.
+
+    `plan_quantile`: each hour is staffed for this quantile of its contact rate, the rate the
+    forecast's own error (`dispersion`) spreads around the forecast (0.5: the median rate)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     shrinkage: Shrinkage = 0.30
     max_occupancy: Occupancy = 0.88
+    plan_quantile: PlanQuantile = 0.5
     channels: dict[str, Annotated[ChannelSettings, Field(discriminator="model")]] = Field(
         default_factory=lambda: dict(DEFAULT_CHANNELS)
     )
@@ -281,4 +297,5 @@ def parse_staffing(raw: Mapping[str, Any], source: str = "rota.toml") -> Staffin
                 column=f"channels.{name}.patience_s",
             )
         channels[name] = _validate(_CLASSES[model], table, ("channels", name), source)
-    return StaffingSettings(shrinkage=section.shrinkage, max_occupancy=section.max_occupancy, channels=channels)
+    return StaffingSettings(shrinkage=section.shrinkage, max_occupancy=section.max_occupancy,
+                            plan_quantile=section.plan_quantile, channels=channels)

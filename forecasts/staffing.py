@@ -9,6 +9,16 @@ Per channel model (settings in forecasts.channels):
   `_queue_rows`).
 - email: deferred work spread inside the response window (see `deferred_agents`).
 
+Volume planned for (`[staffing] plan_quantile`, q): each interval is sized for the q-quantile
+of its contact RATE, `contacts_planned`: Gamma with mean `contacts` and variance phi contacts^2,
+phi the forecast's `dispersion` (its own error, `forecasts.intervals.rate_quantile`). Not of the
+count: Erlang already takes arrivals as Poisson noise around the rate, so a quantile of the
+count would count that noise twice. The default 0.5 is the median rate, a little below the mean
+(by about phi/3); without a dispersion (phi = 0) it is `contacts` itself, whatever q. Every
+other figure of the row (service level, traffic, occupancy, waits) is what the agents deliver
+at the forecast's own `contacts`, so a quantile above the median shows as a service level above
+the target.
+
 Policy: an interval with contacts > 0 always gets at least one productive agent (a 24/7
 site keeps someone on every channel it has demand on, however small); an interval with no
 contacts gets none, except e-mail hours that still have backlog to clear.
@@ -26,9 +36,10 @@ import pandas as pd
 from forecasts.erlang import erlang_a, erlang_c, required_agents
 from common.errors import InputError
 from forecasts.channels import ChatChannel, EmailChannel, ErlangAChannel, ErlangCChannel, StaffingSettings
+from forecasts.intervals import rate_quantile
 
 COLUMNS = [
-    "ts", "channel", "queue", "contacts", "aht_s", "agents", "scheduled_agents", "service_level",
+    "ts", "channel", "queue", "contacts", "contacts_planned", "aht_s", "agents", "scheduled_agents", "service_level",
     "traffic_erl", "occupancy", "asa_s", "p_abandon", "patience_s", "answer_s", "sl_target", "model",
 ]
 _SLACK = 1e-9
@@ -130,8 +141,9 @@ def _email_rows(part: pd.DataFrame, ch: EmailChannel, interval_s: int, occ_cap: 
                 f"(duplicate or off-grid ts {series['ts'].iloc[bad]})",
                 row=int(series.index[bad]) + 2, column="ts",
             )
-        work = np.zeros(slot[-1] + 1)
+        work, planned = np.zeros(slot[-1] + 1), np.zeros(slot[-1] + 1)
         work[slot] = (series["contacts"] * series["aht_s"]).to_numpy()
+        planned[slot] = (series["contacts_planned"] * series["aht_s"]).to_numpy()
         minute = np.zeros(slot[-1] + 1, dtype=np.int64)
         start = series["ts"].iloc[0]
         grid = start + pd.to_timedelta(np.arange(slot[-1] + 1) * interval_s, unit="s")
@@ -139,7 +151,7 @@ def _email_rows(part: pd.DataFrame, ch: EmailChannel, interval_s: int, occ_cap: 
         hours = ch.target("response_h", minute)
         window = np.maximum(np.floor(hours * 3600.0 / interval_s + _SLACK), 1).astype(np.int64)
         capacity = interval_s * occ_cap
-        agents = deferred_agents(work, window, capacity)
+        agents = deferred_agents(planned, window, capacity)
         level, done = deferred_service_level(work, window, agents, capacity)
         with np.errstate(divide="ignore", invalid="ignore"):
             occupancy = np.where(agents > 0, done / (agents * interval_s), 0.0)
@@ -163,7 +175,7 @@ def _email_rows(part: pd.DataFrame, ch: EmailChannel, interval_s: int, occ_cap: 
 def _queue_rows(
     part: pd.DataFrame, ch: ErlangCChannel | ErlangAChannel | ChatChannel, interval_s: int, occ_cap: float
 ) -> pd.DataFrame:
-    """Erlang C / Erlang A / chat rows.
+    """Erlang C / Erlang A / chat rows: agents sized for `contacts_planned`, the figures at `contacts`.
 
     Chat assumption: a seat working `concurrency` sessions at once is one server that is
     `concurrency` times as fast (effective handle time AHT / concurrency), and the first-
@@ -180,8 +192,10 @@ def _queue_rows(
     if isinstance(ch, ChatChannel):
         aht = aht / ch.concurrency
     patience = ch.patience_s if isinstance(ch, ErlangAChannel) else None
-    agents = np.asarray(required_agents(calls=calls, interval_s=interval_s, aht_s=aht, answer_s=answer,
-                                        sl_target=target, max_occupancy=occ_cap, patience_s=patience))
+    agents = np.asarray(required_agents(calls=part["contacts_planned"].to_numpy(dtype=np.float64),
+                                        interval_s=interval_s, aht_s=aht, answer_s=answer, sl_target=target,
+                                        max_occupancy=occ_cap, patience_s=patience))
+    agents = np.maximum(agents, calls > 0)   # a rate quantile that underflows to 0 still gets its agent
     if patience is None:
         res = erlang_c(calls=calls, interval_s=interval_s, aht_s=aht, agents=agents, answer_s=answer)
         p_abandon = np.zeros(calls.size)
@@ -205,6 +219,17 @@ def _queue_rows(
 # --------------------------------------------------------------------------- frame
 
 
+def forecast_dispersion(forecast: pd.DataFrame) -> np.ndarray | float:
+    """The forecast's phi per row: 0 without the column or in an empty cell (no error known); a
+    cell that is no number stays NaN for `_checked` to name."""
+    if "dispersion" not in forecast.columns:
+        return 0.0
+    raw = forecast["dispersion"]
+    empty = (raw.isna() | (raw.astype(str).str.strip() == "")).to_numpy()
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64)
+    return np.where(empty, 0.0, values)
+
+
 def _checked(forecast: pd.DataFrame, source: str | None) -> pd.DataFrame:
     missing = [c for c in ("ts", "channel", "contacts") if c not in forecast.columns]
     if missing:
@@ -216,6 +241,7 @@ def _checked(forecast: pd.DataFrame, source: str | None) -> pd.DataFrame:
         "contacts": pd.to_numeric(forecast["contacts"], errors="coerce").to_numpy(dtype=np.float64),
         "aht_s": (pd.to_numeric(forecast["aht_s"], errors="coerce").to_numpy(dtype=np.float64)
                   if "aht_s" in forecast.columns else np.nan),
+        "dispersion": forecast_dispersion(forecast),
     })
     try:
         frame["ts"] = pd.to_datetime(frame["ts"])
@@ -225,6 +251,7 @@ def _checked(forecast: pd.DataFrame, source: str | None) -> pd.DataFrame:
         ("ts", frame["ts"].notna(), "a date-time"),
         ("contacts", np.isfinite(frame["contacts"]) & (frame["contacts"] >= 0), "a number >= 0"),
         ("aht_s", frame["aht_s"].isna() | (np.isfinite(frame["aht_s"]) & (frame["aht_s"] > 0)), "a number > 0"),
+        ("dispersion", np.isfinite(frame["dispersion"]) & (frame["dispersion"] >= 0), "a number >= 0 or empty"),
     ):
         bad = np.flatnonzero(~np.asarray(ok))
         if bad.size:
@@ -238,10 +265,12 @@ def requirements(
 ) -> pd.DataFrame:
     """Staffing requirement per interval (the requirements contract plus extras).
 
-    Columns: ts, channel, queue, contacts, aht_s (used), agents (productive, int),
+    Columns: ts, channel, queue, contacts, contacts_planned (the volume `agents` are sized
+    for: the `settings.plan_quantile` quantile of the rate, from the forecast's `dispersion`
+    column when it has one, else `contacts`), aht_s (used), agents (productive, int),
     scheduled_agents (after shrinkage, int), service_level (what `agents` deliver against
-    the interval's target: Erlang SL, or for e-mail the fraction answered within the
-    window), traffic_erl (Erlangs; chat: seats, AHT / concurrency), occupancy, asa_s (mean
+    the interval's target at `contacts`: Erlang SL, or for e-mail the fraction answered within
+    the window), traffic_erl (Erlangs; chat: seats, AHT / concurrency), occupancy, asa_s (mean
     wait of all arrivals; NaN for e-mail), p_abandon (Erlang A; 0 for Erlang C and chat,
     NaN for e-mail), patience_s (Erlang A, else NaN), answer_s (target; e-mail: the window
     in seconds), sl_target (e-mail: 1.0), model. Rows keep the forecast's order. `source`
@@ -250,6 +279,8 @@ def requirements(
     if not isinstance(interval_s, (int, np.integer)) or interval_s <= 0:
         raise InputError(f"interval_s must be a whole number of seconds > 0 (got {interval_s!r})", column="interval_s")
     frame = _checked(forecast.reset_index(drop=True), source)
+    frame["contacts_planned"] = rate_quantile(frame["contacts"].to_numpy(), frame["dispersion"].to_numpy(),
+                                              settings.plan_quantile)
     parts = []
     for name, part in frame.groupby("channel", sort=False):
         ch = settings.channel(str(name))
@@ -268,12 +299,21 @@ def requirements(
         shrinkage = settings.shrinkage_for(str(name))
         rows["scheduled_agents"] = np.ceil(rows["agents"] / (1.0 - shrinkage) - _SLACK).astype(np.int64)
         rows["model"] = ch.model
-        parts.append(part[["ts", "channel", "queue", "contacts", "aht_s"]].join(rows))
+        parts.append(part[["ts", "channel", "queue", "contacts", "contacts_planned", "aht_s"]].join(rows))
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
     out = pd.concat(parts).sort_index()
     out["agents"] = out["agents"].astype(np.int64)
     return out[COLUMNS].reset_index(drop=True)
+
+
+def quantile_warnings(forecast: pd.DataFrame, settings: StaffingSettings, source: str = "the forecast") -> list[str]:
+    """What to tell the user when `plan_quantile` cannot act: a forecast without `dispersion` is
+    staffed at its contacts, whatever the quantile."""
+    if settings.plan_quantile == 0.5 or "dispersion" in forecast.columns:
+        return []
+    return [f"{source} has no dispersion column (the forecast's own error): [staffing] plan_quantile = "
+            f"{settings.plan_quantile:g} has no effect, every hour is staffed for its forecast contacts"]
 
 
 # --------------------------------------------------------------------------- the reverse

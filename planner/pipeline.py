@@ -27,7 +27,7 @@ from forecasts.freshness import freshness
 from forecasts.history import HistoryData, load_history, to_hourly
 from forecasts.models import METHODS
 from forecasts.plot import plot_forecast
-from forecasts.staffing import requirements as staffing_requirements
+from forecasts.staffing import quantile_warnings, requirements as staffing_requirements
 from forecasts.tables import read_table
 from planner.output.charts import write_charts
 from planner.output.excel.workbook import write_workbook
@@ -128,7 +128,9 @@ def _on_the_hour(ts: pd.Series, name: str) -> None:
 
 
 def read_forecast(path: Path) -> pd.DataFrame:
-    """Read a forecast CSV as written by `rota forecast` (or any ts,contacts file)."""
+    """Read a forecast CSV as written by `rota forecast` (or any ts,contacts file): ts, channel,
+    queue, contacts, and aht_s and dispersion (the forecast's own error, which staffing's
+    plan_quantile needs; an empty cell is 0) when the file has them."""
     name = Path(path).name
     df = read_table(path, required=("ts", "contacts"), optional=("channel", "queue", "aht_s", "contacts_p10",
                                                                  "contacts_p90", "dispersion", "burstiness"),
@@ -140,6 +142,8 @@ def read_forecast(path: Path) -> pd.DataFrame:
     out["contacts"] = to_numbers(df, "contacts", file=name, min_value=0)
     if "aht_s" in df:  # empty where the history had no handle time: the channel's aht_s applies
         out["aht_s"] = to_numbers(df, "aht_s", file=name, above=0, allow_empty=True)
+    if "dispersion" in df:
+        out["dispersion"] = to_numbers(df, "dispersion", file=name, min_value=0, allow_empty=True).fillna(0.0)
     dup = out.duplicated(["ts", "channel", "queue"], keep="first")
     if dup.any():
         row = int(out.index[dup][0])
@@ -147,9 +151,18 @@ def read_forecast(path: Path) -> pd.DataFrame:
     return out
 
 
-def run_requirements(forecast_path: Path, cfg: RotaConfig) -> pd.DataFrame:
+def size_staff(forecast: pd.DataFrame, cfg: RotaConfig, console: Console | None = None,
+               source: str = "the forecast") -> tuple[pd.DataFrame, list[str]]:
+    """The staffing requirement of a forecast, and the warnings said on `console` while sizing it
+    (a plan_quantile that a forecast without dispersion cannot honour)."""
+    said = quantile_warnings(forecast, cfg.staffing, source)
+    print_warnings(console, said)
+    return staffing_requirements(forecast, cfg.staffing), said
+
+
+def run_requirements(forecast_path: Path, cfg: RotaConfig, console: Console | None = None) -> pd.DataFrame:
     """Agents needed per hour, channel and queue for the forecast."""
-    return staffing_requirements(read_forecast(forecast_path), cfg.staffing)
+    return size_staff(read_forecast(forecast_path), cfg, console, Path(forecast_path).name)[0]
 
 
 def write_requirements(req: pd.DataFrame, out: Path) -> list[Path]:
@@ -167,9 +180,9 @@ def read_requirements(path: Path) -> pd.DataFrame:
     """
     name = Path(path).name
     df = read_table(path, required=("ts", "agents"),
-                    optional=("channel", "queue", "contacts", "aht_s", "scheduled_agents", "service_level",
-                              "answer_s", "sl_target", "patience_s", "model", "traffic_erl", "occupancy",
-                              "asa_s", "p_abandon"),
+                    optional=("channel", "queue", "contacts", "contacts_planned", "aht_s", "scheduled_agents",
+                              "service_level", "answer_s", "sl_target", "patience_s", "model", "traffic_erl",
+                              "occupancy", "asa_s", "p_abandon"),
                     what="requirements")
     out = pd.DataFrame({"ts": to_timestamps(df, "ts", file=name)})
     _on_the_hour(out["ts"], name)
@@ -179,6 +192,8 @@ def read_requirements(path: Path) -> pd.DataFrame:
     out["scheduled_agents"] = (to_numbers(df, "scheduled_agents", file=name, min_value=0)
                                if "scheduled_agents" in df else out["agents"])
     out["contacts"] = to_numbers(df, "contacts", file=name, min_value=0) if "contacts" in df else 0.0
+    if "contacts_planned" in df:   # the volume the agents were sized for ([staffing] plan_quantile)
+        out["contacts_planned"] = to_numbers(df, "contacts_planned", file=name, min_value=0, allow_empty=True)
     for col in ("aht_s", "answer_s", "sl_target", "patience_s"):
         if col in df:
             out[col] = to_numbers(df, col, file=name, allow_empty=True)
@@ -231,9 +246,11 @@ def _schedule(
     cfg: RotaConfig, requirements: pd.DataFrame, agents_path: Path, absences_path: Path | None, start: date,
     days: int, handover: Handover, *, today: date | None, time_limit_s: float | None, progress, stop,
     forecast: ForecastResult | None = None, console: Console | None = None, published: pd.DataFrame | None = None,
+    said_before: Sequence[str] = (),
 ) -> PlanRun:
     """`run_schedule` once the previous rotas are read: the warnings said (the skills', the
-    previous rotas', art. 103's; the forecast's were said while forecasting), then the solve."""
+    previous rotas', art. 103's; the forecast's and `said_before`, the staffing's, were said while
+    forecasting and sizing), then the solve."""
     agents = load_agents(agents_path, cfg.book)
     prev, handed = handover
     late = late_notice(start, today) if today is not None else None
@@ -244,7 +261,7 @@ def _schedule(
     print_warnings(console, notes)
     sched = solve_schedule(cfg, requirements, agents, absences, start, days, prev, worked=worked,
                            time_limit_s=time_limit_s, progress=progress, stop=stop, published=published)
-    warnings = [*(forecast.history.warnings if forecast is not None else ()), *said]
+    warnings = [*(forecast.history.warnings if forecast is not None else ()), *said_before, *said]
     return PlanRun(cfg, sched, agents, absences, requirements,
                    {**summary(sched, cfg, agents), "warnings": warnings}, forecast)
 
@@ -338,7 +355,7 @@ def run_plan(
     cfg = load_config(workspace_toml(workspace))
     handover, shown = load_handover(previous, published, start)   # a day left out is said before forecasting
     fc = run_forecast(cfg.path(cfg.data.history), start, days, cfg, console=console, force=force)
-    req = staffing_requirements(fc.forecast, cfg.staffing)
+    req, sized = size_staff(fc.forecast, cfg, console)
     return _schedule(cfg, req, cfg.path(cfg.data.agents), cfg.absences_path(), start, days, handover, today=today,
                      time_limit_s=time_limit_s, progress=progress, stop=stop, forecast=fc, console=console,
-                     published=shown)
+                     published=shown, said_before=sized)

@@ -13,7 +13,8 @@ from common.errors import InputError
 from forecasts.channels import parse_staffing
 from forecasts.staffing import COLUMNS, deferred_agents, deferred_service_level, requirements
 
-CONTRACT = ["ts", "channel", "queue", "contacts", "aht_s", "agents", "scheduled_agents", "service_level"]
+CONTRACT = ["ts", "channel", "queue", "contacts", "contacts_planned", "aht_s", "agents", "scheduled_agents",
+            "service_level"]
 
 
 def frame(channel: str, contacts, start: str = "2026-03-02 00:00", freq: str = "h", **extra) -> pd.DataFrame:

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -348,18 +348,29 @@ def empty_tallies(specs: list[QueueSpec], replications: int, aht_dist: str, cv: 
     return {(s.channel, s.queue): Tally(*(np.zeros((replications, n)) for _ in TALLY_FIELDS)) for s in specs}
 
 
+def at_volume(specs: list[QueueSpec], volume: np.ndarray | None, r: int) -> list[QueueSpec]:
+    """The queues of replication r: each one's rate times its factors `volume[r, queue]` (one per
+    hour: the forecast's error drawn for this replication); the queues as they are without."""
+    if volume is None:
+        return specs
+    return [replace(s, contacts=s.contacts * volume[r, j]) for j, s in enumerate(specs)]
+
+
 def simulate(specs: list[QueueSpec], replications: int = 10, seed: int = 0, aht_dist: str = "exponential",
-             cv: float = 1.0, *, per_queue: bool = False) -> Tally | dict[tuple[str, str], Tally]:
+             cv: float = 1.0, *, per_queue: bool = False,
+             volume: np.ndarray | None = None) -> Tally | dict[tuple[str, str], Tally]:
     """Replicate every queue; per-hour tallies summed over queues (or kept per queue).
 
     Replication r uses `numpy.random.default_rng([seed, r])`, so a run is reproducible and
     replications are independent streams. Occupancy is worked over on-duty slot time (a slot
     finishing a contact after its duty counts that work, so an hour can exceed 100 %).
+    `volume` (replications x queues x hours) multiplies the rates (`at_volume`); all ones is
+    the same run as None.
     """
     tallies = empty_tallies(specs, replications, aht_dist, cv)
     for r in range(replications):
         rng = np.random.default_rng([seed, r])
-        for s in specs:
+        for s in at_volume(specs, volume, r):
             tallies[(s.channel, s.queue)].record(r, simulate_queue(s, rng, aht_dist, cv), s.deferred)
     if per_queue:
         return tallies

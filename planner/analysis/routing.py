@@ -39,7 +39,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from common.errors import InputError
-from planner.analysis.queue_sim import HOUR_S, Contacts, QueueSpec, Tally, draw_contacts, empty_tallies, outcome
+from planner.analysis.queue_sim import (
+    HOUR_S,
+    Contacts,
+    QueueSpec,
+    Tally,
+    at_volume,
+    draw_contacts,
+    empty_tallies,
+    outcome,
+)
 
 _INF = float("inf")
 
@@ -78,16 +87,18 @@ def chat_sessions(agents: int, concurrency: float) -> np.ndarray:
 
 
 def simulate_routed(specs: list[QueueSpec], team: Team, replications: int = 10, seed: int = 0,
-                    aht_dist: str = "exponential", cv: float = 1.0) -> dict[tuple[str, str], Tally]:
+                    aht_dist: str = "exponential", cv: float = 1.0, *,
+                    volume: np.ndarray | None = None) -> dict[tuple[str, str], Tally]:
     """Replicate the skill-routed site; a tally per series (its slot_s is 0: agents are shared,
-    their time is `team.working() x 3600`)."""
+    their time is `team.working() x 3600`). `volume` multiplies the rates as in
+    `queue_sim.simulate`."""
     tallies = empty_tallies(specs, replications, aht_dist, cv)
     n = specs[0].contacts.size
     if team.serves.shape != (team.on_duty.shape[0], len(specs)) or team.on_duty.shape[1] != n:
         raise InputError("the team's skills and duty hours do not match the series and hours simulated")
     for r in range(replications):
         rng = np.random.default_rng([seed, r])
-        drawn = [draw_contacts(s, rng, aht_dist, cv) for s in specs]
+        drawn = [draw_contacts(s, rng, aht_dist, cv) for s in at_volume(specs, volume, r)]
         working = team.draw_working(np.random.default_rng([seed, r, 1]))
         routed = route(specs, drawn, team, working)
         for s, d, st, w in zip(specs, drawn, routed.start, routed.work):

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from common.errors import InputError
 from constraints.skills import canonical_skills, skill_tokens, unknown_tokens
-from forecasts.staffing import requirements as staffing_requirements
+from forecasts.staffing import quantile_warnings, requirements as staffing_requirements
 from planner.workspace.config import RotaConfig, load_config, load_config_dict, read_toml, workspace_toml
 
 EXECUTORS = ("serial", "processes", "dask")
@@ -446,7 +446,7 @@ def prepare_job(ws: Workspace, sc: Scenario, *, time_limit_s: float | None = Non
     forecast = ws.forecast
     if sc.reforecast:
         forecast = run_forecast(cfg.path(cfg.data.history), ws.start, ws.days, cfg, force=ws.force).forecast
-    warnings = volume_warnings(sc.volume, forecast, sc.source)
+    warnings = volume_warnings(sc.volume, forecast, sc.source) + quantile_warnings(forecast, cfg.staffing)
     forecast = apply_volume(forecast, sc.volume, sc.aht_factor)
     req = staffing_requirements(forecast, cfg.staffing)
     loaded, absences_path = workspace_people(cfg)

@@ -2,7 +2,10 @@
 
 It reads rota.csv, coverage.csv and requirements.csv, puts the agents of rota.csv on duty at their
 shift times and reports per hour, day, channel, series and horizon the service the rota delivers,
-with 95 % intervals, beside what the plan predicted. Two ways to serve:
+with 95 % intervals, beside what the plan predicted. The rate is the forecast's (requirements.csv's
+`contacts`); where forecast.csv has the forecast's own error (`dispersion`), each replication draws
+a miss per series and day first (`planner.analysis.forecast_error`), and the report gives the
+chance that the horizon meets its target. Two ways to serve:
 - pooled (a rota.csv without `serves`, as older plans wrote it): everyone serves everything;
   the hour's productive agents are split across its queues as the planner did and each queue
   is run on its own (`planner.analysis.queue_sim`);
@@ -28,6 +31,7 @@ from common.errors import InputError
 from common.files import write_atomic, write_csv, write_text
 from forecasts.channels import StaffingSettings
 from forecasts.staffing import productive_agents
+from planner.analysis.forecast_error import day_factors, series_dispersion, share_meeting
 from planner.analysis.queue_sim import (
     HOUR_S,
     TALLY_FIELDS,
@@ -56,6 +60,8 @@ class Plan:
     team: Team | None = None  # skill routing (rota.csv has `serves`); None: pooled
     # per series: (sum of predicted level x contacts, contacts with a level) from coverage_by_queue.csv
     series_predicted: dict[tuple[str, str], tuple[float, float]] | None = None
+    # per series (channel lower case, queue): forecast.csv's dispersion; None: no forecast.csv or no such column
+    dispersion: dict[tuple[str, str], float] | None = None
 
 
 def _read(folder: Path, name: str, columns: set[str]) -> pd.DataFrame:
@@ -168,9 +174,11 @@ def load_plan(folder: str | Path) -> Plan:
         ))
     pool = np.bincount(pos, weights=productive, minlength=n)
     team = _team(rota, hours, specs, pool) if "serves" in rota.columns else None
+    forecast = _read(folder, "forecast.csv", {"channel"}) if (folder / "forecast.csv").is_file() else None
     return Plan(folder=folder, hours=hours, on_duty=on_duty, productive=pool,
                 predicted=cover["service_level"].to_numpy(float), specs=specs, targets=targets, models=models,
-                team=team, series_predicted=_series_predicted(folder, hours))
+                team=team, series_predicted=_series_predicted(folder, hours),
+                dispersion=None if forecast is None else series_dispersion(forecast))
 
 
 def _serves(cell: object, series: dict[str, int], row: int) -> set[int]:
@@ -244,6 +252,7 @@ class Simulation:
     checks: pd.DataFrame | None = None       # per channel and day (and part of a day): against the target
     channels: dict[str, str] = field(default_factory=dict)   # channel -> model
     concurrency: dict[str, float] = field(default_factory=dict)
+    forecast_error: dict[str, float] | None = None   # "channel/queue" -> phi drawn per day; None: not drawn
 
     def days_meeting_target(self) -> tuple[int, int]:
         """(days on which every channel met its target, days with a target)."""
@@ -285,11 +294,15 @@ class Simulation:
             "abandonment": fig_of(row, "abandonment"), "occupancy": fig_of(row, "occupancy"),
             "predicted_service_level": _num(row["predicted_service_level"]), "target": _num(row["target"]),
             "days_meeting_target": self.days_meeting_target()[0], "days_with_target": self.days_meeting_target()[1],
+            "p_horizon_meets_target": _num(row["p_meets_target"]),
+            "forecast_error": {"drawn": self.forecast_error is not None, "per": "series and day",
+                               "dispersion": self.forecast_error},
             "replications": self.replications, "seed": self.seed, "aht_dist": self.aht_dist,
             "cv": self.cv if self.aht_dist == "lognormal" else 1.0, "routing": self.routing,
             "by_queue": [{"channel": r["channel"], "queue": r["queue"], "arrivals": _num(r["arrivals"]),
                           "service_level": fig_of(r, "service_level"),
-                          "predicted_service_level": _num(r["predicted_service_level"]), "target": _num(r["target"])}
+                          "predicted_service_level": _num(r["predicted_service_level"]), "target": _num(r["target"]),
+                          "p_horizon_meets_target": _num(r["p_meets_target"])}
                          for _, r in series.iterrows()],
         }
 
@@ -357,8 +370,13 @@ def _weighted(parts: list[tuple[float, float]]) -> float:
 
 
 def simulate_plan(folder: str | Path, replications: int = 10, seed: int = 0, aht_dist: str = "exponential",
-                  cv: float = 1.0) -> Simulation:
+                  cv: float = 1.0, forecast_error: bool | None = None) -> Simulation:
     """Simulate a results folder; figures per hour, day, channel, series and over the horizon.
+
+    `forecast_error` draws the forecast's own miss per series and day into every replication
+    (`planner.analysis.forecast_error`); None: when forecast.csv has a `dispersion` column. The
+    channel, series and horizon rows get `p_meets_target`, the share of replications whose
+    service level over the horizon reaches the row's target.
 
     `level` says which: hour (ts = hour start), day (ts = midnight), channel (whole horizon of
     one channel, `channel` set), series (whole horizon of one channel and queue) and horizon.
@@ -370,11 +388,13 @@ def simulate_plan(folder: str | Path, replications: int = 10, seed: int = 0, aht
     row's contacts; `checks` judges each channel per day and part of a day against it.
     """
     plan = load_plan(folder)
+    phis = _drawn_error(plan, forecast_error)
+    volume = None if phis is None else day_factors(plan.hours, list(phis.values()), replications, seed)
     if plan.team is None:
-        queues = simulate(plan.specs, replications, seed, aht_dist, cv, per_queue=True)
+        queues = simulate(plan.specs, replications, seed, aht_dist, cv, per_queue=True, volume=volume)
         tally = _sum(list(queues.values()))
     else:
-        queues = simulate_routed(plan.specs, plan.team, replications, seed, aht_dist, cv)
+        queues = simulate_routed(plan.specs, plan.team, replications, seed, aht_dist, cv, volume=volume)
         tally = _sum(list(queues.values()))
         tally = Tally(*(np.broadcast_to(plan.team.working() * HOUR_S, tally.slot_s.shape).copy()
                         if f == "slot_s" else getattr(tally, f) for f in TALLY_FIELDS))
@@ -423,11 +443,43 @@ def simulate_plan(folder: str | Path, replications: int = 10, seed: int = 0, aht
     table = _bounded(pd.concat(frames, ignore_index=True).reindex(columns=cols))
     table["queue"] = table["queue"].fillna("")
     table["target"] = _row_targets(plan, table, day_of, len(day_keys))
+    table["p_meets_target"] = _meeting(table, queues, tally)
     return Simulation(table=table, replications=replications, seed=seed, aht_dist=aht_dist, cv=cv,
                       folder=plan.folder, checks=target_checks(plan, queues),
                       channels={s.channel: m for s, m in zip(plan.specs, plan.models)},
                       concurrency={s.channel: s.concurrency for s in plan.specs},
-                      routing="pooled" if plan.team is None else "skills")
+                      routing="pooled" if plan.team is None else "skills", forecast_error=phis)
+
+
+def _drawn_error(plan: Plan, wanted: bool | None) -> dict[str, float] | None:
+    """phi per series ("channel/queue", in the order of the specs) to draw, or None: not asked
+    for, or not known (asked for explicitly, that is an error)."""
+    if wanted is False or (wanted is None and plan.dispersion is None):
+        return None
+    if plan.dispersion is None:
+        path = plan.folder / "forecast.csv"
+        raise InputError("has no dispersion column (the forecast's own error): plan again with this version of rota, "
+                         "or simulate with --no-forecast-error" if path.is_file()
+                         else "not found, so the forecast's own error is not known: simulate with --no-forecast-error",
+                         file=str(path), column="dispersion" if path.is_file() else None)
+    return {f"{s.channel}/{s.queue}": plan.dispersion.get((s.channel.lower(), s.queue), 0.0) for s in plan.specs}
+
+
+def _meeting(table: pd.DataFrame, queues: dict[tuple[str, str], Tally], tally: Tally) -> np.ndarray:
+    """P(horizon meets target) for the channel, series and horizon rows of the table (NaN for
+    hours and days): `forecast_error.share_meeting` against the row's own target."""
+    out = np.full(len(table), np.nan)
+    for i, row in enumerate(table.itertuples(index=False)):
+        if row.level == "series":
+            mine = queues[(row.channel, row.queue)]
+        elif row.level == "channel":
+            mine = _sum([t for (c, _), t in queues.items() if c == row.channel])
+        elif row.level == "horizon":
+            mine = tally
+        else:
+            continue
+        out[i] = share_meeting(mine, row.target)
+    return out
 
 
 def _row_targets(plan: Plan, table: pd.DataFrame, day_of: np.ndarray, days: int) -> np.ndarray:

@@ -111,6 +111,7 @@ def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any
         "period_balance": period_balance(s.pay, s.ledger),
         "overtime_yearly_cap_h": cfg.pay.overtime_cap_year_h,
         "shrinkage": cfg.staffing.shrinkage,
+        "plan_quantile": cfg.staffing.plan_quantile,
         "agents_above_overtime_cap_pace": sorted(above.index.tolist()),
         "overtime_projected_year_h": {a: _num(above[a]) for a in sorted(above.index)},
         "against_preference": list(s.assignment.against_preference),

@@ -346,6 +346,55 @@ def simulation_verdict(sim: Simulation) -> list[str]:
     return lines
 
 
+def _span(sim: Simulation) -> str:
+    """What the horizon is called: a week when it is 7 days."""
+    return "week" if len(sim.table[sim.table["level"] == "day"]) == 7 else "horizon"
+
+
+def risk_sentence(sim: Simulation) -> str | None:
+    """P(week meets target) for the whole plan, in words an analyst can repeat; None without a target."""
+    top = sim.horizon()
+    p = top["p_meets_target"]
+    if not np.isfinite(p):
+        return None
+    span = _span(sim)
+    met = round(p * sim.replications)
+    how = ("the forecast missing by its own error, drawn per series and day" if sim.forecast_error is not None
+           else "the forecast taken as exact (Poisson noise only)")
+    return (f"P({span} meets target) = {p:.2f}: in {met} of {sim.replications} simulated {span}s the service "
+            f"level of the whole {span}, all channels together, reached its target of {top['target']:.0%}, "
+            f"with {how}.")
+
+
+def risk_table(sim: Simulation) -> Table:
+    """Per channel and series: the share of simulated weeks meeting the target, and the forecast
+    error (phi) drawn for each series when it was."""
+    span = _span(sim)
+    phis = sim.forecast_error
+    t = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+              title=f"Chance the {span} meets its target" + (" (forecast error drawn)" if phis is not None else ""))
+    for col in ("", f"P({span} meets target)", f"{span}s met", *(["forecast error (phi)"] if phis is not None else [])):
+        t.add_column(col, justify="left" if not col else "right", no_wrap=True)
+
+    def add(name: str, r: pd.Series, series: str | None, style: str | None = None) -> None:
+        p = r["p_meets_target"]
+        known = np.isfinite(p)
+        phi = [f"{phis[series]:.3f}" if series in phis else ""] if phis is not None else []
+        t.add_row(escape(name), f"{p:.2f}" if known else "-",
+                  f"{round(p * sim.replications)} of {sim.replications}" if known else "-", *phi, style=style)
+
+    table, shown = sim.table, sim.shown_series()
+    for _, r in table[table["level"] == "channel"].iterrows():
+        ch = r["channel"]
+        mine = shown[shown["channel"] == ch]
+        sole = table[(table["level"] == "series") & (table["channel"] == ch)]["queue"]
+        add(ch, r, f"{ch}/{sole.iloc[0]}" if mine.empty and len(sole) == 1 else None)
+        for _, q in mine.iterrows():
+            add(f"  {q['queue']}", q, f"{ch}/{q['queue']}")
+    add("all", sim.horizon(), None, style="bold")
+    return t
+
+
 def _short_series(sim: Simulation, all_days: bool, most: int = 3) -> str:
     """', but routed by skill chat/en falls short over the week (41.3% against 80%)', or ''.
 
@@ -353,7 +402,7 @@ def _short_series(sim: Simulation, all_days: bool, most: int = 3) -> str:
     short = list(sim.short_series(sole=False).itertuples(index=False))
     if not short:
         return ""
-    span = "week" if len(sim.table[sim.table["level"] == "day"]) == 7 else "horizon"
+    span = _span(sim)
     how = "routed by skill " if sim.routing == "skills" else ""
     named = [f"{r.channel}/{r.queue} ({_pct(r.service_level)} against {r.target:.0%})" for r in short[:most]]
     if len(short) > most:
@@ -457,9 +506,13 @@ def simulation_report(sim: Simulation) -> Group:
     rest = [Text(line, style="" if line.startswith("Tightest") else "red") for line in lines[1:]]
     settings = (f"{sim.replications} replications, seed {sim.seed}, handle times {sim.aht_dist}"
                 + (f" CV {sim.cv:g}" if sim.aht_dist == "lognormal" else "")
-                + (", routed by skill" if sim.routing == "skills" else ""))
+                + (", routed by skill" if sim.routing == "skills" else "")
+                + (", the forecast's error drawn per series and day" if sim.forecast_error is not None
+                   else ", no forecast error"))
     words = Text("Short: below the target beyond the simulation's 95 % interval. Wait: mean time to answer; "
                  "hung up: callers who gave up; busy: share of the agents' time on contacts"
                  + (" (routed by skill, agents are shared: only for all)" if sim.routing == "skills" else "") + ". "
                  f"{settings}.", style="dim")
-    return Group(head, *rest, Text(""), days, detail, Text(_difference(sim)), words)
+    risk = risk_sentence(sim)
+    chance = [Text(risk, style="bold"), risk_table(sim)] if risk else []
+    return Group(head, *rest, Text(""), days, detail, *chance, Text(_difference(sim)), words)

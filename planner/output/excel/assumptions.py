@@ -157,6 +157,8 @@ def _staffing_rows(cfg: RotaConfig, at: _Sources) -> list[Row]:
          "share of paid time off the phones: required / (1 − shrinkage)"),
         ("staffing", "staffing.max_occupancy", st.max_occupancy, at.src("staffing", "max_occupancy"),
          "busiest an agent may be"),
+        ("staffing", "staffing.plan_quantile", st.plan_quantile, at.src("staffing", "plan_quantile"),
+         "each hour is staffed for this quantile of its forecast rate, spread by the forecast's own error"),
     ]
     for name, ch in st.channels.items():
         dumped = ch.model_dump()
