@@ -263,11 +263,15 @@ def solve(m: SubModel, A: np.ndarray, seconds: float, workers: int, seed: int,
 # ----------------------------------------------------------------------------- the whole solve
 
 #: the full model is tried first while it has at most this many x variables
-FULL_MODEL_MAX_VARS = 40_000
+FULL_MODEL_MAX_VARS = 8_000
 #: share of the time the full model gets before the search takes over
 FULL_MODEL_SHARE = 0.25
 #: longest single CP-SAT run on a neighbourhood
 PART_SECONDS = 1.0
+#: the first roster: person-days per group, longest run per group, share of the time left
+FIRST_GROUP_DAYS = 400
+FIRST_GROUP_SECONDS = 0.5
+FIRST_SHARE = 0.4
 
 
 @dataclass(frozen=True)
@@ -333,17 +337,22 @@ def solve_flex(problem: FlexProblem, time_limit_s: float = 60.0, workers: int = 
 
 
 def _first_roster(ix: FlexIndex, cover: object, deadline: float, workers: int, seed: int) -> np.ndarray | None:
-    """People in groups of about 2,000 person-days, each optimised with the earlier ones fixed
-    and the later ones not yet working; None if a group has no lawful roster in its time."""
+    """People in groups of about FIRST_GROUP_DAYS person-days, each optimised for a moment with
+    the earlier ones fixed and the later ones not yet working (a group is always feasible on its
+    own: people are coupled only by coverage). A group with no roster in its moment is solved
+    again to its first lawful roster. None if even that fails."""
     P, D, _ = ix.size
     A = np.full((P, D), OFF, dtype=np.int64)
-    group = max(1, 2000 // max(D, 1))
+    group = max(1, FIRST_GROUP_DAYS // max(D, 1))
     starts = list(range(0, P, group))
     for i, a in enumerate(starts):
         free = np.zeros((P, D), dtype=bool)
         free[a:a + group] = True
-        left = deadline - time.perf_counter()
-        got = solve(build(ix, A, free, cover), A, max(left / (len(starts) - i) * 0.5, 0.05), workers, seed)
+        m = build(ix, A, free, cover)
+        share = (deadline - time.perf_counter()) * FIRST_SHARE / (len(starts) - i)
+        got = solve(m, A, min(share, FIRST_GROUP_SECONDS), workers, seed)
+        if got.A is None:
+            got = solve(m, A, deadline - time.perf_counter(), workers, seed, stop_after_first=True)
         if got.A is None:
             return None
         A = got.A
