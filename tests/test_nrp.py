@@ -143,17 +143,13 @@ def test_engine_reaches_the_proven_optimum_lawfully(n: int) -> None:
     assert result.seconds <= 10.5
 
 
-def test_engine_search_alone_keeps_the_rules_and_the_time_limit() -> None:
+def test_engine_search_alone_keeps_the_rules_and_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """From a first roster built group by group, the search only keeps lawful rosters."""
     import planner.solve.flex_model as fm
     inst = instance(3)
     problem = to_problem(inst)
-    saved = fm.FULL_MODEL_MAX_VARS
-    fm.FULL_MODEL_MAX_VARS = 0     # skip the full model: construction and search only
-    try:
-        result = solve_flex(problem, time_limit_s=4, workers=2, seed=3)
-    finally:
-        fm.FULL_MODEL_MAX_VARS = saved
+    monkeypatch.setattr(fm, "FULL_MODEL_MAX_VARS", 0)   # skip the full model: construction and search only
+    result = solve_flex(problem, time_limit_s=4, workers=2, seed=3)
     assert result.best_bound is None and result.status == "FEASIBLE" and result.moves > 0
     assert result.seconds <= 4.5
     assert flex_violations(problem.contracts, problem.shift_types, result.roster, problem.horizon_days) == []
