@@ -1,0 +1,388 @@
+"""The per-person CP-SAT model of flexible schedules, for the whole roster or a neighbourhood of it.
+
+Flexible part-timers are each unique (their own days, hours and wishes), so rota's class × line
+count model does not fit them: here every person has Booleans x[p, d, s] (works shift s on day d;
+at most one a day) and w[p, d] = Σ_s x[p, d, s] (works that day).
+
+Hard rules, written so that CP-SAT propagates them well and the LP relaxation stays tight:
+- shifts not allowed or on unavailable days have no variable at all;
+- a forbidden succession s -> t is the clause ¬x[d, s] ∨ ¬x[d+1, t];
+- at most k working days in a row: every window of k+1 days has Σ w <= k;
+- at least m working days in a row: for every run length l < m the pattern
+  off, work × l, off is forbidden by one clause (w[a-1] ∨ ¬w[a] ∨ … ∨ ¬w[a+l-1] ∨ w[a+l]);
+  a pattern that would need a day outside the horizon is never written, which is exactly the
+  benchmark's exemption of runs touching the first or last day. Days off likewise;
+- weekends: one Boolean per weekend, at least each of its days' w; their sum is capped;
+- least and most minutes, most shifts of each type: linear sums.
+
+Objective, one list of terms: wish costs are linear in x (an on-wish pays its weight unless
+granted, an off-wish pays when granted), and coverage adds under × shortage + over × surplus per
+cell. The model's objective includes every constant, so it equals `flex_problem.objective`.
+
+A neighbourhood is a mask `free[p, d]`: only free person-days get variables; the others keep
+the incumbent's value as constants, so the same builder makes the full model (all free) and the
+small sub-models of the search (`planner.solve.flex_search`). Only windows and patterns that touch
+a free day are written, and the fixed part of each total is a constant.
+
+Coverage is a mode (`flex_problem.COVER_MODES`); `_cover_terms` is the one place that turns a
+mode into model terms, so the hourly mode (a cost per missing agent-hour) is one more function.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from planner.solve.flex_problem import (NO_LIMIT, OFF, DayShiftCover, FlexIndex, FlexProblem, build_index,
+                                        counts, cover_cost, objective, to_roster)
+from planner.solve.flex_search import NEIGHBOURHOODS, Adaptive, pick
+
+Lit = cp_model.IntVar | int
+
+
+@dataclass
+class SubModel:
+    """A built model and the variables needed to read the roster back and to hint it."""
+
+    model: cp_model.CpModel
+    free: np.ndarray
+    x: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
+    w: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    aux: list[tuple[cp_model.IntVar, int]] = field(default_factory=list)   # (var, hinted value)
+
+
+@dataclass(frozen=True)
+class Solved:
+    """What one CP-SAT run gave: the assignment (None if nothing found), its status and bound."""
+
+    A: np.ndarray | None
+    status: str
+    objective: float | None
+    bound: float | None
+    seconds: float
+
+
+def _clause(model: cp_model.CpModel, lits: Sequence[tuple[Lit, bool]]) -> None:
+    """At least one of (w, wanted value) holds; constants are folded in, a clause already true is
+    dropped. Called only for clauses with a free day, so at least one literal is a variable."""
+    out = []
+    for v, want in lits:
+        if isinstance(v, int):
+            if bool(v) == want:
+                return
+            continue
+        out.append(v if want else v.Not())
+    model.add_bool_or(out)
+
+
+def _window_days(lo: int, hi: int, span: int, days: int) -> range:
+    """First days a of windows [a, a + span) that touch the free days lo..hi."""
+    return range(max(0, lo - span + 1), min(hi, days - span) + 1)
+
+
+def _person(m: SubModel, ix: FlexIndex, A: np.ndarray, p: int, terms: list) -> None:
+    """Variables and hard rules of one person whose free days are m.free[p]."""
+    model, D = m.model, ix.days
+    free_days = np.nonzero(m.free[p])[0]
+    lo, hi = int(free_days[0]), int(free_days[-1])
+    wv: dict[int, Lit] = {}
+    mine: list[tuple[int, cp_model.IntVar]] = []   # (shift, x) of this person's free days
+
+    def w(d: int) -> Lit:
+        return wv[d] if d in wv else int(A[p, d] >= 0)
+
+    def xv(d: int, s: int) -> Lit:
+        if m.free[p, d]:
+            return m.x.get((p, d, s), 0)
+        return int(A[p, d] == s)
+
+    for d in free_days:
+        d = int(d)
+        xs = []
+        for s in np.nonzero(ix.may[p, d])[0]:
+            v = model.new_bool_var(f"x{p}_{d}_{s}")
+            m.x[p, d, int(s)] = v
+            mine.append((int(s), v))
+            xs.append(v)
+            if ix.wish[p, d, s]:
+                terms.append((v, int(ix.wish[p, d, s])))
+        if xs:
+            wd = model.new_bool_var(f"w{p}_{d}")
+            model.add(sum(xs) == wd)
+            m.w[p, d] = wv[d] = wd
+        else:
+            wv[d] = 0
+
+    # forbidden successions
+    pairs = list(zip(*np.nonzero(ix.forbid)))
+    for d in range(max(lo - 1, 0), min(hi, D - 2) + 1):
+        for s, t in pairs:
+            a, b = xv(d, int(s)), xv(d + 1, int(t))
+            if not (isinstance(a, int) and isinstance(b, int)):
+                _clause(model, [(a, False), (b, False)])
+
+    k = int(ix.max_run[p])
+    if k < D:
+        for a in _window_days(lo, hi, k + 1, D):
+            window = [w(d) for d in range(a, a + k + 1)]
+            if any(not isinstance(v, int) for v in window):
+                model.add(sum(window) <= k)
+
+    for least, worked in ((int(ix.min_run[p]), True), (int(ix.min_off[p]), False)):
+        for length in range(1, least):
+            # the run a..a+length-1 with its two neighbours inside the horizon
+            for a in range(max(1, lo - length), min(hi + 1, D - 1 - length) + 1):
+                _clause(model, [(w(a - 1), worked), *[(w(d), not worked) for d in range(a, a + length)],
+                                (w(a + length), worked)])
+
+    fixed = np.where(m.free[p], OFF, A[p])
+    fixed_minutes = int(ix.minutes[fixed[fixed >= 0]].sum())
+    if ix.min_minutes[p] > fixed_minutes or ix.max_minutes[p] < NO_LIMIT:
+        expr = sum(int(ix.minutes[s]) * v for s, v in mine) + fixed_minutes
+        if ix.min_minutes[p] > 0:
+            model.add(expr >= int(ix.min_minutes[p]))
+        if ix.max_minutes[p] < NO_LIMIT:
+            model.add(expr <= int(ix.max_minutes[p]))
+    for s in range(len(ix.shifts)):
+        cap = int(ix.cap[p, s])
+        of_s = [v for t, v in mine if t == s]
+        done = int((fixed == s).sum())
+        if of_s and cap < done + len(of_s):
+            model.add(sum(of_s) + done <= cap)
+
+    if ix.max_weekends[p] < len(ix.weekend_groups):
+        worked = []
+        for g in ix.weekend_groups:
+            vals = [w(d) for d in g]
+            if any(isinstance(v, int) and v for v in vals):
+                worked.append(1)
+            elif all(isinstance(v, int) for v in vals):
+                continue
+            else:
+                we = model.new_bool_var(f"we{p}_{g[0]}")
+                for v in vals:
+                    if not isinstance(v, int):
+                        model.add_implication(v, we)
+                m.aux.append((we, int(any(A[p, d] >= 0 for d in g))))
+                worked.append(we)
+        model.add(sum(worked) <= int(ix.max_weekends[p]))
+
+
+def _cover_terms(m: SubModel, ix: FlexIndex, A: np.ndarray, cover: object, terms: list) -> int:
+    """Coverage terms of the mode; returns the constant cost of the cells left out of the model."""
+    if not isinstance(cover, DayShiftCover):
+        raise TypeError(f"coverage mode {type(cover).__name__} has no model terms")
+    fixed = np.where(m.free, OFF, A)
+    n_fixed = counts(ix, fixed)
+    cost = cover_cost(ix, n_fixed)
+    by_cell: dict[tuple[int, int], list] = {}
+    for (p, d, s), v in m.x.items():
+        by_cell.setdefault((d, s), []).append(v)
+    const = int(cost.sum())
+    for (d, s), vs in by_cell.items():
+        under, over, wanted = int(ix.under[d, s]), int(ix.over[d, s]), int(ix.wanted[d, s])
+        if not under and not over:
+            continue
+        const -= int(cost[d, s])
+        n = sum(vs) + int(n_fixed[d, s])
+        hinted = int((A[:, d] == s).sum())
+        if under and wanted > n_fixed[d, s]:
+            u = m.model.new_int_var(0, wanted, f"u{d}_{s}")
+            m.model.add(u >= wanted - n)
+            terms.append((u, under))
+            m.aux.append((u, max(wanted - hinted, 0)))   # else the fixed people alone suffice
+        if over:
+            o = m.model.new_int_var(0, len(vs) + int(n_fixed[d, s]), f"o{d}_{s}")
+            m.model.add(o >= n - wanted)
+            terms.append((o, over))
+            m.aux.append((o, max(hinted - wanted, 0)))
+    return const
+
+
+def build(ix: FlexIndex, A: np.ndarray, free: np.ndarray, cover: object) -> SubModel:
+    """The model of the free person-days, everything else fixed at A (A is also the hint when
+    it is a complete, lawful roster; the caller decides whether to hint)."""
+    m = SubModel(model=cp_model.CpModel(), free=free)
+    terms: list[tuple[cp_model.IntVar, int]] = []
+    for p in np.nonzero(free.any(axis=1))[0]:
+        _person(m, ix, A, int(p), terms)
+    fixed = np.where(free, OFF, A)
+    fp, fd = np.nonzero(fixed >= 0)
+    const = ix.wish_const + int(ix.wish[fp, fd, fixed[fp, fd]].sum())
+    const += _cover_terms(m, ix, A, cover, terms)
+    m.model.minimize(sum(c * v for v, c in terms) + const)
+    return m
+
+
+
+def hint(m: SubModel, A: np.ndarray) -> None:
+    """Start the solver from the complete roster A."""
+    for (p, d, s), v in m.x.items():
+        m.model.add_hint(v, int(A[p, d] == s))
+    for (p, d), v in m.w.items():
+        m.model.add_hint(v, int(A[p, d] >= 0))
+    for v, val in m.aux:
+        m.model.add_hint(v, val)
+
+
+def solve(m: SubModel, A: np.ndarray, seconds: float, workers: int, seed: int,
+          stop_after_first: bool = False) -> Solved:
+    """Run CP-SAT; the returned assignment is A with the free cells replaced by the solution."""
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.max_time_in_seconds = max(seconds, 0.01)
+    params.num_workers = workers
+    params.random_seed = seed
+    params.stop_after_first_solution = stop_after_first
+    # The full linear relaxation (cuts on the run clauses and totals) is what proves rosters:
+    # measured on Instance 3, default workers stall at a bound of 300 for an optimum of 1001,
+    # with it the optimum is proven in 2-3 s. CP-SAT only runs it with 8+ workers by default.
+    if workers == 1:
+        params.linearization_level = 2
+    elif workers <= 4:
+        params.subsolvers.extend(["max_lp", "quick_restart", "default_lp", "pseudo_costs"][:workers])
+    t0 = time.perf_counter()
+    status = solver.solve(m.model)
+    took = time.perf_counter() - t0
+    name = solver.status_name(status)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Solved(None, name, None, None, took)
+    out = np.where(m.free, OFF, A)
+    for (p, d, s), v in m.x.items():
+        if solver.boolean_value(v):
+            out[p, d] = s
+    return Solved(out, name, solver.objective_value, solver.best_objective_bound, took)
+
+
+# ----------------------------------------------------------------------------- the whole solve
+
+#: the full model is tried first while it has at most this many x variables
+FULL_MODEL_MAX_VARS = 8_000
+#: share of the time the full model gets before the search takes over
+FULL_MODEL_SHARE = 0.25
+#: longest single CP-SAT run on a neighbourhood
+PART_SECONDS = 1.0
+#: the first roster: person-days per group, longest run per group, share of the time left
+FIRST_GROUP_DAYS = 400
+FIRST_GROUP_SECONDS = 0.5
+FIRST_SHARE = 0.4
+
+
+@dataclass(frozen=True)
+class FlexResult:
+    """The roster (long: person, day, shift), its objective, the best proven bound (None if no
+    full model was run), the status, seconds spent, and (seconds, objective) at each improvement."""
+
+    roster: pd.DataFrame
+    objective: int | None
+    best_bound: float | None
+    status: str
+    seconds: float
+    trace: tuple[tuple[float, int], ...] = ()
+    moves: int = 0
+
+
+def solve_flex(problem: FlexProblem, time_limit_s: float = 60.0, workers: int = 2, seed: int = 1,
+               start: np.ndarray | None = None,
+               progress: Callable[[float, int], None] | None = None) -> FlexResult:
+    """Plan every flexible person within `time_limit_s` seconds (model building included).
+
+    1. The full model, if it is small, gets a quarter of the time (and ends everything when it
+       proves its roster optimal); its bound is the reported bound.
+    2. Otherwise, or when it found nothing, a first roster is built a few people at a time, each
+       group optimised with the ones before it fixed (a group is always feasible on its own).
+    3. Large-neighbourhood search (`planner.solve.flex_search`) until the time is up.
+    `start` (an assignment, e.g. last month's) replaces steps 1-2 when given.
+    """
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit_s
+    rng = np.random.default_rng(seed)
+    ix = build_index(problem)
+    P, D, S = ix.size
+    trace: list[tuple[float, int]] = []
+
+    def note(A: np.ndarray) -> int:
+        obj = objective(ix, A)
+        if not trace or obj < trace[-1][1]:
+            trace.append((time.perf_counter() - t0, obj))
+            if progress:
+                progress(*trace[-1])
+        return obj
+
+    A, bound, proved = start, None, False
+    if A is None and int(ix.may.sum()) <= FULL_MODEL_MAX_VARS:
+        empty = np.full((P, D), OFF, dtype=np.int64)
+        m = build(ix, empty, np.ones((P, D), dtype=bool), problem.cover)
+        got = solve(m, empty, FULL_MODEL_SHARE * time_limit_s - (time.perf_counter() - t0), workers, seed)
+        A, bound, proved = got.A, got.bound, got.status == "OPTIMAL"
+    if A is None:
+        A = _first_roster(ix, problem.cover, deadline, workers, seed)
+    if A is None:
+        return FlexResult(to_roster(ix, np.full((P, D), OFF)), None, bound, "UNKNOWN",
+                          time.perf_counter() - t0)
+    best = note(A)
+    moves = 0
+    if not proved:
+        A, best, moves = _search(ix, problem.cover, A, best, deadline, rng, workers, seed, note)
+    if bound is not None and best <= math.ceil(bound - 1e-6):   # integer weights: an integer optimum
+        proved = True
+    return FlexResult(to_roster(ix, A), best, bound, "OPTIMAL" if proved else "FEASIBLE",
+                      time.perf_counter() - t0, tuple(trace), moves)
+
+
+def _first_roster(ix: FlexIndex, cover: object, deadline: float, workers: int, seed: int) -> np.ndarray | None:
+    """People in groups of about FIRST_GROUP_DAYS person-days, each optimised for a moment with
+    the earlier ones fixed and the later ones not yet working (a group is always feasible on its
+    own: people are coupled only by coverage). A group with no roster in its moment is solved
+    again to its first lawful roster. None if even that fails."""
+    P, D, _ = ix.size
+    A = np.full((P, D), OFF, dtype=np.int64)
+    group = max(1, FIRST_GROUP_DAYS // max(D, 1))
+    starts = list(range(0, P, group))
+    for i, a in enumerate(starts):
+        free = np.zeros((P, D), dtype=bool)
+        free[a:a + group] = True
+        m = build(ix, A, free, cover)
+        share = (deadline - time.perf_counter()) * FIRST_SHARE / (len(starts) - i)
+        got = solve(m, A, min(share, FIRST_GROUP_SECONDS), workers, seed)
+        if got.A is None:
+            got = solve(m, A, deadline - time.perf_counter(), workers, seed, stop_after_first=True)
+        if got.A is None:
+            return None
+        A = got.A
+    return A
+
+
+def _search(ix: FlexIndex, cover: object, A: np.ndarray, best: int, deadline: float,
+            rng: np.random.Generator, workers: int, seed: int,
+            note: Callable[[np.ndarray], int]) -> tuple[np.ndarray, int, int]:
+    """Large-neighbourhood search from A until the deadline: free a part, re-optimise it with
+    CP-SAT from the incumbent as hint, keep it when the objective is not worse."""
+    P, D, _ = ix.size
+    size = Adaptive(size=min(P * D, max(60, 6 * D)), most=P * D)
+    wins: dict[str, float] = {}
+    moves = 0
+    while (left := deadline - time.perf_counter()) > 0.05:
+        kind = pick(rng, wins)
+        free = NEIGHBOURHOODS[kind](ix, A, int(size.size), rng)
+        m = build(ix, A, free, cover)
+        hint(m, A)
+        got = solve(m, A, min(PART_SECONDS, deadline - time.perf_counter()), workers,
+                    seed + moves + 1)
+        moves += 1
+        size.update(got.status == "OPTIMAL")
+        if got.A is None:
+            continue
+        obj = objective(ix, got.A)
+        gain = best - obj
+        wins[kind] = 0.9 * wins.get(kind, 1.0) + (1.0 if gain > 0 else 0.0)
+        if gain >= 0:
+            A, best = got.A, obj
+            note(A)
+    return A, best, moves

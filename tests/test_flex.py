@@ -1,0 +1,127 @@
+"""The flexible-schedule checker: each hard rule once broken and once kept."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from constraints.flex import FlexContract, ShiftType, flex_violations, runs, weekends
+
+SHIFTS = (ShiftType("E", 480), ShiftType("L", 480, frozenset({"E"})), ShiftType("N", 600))
+BASE = FlexContract(person="A", allowed=frozenset({"E", "L"}), max_of_type={"E": 14, "L": 14})
+H = 14
+
+
+def roster(*rows: tuple[str, int, str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["person", "day", "shift"])
+
+
+def works(days: list[int], shift: str = "E", person: str = "A") -> pd.DataFrame:
+    return roster(*[(person, d, shift) for d in days])
+
+
+def rules(contract: FlexContract, r: pd.DataFrame, horizon: int = H, first_weekday: int = 0) -> list[str]:
+    return sorted({v.rule for v in flex_violations([contract], SHIFTS, r, horizon, first_weekday)})
+
+
+def test_an_empty_roster_of_an_unbounded_contract_keeps_every_rule() -> None:
+    assert rules(BASE, roster()) == []
+
+
+def test_one_shift_a_day() -> None:
+    assert rules(BASE, roster(("A", 3, "E"), ("A", 3, "L"))) == ["one_shift_a_day"]
+    assert rules(BASE, roster(("A", 3, "E"), ("A", 4, "L"))) == []
+
+
+def test_unknown_person_shift_and_day_are_named() -> None:
+    assert rules(BASE, works([2], person="Z")) == ["unknown_person"]
+    assert rules(BASE, works([2], shift="X")) == ["unknown_shift"]
+    assert rules(BASE, works([H])) == ["outside_horizon"]
+    assert rules(BASE, works([H - 1])) == []
+
+
+def test_shift_not_allowed_or_capped_at_zero() -> None:
+    assert rules(BASE, works([2], shift="N")) == ["shift_not_allowed"]
+    no_late = replace(BASE, max_of_type={"E": 14, "L": 0})
+    assert rules(no_late, works([2], shift="L")) == ["shift_not_allowed"]
+    assert rules(no_late, works([2], shift="E")) == []
+
+
+def test_max_of_type() -> None:
+    c = replace(BASE, max_of_type={"E": 2, "L": 14})
+    v = flex_violations([c], SHIFTS, works([1, 2, 3]), H)
+    assert [(x.rule, x.person, x.day) for x in v] == [("max_of_type", "A", None)]
+    assert rules(c, works([1, 2])) == []
+
+
+def test_unavailable_day() -> None:
+    c = replace(BASE, unavailable=frozenset({5}))
+    v = flex_violations([c], SHIFTS, works([5]), H)
+    assert [(x.rule, x.day) for x in v] == [("unavailable_day", 5)]
+    assert rules(c, works([4])) == []
+
+
+def test_forbidden_succession_is_about_the_next_day_only() -> None:
+    v = flex_violations([BASE], SHIFTS, roster(("A", 3, "L"), ("A", 4, "E")), H)
+    assert [(x.rule, x.day) for x in v] == [("forbidden_succession", 4)]
+    assert rules(BASE, roster(("A", 3, "E"), ("A", 4, "L"))) == []
+    assert rules(BASE, roster(("A", 3, "L"), ("A", 5, "E"))) == []
+
+
+def test_max_and_min_minutes() -> None:
+    c = replace(BASE, min_minutes=960, max_minutes=1440)
+    assert rules(c, works([1, 2, 3, 4])) == ["max_minutes"]
+    assert rules(c, works([1])) == ["min_minutes"]
+    assert rules(c, works([1, 2, 3])) == []
+
+
+def test_max_consecutive_work_counts_runs_at_the_edges_too() -> None:
+    c = replace(BASE, max_consecutive_work=3)
+    v = flex_violations([c], SHIFTS, works([0, 1, 2, 3]), H)
+    assert [(x.rule, x.day) for x in v] == [("max_consecutive_work", 0)]
+    assert rules(c, works([0, 1, 2, 4, 5, 6])) == []
+
+
+def test_min_consecutive_work_with_the_boundary_exemption() -> None:
+    c = replace(BASE, min_consecutive_work=2)
+    v = flex_violations([c], SHIFTS, works([5]), H)
+    assert [(x.rule, x.day) for x in v] == [("min_consecutive_work", 5)]
+    assert rules(c, works([5, 6])) == []
+    assert rules(c, works([0])) == []          # touches the first day: may continue before it
+    assert rules(c, works([H - 1])) == []      # touches the last day
+
+
+def test_min_consecutive_off_with_the_boundary_exemption() -> None:
+    c = replace(BASE, min_consecutive_off=2)
+    v = flex_violations([c], SHIFTS, works([3, 5]), H)
+    assert [(x.rule, x.day) for x in v] == [("min_consecutive_off", 4)]
+    assert rules(c, works([3, 6])) == []
+    assert rules(c, works(list(range(1, H)))) == []         # a single day off at day 0 is exempt
+    assert rules(c, works(list(range(H - 1)))) == []       # a single day off at the last day too
+
+
+def test_max_weekends_counts_a_weekend_with_either_day() -> None:
+    c = replace(BASE, max_weekends=1)
+    v = flex_violations([c], SHIFTS, works([5, 13]), H)      # Saturday of week 1, Sunday of week 2
+    assert [(x.rule, x.day) for x in v] == [("max_weekends", None)]
+    assert rules(c, works([5, 6])) == []                      # both days of one weekend is one
+
+
+def test_weekends_follow_the_first_weekday() -> None:
+    assert weekends(14, 0) == [(5, 6), (12, 13)]
+    assert weekends(7, 6) == [(0,), (6,)]      # starts on a Sunday: a lone Sunday, then a Saturday
+    assert rules(replace(BASE, max_weekends=0), works([0]), first_weekday=6) == ["max_weekends"]
+    assert rules(replace(BASE, max_weekends=0), works([0]), first_weekday=0) == []
+
+
+def test_runs() -> None:
+    flags = [True, True, False, True, False, False]
+    assert runs(flags, True) == [(0, 2), (3, 1)]
+    assert runs(flags, False) == [(2, 1), (4, 2)]
+
+
+def test_a_roster_without_its_columns_is_refused() -> None:
+    with pytest.raises(ValueError, match="shift"):
+        flex_violations([BASE], SHIFTS, pd.DataFrame({"person": ["A"], "day": [1]}), H)
