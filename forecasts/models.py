@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from forecasts.baselines import WEEK, ForecastMethod, SeasonalNaive, WeeklyMean, _values, origin_positions
+from forecasts.baselines import DAY, WEEK, ForecastMethod, SeasonalNaive, WeeklyMean, _values, origin_positions
 from forecasts.calendar_features import DayCalendar
 from forecasts.daily_profile import DailyProfile
 
@@ -34,6 +34,10 @@ class Blend:
     away from the structural model only where the plain four-week mean really did better. With
     fewer than `min_origins` inner origins (under about four weeks of history) the weight
     stays on `daily_profile`.
+
+    Days the calendar labels (holidays, days off, sales events) belong to the first member, which
+    models them: the plain mean sees them as missing (a sale's peak must not leak into the ordinary
+    weeks after it), and on such days the forecast is the first member's alone.
     """
 
     name: str = "blend"
@@ -43,24 +47,49 @@ class Blend:
     steps: int = 10
 
     def forecast(self, y: pd.Series, horizon: int, calendar: DayCalendar | None = None) -> np.ndarray:
-        first, second = (np.asarray(m.forecast(y, horizon, calendar), dtype=float) for m in self.members)
+        labelled = _labelled_hours(y, horizon, calendar)
+        n = len(y)
+        first = np.asarray(self.members[0].forecast(y, horizon, calendar), dtype=float)
+        second = np.asarray(self.members[1].forecast(_unlabelled(y, labelled[:n]), horizon, calendar), dtype=float)
         w = self.weight(y, calendar)
-        return np.maximum(w * first + (1.0 - w) * second, 0.0)
+        return np.maximum(np.where(labelled[n:], first, w * first + (1.0 - w) * second), 0.0)
 
     def weight(self, y: pd.Series, calendar: DayCalendar | None = None) -> float:
-        """The first member's weight (1.0 when the history is too short to judge)."""
+        """The first member's weight (1.0 when the history is too short to judge), judged on the
+        hours of unlabelled days (on the others the blend is the first member whatever the weight)."""
         v = _values(y, 0)
         positions = origin_positions(len(v), self.inner_origins, WEEK, WEEK, 2 * WEEK)
         if len(positions) < self.min_origins:
             return 1.0
+        labelled = _labelled_hours(y, 0, calendar)
+        plain = _unlabelled(y, labelled)
         grid = np.linspace(1.0, 0.0, self.steps + 1)
         errors = np.zeros(grid.size)
         for p in positions:
             actual = v[p : p + WEEK]
-            seen = ~np.isnan(actual)
-            a, b = (np.asarray(m.forecast(y.iloc[:p], WEEK, calendar), dtype=float)[seen] for m in self.members)
+            seen = ~np.isnan(actual) & ~labelled[p : p + WEEK]
+            a = np.asarray(self.members[0].forecast(y.iloc[:p], WEEK, calendar), dtype=float)[seen]
+            b = np.asarray(self.members[1].forecast(plain.iloc[:p], WEEK, calendar), dtype=float)[seen]
             errors += np.abs(actual[seen][None, :] - (grid[:, None] * a + (1.0 - grid[:, None]) * b)).sum(axis=1)
         return float(grid[int(np.argmin(errors))])   # argmin takes the first: the largest weight on ties
+
+
+def _labelled_hours(y: pd.Series, horizon: int, calendar: DayCalendar | None) -> np.ndarray:
+    """Per hour of the history and the horizon after it: whether the calendar labels its day."""
+    n = len(y) + horizon
+    if calendar is None or n == 0:
+        return np.zeros(n, dtype=bool)
+    first = y.index[0]
+    lead = int((first - first.normalize()) // pd.Timedelta(hours=1))
+    days = (lead + n - 1) // DAY + 1
+    start = first.normalize().date()
+    keys = np.asarray(calendar.keys(start, (first.normalize() + pd.Timedelta(days=days - 1)).date()), dtype=str)
+    return (keys != "")[(lead + np.arange(n)) // DAY]
+
+
+def _unlabelled(y: pd.Series, labelled: np.ndarray) -> pd.Series:
+    """The history with the hours of labelled days as missing."""
+    return y.mask(labelled) if labelled.any() else y
 
 
 @dataclass(frozen=True)

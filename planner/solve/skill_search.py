@@ -7,7 +7,8 @@ hour nobody may serve or leave one. A candidate is then priced exactly by re-sol
 hours whose agents on site it changes (`HourFlows`, one small min-cost flow per hour) and kept
 only if the whole objective falls; after a kept move the split LP is solved again for new duals.
 At a local optimum (no candidate pays) a few agents of the best rota are moved at random and the
-search goes on from there (an iterated local search), until its time or MAX_KICKS is up.
+search goes on from there (an iterated local search), until its time or MAX_KICKS is up, or until
+kicks have found nothing better for a while (it has settled: the rest of the time goes to CP-SAT).
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from planner.solve.skill_lp import Split, SplitLP
 
 #: a move must save at least this much (roubles): the flows' integer costs are rounded
 _MIN_SAVING = 0.5
-KICK = 2          # agents moved at random to leave a local optimum
+KICK = 3          # agents moved at random to leave a local optimum
 MAX_KICKS = 50    # local optima left before the search ends
+STALL_S = 5.0     # kicks without a better rota for this long (or STALL_SHARE of the search's time,
+STALL_SHARE = 0.2  # whichever is longer) end the search: it has settled (by the clock only)
 
 
 def _watch_worth(d: SeriesDemand, lay: Layout, on_site: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -80,6 +83,8 @@ def improve(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray, value:
     best = (value, counts, alloc)
     rng = np.random.default_rng(0)
     trials = kicks = 0
+    last_better = time.perf_counter()
+    stall = max(STALL_S, STALL_SHARE * (deadline - last_better))
     while (split is not None and time.perf_counter() < deadline and not should_stop()
            and (max_trials is None or trials < max_trials) and best[0] > good_enough):
         add, drop = _watch_worth(d, lay, on_site)
@@ -87,7 +92,7 @@ def improve(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray, value:
         if not moves:   # a local optimum: kick the best rota found and search again from there
             if value < best[0] - _MIN_SAVING:
                 best = (value, counts, alloc)
-            if kicks >= MAX_KICKS:
+            if kicks >= MAX_KICKS or (max_trials is None and time.perf_counter() - last_better > stall):
                 break
             kicks += 1
             counts = _kicked(best[1], classes, lines, rng)
@@ -122,6 +127,7 @@ def improve(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray, value:
                 if value < best[0] - _MIN_SAVING:
                     best = (value, counts, alloc)
                     improved(counts, alloc, value)
+                    last_better = time.perf_counter()
                 break
             if len(batch) == 1:
                 tabu.add(batch[0][1:])
