@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -314,3 +316,20 @@ def test_the_default_blend_leans_on_the_four_week_mean_after_the_daily_shape_cha
     actual = y.iloc[-168:].to_numpy()
     err = {m.name: np.abs(m.forecast(y.iloc[:-168], 168) - actual).sum() for m in (Blend(), DailyProfile())}
     assert err["blend"] < 0.5 * err["daily_profile"]
+
+
+def test_blend_keeps_a_sales_peak_out_of_its_four_week_mean_and_forecasts_sales_days_by_the_first_member():
+    """A sale on Wednesday 2026-03-04 tripled its hours. The 4-week mean member sees that day as
+    missing, so next Wednesday is forecast at the ordinary level (30, not a quarter of the peak on
+    top); on the next sale day (Wednesday 2026-03-18) the blend is the first member's alone."""
+    idx = pd.date_range("2026-01-05", "2026-03-15 23:00", freq="h")
+    y = pd.Series(30.0, index=idx)
+    y[(idx >= "2026-03-04") & (idx < "2026-03-05")] = 90.0
+    sale = DayCalendar(None, (Event("sale", dates=(date(2026, 3, 4), date(2026, 3, 18))),))
+    blend = Blend(members=(Constant("level", 30.0), WeeklyMean()))
+    fc = pd.Series(blend.forecast(y, 168 * 2, sale), index=pd.date_range("2026-03-16", periods=336, freq="h"))
+    assert fc["2026-03-16":"2026-03-17 23:00"].to_numpy() == pytest.approx(30.0)
+    assert fc["2026-03-18"].to_numpy() == pytest.approx(30.0)            # the sale day: the first member's
+    unaware = Blend(members=(Constant("level", 40.0), WeeklyMean()))    # weights judged where the mean is right
+    plain = unaware.forecast(y, 168, None)                              # no calendar: the peak leaks in
+    assert plain[48:72].max() > 30.0
