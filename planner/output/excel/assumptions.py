@@ -109,7 +109,8 @@ def _forecast_rows(cfg: RotaConfig, at: _Sources) -> list[Row]:
     fc = cfg.forecast
     rows: list[Row] = [
         ("forecast", "forecast.methods", _show(fc.methods), at.src("forecast", "methods"),
-         "best: each series' method picked by backtest"),
+         "blend: daily_profile and the 4-week mean weighted on 8 weeks; best: each series' method "
+         "picked by backtest"),
         ("forecast", "forecast.country", _show(fc.country), at.src("forecast", "country"),
          "holidays and transferred days off shaping the volume"),
     ]
