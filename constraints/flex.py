@@ -24,8 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import pandas as pd
+
+from constraints.pay import DEFAULT_RULES, PayRules, night_hours_of
 
 ROSTER_COLUMNS = ("person", "day", "shift")
 SATURDAY, SUNDAY = 5, 6
@@ -208,9 +211,43 @@ def _weekends(f: _Facts) -> Iterable[FlexViolation]:
             yield FlexViolation("max_weekends", person, None, f"{n} weekends worked, at most {c.max_weekends}")
 
 
-#: Every hard rule, by name. Rota's own rules for flexible staff go here as they come: daily rest
-#: in hours between shifts (needs ShiftType.start_min and the length: end of one to start of the
-#: next), weekly rest (art. 110), and night rules (night_ok, nights in a row).
+# ----------------------------------------------------------------------------- rota's own rules
+# Shift types with a start time carry the labour rules that are about single shifts as data, so
+# the model and the checker above keep them without a rule of their own.
+
+DAY_MIN = 24 * 60
+
+
+def with_daily_rest(shift_types: Iterable[ShiftType], min_rest_h: float) -> tuple[ShiftType, ...]:
+    """The shift types with every next-day shift that would start less than `min_rest_h` hours after
+    one ends added to its `forbidden_next` (the daily rest between shifts, `labour.min_daily_rest_h`;
+    a shift belongs to the day it starts, so a night shift ends on the next calendar day). Types
+    without a start time are left as they are."""
+    types = tuple(shift_types)
+    out = []
+    for a in types:
+        if a.start_min is None:
+            out.append(a)
+            continue
+        end = a.start_min + a.minutes
+        short = {b.id for b in types if b.start_min is not None and DAY_MIN + b.start_min - end < min_rest_h * 60}
+        out.append(ShiftType(a.id, a.minutes, frozenset(a.forbidden_next | short), a.start_min))
+    return tuple(out)
+
+
+def night_shifts(shift_types: Iterable[ShiftType], rules: PayRules = DEFAULT_RULES) -> frozenset[str]:
+    """The ids of the shift types that hold any night hour (art. 96: 22:00-06:00 by default), which
+    a person who may not work nights (`night_ok` false) may not be given."""
+    day = datetime(2026, 1, 5)
+    timed = [t for t in shift_types if t.start_min is not None]
+    starts = [day + timedelta(minutes=t.start_min) for t in timed]
+    night = night_hours_of(starts, [s + timedelta(minutes=t.minutes) for s, t in zip(starts, timed)], rules)
+    return frozenset(t.id for t, h in zip(timed, night) if h > 0)
+
+
+#: Every hard rule, by name. Rules about single shifts come as data (`with_daily_rest`,
+#: `night_shifts` for a contract's `allowed`); weekly rest (art. 110) and nights in a row are
+#: still to come.
 RULES: dict[str, Callable[[_Facts], Iterable[FlexViolation]]] = {
     "roster_shape": _roster_shape,
     "shift_not_allowed": _allowed_shift,

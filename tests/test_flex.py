@@ -7,7 +7,8 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from constraints.flex import FlexContract, ShiftType, flex_violations, runs, weekends
+from constraints.flex import (FlexContract, ShiftType, flex_violations, night_shifts, runs, weekends,
+                              with_daily_rest)
 
 SHIFTS = (ShiftType("E", 480), ShiftType("L", 480, frozenset({"E"})), ShiftType("N", 600))
 BASE = FlexContract(person="A", allowed=frozenset({"E", "L"}), max_of_type={"E": 14, "L": 14})
@@ -125,3 +126,43 @@ def test_runs() -> None:
 def test_a_roster_without_its_columns_is_refused() -> None:
     with pytest.raises(ValueError, match="shift"):
         flex_violations([BASE], SHIFTS, pd.DataFrame({"person": ["A"], "day": [1]}), H)
+
+
+# ------------------------------------------------------------------------------ rota's own rules
+
+
+def timed(id_: str, start_h: float, hours: float) -> ShiftType:
+    return ShiftType(id_, int(hours * 60), start_min=int(start_h * 60))
+
+
+def test_daily_rest_forbids_a_next_day_shift_that_starts_too_soon_after_one_ends():
+    """12 h of rest (the sample's labour.min_daily_rest_h): 16:00-24:00 then 08:00 or 10:00 leaves 8
+    or 10 h (forbidden), then 12:00 exactly 12 h (kept); 14:00-22:00 then 10:00 leaves 12 h (kept); a
+    20:00-08:00 night belongs to its start day, so the next day's 08:00 shift starts at once
+    (forbidden) and its 20:00 night after 12 h (kept)."""
+    late, early, mid, ten, night = timed("late", 16, 8), timed("early", 8, 8), timed("mid", 14, 8), \
+        timed("ten", 10, 8), timed("night", 20, 12)
+    noon = timed("noon", 12, 6)
+    rested = {t.id: t for t in with_daily_rest([late, early, mid, ten, night, noon], 12.0)}
+    assert {"early", "ten"} <= rested["late"].forbidden_next and "noon" not in rested["late"].forbidden_next
+    assert "ten" not in rested["mid"].forbidden_next and "early" in rested["mid"].forbidden_next
+    assert {"early", "ten", "mid", "late"} <= rested["night"].forbidden_next
+    assert "night" not in rested["night"].forbidden_next
+    untimed = with_daily_rest([ShiftType("D", 480)], 12.0)[0]
+    assert untimed.forbidden_next == frozenset()
+
+
+def test_the_checker_enforces_the_daily_rest_given_as_successions():
+    shifts = {t.id: t for t in with_daily_rest([timed("late", 16, 8), timed("early", 8, 8)], 12.0)}
+    contract = FlexContract("A", allowed=frozenset(shifts))
+    short = pd.DataFrame({"person": ["A", "A"], "day": [0, 1], "shift": ["late", "early"]})
+    rested = pd.DataFrame({"person": ["A", "A"], "day": [0, 1], "shift": ["early", "late"]})
+    assert [v.rule for v in flex_violations([contract], shifts.values(), short, 7, 0)] == ["forbidden_succession"]
+    assert flex_violations([contract], shifts.values(), rested, 7, 0) == []
+
+
+def test_night_shifts_are_those_with_any_hour_between_22_and_6():
+    """Art. 96's night: 20:00-08:00 has 8 night hours, 18:00-24:00 two, 06:00-14:00 none,
+    05:00-09:00 one."""
+    types = [timed("n", 20, 12), timed("eve", 18, 6), timed("day", 6, 8), timed("dawn", 5, 4), ShiftType("x", 480)]
+    assert night_shifts(types) == frozenset({"n", "eve", "dawn"})
