@@ -25,7 +25,8 @@ small sub-models of the search (`planner.solve.flex_search`). Only windows and p
 a free day are written, and the fixed part of each total is a constant.
 
 Coverage is a mode (`flex_problem.COVER_MODES`); `_cover_terms` is the one place that turns a
-mode into model terms, so the hourly mode (a cost per missing agent-hour) is one more function.
+mode into model terms: per (day, shift) cell, or per hour (`_hourly_terms`, rota's coverage: the
+k-th missing agent of an hour priced, cheapest first, like the class model's shortfall).
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from planner.solve.flex_problem import (NO_LIMIT, OFF, DayShiftCover, FlexIndex, FlexProblem, build_index,
-                                        counts, cover_cost, objective, to_roster)
+from planner.solve.flex_problem import (NO_LIMIT, OFF, DayShiftCover, FlexIndex, FlexProblem, HourlyCover,
+                                        build_index, counts, cover_cost, hour_cost, objective, on_duty, to_roster)
 from planner.solve.flex_search import NEIGHBOURHOODS, Adaptive, pick
 
 Lit = cp_model.IntVar | int
@@ -174,8 +175,42 @@ def _person(m: SubModel, ix: FlexIndex, A: np.ndarray, p: int, terms: list) -> N
         model.add(sum(worked) <= int(ix.max_weekends[p]))
 
 
+def _hourly_terms(m: SubModel, ix: FlexIndex, A: np.ndarray, terms: list) -> int:
+    """HourlyCover's terms: per hour a free shift can reach, one Boolean per agent that may still
+    be missing (the k-th costs hour_price[h, k], cheapest first, so a shortage of m costs the m
+    cheapest, as `hour_cost` counts it) and the surplus; returns the cost of the other hours."""
+    fixed = np.where(m.free, OFF, A)
+    n_fixed = on_duty(ix, fixed)
+    hinted = on_duty(ix, A)
+    cost = hour_cost(ix, n_fixed)
+    by_hour: dict[int, list] = {}
+    for (p, d, s), v in m.x.items():
+        first, k = (int(x) for x in ix.on_hours[s])
+        for h in range(d * 24 + first, d * 24 + first + k):
+            by_hour.setdefault(h, []).append(v)
+    const = int(cost.sum())
+    for h, vs in sorted(by_hour.items()):
+        const -= int(cost[h])
+        want, n = int(ix.hour_wanted[h]), sum(vs) + int(n_fixed[h])
+        short_a = max(want - int(hinted[h]), 0)
+        units = [m.model.new_bool_var(f"m{h}_{k}") for k in range(max(want - int(n_fixed[h]), 0))]
+        if units:
+            m.model.add(sum(units) >= want - n)
+            for k, u in enumerate(units):
+                terms.append((u, int(ix.hour_price[h, k])))
+                m.aux.append((u, int(k < short_a)))
+        if ix.hour_over:
+            o = m.model.new_int_var(0, len(vs) + int(n_fixed[h]), f"o{h}")
+            m.model.add(o >= n - want)
+            terms.append((o, ix.hour_over))
+            m.aux.append((o, max(int(hinted[h]) - want, 0)))
+    return const
+
+
 def _cover_terms(m: SubModel, ix: FlexIndex, A: np.ndarray, cover: object, terms: list) -> int:
     """Coverage terms of the mode; returns the constant cost of the cells left out of the model."""
+    if isinstance(cover, HourlyCover):
+        return _hourly_terms(m, ix, A, terms)
     if not isinstance(cover, DayShiftCover):
         raise TypeError(f"coverage mode {type(cover).__name__} has no model terms")
     fixed = np.where(m.free, OFF, A)

@@ -6,10 +6,11 @@ requirement. This module holds the problem as plain frozen data, its dense numpy
 (`FlexIndex`, built once) and the engine's own objective of an assignment, which the search
 uses to accept or reject a move.
 
-Coverage is a *mode*: today `DayShiftCover` (a wanted count per day and shift with a weight per
-person short and per person over, as in the public rostering benchmark). Rota's hourly coverage
-(a price per missing agent-hour) will be a second mode with its own arrays here and its own
-terms in the model; `COVER_MODES` names the modes the engine knows.
+Coverage is a *mode*: `DayShiftCover` (a wanted count per day and shift with a weight per person
+short and per person over, as in the public rostering benchmark) or `HourlyCover` (rota's: agents
+wanted hour by hour, the k-th missing agent of an hour priced by the caller, convex like the class
+model's shortfall, and a price per surplus agent-hour; shift types then need their start).
+`COVER_MODES` names the modes the engine knows. `ShiftCost` adds what working a shift costs (pay).
 
 An assignment is an int array A[person, day]: the index of the shift worked, or -1 for a day off.
 """
@@ -58,7 +59,40 @@ class DayShiftCover:
     needs: tuple[CoverNeed, ...]
 
 
-COVER_MODES = (DayShiftCover,)
+@dataclass(frozen=True)
+class HourlyCover:
+    """Coverage mode 2: agents wanted on duty in each hour from 00:00 of day 0 (`wanted[h]`; hours
+    after the horizon's last day may be listed for night shifts that end there, the rest count as
+    wanted 0). `short_price[h][k]` is the price of the (k+1)-th agent missing in hour h, not
+    decreasing in k (convex, so the cheapest missing agents are the first ones counted); a surplus
+    agent-hour costs `over_price`. A shift is on duty for whole hours from its start."""
+
+    wanted: tuple[int, ...]
+    short_price: tuple[tuple[int, ...], ...]
+    over_price: int = 0
+
+    def __post_init__(self) -> None:
+        if len(self.short_price) != len(self.wanted):
+            raise ValueError("short_price needs one row per hour of wanted")
+        for h, (n, row) in enumerate(zip(self.wanted, self.short_price)):
+            if n < 0 or len(row) < n:
+                raise ValueError(f"hour {h}: wanted {n} needs a price for each of its missing agents")
+            if any(b < a for a, b in zip(row, row[1:])):
+                raise ValueError(f"hour {h}: the price of a further missing agent may not fall (convex)")
+
+
+@dataclass(frozen=True)
+class ShiftCost:
+    """What it costs to have `person` work `shift` on `day` (e.g. pay with premiums), in the
+    objective's units."""
+
+    person: str
+    day: int
+    shift: str
+    cost: int
+
+
+COVER_MODES = (DayShiftCover, HourlyCover)
 
 
 @dataclass(frozen=True)
@@ -68,9 +102,10 @@ class FlexProblem:
     horizon_days: int
     shift_types: tuple[ShiftType, ...]
     contracts: tuple[FlexContract, ...]
-    cover: DayShiftCover
+    cover: DayShiftCover | HourlyCover
     wishes: tuple[ShiftWish, ...] = ()
     first_weekday: int = 0
+    costs: tuple[ShiftCost, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,11 +126,16 @@ class FlexIndex:
     max_weekends: np.ndarray     # [P]
     forbid: np.ndarray           # [S, S] bool: shift t may not follow shift s the next day
     weekend_groups: tuple[tuple[int, ...], ...]
-    wish: np.ndarray             # [P, D, S] int: cost added when that shift is worked
+    wish: np.ndarray             # [P, D, S] int: cost added when that shift is worked (wishes, ShiftCost)
     wish_const: int              # cost of every on-wish, paid unless granted (taken back by wish)
     wanted: np.ndarray           # [D, S]
     under: np.ndarray            # [D, S] weight per person short
     over: np.ndarray             # [D, S] weight per person over
+    hourly: bool = False         # HourlyCover: the arrays below instead of wanted/under/over
+    on_hours: np.ndarray | None = None    # [S, 2] first hour of the day and hours on duty
+    hour_wanted: np.ndarray | None = None  # [H]
+    hour_price: np.ndarray | None = None   # [H, K] price of the k-th missing agent (0 beyond wanted)
+    hour_over: int = 0
 
     @property
     def size(self) -> tuple[int, int, int]:
@@ -144,10 +184,16 @@ def build_index(problem: FlexProblem) -> FlexIndex:
         else:
             wish[p, w.day, s] += w.weight
 
+    for c in problem.costs:
+        if not 0 <= c.day < D:
+            raise ValueError(f"cost of {c.person} on day {c.day} is outside the horizon")
+        wish[pi[c.person], c.day, si[c.shift]] += c.cost
+
     wanted = np.zeros((D, S), dtype=np.int64)
     under = np.zeros((D, S), dtype=np.int64)
     over = np.zeros((D, S), dtype=np.int64)
-    for n in problem.cover.needs:
+    hourly = _hourly_arrays(problem) if isinstance(problem.cover, HourlyCover) else {}
+    for n in getattr(problem.cover, "needs", ()):
         s = si[n.shift]
         wanted[n.day, s], under[n.day, s], over[n.day, s] = n.wanted, n.under_weight, n.over_weight
 
@@ -163,8 +209,46 @@ def build_index(problem: FlexProblem) -> FlexIndex:
         max_weekends=col(lambda c: NO_LIMIT if c.max_weekends is None else c.max_weekends),
         forbid=forbid,
         weekend_groups=tuple(weekends(D, problem.first_weekday)),
-        wish=wish, wish_const=const, wanted=wanted, under=under, over=over,
+        wish=wish, wish_const=const, wanted=wanted, under=under, over=over, **hourly,
     )
+
+
+def _hourly_arrays(problem: FlexProblem) -> dict:
+    """FlexIndex's hourly fields: each shift type's hours on duty, and the hours' needs and prices
+    over every hour a shift of the horizon can reach."""
+    cover = problem.cover
+    on = np.zeros((len(problem.shift_types), 2), dtype=np.int64)
+    for s, st in enumerate(problem.shift_types):
+        if st.start_min is None or st.start_min % 60 or st.minutes % 60:
+            raise ValueError(f"shift {st.id}: hourly coverage needs a start and a length in whole hours")
+        on[s] = st.start_min // 60, st.minutes // 60
+    H = max(problem.horizon_days * 24 + int((on[:, 0] + on[:, 1]).max(initial=0)), len(cover.wanted))
+    wanted = np.zeros(H, dtype=np.int64)
+    wanted[: len(cover.wanted)] = cover.wanted
+    K = max((len(r) for r in cover.short_price), default=0)
+    price = np.zeros((H, max(K, 1)), dtype=np.int64)
+    for h, row in enumerate(cover.short_price):
+        price[h, : wanted[h]] = row[: wanted[h]]
+    return {"hourly": True, "on_hours": on, "hour_wanted": wanted, "hour_price": price,
+            "hour_over": int(cover.over_price)}
+
+
+def on_duty(ix: FlexIndex, A: np.ndarray) -> np.ndarray:
+    """Agents on duty in each hour (HourlyCover), [H]."""
+    n = np.zeros(len(ix.hour_wanted), dtype=np.int64)
+    p, d = np.nonzero(A >= 0)
+    first = d * 24 + ix.on_hours[A[p, d], 0]
+    for a, k in zip(first, ix.on_hours[A[p, d], 1]):
+        n[a : a + k] += 1
+    return n
+
+
+def hour_cost(ix: FlexIndex, n: np.ndarray) -> np.ndarray:
+    """Cost of each hour for `n` agents on duty: its missing agents, cheapest first, and its surplus."""
+    short = np.maximum(ix.hour_wanted - n, 0)
+    k = np.arange(ix.hour_price.shape[1])
+    return (ix.hour_price * (k[None, :] < short[:, None])).sum(axis=1) + ix.hour_over * np.maximum(
+        n - ix.hour_wanted, 0)
 
 
 def counts(ix: FlexIndex, A: np.ndarray) -> np.ndarray:
@@ -182,9 +266,11 @@ def cover_cost(ix: FlexIndex, n: np.ndarray) -> np.ndarray:
 
 
 def objective(ix: FlexIndex, A: np.ndarray) -> int:
-    """Unmet on-wishes + granted off-wishes + the coverage cost of assignment A."""
+    """Unmet on-wishes + granted off-wishes + shift costs + the coverage cost of assignment A."""
     p, d = np.nonzero(A >= 0)
     wishes = ix.wish_const + int(ix.wish[p, d, A[p, d]].sum())
+    if ix.hourly:
+        return wishes + int(hour_cost(ix, on_duty(ix, A)).sum())
     return wishes + int(cover_cost(ix, counts(ix, A)).sum())
 
 

@@ -11,7 +11,7 @@ Each neighbourhood returns a mask free[p, d] of about `size` person-days:
 - `people`: a few people over the whole horizon (swaps of wishes, weekends and hours among them);
 - `window`: every person over a few consecutive days (coverage of those days re-dealt);
 - `block`: a random group of people over a longer window;
-- `worst_cells`: the days around the costliest coverage cells, with people who may work them.
+- `worst_cells`: the days around the costliest coverage cells (or hours), with people who may work them.
 The size adapts: when CP-SAT proves the part optimal in time it grows, when it does not it
 shrinks (`Adaptive`). All randomness comes from one seeded generator.
 """
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from planner.solve.flex_problem import FlexIndex, counts, cover_cost
+from planner.solve.flex_problem import FlexIndex, counts, cover_cost, hour_cost, on_duty
 
 MIN_SIZE = 8
 
@@ -65,14 +65,18 @@ def block(ix: FlexIndex, A: np.ndarray, size: int, rng: np.random.Generator) -> 
 def worst_cells(ix: FlexIndex, A: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
     """Days around a coverage cell drawn in proportion to its cost, people who may work it first."""
     P, D, _ = ix.size
-    cost = cover_cost(ix, counts(ix, A)).astype(float)
+    cost = (hour_cost(ix, on_duty(ix, A)) if ix.hourly else cover_cost(ix, counts(ix, A))).astype(float)
     if cost.sum() <= 0:
         return block(ix, A, size, rng)
     flat = int(rng.choice(cost.size, p=(cost / cost.sum()).ravel()))
-    d, s = divmod(flat, cost.shape[1])
+    if ix.hourly:   # the hour's day (a night shift from the day before reaches it too)
+        d = min(flat // 24, D - 1)
+        able = np.nonzero(ix.may[:, d, :].any(axis=1))[0]
+    else:
+        d, s = divmod(flat, cost.shape[1])
+        able = np.nonzero(ix.may[:, d, s])[0]
     length = int(rng.integers(2, 15))
     days = np.arange(D)[_window(rng, D, length, around=d)]
-    able = np.nonzero(ix.may[:, d, s])[0]
     others = np.setdiff1d(np.arange(P), able)
     order = np.concatenate([rng.permutation(able), rng.permutation(others)])
     k = int(np.clip(size // len(days), 1, P))
