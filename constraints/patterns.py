@@ -19,6 +19,9 @@ from typing import Any
 from common.errors import RuleError
 
 OFF = "off"
+#: The pattern of agents on a flexible schedule (гибкий график): no cycle, each planned as a
+#: person by their own contract (`constraints.flex`), so it is a reserved name, not a pattern.
+FLEX = "flex"
 
 DEFAULT_SHIFTS: dict[str, dict[str, Any]] = {
     "day": {"starts": ["07:00", "08:00", "09:00", "10:00"], "length_h": 12, "break_h": 1},
@@ -247,6 +250,9 @@ def parse_pattern_book(raw_patterns: dict, raw_shifts: dict) -> PatternBook:
     templates = {name: _template(name, section) for name, section in merged_shifts.items()}
     merged_patterns: dict[str, dict[str, Any]] = dict(DEFAULT_PATTERNS)
     for name, section in raw_patterns.items():
+        if str(name).strip().lower() == FLEX:
+            raise RuleError(f"{FLEX!r} is the flexible schedule (the [flex] section), not a pattern with a cycle; "
+                            "choose another name", setting=_path("patterns", str(name)))
         merged_patterns[str(name)] = _table(section, _path("patterns", str(name)))
     patterns = {name: _pattern(name, section, templates) for name, section in merged_patterns.items()}
     return PatternBook(patterns, templates)
