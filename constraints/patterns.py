@@ -135,7 +135,7 @@ def _path(*parts: str) -> str:
     return ".".join(p if _BARE_KEY.match(p) else f'"{p}"' for p in parts)
 
 
-def _hour(value: Any, setting: str) -> time:
+def start_time(value: Any, setting: str) -> time:
     """A start time, "HH:MM" or a TOML local time, that must lie on the hour."""
     if isinstance(value, time):
         t = value
@@ -181,7 +181,7 @@ def _template(name: str, raw: dict[str, Any]) -> ShiftTemplate:
     if not isinstance(starts_raw, list) or not starts_raw:
         raise RuleError("must be a non-empty list of start times such as [\"08:00\"]",
                         setting=_path(*where, "starts"))
-    starts = tuple(_hour(v, _path(*where, "starts")) for v in starts_raw)
+    starts = tuple(start_time(v, _path(*where, "starts")) for v in starts_raw)
     if len(set(starts)) != len(starts):
         raise RuleError("a start time is listed twice", setting=_path(*where, "starts"))
     length = _number(raw["length_h"], _path(*where, "length_h"))
