@@ -161,9 +161,10 @@ def _contract(agent_id: str, terms: FlexTerms, allowed: frozenset[str], types: M
             continue
         ok = {s for s in allowed if fits(types[s], windows[d])
               and not (d in eve and types[s].start_min + types[s].minutes > DAY_MIN)}
-        if not ok:
+        if ok:
+            excluded.update((d, s) for s in allowed - ok)
+        else:
             unavailable.add(d)
-        excluded.update((d, s) for s in allowed - ok)
     low, high = minute_limits(terms, start, days, 1 - len(absent) / days)
     if low > high:
         raise RuleError(f"at least {low / 60:g} h but at most {high / 60:g} h over the {days} days from {start}: "
