@@ -250,11 +250,13 @@ def validate_workspace(folder: Path, start: date, *, force: bool = False) -> lis
     absences_path = path(files.absences) if files.absences else None
     if absences_path is not None and absences_path.is_file():
         problems += check_absences(absences_path, ids)
+    people_ok = agents_path.is_file() and not any(p.severity == "error" for p in problems
+                                                  if p.file in (agents_path.name, getattr(absences_path, "name", None)))
     worked_path = cfg.worked_path() if cfg is not None else None
     if worked_path is not None:
         problems += check_worked(worked_path, ids)
 
-    if cfg is not None and not any(p.severity == "error" for p in problems):
+    if cfg is not None and people_ok:  # the flex files are checked even when the history is broken
         problems += check_flex(cfg, start)
     if cfg is not None and not any(p.severity == "error" for p in problems):
         from planner.solve.continuity import carry_over

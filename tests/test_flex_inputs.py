@@ -344,3 +344,11 @@ def test_a_clean_flex_workspace_fails_validate_and_plan_with_one_clear_line(flex
     assert result.output.count("error:") == 1
     result = invoke("plan", "--workspace", flex_workspace, "--start", MONDAY, "--out", flex_workspace / "out")
     assert result.exit_code == 2 and said in " ".join(result.output.split()) and "Traceback" not in result.output
+
+
+def test_validate_checks_the_flex_files_when_the_history_is_broken(flex_workspace: Path) -> None:
+    (flex_workspace / "history.csv").write_text("", encoding="utf-8")
+    table(flex_workspace, "requests.csv", "agent_id,date,shift\nF001,2026-11-24,8-14\n")
+    result = invoke("validate", flex_workspace, "--start", MONDAY)
+    assert result.exit_code == 2
+    assert "history.csv" in result.output and "requests.csv, row 2, column 'shift'" in result.output

@@ -30,6 +30,8 @@ from forecasts.columns import to_dates, to_numbers, to_strings
 from forecasts.tables import is_filled, read_table
 
 DAY_MIN = 24 * 60
+#: The `[data]` keys of these files.
+FLEX_DATA = ("availability", "requests")
 OFF_WORDS = ("off", "выходной")
 #: Weekday words -> 0 (Monday) .. 6 (Sunday), English and Russian, short and long.
 WEEKDAYS: dict[str, int] = {

@@ -28,7 +28,8 @@ from constraints.patterns import FLEX, start_time
 START_KEYS = ("starts", "first_start", "last_start", "start_every_h")
 DEFAULT_FIRST, DEFAULT_LAST = "08:00", "20:00"
 
-Hours = Annotated[float, Field(ge=0, le=24 * 31, allow_inf_nan=False)]
+WeekHours = Annotated[float, Field(ge=0, le=24 * 7, allow_inf_nan=False)]
+MonthHours = Annotated[float, Field(ge=0, le=24 * 31, allow_inf_nan=False)]
 Length = Annotated[StrictInt, Field(ge=1, le=24)]
 
 
@@ -108,10 +109,10 @@ class FlexTerms(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     shifts: FlexShifts = Field(default_factory=FlexShifts)
-    min_hours_week: Hours = 0.0
-    max_hours_week: Hours = 40.0               # art. 91: a normal working week at most
-    min_hours_month: Hours | None = None       # used when the plan is whole calendar months
-    max_hours_month: Hours | None = None
+    min_hours_week: WeekHours = 0.0
+    max_hours_week: WeekHours = 40.0                # art. 91: a normal working week at most
+    min_hours_month: MonthHours | None = None       # used when the plan is whole calendar months
+    max_hours_month: MonthHours | None = None
     max_days_in_a_row: Annotated[StrictInt, Field(ge=1)] | None = 6     # art. 110 wants a weekly rest
     min_days_off_in_a_row: Annotated[StrictInt, Field(ge=1)] = 1
     max_weekends: Annotated[StrictInt, Field(ge=0)] | None = None       # weekends worked in the horizon
