@@ -7,7 +7,8 @@ This module holds the facts of the world for them and the proof that a roster ke
 - `ShiftType`: a shift's id, length, optional start and the shifts that may not follow it the
   next day;
 - `FlexContract`: what one person allows (shift types and how many of each, least and most
-  minutes, run lengths of work and rest, weekends, days they cannot work);
+  minutes, run lengths of work and rest, weekends, days they cannot work, and single shifts
+  they cannot work on a given day: outside the hours they said they can work that day);
 - `flex_violations`: every hard rule as one small named function over the roster.
 
 The checker reads only the roster and the contracts, never the optimiser, so it cannot inherit
@@ -59,10 +60,16 @@ class FlexContract:
     min_consecutive_off: int = 1
     max_weekends: int | None = None
     unavailable: frozenset[int] = frozenset()
+    unavailable_shifts: frozenset[tuple[int, str]] = frozenset()   # (day, shift): one `allowed` set per
+    # person cannot say "mornings on Mondays only", so a day's own exclusions are listed here
 
     def may_work(self, shift: str) -> bool:
         """Allowed and not capped at zero shifts of that type."""
         return shift in self.allowed and self.max_of_type.get(shift, 1) > 0
+
+    def may_work_on(self, day: int, shift: str) -> bool:
+        """`may_work`, on a day they can work, and not a shift excluded that day."""
+        return self.may_work(shift) and day not in self.unavailable and (day, shift) not in self.unavailable_shifts
 
 
 @dataclass(frozen=True)
@@ -161,6 +168,14 @@ def _unavailable(f: _Facts) -> Iterable[FlexViolation]:
                 yield FlexViolation("unavailable_day", person, d, "works on a day they cannot work")
 
 
+def _unavailable_shift(f: _Facts) -> Iterable[FlexViolation]:
+    for person, c in f.contracts.items():
+        for d, shifts in f.days.get(person, {}).items():
+            for s in shifts:
+                if (d, s) in c.unavailable_shifts:
+                    yield FlexViolation("unavailable_shift", person, d, f"{s} is outside the hours they can work that day")
+
+
 def _succession(f: _Facts) -> Iterable[FlexViolation]:
     for person, mine in f.days.items():
         for d, shifts in mine.items():
@@ -253,6 +268,7 @@ RULES: dict[str, Callable[[_Facts], Iterable[FlexViolation]]] = {
     "shift_not_allowed": _allowed_shift,
     "max_of_type": _max_of_type,
     "unavailable_day": _unavailable,
+    "unavailable_shift": _unavailable_shift,
     "forbidden_succession": _succession,
     "minutes": _minutes,
     "consecutive_work": _consecutive_work,

@@ -19,6 +19,9 @@ from typing import Any
 from common.errors import RuleError
 
 OFF = "off"
+#: The pattern of agents on a flexible schedule (гибкий график): no cycle, each planned as a
+#: person by their own contract (`constraints.flex`), so it is a reserved name, not a pattern.
+FLEX = "flex"
 
 DEFAULT_SHIFTS: dict[str, dict[str, Any]] = {
     "day": {"starts": ["07:00", "08:00", "09:00", "10:00"], "length_h": 12, "break_h": 1},
@@ -132,7 +135,7 @@ def _path(*parts: str) -> str:
     return ".".join(p if _BARE_KEY.match(p) else f'"{p}"' for p in parts)
 
 
-def _hour(value: Any, setting: str) -> time:
+def start_time(value: Any, setting: str) -> time:
     """A start time, "HH:MM" or a TOML local time, that must lie on the hour."""
     if isinstance(value, time):
         t = value
@@ -178,7 +181,7 @@ def _template(name: str, raw: dict[str, Any]) -> ShiftTemplate:
     if not isinstance(starts_raw, list) or not starts_raw:
         raise RuleError("must be a non-empty list of start times such as [\"08:00\"]",
                         setting=_path(*where, "starts"))
-    starts = tuple(_hour(v, _path(*where, "starts")) for v in starts_raw)
+    starts = tuple(start_time(v, _path(*where, "starts")) for v in starts_raw)
     if len(set(starts)) != len(starts):
         raise RuleError("a start time is listed twice", setting=_path(*where, "starts"))
     length = _number(raw["length_h"], _path(*where, "length_h"))
@@ -247,6 +250,9 @@ def parse_pattern_book(raw_patterns: dict, raw_shifts: dict) -> PatternBook:
     templates = {name: _template(name, section) for name, section in merged_shifts.items()}
     merged_patterns: dict[str, dict[str, Any]] = dict(DEFAULT_PATTERNS)
     for name, section in raw_patterns.items():
+        if str(name).strip().lower() == FLEX:
+            raise RuleError(f"{FLEX!r} is the flexible schedule (the [flex] section), not a pattern with a cycle; "
+                            "choose another name", setting=_path("patterns", str(name)))
         merged_patterns[str(name)] = _table(section, _path("patterns", str(name)))
     patterns = {name: _pattern(name, section, templates) for name, section in merged_patterns.items()}
     return PatternBook(patterns, templates)

@@ -5,7 +5,8 @@ a file: here each check is repeated with the offending row set aside, so one pas
 bad cell of a column (up to a limit), every file is checked even when another is broken, and
 the rules are tried on the coming week so that impossible combinations show up before Monday.
 Skills are checked against rota.toml: a token no channel or queue knows is a warning, a series
-with recent contacts that no agent may serve is an error.
+with recent contacts that no agent may serve is an error. Flex agents' files (availability,
+requests) and `[flex]` are read and translated for the coming week as their planner will.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from common.errors import InputError, RuleError
+from constraints.patterns import FLEX
 from constraints.timesheet import ABSENCE_KINDS, UNSPECIFIED_KIND
 from forecasts.columns import to_bools, to_choice, to_dates, to_numbers, to_strings
 from forecasts.freshness import freshness
@@ -29,12 +31,14 @@ from planner.workspace.people import (
     AGENT_OPTIONAL,
     SHIFT_PREFS,
     excel_patterns,
+    flex_refusal,
     load_absences,
     load_agents,
     skill_warnings,
     unserved_message,
     unserved_series,
 )
+from planner.workspace.flex_settings import flex_ids
 from planner.workspace.worked import load_worked
 
 if TYPE_CHECKING:
@@ -171,7 +175,7 @@ def check_skills(cfg: RotaConfig, agents_path: Path, history: HistoryData | None
     """Skill tokens that no channel or queue knows (warnings) and the series with contacts in
     the last weeks of history that no agent may serve (errors)."""
     try:
-        agents = load_agents(agents_path, cfg.book)
+        agents = load_agents(agents_path, cfg.book, flex=True)
     except (InputError, RuleError):
         return []                     # check_agents has listed the bad cells already
     name = agents_path.name
@@ -183,6 +187,19 @@ def check_skills(cfg: RotaConfig, agents_path: Path, history: HistoryData | None
                                 "weeks of history); give some agents these skills", column="skills")
                   for c, q in unserved_series(agents, recent, cfg.queues, "contacts")]
     return found
+
+
+def check_flex(cfg: RotaConfig, start: date) -> list[Problem]:
+    """`[flex]` overrides against the agents file, availability.csv and requests.csv, then the
+    flex agents translated for the week from `start`: a wished shift no rule allows is an error,
+    one outside the agent's hours a warning."""
+    from planner.solve.flex_inputs import load_flex_inputs
+
+    try:
+        found = load_flex_inputs(cfg, start, 7)
+    except (InputError, RuleError) as exc:
+        return [_problem(exc, cfg.source)]
+    return [Problem(n.file, n.message, n.row, n.column, "warning") for n in found.notes]
 
 
 def validate_workspace(folder: Path, start: date, *, force: bool = False) -> list[Problem]:
@@ -226,27 +243,35 @@ def validate_workspace(folder: Path, start: date, *, force: bool = False) -> lis
     if not agents_path.is_file():
         problems.append(Problem(agents_path.name, "agents file not found"))
     else:
-        ids, found = check_agents(agents_path, patterns)
+        ids, found = check_agents(agents_path, [*patterns, FLEX])
         problems += found
         if cfg is not None and not found:
             skills = check_skills(cfg, agents_path, data)
     absences_path = path(files.absences) if files.absences else None
     if absences_path is not None and absences_path.is_file():
         problems += check_absences(absences_path, ids)
+    people_ok = agents_path.is_file() and not any(p.severity == "error" for p in problems
+                                                  if p.file in (agents_path.name, getattr(absences_path, "name", None)))
     worked_path = cfg.worked_path() if cfg is not None else None
     if worked_path is not None:
         problems += check_worked(worked_path, ids)
 
+    if cfg is not None and people_ok:  # the flex files are checked even when the history is broken
+        problems += check_flex(cfg, start)
     if cfg is not None and not any(p.severity == "error" for p in problems):
         from planner.solve.continuity import carry_over
         from planner.solve.schedule import absence_days, agent_classes, build_lines
 
         try:
-            agents = load_agents(agents_path, cfg.book)
+            agents = load_agents(agents_path, cfg.book, flex=True)
+            flexible = flex_ids(agents)
+            agents = agents[~agents["agent_id"].isin(flexible)].reset_index(drop=True)
             absences = load_absences(absences_path if absences_path and absences_path.is_file() else None, agents)
             carry = carry_over(agents, absences, cfg.book, cfg.labour, start)
             classes = agent_classes(agents, absence_days(absences, start, 7), carry)
             build_lines(cfg, classes, start, 7)
+            if flexible:          # said last, as rota plan says it: the rest of the workspace is checked
+                problems.append(Problem(agents_path.name, flex_refusal(flexible), column="pattern"))
         except (InputError, RuleError) as exc:
             problems.append(_problem(exc, agents_path.name))
     return problems + skills

@@ -64,6 +64,15 @@ def test_unavailable_day() -> None:
     assert rules(c, works([4])) == []
 
 
+def test_unavailable_shift_is_about_that_day_and_shift_only() -> None:
+    c = replace(BASE, unavailable_shifts=frozenset({(5, "L")}))
+    v = flex_violations([c], SHIFTS, works([5], shift="L"), H)
+    assert [(x.rule, x.day) for x in v] == [("unavailable_shift", 5)]
+    assert rules(c, works([5], shift="E")) == []
+    assert rules(c, works([6], shift="L")) == []
+    assert not c.may_work_on(5, "L") and c.may_work_on(5, "E") and c.may_work_on(6, "L")
+
+
 def test_forbidden_succession_is_about_the_next_day_only() -> None:
     v = flex_violations([BASE], SHIFTS, roster(("A", 3, "L"), ("A", 4, "E")), H)
     assert [(x.rule, x.day) for x in v] == [("forbidden_succession", 4)]

@@ -2,7 +2,8 @@
 
 `[site]`, `[data]`, `[solver]` and `[objective]` are the planner's own; `[forecast]`,
 `[staffing]` and `[channels.*]` belong to `forecasts`; `[shifts]`, `[patterns]`, `[labour]` and
-`[pay]` and `[queues]` (who may serve which queue) to `constraints`. Every error names the file and the dotted setting, so a team lead can
+`[pay]` and `[queues]` (who may serve which queue) to `constraints`; `[flex]` (the contract of
+agents on a flexible schedule) is read by `planner.workspace.flex_settings`. Every error names the file and the dotted setting, so a team lead can
 find the line to fix.
 """
 
@@ -20,12 +21,13 @@ from constraints.labour import LabourRules, parse_labour
 from constraints.patterns import PatternBook, parse_pattern_book
 from constraints.pay import PayRules, parse_pay
 from constraints.skills import QueueNeeds, parse_queues
+from planner.workspace.flex_settings import FlexConfig, parse_flex
 from forecasts.forecast import ForecastSettings
 from forecasts.channels import StaffingSettings, parse_staffing
 
 SECTIONS = (
     "site", "data", "forecast", "staffing", "channels",
-    "shifts", "patterns", "labour", "pay", "queues", "solver", "objective",
+    "shifts", "patterns", "labour", "pay", "queues", "flex", "solver", "objective",
 )
 
 
@@ -47,6 +49,8 @@ class DataFiles(_Strict):
     agents: str = "agents.csv"
     absences: str | None = "absences.csv"
     worked: str | None = "worked.csv"     # hours already worked (the T-13 timesheet HR keeps); optional
+    availability: str | None = "availability.csv"   # when flex agents can work; optional
+    requests: str | None = "requests.csv"           # flex agents' wished shifts and days off; optional
 
 
 class SolverSettings(_Strict):
@@ -93,6 +97,7 @@ class RotaConfig:
     labour: LabourRules = field(default_factory=lambda: parse_labour({}))
     pay: PayRules = field(default_factory=lambda: parse_pay({}))
     queues: QueueNeeds = field(default_factory=QueueNeeds)
+    flex: FlexConfig = field(default_factory=FlexConfig)
     solver: SolverSettings = field(default_factory=SolverSettings)
     objective: ObjectiveSettings = field(default_factory=ObjectiveSettings)
     raw: dict[str, Any] = field(default_factory=dict)
@@ -118,6 +123,12 @@ class RotaConfig:
         site that plans from its previous rotas alone keeps none), and never looked for without a
         rota.toml (the defaults belong to no workspace, so not to the current folder either)."""
         return None if self.source == "defaults" else self._optional("worked")
+
+    def flex_paths(self) -> tuple[Path | None, Path | None]:
+        """availability.csv and requests.csv, each None when there is none (optional as worked.csv)."""
+        if self.source == "defaults":
+            return None, None
+        return self._optional("availability"), self._optional("requests")
 
     def _optional(self, key: str) -> Path | None:
         """An optional data file: None when not set, or when its default name is not there."""
@@ -220,6 +231,7 @@ def load_config_dict(raw: dict[str, Any], source: str, root: Path) -> RotaConfig
     labour = _rules(parse_labour, raw.get("labour", {}), source=source)
     pay = _rules(parse_pay, raw.get("pay", {}), labour.night, source=source)   # [labour]'s night, shared
     queues = _queues(raw.get("queues", {}), staffing, source)
+    flex = parse_flex(raw.get("flex", {}), labour, source)
     return RotaConfig(
         source=source,
         root=Path(root),
@@ -231,6 +243,7 @@ def load_config_dict(raw: dict[str, Any], source: str, root: Path) -> RotaConfig
         labour=labour,
         pay=pay,
         queues=queues,
+        flex=flex,
         solver=_pydantic(SolverSettings, raw.get("solver", {}), "solver", source),
         objective=_pydantic(ObjectiveSettings, raw.get("objective", {}), "objective", source),
         raw=raw,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from constraints.patterns import PatternBook
+from constraints.patterns import FLEX, PatternBook
 from constraints.skills import QueueNeeds, canonical_skills, eligibility, skill_tokens, unknown_tokens
 from constraints.timesheet import ABSENCE_KINDS, UNSPECIFIED_KIND
 from common.errors import InputError
@@ -58,9 +58,13 @@ def excel_patterns(df: pd.DataFrame, patterns: Iterable[str]) -> pd.DataFrame:
     return df.assign(pattern=df["pattern"].map(undo))
 
 
-def load_agents(path: Path, book: PatternBook) -> pd.DataFrame:
+def load_agents(path: Path, book: PatternBook, *, flex: bool = False) -> pd.DataFrame:
     """Read agents: agent_id, name, team, pattern, shift_pref, skills, rate_rub_h, [cycle_start],
     [night_ok], [hired_for_nights], [overtime_ytd_h], [overtime_ok].
+
+    `pattern` is a pattern of the book or `flex` (a flexible schedule, planned per person). Only
+    a caller that handles flex agents passes `flex`; the rota's planner refuses them by name
+    rather than planning the others as if they were not there.
 
     Without a night_ok column everyone may work nights; with one, every cell must say yes or no
     (art. 96 bars some people from night work: a blank is no consent). hired_for_nights (art. 96:
@@ -84,7 +88,11 @@ def load_agents(path: Path, book: PatternBook) -> pd.DataFrame:
     out = pd.DataFrame({"agent_id": ids})
     out["name"] = to_strings(df, "name", file=name, allow_empty=True) if "name" in df else ids
     out["team"] = to_strings(df, "team", file=name, allow_empty=True) if "team" in df else ""
-    out["pattern"] = to_choice(excel_patterns(df, book.patterns), "pattern", sorted(book.patterns), file=name)
+    out["pattern"] = to_choice(excel_patterns(df, book.patterns), "pattern", [*sorted(book.patterns), FLEX], file=name)
+    flexible = out.index[out["pattern"] == FLEX]
+    if len(flexible) and not flex:
+        raise InputError(flex_refusal(list(out.loc[flexible, "agent_id"])), file=name, row=_row(flexible[0]),
+                         column="pattern")
     if "shift_pref" in df:
         out["shift_pref"] = to_choice(df, "shift_pref", SHIFT_PREFS, file=name, default="any")
     else:
@@ -103,6 +111,12 @@ def load_agents(path: Path, book: PatternBook) -> pd.DataFrame:
                              if "overtime_ytd_h" in df else 0.0)
     out["overtime_ok"] = to_bools(df, "overtime_ok", file=name, default=False) if "overtime_ok" in df else False
     return out.reset_index(drop=True)
+
+
+def flex_refusal(ids: list[str]) -> str:
+    """Why the rota's planner stops at flex agents: said alike by `rota plan` and `rota validate`."""
+    return (f"{_agents(ids)} {'has' if len(ids) == 1 else 'have'} pattern {FLEX}: flexible-schedule agents are "
+            "not planned yet; plan without them by taking them out of the agents file")
 
 
 def hired_for_nights(agents: pd.DataFrame) -> dict[str, bool]:

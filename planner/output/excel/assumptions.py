@@ -18,6 +18,7 @@ from planner.output.excel.cells import BOLD, SEPARATOR, fit_row, frame_sheet, he
 from planner.output.excel.days import DASH
 from planner.runs import PlanRun
 from planner.workspace.config import RotaConfig
+from planner.workspace.flex_files import FLEX_DATA
 
 
 def _in_toml(raw: Mapping[str, Any], *keys: str) -> bool:
@@ -87,7 +88,8 @@ _DATA_MEANING = {
 
 def _workspace_rows(cfg: RotaConfig, at: _Sources, run: PlanRun) -> list[Row]:
     rows = (at.model_rows("site", cfg.site, ("site",), _SITE_MEANING)
-            + at.model_rows("data files", cfg.data, ("data",), _DATA_MEANING))
+            + [r for r in at.model_rows("data files", cfg.data, ("data",), _DATA_MEANING)
+               if r[1].removeprefix("data.") not in FLEX_DATA])      # flex agents' files: the rota does not read them
     fc = run.forecast
     if fc is not None and len(fc.history.frame):
         last = pd.Timestamp(fc.history.frame["ts"].max())
