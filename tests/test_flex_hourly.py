@@ -129,3 +129,16 @@ def test_the_search_alone_plans_hourly_coverage_lawfully(monkeypatch):
     res = fm.solve_flex(problem, time_limit_s=3, workers=1, seed=3)
     assert flex_violations(problem.contracts, problem.shift_types, res.roster, 2, 0) == []
     assert res.objective == cost_by_hand(problem, res.roster) == 40
+
+
+def test_shifts_outside_a_days_availability_are_never_given():
+    """Availability as (day, shift) pairs: on day 0 the morning is out of the person's hours, so
+    the engine covers what it can with the afternoon and leaves the morning short."""
+    base = two_day_problem()
+    a = FlexContract("A", frozenset({"m", "a"}), unavailable_shifts=frozenset({(0, "m"), (1, "m")}))
+    b = FlexContract("B", frozenset({"m", "a"}), unavailable_shifts=frozenset({(0, "m"), (1, "m")}))
+    problem = FlexProblem(2, base.shift_types, (a, b), base.cover, costs=base.costs)
+    res = solve_flex(problem, time_limit_s=5, workers=1)
+    assert set(res.roster["shift"]) == {"a"}
+    assert flex_violations(problem.contracts, problem.shift_types, res.roster, 2, 0) == []
+    assert res.objective == cost_by_hand(problem, res.roster) == 2 * 4 * 100 + 2 * 10

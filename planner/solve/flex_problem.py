@@ -162,6 +162,9 @@ def build_index(problem: FlexProblem) -> FlexIndex:
             cap[p, s] = c.max_of_type.get(sid, NO_LIMIT)
         off = [d for d in c.unavailable if 0 <= d < D]
         may[p, off, :] = False
+        for d, sid in c.unavailable_shifts:          # outside that day's hours of availability
+            if 0 <= d < D and sid in si:
+                may[p, d, si[sid]] = False
 
     def col(f) -> np.ndarray:
         return np.array([f(c) for c in problem.contracts], dtype=np.int64)
