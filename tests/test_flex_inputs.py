@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 import cli
 from common.errors import InputError, RuleError
-from constraints.flex import FlexContract, flex_violations
+from constraints.flex import FlexContract, flex_violations, night_shifts
 from planner.solve.flex_inputs import FlexInputs, flex_inputs, load_flex_inputs, minute_limits
 from planner.solve.flex_problem import ShiftWish
 from planner.workspace.config import default_config, load_config, load_config_dict
@@ -352,3 +353,33 @@ def test_validate_checks_the_flex_files_when_the_history_is_broken(flex_workspac
     result = invoke("validate", flex_workspace, "--start", MONDAY)
     assert result.exit_code == 2
     assert "history.csv" in result.output and "requests.csv, row 2, column 'shift'" in result.output
+
+
+def test_a_workspaces_flex_agents_fill_the_evening_gap_the_rota_leaves():
+    """From the data contract to the engine: F1 and F2 (F2 may not work nights), shifts from 08:00,
+    16:00 or 20:00 of 4 or 8 h; the rota leaves one agent missing 16:00-24:00 every day of the week
+    (600 RUB each missing agent-hour). The roster keeps every contract rule, gives F2 no night hour,
+    and covers the gap better than it costs."""
+    from planner.solve.allocation import SeriesDemand
+    from planner.solve.flex_join import flex_problem, residual_cover
+    from planner.solve.flex_model import solve_flex
+    from planner.solve.flex_problem import build_index, objective
+
+    found = translate(small_flex(max_hours_week=24))
+    hours = 8 * 24
+    need = np.zeros((1, hours), dtype=np.int64)
+    for d in range(7):
+        need[0, d * 24 + 16: d * 24 + 24] = 1
+    demand = SeriesDemand(need=need, cost=np.full((1, hours, 1), 600.0), serves=np.ones((1, 1), dtype=bool),
+                          group=np.zeros(1, dtype=np.int64))
+    cover = residual_cover(demand, np.zeros((1, 1, hours), dtype=np.int64), np.array([True]))
+    problem = flex_problem(found, cover, {"F1": 300.0, "F2": 250.0}, MONDAY)
+    res = solve_flex(problem, time_limit_s=10, workers=1, seed=1)
+    assert flex_violations(problem.contracts, problem.shift_types, res.roster, 7, 0) == []
+    night = night_shifts(problem.shift_types)
+    assert not set(res.roster.loc[res.roster["person"] == "F2", "shift"]) & night
+    minutes = res.roster["shift"].map({t.id: t.minutes for t in problem.shift_types}).groupby(res.roster["person"]).sum()
+    assert (minutes <= 24 * 60).all()
+    nobody = objective(build_index(problem), np.full((2, 7), -1))
+    assert res.status == "OPTIMAL" and res.objective < nobody - 10_000   # 56 gap-hours at 600 RUB: 33,600
+    assert minutes.sum() >= 30 * 60                 # at 250-360 RUB an hour, every allowed evening hour pays

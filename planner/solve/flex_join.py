@@ -28,7 +28,8 @@ from constraints.calendar import RU_CALENDAR, ProductionCalendar
 from constraints.flex import ShiftType
 from constraints.pay import DEFAULT_RULES, PayRules, holiday_hours_of, night_hours_of, rate_hours
 from planner.solve.allocation import SeriesDemand
-from planner.solve.flex_problem import HourlyCover, ShiftCost
+from planner.solve.flex_inputs import FlexInputs
+from planner.solve.flex_problem import FlexProblem, HourlyCover, ShiftCost
 
 #: roubles are whole in the engine's integer objective
 ROUBLE = 1
@@ -82,3 +83,14 @@ def shift_costs(rates: Mapping[str, float], shift_types: Iterable[ShiftType], st
             if mine is None or types[t].id in mine:
                 out.append(ShiftCost(person, d, types[t].id, int(round(rate * value / ROUBLE))))
     return tuple(out)
+
+
+def flex_problem(inputs: FlexInputs, cover: HourlyCover, rates: Mapping[str, float], start: date,
+                 rules: PayRules = DEFAULT_RULES, calendar: ProductionCalendar = RU_CALENDAR) -> FlexProblem:
+    """The engine's problem for a workspace's flex agents (`flex_inputs`) against a residual cover:
+    their contracts and wishes, and the pay of every shift each of them may work."""
+    allowed = {c.person: c.allowed for c in inputs.contracts}
+    costs = shift_costs({p: rates[p] for p in allowed}, inputs.shift_types, start, inputs.horizon_days,
+                        allowed=allowed, rules=rules, calendar=calendar)
+    return FlexProblem(inputs.horizon_days, inputs.shift_types, inputs.contracts, cover, inputs.wishes,
+                       inputs.first_weekday, costs)
