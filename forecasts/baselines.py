@@ -54,6 +54,16 @@ def _hour_of_day_mean(v: np.ndarray, first_hour: int, horizon: int) -> np.ndarra
     return out
 
 
+def nan_mean(a: np.ndarray) -> np.ndarray:
+    """Column means over the values that are there (NaN where a column has none), without numpy's
+    "mean of empty slice" warning: an hour with no data in any week is expected (outages, masked
+    holidays), not a mistake to shout about on a team lead's terminal."""
+    seen = ~np.isnan(a)
+    n = seen.sum(axis=0)
+    total = np.where(seen, a, 0.0).sum(axis=0)
+    return np.where(n > 0, total / np.maximum(n, 1), np.nan)
+
+
 def _first_hour(y: pd.Series) -> int:
     return int(y.index[0].hour) if len(y) else 0
 
@@ -108,13 +118,11 @@ class WeeklyMean:
         take = min(self.weeks, full)
         # rows: the last `take` weeks, aligned so that column p is the hour p steps after y ends
         block = v[n - take * WEEK :].reshape(take, WEEK)
-        with np.errstate(all="ignore"):
-            template = np.nanmean(block, axis=0) if take else np.full(WEEK, np.nan)
+        template = nan_mean(block) if take else np.full(WEEK, np.nan)
         gaps = np.isnan(template)
         if gaps.any():
             older = v[n - full * WEEK :].reshape(full, WEEK)
-            with np.errstate(all="ignore"):
-                template[gaps] = np.nanmean(older[:, gaps], axis=0)
+            template[gaps] = nan_mean(older[:, gaps])
             still = np.isnan(template)
             if still.any():
                 template[still] = _hour_of_day_mean(v, _first_hour(y), WEEK)[still]

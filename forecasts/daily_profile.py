@@ -19,7 +19,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from forecasts.baselines import DAY, _first_hour, _hour_of_day_mean, _values
+from forecasts.baselines import DAY, _first_hour, _hour_of_day_mean, _values, nan_mean
 from forecasts.calendar_features import DayCalendar, event_uplifts
 
 
@@ -265,7 +265,7 @@ def _shapes(H: np.ndarray, wd: np.ndarray, usable: np.ndarray, prior_days: float
         pooled = sums.sum(axis=0) / tot.sum()
     else:
         finite = H[~np.isnan(H).all(axis=1)]
-        prof = np.nanmean(finite, axis=0) if len(finite) else np.ones(DAY)
+        prof = nan_mean(finite) if len(finite) else np.ones(DAY)
         prof = np.nan_to_num(prof)
         pooled = prof / prof.sum() if prof.sum() > 0 else np.full(DAY, 1.0 / DAY)
     shape = np.empty((7, DAY))

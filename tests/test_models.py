@@ -333,3 +333,20 @@ def test_blend_keeps_a_sales_peak_out_of_its_four_week_mean_and_forecasts_sales_
     unaware = Blend(members=(Constant("level", 40.0), WeeklyMean()))    # weights judged where the mean is right
     plain = unaware.forecast(y, 168, None)                              # no calendar: the peak leaks in
     assert plain[48:72].max() > 30.0
+
+
+@pytest.mark.parametrize("hours", [1, 23, 24, 169, 700, 2000])
+def test_the_blend_forecasts_any_history_with_gaps_and_a_calendar_without_warnings(hours):
+    """Short and gappy histories, starting at odd hours, with holidays and a sale labelled: a finite,
+    non-negative forecast and no numpy warning on the terminal (an hour no week has data for is
+    expected, not an error)."""
+    import warnings
+
+    rng = np.random.default_rng(hours)
+    y = pd.Series(rng.poisson(10, hours).astype(float), index=pd.date_range("2025-12-30 05:00", periods=hours, freq="h"))
+    y.iloc[rng.integers(0, hours, max(1, hours // 10))] = np.nan
+    calendar = DayCalendar("RU", (Event("sale", month_day=("01-05",)),))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        f = Blend().forecast(y, 200, calendar)
+    assert f.shape == (200,) and np.isfinite(f).all() and (f >= 0).all()
