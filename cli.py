@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from common.errors import InputError, RuleError
+from common.errors import INPUT_ERRORS, InputError, error_line
 
 SAMPLE = Path(__file__).resolve().parent / "sample_data"
 TODAY_ENV = "ROTA_TODAY"   # the date rota takes for today (tests; replaying a past week as it was)
@@ -46,11 +46,8 @@ def command(**kwargs: Any) -> Callable[[F], F]:
         def run(*args: Any, **kw: Any) -> Any:
             try:
                 return fn(*args, **kw)
-            except (InputError, RuleError, OSError) as exc:
-                if isinstance(exc, OSError):  # an output folder that cannot be made, a read-only disk
-                    exc = InputError(exc.strerror or str(exc), file=exc.filename and str(exc.filename))
-                line = " ".join(str(exc).split())
-                err.print(f"[bold red]error:[/] {escape(line)}", highlight=False, soft_wrap=True)
+            except INPUT_ERRORS as exc:
+                err.print(f"[bold red]error:[/] {escape(error_line(exc))}", highlight=False, soft_wrap=True)
                 raise typer.Exit(2) from None
 
         app.command(**kwargs)(run)
@@ -360,9 +357,16 @@ def schedule(
     "plan --workspace sample_data --start 2026-11-23 --weeks 1 --out out/",
     "--month 2027-01 plans 1-31 January instead. A plan that starts less than a month after today is "
     "made with a warning: art. 103 has a shift schedule shown to the staff a month before it takes effect "
-    f"(the environment variable {TODAY_ENV}=YYYY-MM-DD sets today)."))
+    f"(the environment variable {TODAY_ENV}=YYYY-MM-DD sets today).",
+    "Several sites that share no staff: --workspace once per site (rota plan --workspace sample_data "
+    "--workspace my_site --start 2026-11-23 --out sites/) or --sites DIR plans each site on its own, on "
+    "--executor, into a folder per site named after its workspace, with sites.json and sites.csv beside them; "
+    "times stay each site's local time. Exit code 2 if any site failed on its input (the others are written)."))
 def plan(
-    workspace: WorkspaceOpt = SAMPLE,
+    workspace: Annotated[list[Path] | None, typer.Option(
+        metavar="DIR", show_default=False,
+        help="Workspace folder with rota.toml and its data files (default: the bundled sample_data); again for "
+             "each further site to plan several sites at once.")] = None,
     start: StartOpt = None,
     weeks: WeeksOpt = None,
     month: MonthOpt = None,
@@ -371,11 +375,23 @@ def plan(
     published: PublishedOpt = None,
     time_limit: TimeLimitOpt = None,
     force: ForceOpt = False,
+    sites: Annotated[Path | None, typer.Option(
+        metavar="DIR", help="A folder holding one workspace per sub-folder: plan every site in it (instead of "
+                            "--workspace).")] = None,
+    executor: Annotated[str, typer.Option(metavar="NAME", help="With several sites: serial, processes (one "
+                                                               "per CPU) or dask.")] = "processes",
+    scheduler: Annotated[str | None, typer.Option(metavar="ADDRESS", help="With several sites and --executor "
+                                                  "dask: the scheduler's address (default: a local cluster).")] = None,
 ) -> None:
     """The weekly (or monthly) job: forecast -> staffing requirements -> rota -> results, in one go."""
     from planner import pipeline
     from planner.workspace.config import workspace_toml
 
+    if sites is not None or len(workspace or ()) > 1:
+        return _plan_sites(workspace, sites, start=start, weeks=weeks, month=month, out_dir=out_dir,
+                           previous=previous, published=published, time_limit=time_limit, force=force,
+                           executor=executor, scheduler=scheduler)
+    workspace = workspace[0] if workspace else SAMPLE
     first, days = _horizon(start, weeks, month, workspace)
     today = _today(workspace)
     workspace_toml(workspace)   # a missing folder is said before "Planning …"
@@ -386,6 +402,39 @@ def plan(
                                 today=today, progress=solving.progress, stop=solving.stop, console=out, force=force,
                                 published=_published(published))
     _finish(run, out_dir)
+
+
+def _plan_sites(workspaces: list[Path] | None, folder: Path | None, *, start: str | None, weeks: int | None,
+                month: str | None, out_dir: Path, previous: list[Path] | None, published: Path | None,
+                time_limit: float | None, force: bool, executor: str, scheduler: str | None) -> None:
+    """`rota plan` over several sites: a line per site and stage, the sites table, exit code 2 if
+    any site failed on its input (1 if a written rota breaks a labour rule)."""
+    from planner.executors import check_executor
+    from planner.output.terminal import horizon_words, print_warnings, sites_table
+    from planner.sites import SiteJob, plan_sites, site_folders, site_names, sites_frame, write_sites_summary
+
+    if workspaces and folder is not None:
+        raise InputError("give the sites as --sites DIR or as --workspace DIR for each, not both")
+    check_executor(executor)
+    places = site_folders(folder) if folder is not None else list(workspaces or ())
+    names = site_names(places)
+    first, days = _horizon(start, weeks, month, places[0])
+    out.print(f"Planning {horizon_words(first, days)} for {len(names)} sites: {', '.join(names)} ({executor})",
+              highlight=False)
+    jobs = [SiteJob(name, ws, out_dir, first, days, _today(ws), time_limit, tuple(previous or ()), published, force)
+            for name, ws in zip(names, places)]
+    results = plan_sites(jobs, executor=executor, scheduler=scheduler, console=out)
+    written = write_sites_summary(results, out_dir, start=first, days=days, executor=executor)
+    out.print(sites_table(sites_frame(results)))
+    print_warnings(out, [f"{r.site}: {w}" for r in results for w in r.warnings])
+    _print_written(*(Path(r.folder) for r in results if r.folder), *written)
+    if failed := [r.site for r in results if r.failed]:
+        err.print(f"[bold red]error:[/] {len(failed)} of {len(results)} sites failed on their input "
+                  f"({escape(', '.join(failed))}); the others were planned and written", highlight=False)
+        raise typer.Exit(2)
+    if broken := [r.site for r in results if r.figures["violations"]]:
+        err.print(f"[red]labour-rule violations in {escape(', '.join(broken))}[/] (each site's summary.json)")
+        raise typer.Exit(1)
 
 
 @command(epilog=_example("compare sale_chat_x2 aht_plus_10 --workspace sample_data --start 2026-11-23 --out cmp/"))

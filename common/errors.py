@@ -75,6 +75,18 @@ class RuleError(ValueError):
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
+#: what a run stops on as bad input: one line and exit code 2 (an OSError is an output folder that
+#: cannot be made, a read-only disk)
+INPUT_ERRORS = (InputError, RuleError, OSError)
+
+
+def error_line(exc: BaseException) -> str:
+    """One of `INPUT_ERRORS` as the one line the user reads (an OSError names its file)."""
+    if isinstance(exc, OSError):
+        exc = InputError(exc.strerror or str(exc), file=exc.filename and str(exc.filename))
+    return " ".join(str(exc).split())
+
+
 # -- settings validated by pydantic --------------------------------------------------------------
 
 Loc = tuple[str | int, ...]

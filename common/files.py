@@ -7,6 +7,7 @@ target, which is atomic on POSIX and Windows file systems.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -58,3 +59,20 @@ def write_csv(frame: pd.DataFrame, target: str | os.PathLike[str]) -> Path:
 def write_text(text: str, target: str | os.PathLike[str]) -> Path:
     """Write UTF-8 text atomically."""
     return write_atomic(target, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+@contextmanager
+def new_folder(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a hidden folder beside `target` to fill; it becomes `target` only on success, so a
+    folder that did not exist before appears whole or not at all (the rename fails, and nothing
+    is replaced, if `target` appeared meanwhile)."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    os.chmod(staging, 0o777 & ~_umask())  # as an ordinary folder would be, not private
+    try:
+        yield staging
+        os.rename(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)

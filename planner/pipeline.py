@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -348,14 +348,19 @@ def month_span(month: str) -> tuple[date, int]:
 def run_plan(
     workspace: Path, start: date, *, days: int, time_limit_s: float | None = None, previous: Sequence[Path] = (),
     today: date | None = None, progress=None, stop=None, console: Console | None = None, force: bool = False,
-    published: Path | None = None,
+    published: Path | None = None, stage: Callable[[str], None] | None = None,
 ) -> PlanRun:
     """The whole weekly (or monthly) job on a workspace: forecast, requirements, schedule, over
-    `days` days from `start`; `previous`, `published` and `today` as `run_schedule` takes them."""
+    `days` days from `start`; `previous`, `published` and `today` as `run_schedule` takes them.
+    `stage` hears each stage's name as it begins (several sites' progress lines)."""
+    said = stage or (lambda _: None)
     cfg = load_config(workspace_toml(workspace))
     handover, shown = load_handover(previous, published, start)   # a day left out is said before forecasting
+    said("forecasting")
     fc = run_forecast(cfg.path(cfg.data.history), start, days, cfg, console=console, force=force)
+    said("sizing")
     req, sized = size_staff(fc.forecast, cfg, console)
+    said("solving")
     return _schedule(cfg, req, cfg.path(cfg.data.agents), cfg.absences_path(), start, days, handover, today=today,
                      time_limit_s=time_limit_s, progress=progress, stop=stop, forecast=fc, console=console,
                      published=shown, said_before=sized)

@@ -2,7 +2,8 @@
 
 Layers, lowest first: `common` (errors, files) < `forecasts`, `constraints` (neither imports the
 other) < `planner.workspace` < `planner.solve` < `planner.runs` < `planner.output` <
-`planner.pipeline`, `planner.validate`, `planner.analysis` < `cli`. Imports under
+`planner.pipeline`, `planner.validate`, `planner.analysis`, `planner.sites` < `cli`; `planner.executors`
+(where independent jobs run) needs only `common`. Imports under
 `if TYPE_CHECKING:` are types for the reader only, never run, and are not counted.
 """
 
@@ -32,6 +33,10 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "planner.pipeline": ("planner.analysis", "planner.validate", "cli"),
     "planner.validate": ("planner.output", "planner.analysis", "planner.pipeline", "cli"),
     "planner.analysis": ("planner.validate", "cli"),
+    "planner.executors": ("forecasts", "constraints", "planner.workspace", "planner.solve", "planner.runs",
+                          "planner.output", "planner.analysis", "planner.pipeline", "planner.validate",
+                          "planner.sites", "cli"),
+    "planner.sites": ("planner.analysis", "planner.validate", "cli"),
 }
 
 

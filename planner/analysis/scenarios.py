@@ -15,7 +15,6 @@ gives the same numbers whether it ran serially, in a process pool or on a Dask c
 from __future__ import annotations
 
 import copy
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -29,9 +28,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from common.errors import InputError
 from constraints.skills import canonical_skills, skill_tokens, unknown_tokens
 from forecasts.staffing import quantile_warnings, requirements as staffing_requirements
+from planner.executors import check_executor, fan_out
 from planner.workspace.config import RotaConfig, load_config, load_config_dict, read_toml, workspace_toml
 
-EXECUTORS = ("serial", "processes", "dask")
 SCENARIO_KEYS = ("name", "description", "config", "volume", "aht_factor", "headcount")
 
 
@@ -369,26 +368,12 @@ def run_job(job: ScenarioJob) -> ScenarioResult:
 
 def run_jobs(jobs: Sequence[ScenarioJob], executor: str = "processes", *, scheduler: str | None = None,
              workers: int | None = None) -> list[ScenarioResult]:
-    """Run the jobs serially, in a process pool, or on a Dask cluster; results in job order."""
-    if executor not in EXECUTORS:
-        raise InputError(f"--executor {executor!r} is unknown; use {', '.join(EXECUTORS)}")
-    if executor == "serial" or (executor == "processes" and len(jobs) <= 1):
-        return [run_job(j) for j in jobs]
-    if executor == "processes":
-        from concurrent.futures import ProcessPoolExecutor
-
-        n = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-        with ProcessPoolExecutor(max_workers=n) as pool:
-            return list(pool.map(run_job, jobs))
-    if not scheduler:
+    """Run the jobs serially, in a process pool, or on a Dask cluster (`planner.executors`);
+    results in job order."""
+    check_executor(executor)
+    if executor == "dask" and not scheduler:
         raise InputError("--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
-    try:
-        from dask.distributed import Client
-    except ImportError:
-        raise InputError('--executor dask needs dask.distributed: pip install "dask[distributed]"') from None
-    with Client(scheduler, set_as_default=False) as client:
-        futures = client.map(run_job, list(jobs), pure=False)
-        return list(client.gather(futures))
+    return fan_out(run_job, jobs, executor, scheduler=scheduler, workers=workers)
 
 
 # --------------------------------------------------------------------------- preparing runs

@@ -1,7 +1,7 @@
 """Everything rota prints on a terminal, in one place: progress bars, warnings and every table
-(forecast, backtest, requirements, the run's summary, scenario comparison, team size,
-simulation). Tables are built with rich from plain results, so the stages never format text and
-the look of the whole command line can be changed here."""
+(forecast, backtest, requirements, the run's summary, several sites, scenario comparison, team
+size, simulation). Tables are built with rich from plain results, so the stages never format
+text and the look of the whole command line can be changed here."""
 
 from __future__ import annotations
 
@@ -153,6 +153,34 @@ def summary_table(data: dict[str, Any]) -> Table:
                   ", ".join(named) + (f" and {more} more (summary.json)" if more else ""))
     t.add_row("labour-rule violations", str(data["violations"]))
     return t
+
+
+def sites_table(sites: pd.DataFrame) -> Group:
+    """Several sites planned at once (`planner.sites.sites_frame`), a row each, in 80 columns: the
+    time zone its times are in, agents, solver gap, shortfall, service, pay, rule violations and
+    seconds; a site that failed on its input has dashes there and its one line below."""
+    from rich.text import Text
+
+    t = Table(title="Sites (times are each site's local time)", box=box.SIMPLE_HEAD, pad_edge=False,
+              collapse_padding=True, show_edge=False)
+    t.add_column("site", overflow="fold")   # a long name wraps; the figures never lose a digit
+    t.add_column("time zone", no_wrap=True)
+    rows = sites.to_dict("records")
+
+    def cell(value: Any, fmt: str) -> str:
+        return "–" if value is None or (isinstance(value, float) and np.isnan(value)) else format(value, fmt)
+
+    cells = [(["[red]failed[/]", "", "", "", "", ""] if r["error"] else
+              [cell(r["agents"], ",.0f"), cell(r["gap"], ".2%"), cell(r["shortfall_agent_hours"], ",.0f"),
+               cell(r["service_level"], ".1%"), cell(r["pay_rub"] / 1e6, ",.2f"), cell(r["violations"], ",.0f")])
+             + [f"{r['seconds']:.0f}"] for r in rows]
+    for j, head in enumerate(("agents", "gap", "short\nagent-h", "service\nlevel", "pay,\nM RUB", "viol.", "s")):
+        wide = max([len(line) for line in head.split("\n")] + [len(Text.from_markup(c[j]).plain) for c in cells])
+        t.add_column(head, justify="right", no_wrap=True, min_width=wide)
+    for r, c in zip(rows, cells):
+        t.add_row(escape(r["site"]), escape(r["timezone"] or "?"), *c)
+    notes = [Text(f"{r['site']} failed: {r['error']}", style="red") for r in sites.to_dict("records") if r["error"]]
+    return Group(t, *notes)
 
 
 def _balance_text(p: dict[str, Any]) -> str:
