@@ -194,3 +194,15 @@ def test_a_channel_is_not_a_tag_a_queue_may_need(tmp_path: Path) -> None:
                             '[queues.docs]\nneeds = ["Fax"]\n')
     assert err.file == "site.toml" and err.column == "queues.docs.needs"
     assert "'fax' is a channel" in err.message
+
+
+def test_a_misspelt_time_zone_is_refused_by_name(tmp_path: Path) -> None:
+    """The site's zone is printed beside its times in every summary (several sites keep their local
+    times), so a zone that does not exist is an error naming the setting, and real ones load."""
+    bad = tmp_path / "rota.toml"
+    bad.write_text('[site]\ntimezone = "Asia/Vladivostk"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"site\.timezone.*'Asia/Vladivostk' is not a time zone"):
+        load_config(bad)
+    for zone in ("Europe/Moscow", "Asia/Novosibirsk", "Asia/Vladivostok"):
+        bad.write_text(f'[site]\ntimezone = "{zone}"\n', encoding="utf-8")
+        assert load_config(bad).site.timezone == zone

@@ -10,11 +10,12 @@ find the line to fix.
 from __future__ import annotations
 
 import tomllib
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from common.errors import InputError, RuleError, pydantic_problem
 from constraints.labour import LabourRules, parse_labour
@@ -40,6 +41,17 @@ class SiteSettings(_Strict):
 
     name: str = "Contact centre"
     timezone: str = "Europe/Moscow"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        """A misspelt zone would be printed as the site's local time in every summary."""
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"'{v}' is not a time zone (write it as Europe/Moscow, Asia/Novosibirsk, "
+                             "Asia/Vladivostok, ...)") from exc
+        return v
 
 
 class DataFiles(_Strict):
