@@ -28,9 +28,6 @@ import numpy as np
 #: above this mean the normal approximation (with the same variance) is used: exact enough, and
 #: the count grid would be long
 NORMAL_ABOVE = 400.0
-#: two-sided z-scores of the quantiles used here (no scipy): 10 % / 90 %, 5 % / 95 %, 25 % / 75 %
-_Z = {0.1: -1.2815515655446004, 0.9: 1.2815515655446004, 0.05: -1.6448536269514722,
-      0.95: 1.6448536269514722, 0.25: -0.6744897501960817, 0.75: 0.6744897501960817, 0.5: 0.0}
 
 
 #: the sums `dispersion_sums` returns, in order; they add up over origins
@@ -92,6 +89,11 @@ def dispersion(actual: np.ndarray, forecast: np.ndarray) -> Dispersion:
     return pooled_dispersion(dispersion_sums(actual, forecast))
 
 
+def _check_quantile(q: float) -> None:
+    if not 0.0 < q < 1.0:
+        raise ValueError(f"a quantile must be between 0 and 1, exclusive (got {q!r})")
+
+
 def _log_pmf_table(mu: np.ndarray, size: np.ndarray, kmax: int) -> np.ndarray:
     """(hours, kmax + 1) log P(Y = k): Poisson where `size` is inf, else negative binomial with
     that size n (Var = mu + mu^2 / n), by the ratio P(k+1) / P(k) (no gamma function needed)."""
@@ -115,11 +117,11 @@ def quantile(mu: np.ndarray, d: Dispersion | float, q: float) -> np.ndarray:
     d = d if isinstance(d, Dispersion) else Dispersion(phi=float(d))
     mu = np.maximum(np.asarray(mu, float), 0.0)
     out = np.zeros(mu.shape)
-    if q not in _Z:
-        raise ValueError(f"quantile {q} is not one of {sorted(_Z)}")
+    _check_quantile(q)
     big = mu > NORMAL_ABOVE
     if big.any():
-        out[big] = mu[big] + _Z[q] * np.sqrt(_variance(mu[big], d)) - 0.5   # each count spread over (k - 1, k]
+        z = NormalDist().inv_cdf(q)
+        out[big] = mu[big] + z * np.sqrt(_variance(mu[big], d)) - 0.5   # each count spread over (k - 1, k]
     small = (~big) & (mu > 0)
     if small.any():
         m = mu[small]
@@ -212,8 +214,7 @@ def rate_quantile(mu: np.ndarray | float, phi: np.ndarray | float, q: float) -> 
     arrivals as Poisson around the rate, so a quantile of the count would count that noise twice.
     phi = 0 (or NaN: no dispersion known) gives `mu` itself, whatever q. `phi` may be one value
     or one per hour; no scipy needed (`_standard_gamma_quantile`)."""
-    if not 0.0 < q < 1.0:
-        raise ValueError(f"a quantile must be between 0 and 1, exclusive (got {q!r})")
+    _check_quantile(q)
     mu = np.maximum(np.atleast_1d(np.asarray(mu, dtype=np.float64)), 0.0)
     phi = np.broadcast_to(np.asarray(phi, dtype=np.float64), mu.shape)
     out = mu.copy()

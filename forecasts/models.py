@@ -10,6 +10,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -51,27 +54,62 @@ class Blend:
         n = len(y)
         first = np.asarray(self.members[0].forecast(y, horizon, calendar), dtype=float)
         second = np.asarray(self.members[1].forecast(_unlabelled(y, labelled[:n]), horizon, calendar), dtype=float)
-        w = self.weight(y, calendar)
+        w = self.weight(y, calendar, labelled[:n])
         return np.maximum(np.where(labelled[n:], first, w * first + (1.0 - w) * second), 0.0)
 
-    def weight(self, y: pd.Series, calendar: DayCalendar | None = None) -> float:
+    def weight(self, y: pd.Series, calendar: DayCalendar | None = None, labelled: np.ndarray | None = None
+               ) -> float:
         """The first member's weight (1.0 when the history is too short to judge), judged on the
-        hours of unlabelled days (on the others the blend is the first member whatever the weight)."""
+        hours of unlabelled days (on the others the blend is the first member whatever the weight);
+        `labelled` is `_labelled_hours(y, 0, calendar)` when the caller has it already."""
         v = _values(y, 0)
         positions = origin_positions(len(v), self.inner_origins, WEEK, WEEK, 2 * WEEK)
         if len(positions) < self.min_origins:
             return 1.0
-        labelled = _labelled_hours(y, 0, calendar)
+        labelled = _labelled_hours(y, 0, calendar) if labelled is None else labelled
         plain = _unlabelled(y, labelled)
         grid = np.linspace(1.0, 0.0, self.steps + 1)
         errors = np.zeros(grid.size)
         for p in positions:
             actual = v[p : p + WEEK]
             seen = ~np.isnan(actual) & ~labelled[p : p + WEEK]
-            a = np.asarray(self.members[0].forecast(y.iloc[:p], WEEK, calendar), dtype=float)[seen]
-            b = np.asarray(self.members[1].forecast(plain.iloc[:p], WEEK, calendar), dtype=float)[seen]
+            a = _inner_forecast(self.members[0], y.iloc[:p], calendar)[seen]
+            b = _inner_forecast(self.members[1], plain.iloc[:p], calendar)[seen]
             errors += np.abs(actual[seen][None, :] - (grid[:, None] * a + (1.0 - grid[:, None]) * b)).sum(axis=1)
         return float(grid[int(np.argmin(errors))])   # argmin takes the first: the largest weight on ties
+
+
+#: week-ahead member forecasts of the blend's inner origins, by the history they saw. A backtest's
+#: origins a week apart, and then the forecast itself, share seven of their eight inner weeks, so
+#: each inner forecast is fitted once instead of up to eight times.
+_INNER: OrderedDict[tuple, np.ndarray] = OrderedDict()
+_INNER_SIZE = 512
+_INNER_LOCK = threading.Lock()    # scenarios may forecast in threads
+
+
+def _inner_forecast(member: ForecastMethod, y: pd.Series, calendar: DayCalendar | None) -> np.ndarray:
+    """`member.forecast(y, WEEK, calendar)`, remembered by the member, the calendar and the history's
+    start, length and values (a digest)."""
+    v = y.to_numpy(dtype=float, na_value=np.nan)
+    key = (member, calendar, y.index[0] if len(y) else None, len(v),
+           hashlib.blake2b(np.ascontiguousarray(v).tobytes(), digest_size=16).digest())
+    with _INNER_LOCK:
+        if key in _INNER:
+            _INNER.move_to_end(key)
+            return _INNER[key]
+    out = np.asarray(member.forecast(y, WEEK, calendar), dtype=float)
+    out.setflags(write=False)
+    with _INNER_LOCK:
+        _INNER[key] = out
+        if len(_INNER) > _INNER_SIZE:
+            _INNER.popitem(last=False)
+    return out
+
+
+def forget_inner_forecasts() -> None:
+    """Empty the blend's memory of inner forecasts (a benchmark timing a cold start)."""
+    with _INNER_LOCK:
+        _INNER.clear()
 
 
 def _labelled_hours(y: pd.Series, horizon: int, calendar: DayCalendar | None) -> np.ndarray:

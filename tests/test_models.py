@@ -350,3 +350,30 @@ def test_the_blend_forecasts_any_history_with_gaps_and_a_calendar_without_warnin
         warnings.simplefilter("error")
         f = Blend().forecast(y, 200, calendar)
     assert f.shape == (200,) and np.isfinite(f).all() and (f >= 0).all()
+
+
+def test_the_blend_fits_each_inner_week_once_across_successive_forecasts():
+    """Forecasts from origins a week apart share seven of their eight inner weeks: with the memory,
+    the second forecast fits only its new inner week (two member calls) and gives what a cold
+    forecast gives."""
+    from forecasts.models import forget_inner_forecasts
+
+    calls = []
+
+    class Counting(Constant):
+        def forecast(self, y, horizon, calendar=None):
+            calls.append(len(y))
+            return super().forecast(y, horizon, calendar)
+
+    idx = pd.date_range("2026-01-05", periods=168 * 12, freq="h")
+    y = pd.Series(np.arange(len(idx)) % 24 + 1.0, index=idx)
+    blend = Blend(members=(Counting("a", 10.0), Counting("b", 14.0)))
+    forget_inner_forecasts()
+    first = blend.forecast(y.iloc[: 168 * 11], 24)
+    calls.clear()
+    second = blend.forecast(y, 24)
+    inner = [n for n in calls if n < len(y)]
+    assert sorted(set(inner)) == [168 * 11] and len(inner) == 2   # only the newest inner origin
+    forget_inner_forecasts()
+    assert blend.forecast(y, 24) == pytest.approx(second)
+    assert first.shape == (24,)
