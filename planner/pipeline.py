@@ -353,14 +353,14 @@ def run_plan(
     """The whole weekly (or monthly) job on a workspace: forecast, requirements, schedule, over
     `days` days from `start`; `previous`, `published` and `today` as `run_schedule` takes them.
     `stage` hears each stage's name as it begins (several sites' progress lines)."""
-    said = stage or (lambda _: None)
+    at_stage = stage or (lambda _: None)
     cfg = load_config(workspace_toml(workspace))
     handover, shown = load_handover(previous, published, start)   # a day left out is said before forecasting
-    said("forecasting")
+    at_stage("forecasting")
     fc = run_forecast(cfg.path(cfg.data.history), start, days, cfg, console=console, force=force)
-    said("sizing")
+    at_stage("sizing")
     req, sized = size_staff(fc.forecast, cfg, console)
-    said("solving")
+    at_stage("solving")
     return _schedule(cfg, req, cfg.path(cfg.data.agents), cfg.absences_path(), start, days, handover, today=today,
                      time_limit_s=time_limit_s, progress=progress, stop=stop, forecast=fc, console=console,
                      published=shown, said_before=sized)

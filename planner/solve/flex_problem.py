@@ -238,12 +238,13 @@ def _hourly_arrays(problem: FlexProblem) -> dict:
 
 def on_duty(ix: FlexIndex, A: np.ndarray) -> np.ndarray:
     """Agents on duty in each hour (HourlyCover), [H]."""
-    n = np.zeros(len(ix.hour_wanted), dtype=np.int64)
+    H = len(ix.hour_wanted)
     p, d = np.nonzero(A >= 0)
     first = d * 24 + ix.on_hours[A[p, d], 0]
-    for a, k in zip(first, ix.on_hours[A[p, d], 1]):
-        n[a : a + k] += 1
-    return n
+    step = np.zeros(H + 1, dtype=np.int64)       # +1 where a shift begins, -1 where it ends
+    np.add.at(step, first, 1)
+    np.add.at(step, first + ix.on_hours[A[p, d], 1], -1)
+    return np.cumsum(step[:H])
 
 
 def hour_cost(ix: FlexIndex, n: np.ndarray) -> np.ndarray:
