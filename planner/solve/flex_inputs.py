@@ -54,8 +54,8 @@ class FlexNote:
     column: str
     message: str
 
-    def __str__(self) -> str:
-        return f"{self.file}, row {self.row}, column '{self.column}': {self.message}"
+    def __str__(self) -> str:   # where and what, as every input error says it
+        return str(InputError(self.message, file=self.file, row=self.row, column=self.column))
 
 
 @dataclass(frozen=True)
