@@ -44,7 +44,7 @@ from common.errors import RuleError
 from constraints.labour import LabourRules
 from constraints.night import is_night_shift
 from constraints.overtime import OVERTIME_TWO_DAYS_H, certain_overtime, two_day_excess
-from constraints.patterns import PatternBook
+from constraints.patterns import FLEX, PatternBook
 from constraints.pay import PayRules
 from constraints.rota_facts import HOUR, ROTA_COLUMNS, RotaFacts, night_hours, prepare
 
@@ -273,7 +273,7 @@ def check_pattern(f: RotaFacts) -> list[Violation]:
     wrong = s[s["pattern"].notna() & (s["pattern"] != own)].drop_duplicates("agent_id")
     out += [_v("pattern", r.agent_id, None, f"the rota gives pattern {r.pattern!r}; the agent's pattern is "
                f"{f.agents.at[r.agent_id, 'pattern']!r}") for r in wrong.itertuples()]
-    unknown = s[~own.isin(list(f.book.patterns))].drop_duplicates("agent_id")
+    unknown = s[~own.isin([*f.book.patterns, FLEX])].drop_duplicates("agent_id")   # flex: per person, no cycle
     out += [_v("pattern", a, None, f"unknown pattern {f.agents.at[a, 'pattern']!r}") for a in unknown["agent_id"]]
 
     names = list(f.book.templates)

@@ -62,6 +62,9 @@ class FlexContract:
     unavailable: frozenset[int] = frozenset()
     unavailable_shifts: frozenset[tuple[int, str]] = frozenset()   # (day, shift): one `allowed` set per
     # person cannot say "mornings on Mondays only", so a day's own exclusions are listed here
+    off_pair_every: int | None = None   # two days off in a row in every so many consecutive days
+    # of the horizon (rota's weekly rest, art. 110: 7; two free calendar days are 48 h, less what a
+    # night shift before them runs past midnight)
 
     def may_work(self, shift: str) -> bool:
         """Allowed and not capped at zero shifts of that type."""
@@ -215,6 +218,19 @@ def _consecutive_off(f: _Facts) -> Iterable[FlexViolation]:
                                     f"{n} days off in a row, at least {c.min_consecutive_off}")
 
 
+def _off_pairs(f: _Facts) -> Iterable[FlexViolation]:
+    for person, c in f.contracts.items():
+        n = c.off_pair_every
+        if n is None or n > f.horizon:
+            continue
+        worked = f.worked(person)
+        pair = [not worked[d] and not worked[d + 1] for d in range(f.horizon - 1)]
+        for a in range(f.horizon - n + 1):
+            if not any(pair[a:a + n - 1]):
+                yield FlexViolation("off_pair", person, a, f"no two days off in a row in the {n} days from day {a}")
+                break
+
+
 def _weekends(f: _Facts) -> Iterable[FlexViolation]:
     groups = weekends(f.horizon, f.first_weekday)
     for person, c in f.contracts.items():
@@ -274,6 +290,7 @@ RULES: dict[str, Callable[[_Facts], Iterable[FlexViolation]]] = {
     "consecutive_work": _consecutive_work,
     "consecutive_off": _consecutive_off,
     "max_weekends": _weekends,
+    "off_pair": _off_pairs,
 }
 
 

@@ -19,6 +19,7 @@ from rich.console import Console
 from common.errors import InputError
 from common.files import atomic_path, csv_to, write_csv, write_text
 from constraints.labour import late_notice
+from constraints.patterns import FLEX
 from constraints.pay import PAY_COLUMNS
 from constraints.timesheet import TIMESHEET_COLUMNS
 from forecasts.columns import to_numbers, to_strings, to_timestamps
@@ -35,6 +36,7 @@ from planner.output.report import summary, summary_json
 from planner.output.terminal import print_warnings, series_progress
 from planner.runs import ForecastResult, PlanRun
 from planner.solve.queues import BY_QUEUE_COLUMNS
+from planner.solve.flex_inputs import workspace_flex
 from planner.solve.schedule import solve_schedule
 from planner.workspace.config import RotaConfig, load_config, workspace_toml
 from planner.workspace.people import load_absences, load_agents, skill_report
@@ -251,7 +253,7 @@ def _schedule(
     """`run_schedule` once the previous rotas are read: the warnings said (the skills', the
     previous rotas', art. 103's; the forecast's and `said_before`, the staffing's, were said while
     forecasting and sizing), then the solve."""
-    agents = load_agents(agents_path, cfg.book)
+    agents = load_agents(agents_path, cfg.book, flex=True)
     prev, handed = handover
     late = late_notice(start, today) if today is not None else None
     said = [*skill_report(agents, requirements, cfg), *handed, *([late] if late else [])]
@@ -259,8 +261,12 @@ def _schedule(
     absences = load_absences(absences_path, agents)
     worked, notes = load_worked(cfg.worked_path(), agents)
     print_warnings(console, notes)
+    flex = workspace_flex(cfg, agents, absences, start, days) if (agents["pattern"] == FLEX).any() else None
+    if flex is not None:
+        said += [str(n) for n in flex.notes]
+        print_warnings(console, [str(n) for n in flex.notes])
     sched = solve_schedule(cfg, requirements, agents, absences, start, days, prev, worked=worked,
-                           time_limit_s=time_limit_s, progress=progress, stop=stop, published=published)
+                           time_limit_s=time_limit_s, progress=progress, stop=stop, published=published, flex=flex)
     warnings = [*(forecast.history.warnings if forecast is not None else ()), *said_before, *said]
     return PlanRun(cfg, sched, agents, absences, requirements,
                    {**summary(sched, cfg, agents), "warnings": warnings}, forecast)
@@ -275,7 +281,8 @@ def pay_csv(pay: pd.DataFrame) -> pd.DataFrame:
 
 def dated_csv(frame: pd.DataFrame) -> pd.DataFrame:
     """A frame with a `date` column as a CSV writes it, dates as YYYY-MM-DD: days_off.csv
-    (agent_id, date, reason) and changes.csv (agent_id, date, published, planned, reason)."""
+    (agent_id, date, reason), changes.csv (agent_id, date, published, planned, reason) and wishes.csv
+    (agent_id, date, wish, weight, planned, granted)."""
     return frame.assign(date=pd.to_datetime(frame["date"]).dt.strftime("%Y-%m-%d"))
 
 
@@ -312,6 +319,8 @@ def write_schedule(run: PlanRun, out: Path) -> list[Path]:
         ]
         if run.schedule.days_off is not None:   # balancing days off (the norm): the checker's input too
             made.append(write_csv(dated_csv(run.schedule.days_off), staging / "days_off.csv"))
+        if run.schedule.wishes is not None:     # flex agents' wishes, granted or not
+            made.append(write_csv(dated_csv(run.schedule.wishes), staging / "wishes.csv"))
         if run.schedule.changes is not None:    # a re-plan against the published rota
             made.append(write_csv(dated_csv(run.schedule.changes), staging / "changes.csv"))
         if run.forecast is not None:

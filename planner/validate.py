@@ -31,7 +31,6 @@ from planner.workspace.people import (
     AGENT_OPTIONAL,
     SHIFT_PREFS,
     excel_patterns,
-    flex_refusal,
     load_absences,
     load_agents,
     skill_warnings,
@@ -270,8 +269,6 @@ def validate_workspace(folder: Path, start: date, *, force: bool = False) -> lis
             carry = carry_over(agents, absences, cfg.book, cfg.labour, start)
             classes = agent_classes(agents, absence_days(absences, start, 7), carry)
             build_lines(cfg, classes, start, 7)
-            if flexible:          # said last, as rota plan says it: the rest of the workspace is checked
-                problems.append(Problem(agents_path.name, flex_refusal(flexible), column="pattern"))
         except (InputError, RuleError) as exc:
             problems.append(_problem(exc, agents_path.name))
     return problems + skills

@@ -474,6 +474,56 @@ def generate_agents(rng: np.random.Generator) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------------
+# The flex group (гибкий график): students and part-timers who fill evenings and weekends
+
+#: (kind, how many, skills, weekday windows, weekend windows, night_ok)
+_FLEX_PLAN: tuple[tuple[str, int, str, tuple[str, str] | None, tuple[str, str] | None, bool], ...] = (
+    ("evening", 8, "phone;chat;buyers;sellers", ("17:00", "24:00"), ("10:00", "24:00"), True),
+    ("weekend", 4, "chat;email;sellers", None, ("09:00", "24:00"), True),
+    ("daytime", 3, "chat;buyers", ("09:00", "17:00"), None, False),
+)
+
+
+def generate_flex(rng: np.random.Generator, taken: set[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """15 flex agents (F001..F015), when they can work (availability.csv, by weekday; a weekend
+    student also on Friday evenings) and what they wish in the weeks of the sample's plans
+    (requests.csv: days off with a weight, a few wished shifts)."""
+    rows, windows = [], []
+    surnames = iter(s for s in rng.permutation(_MALE_SURNAMES) if s not in taken)
+    for kind, count, skills, weekday, weekend, night_ok in _FLEX_PLAN:
+        for _ in range(count):
+            agent = f"F{len(rows) + 1:03d}"
+            female = rng.random() < 0.6
+            surname = str(next(surnames))
+            first = str(rng.choice(_FEMALE_NAMES if female else _MALE_NAMES))
+            rows.append({"agent_id": agent, "name": f"{_female_surname(surname) if female else surname} {first}",
+                         "team": "flex", "pattern": "flex", "shift_pref": "any", "skills": skills,
+                         "rate_rub_h": int(np.rint(rng.uniform(400, 460) / 5) * 5), "cycle_start": "",
+                         "night_ok": "true" if night_ok else "false", "hired_for_nights": "false",
+                         "overtime_ytd_h": 0.0})
+            days = [(d, weekday) for d in ("mon", "tue", "wed", "thu", "fri")] + [(d, weekend) for d in ("sat", "sun")]
+            if kind == "weekend":
+                days[4] = ("fri", ("18:00", "24:00"))
+            for day, hours in days:
+                windows.append({"agent_id": agent, "day": day, "from": hours[0] if hours else "",
+                                "to": hours[1] if hours else ""})
+    agents = pd.DataFrame(rows)[AGENT_COLUMNS]
+    evening = [r["agent_id"] for r in rows[:8]]
+    wishes = []
+    for week in ("2026-11-23", "2026-11-30", "2026-12-07"):
+        monday = dt.date.fromisoformat(week)
+        for agent in rng.choice(evening, 3, replace=False):
+            day = monday + dt.timedelta(days=int(rng.integers(0, 7)))
+            wishes.append({"agent_id": str(agent), "date": day.isoformat(), "shift": "off",
+                           "weight": int(rng.choice([2000, 5000]))})
+        for agent in rng.choice(evening, 2, replace=False):
+            day = monday + dt.timedelta(days=int(rng.integers(0, 5)))
+            wishes.append({"agent_id": str(agent), "date": day.isoformat(), "shift": "18:00-24:00", "weight": 1000})
+    requests = pd.DataFrame(wishes).sort_values(["date", "agent_id"], kind="stable").reset_index(drop=True)
+    return agents, pd.DataFrame(windows), requests
+
+
+# ---------------------------------------------------------------------------------------------
 # Absences
 
 # (kind, earliest start, latest start, min days, max days, how many)
@@ -541,16 +591,21 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def generate(out_dir: Path = OUT_DIR) -> dict[str, Path]:
-    """Write history.csv, agents.csv and absences.csv into out_dir; return their paths."""
+    """Write history.csv, agents.csv, absences.csv, availability.csv and requests.csv into out_dir;
+    return their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(SEED)
     history = generate_history(np.random.default_rng(rng.integers(2**63)))
     agents = generate_agents(np.random.default_rng(rng.integers(2**63)))
     absences = generate_absences(np.random.default_rng(rng.integers(2**63)), agents)
-    paths = {name: out_dir / f"{name}.csv" for name in ("history", "agents", "absences")}
-    _write_csv(history, paths["history"])
-    _write_csv(agents, paths["agents"])
-    _write_csv(absences, paths["absences"])
+    flex, availability, requests = generate_flex(np.random.default_rng(rng.integers(2**63)),
+                                                 {n.split()[0] for n in agents["name"]})
+    agents = pd.concat([agents, flex], ignore_index=True)
+    frames = {"history": history, "agents": agents, "absences": absences, "availability": availability,
+              "requests": requests}
+    paths = {name: out_dir / f"{name}.csv" for name in frames}
+    for name, frame in frames.items():
+        _write_csv(frame, paths[name])
     return paths
 
 

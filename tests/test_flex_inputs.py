@@ -3,6 +3,8 @@ the shift types, contracts and wishes of the per-person engine (planner/solve/fl
 
 from __future__ import annotations
 
+import json
+
 from datetime import date
 from pathlib import Path
 
@@ -338,13 +340,28 @@ def test_validate_says_an_override_of_an_agent_not_in_the_file(flex_workspace: P
     assert result.exit_code == 2 and "column 'flex.agents.F404': agent 'F404' is not in agents.csv" in result.output
 
 
-def test_a_clean_flex_workspace_fails_validate_and_plan_with_one_clear_line(flex_workspace: Path) -> None:
-    said = "agents F001, F002 have pattern flex: flexible-schedule agents are not planned yet"
-    result = invoke("validate", flex_workspace, "--start", MONDAY)
-    assert result.exit_code == 2 and said in " ".join(result.output.split())
-    assert result.output.count("error:") == 1
-    result = invoke("plan", "--workspace", flex_workspace, "--start", MONDAY, "--out", flex_workspace / "out")
-    assert result.exit_code == 2 and said in " ".join(result.output.split()) and "Traceback" not in result.output
+def test_a_flex_workspace_validates_and_plans_its_flex_agents_like_everyone(flex_workspace: Path) -> None:
+    """The real CLI: flex agents get shifts in rota.csv, days in the timesheet, a pay row, and the
+    wishes report; every labour rule and contract rule holds."""
+    assert invoke("validate", flex_workspace, "--start", MONDAY).exit_code == 0
+    out = flex_workspace / "out"
+    result = invoke("plan", "--workspace", flex_workspace, "--start", MONDAY, "--out", out, "--time-limit", 10)
+    assert result.exit_code == 0, result.output
+    rota = pd.read_csv(out / "rota.csv")
+    mine = rota[rota["agent_id"].isin(["F001", "F002"])]
+    assert set(mine["pattern"]) == {"flex"} and not mine.empty
+    assert set(mine.loc[mine["agent_id"] == "F001", "date"].map(lambda d: date.fromisoformat(d).weekday())) <= {1}
+    hours = mine.assign(h=(pd.to_datetime(mine["end"]) - pd.to_datetime(mine["start"])).dt.total_seconds() / 3600)
+    assert set(hours["h"]) <= {4.0, 6.0} and set(mine["start"].str[11:]) <= {"08:00", "14:00"}
+    assert hours.groupby("agent_id")["h"].sum().max() <= 30
+    sheet = pd.read_csv(out / "timesheet.csv")
+    assert sheet.loc[sheet["agent_id"].isin(["F001", "F002"]), "hours"].sum() == pytest.approx(hours["h"].sum())
+    assert {"F001", "F002"} <= set(pd.read_csv(out / "pay.csv")["agent_id"])
+    wishes = pd.read_csv(out / "wishes.csv")
+    assert list(wishes[["agent_id", "date", "wish"]].itertuples(index=False, name=None)) == [("F002", "2026-11-24", "off")]
+    assert bool(wishes["granted"].iloc[0]) == ("2026-11-24" not in set(mine.loc[mine["agent_id"] == "F002", "date"]))
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["violations"] == 0 and summary["flex"]["agents"] == 2
 
 
 def test_validate_checks_the_flex_files_when_the_history_is_broken(flex_workspace: Path) -> None:

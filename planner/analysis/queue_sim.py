@@ -8,7 +8,7 @@ confidence intervals beside what Erlang predicted.
 
 Model, per channel and queue (the pooled staff of an hour are split across its queues in
 proportion to their requirement, after the requirement's own shrinkage, exactly as
-`planner.solve.schedule.delivered_service` does for the prediction):
+`planner.solve.service.delivered_service` does for the prediction):
 - arrivals: non-homogeneous Poisson, the forecast's contacts per hour, uniform inside the hour;
 - handle times: exponential, or lognormal with a given coefficient of variation, mean = aht_s;
 - phone: first come first served; with `patience_s` (Erlang A channels) a caller hangs up after

@@ -26,9 +26,11 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from common.errors import InputError
+from constraints.patterns import FLEX
 from constraints.skills import canonical_skills, skill_tokens, unknown_tokens
 from forecasts.staffing import quantile_warnings, requirements as staffing_requirements
 from planner.executors import check_executor, fan_out
+from planner.solve.flex_inputs import FlexInputs, workspace_flex
 from planner.workspace.config import RotaConfig, load_config, load_config_dict, read_toml, workspace_toml
 
 SCENARIO_KEYS = ("name", "description", "config", "volume", "aht_factor", "headcount")
@@ -152,8 +154,8 @@ def parse_scenario(raw: dict[str, Any], source: str, base: RotaConfig) -> Scenar
         raise _scenario_error(exc, source) from None
     cfg = scenario_config(deep_merge(base.raw, spec.config), source, base.root, spec.aht_factor)
     for i, h in enumerate(spec.headcount):
-        if h.pattern not in cfg.book.patterns:
-            raise InputError(f"unknown pattern {h.pattern!r}; known: {', '.join(sorted(cfg.book.patterns))}",
+        if h.pattern not in cfg.book.patterns and h.pattern != FLEX:   # flex: per person, [flex] terms
+            raise InputError(f"unknown pattern {h.pattern!r}; known: {', '.join([*sorted(cfg.book.patterns), FLEX])}",
                              file=source, column=f"headcount.{i}.pattern")
         if h.skills is not None:
             _check_skills(h, cfg, source, f"headcount.{i}.skills")
@@ -285,6 +287,7 @@ class ScenarioJob:
     wall_limit_s: float
     warnings: tuple[str, ...] = ()
     own_targets: str = ""   # the service targets this scenario sets for itself, against the base's
+    flex: FlexInputs | None = None   # the flex agents it keeps, translated (planner.solve.flex_inputs)
 
 
 @dataclass(frozen=True)
@@ -358,7 +361,7 @@ def run_job(job: ScenarioJob) -> ScenarioResult:
 
     cfg = scenario_config(job.raw, job.source, job.root, job.aht_factor, job.solver)
     sched = solve_schedule(cfg, job.requirements, job.agents, job.absences, job.start, job.days,
-                           time_limit_s=job.wall_limit_s)
+                           time_limit_s=job.wall_limit_s, flex=job.flex)
     counts = job.agents["pattern"].value_counts()
     return ScenarioResult(job.name, job.description, summary(sched, cfg, job.agents),
                           {str(k): int(v) for k, v in sorted(counts.items())},
@@ -416,7 +419,7 @@ def open_workspace(workspace: Path, start: date, *, days: int, console=None, for
 def workspace_people(cfg: RotaConfig) -> tuple[pd.DataFrame, Path | None]:
     from planner.workspace.people import load_agents
 
-    agents = load_agents(cfg.path(cfg.data.agents), cfg.book)
+    agents = load_agents(cfg.path(cfg.data.agents), cfg.book, flex=True)
     absences = cfg.absences_path()
     return agents, absences
 
@@ -439,9 +442,11 @@ def prepare_job(ws: Workspace, sc: Scenario, *, time_limit_s: float | None = Non
     absences = load_absences(absences_path, loaded)
     absences = absences[absences["agent_id"].isin(set(people["agent_id"]))].reset_index(drop=True)
     solver = scenario_solver(cfg, time_limit_s)
+    flex = (workspace_flex(cfg, loaded, absences, ws.start, ws.days, planned=people)
+            if (people["pattern"] == FLEX).any() else None)
     return ScenarioJob(sc.name, sc.description, cfg.raw, sc.source, cfg.root, sc.aht_factor, solver, req, people,
                        absences, ws.start, ws.days, solver["time_limit_s"], tuple(warnings),
-                       target_changes(ws.cfg, cfg))
+                       target_changes(ws.cfg, cfg), flex)
 
 
 def compare_scenarios(workspace: Path, start: date, names: Sequence[str] = (), *, days: int,

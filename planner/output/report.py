@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from constraints.patterns import FLEX
 from planner.solve.queues import without_skill
 from planner.solve.schedule import Schedule
 from planner.workspace.config import RotaConfig
@@ -117,6 +118,7 @@ def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any
         "against_preference": list(s.assignment.against_preference),
         "violations": len(s.violations),
         "violations_by_rule": dict(sorted(rules.items())),
+        "flex": flex_summary(s),
         "by_queue": by_queue(s.by_queue),
         "hours_without_skill": _without_skill(s.by_queue),
         "model": {
@@ -127,6 +129,29 @@ def summary(s: Schedule, cfg: RotaConfig, agents: pd.DataFrame) -> dict[str, Any
             "workers": cfg.solver.workers,
             "seed": cfg.solver.seed,
         },
+    }
+
+
+def flex_summary(s: Schedule) -> dict[str, Any] | None:
+    """The flex agents' part of the plan: who worked how much, their pay, and their wishes granted
+    and refused (None without flex agents)."""
+    if s.flex is None:
+        return None
+    mine = s.rota[s.rota["pattern"] == FLEX]
+    pay = s.pay[s.pay["agent_id"].isin(set(s.flex.lines))] if not s.pay.empty else s.pay
+    w = s.wishes if s.wishes is not None else pd.DataFrame(columns=["granted"])
+    return {
+        "agents": len(s.flex.lines),
+        "agents_scheduled": int(mine["agent_id"].nunique()),
+        "shifts": len(mine),
+        "paid_hours": _num(mine["paid_hours"].sum()),
+        "cost": _num(pay["total"].sum()) if "total" in pay else 0.0,
+        "wishes": len(w),
+        "wishes_granted": int(w["granted"].sum()),
+        "wishes_refused": [f"{r.agent_id} {r.date:%Y-%m-%d} {r.wish}" for r in w[~w["granted"].astype(bool)].itertuples()],
+        "status": s.flex.status,
+        "skill_groups": s.flex.groups,
+        "seconds": _num(s.flex.seconds),
     }
 
 

@@ -137,6 +137,10 @@ def summary_table(data: dict[str, Any]) -> Table:
     t.add_row("pay, RUB", f"{c['total']:,.0f}  (base {c['base']:,.0f}, night {c['night_premium']:,.0f}, "
                           f"holiday {c['holiday_premium']:,.0f}, overtime {c['overtime']:,.0f})")
     t.add_row("against their shift wish", str(len(data["against_preference"])))
+    flex = data.get("flex")
+    if flex:
+        t.add_row("flex agents", f"{flex['agents_scheduled']} of {flex['agents']}, {flex['paid_hours']:,.0f} h, "
+                                 f"RUB {flex['cost']:,.0f}; wishes granted {flex['wishes_granted']} of {flex['wishes']}")
     for p in data.get("period_balance") or []:
         label = f"{p['period']} balance{'' if p['settled'] else ' (projected)'}"
         if p.get("hours_before_given", True):

@@ -5,7 +5,8 @@ when not at all; requests.csv what they wish. Here all of it becomes the data of
 `constraints.flex` and `planner.solve.flex_problem` over a horizon of days (day 0 = the first):
 
 - shift types: every allowed start × length, named `08:00+6`, with the daily rest
-  (`labour.min_daily_rest_h`) as next-day successions they forbid (`with_daily_rest`);
+  (`labour.min_daily_rest_h`) as next-day successions they forbid (`with_daily_rest`), and the
+  weekly rest (`labour.weekly_rest_h`, art. 110) as two days off in a row in every seven;
 - a contract per agent: the agent's own shifts, less those with night hours when `night_ok` is
   no (art. 96); the days they cannot work (an absence; a day whose windows hold none of their
   shifts) in `unavailable`, the single shifts outside a day's windows (or running into an absence)
@@ -152,7 +153,8 @@ def _types(flex: FlexConfig, ids: list[str], labour: LabourRules) -> tuple[Shift
 
 
 def _contract(agent_id: str, terms: FlexTerms, allowed: frozenset[str], types: Mapping[str, ShiftType],
-              windows: list[tuple[Window, ...]], absent: set[int], start: date, setting: str) -> FlexContract:
+              windows: list[tuple[Window, ...]], absent: set[int], start: date, setting: str,
+              weekly_rest: bool = True) -> FlexContract:
     days = len(windows)
     eve = {d - 1 for d in absent if d - 1 not in absent}   # a shift past midnight runs into the absence
     unavailable, excluded = set(absent), set()
@@ -174,6 +176,7 @@ def _contract(agent_id: str, terms: FlexTerms, allowed: frozenset[str], types: M
         person=agent_id, allowed=allowed, min_minutes=low, max_minutes=high,
         max_consecutive_work=terms.max_days_in_a_row, min_consecutive_off=terms.min_days_off_in_a_row,
         max_weekends=terms.max_weekends, unavailable=frozenset(unavailable), unavailable_shifts=frozenset(excluded),
+        off_pair_every=7 if weekly_rest else None,
     )
 
 
@@ -231,7 +234,7 @@ def flex_inputs(flex: FlexConfig, agents: pd.DataFrame, availability: pd.DataFra
         allowed = own if bool(night_ok.get(a, True)) else own - night
         contracts[a] = _contract(a, terms, allowed, by_id, day_windows(availability, a, start, days),
                                  absent_days(absences, a, start, days), start,
-                                 f"flex.agents.{a}" if a in flex.agents else "flex")
+                                 f"flex.agents.{a}" if a in flex.agents else "flex", labour.weekly_rest_h > 0)
     wished = requests[requests["agent_id"].isin(contracts)]
     wishes, notes = _wishes(wished, contracts, flex, by_id, night, start, days, requests_file)
     return FlexInputs(types, tuple(contracts.values()), tuple(wishes), days, start.weekday(), tuple(notes))
@@ -241,10 +244,19 @@ def load_flex_inputs(cfg: RotaConfig, start: date, days: int) -> FlexInputs:
     """A workspace's flex agents read from its files and translated (`flex_inputs`)."""
     agents_path = cfg.path(cfg.data.agents)
     agents = load_agents(agents_path, cfg.book, flex=True)
-    check_overrides(cfg.flex, agents, cfg.source, agents_path.name)
+    return workspace_flex(cfg, agents, load_absences(cfg.absences_path(), agents), start, days)
+
+
+def workspace_flex(cfg: RotaConfig, agents: pd.DataFrame, absences: pd.DataFrame, start: date,
+                   days: int, planned: pd.DataFrame | None = None) -> FlexInputs:
+    """The flex agents of `agents` (as the agents file has them) with the workspace's `[flex]`
+    terms, availability.csv and requests.csv (`flex_inputs`); `planned`: only those of these agents
+    (a scenario that removed some), the files still checked against the whole agents file."""
+    check_overrides(cfg.flex, agents, cfg.source, cfg.path(cfg.data.agents).name)
     availability_path, requests_path = cfg.flex_paths()
     return flex_inputs(
-        cfg.flex, agents, load_availability(availability_path, agents), load_requests(requests_path, agents),
-        load_absences(cfg.absences_path(), agents), start, days, cfg.labour, cfg.pay,
+        cfg.flex, agents if planned is None else planned, load_availability(availability_path, agents),
+        load_requests(requests_path, agents),
+        absences, start, days, cfg.labour, cfg.pay,
         requests_file=Path(requests_path).name if requests_path else "requests.csv",
     )

@@ -142,6 +142,8 @@ def _person(m: SubModel, ix: FlexIndex, A: np.ndarray, p: int, terms: list) -> N
                 _clause(model, [(w(a - 1), worked), *[(w(d), not worked) for d in range(a, a + length)],
                                 (w(a + length), worked)])
 
+    _off_pairs(m, ix, p, w, lo, hi)
+
     fixed = np.where(m.free[p], OFF, A[p])
     fixed_minutes = int(ix.minutes[fixed[fixed >= 0]].sum())
     if ix.min_minutes[p] > fixed_minutes or ix.max_minutes[p] < NO_LIMIT:
@@ -173,6 +175,33 @@ def _person(m: SubModel, ix: FlexIndex, A: np.ndarray, p: int, terms: list) -> N
                 m.aux.append((we, int(any(A[p, d] >= 0 for d in g))))
                 worked.append(we)
         model.add(sum(worked) <= int(ix.max_weekends[p]))
+
+
+def _off_pairs(m: SubModel, ix: FlexIndex, p: int, w: Callable[[int], Lit], lo: int, hi: int) -> None:
+    """Two days off in a row in every window of `ix.off_pair[p]` days that touches the free days:
+    pair[e] may be true only when days e and e + 1 are both off, and each window holds one."""
+    n, D = int(ix.off_pair[p]), ix.days
+    if n > D:
+        return
+    pair: dict[int, Lit] = {}
+    for a in _window_days(lo, hi, n, D):
+        lits = []
+        for e in range(a, a + n - 1):
+            if e not in pair:
+                x, y = w(e), w(e + 1)
+                if isinstance(x, int) and isinstance(y, int):
+                    pair[e] = int(not x and not y)
+                elif (isinstance(x, int) and x) or (isinstance(y, int) and y):
+                    pair[e] = 0
+                else:
+                    v = m.model.new_bool_var(f"pair{p}_{e}")
+                    for z in (x, y):
+                        if not isinstance(z, int):
+                            m.model.add_implication(v, z.Not())
+                    pair[e] = v
+            lits.append(pair[e])
+        if not any(isinstance(v, int) and v for v in lits):
+            m.model.add_bool_or([v for v in lits if not isinstance(v, int)])
 
 
 def _hourly_terms(m: SubModel, ix: FlexIndex, A: np.ndarray, terms: list) -> int:

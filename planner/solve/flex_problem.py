@@ -124,6 +124,7 @@ class FlexIndex:
     min_run: np.ndarray          # [P] least consecutive working days (edge runs exempt)
     min_off: np.ndarray          # [P] least consecutive days off (edge runs exempt)
     max_weekends: np.ndarray     # [P]
+    off_pair: np.ndarray         # [P] two days off in a row in every so many days (NO_LIMIT: no rule)
     forbid: np.ndarray           # [S, S] bool: shift t may not follow shift s the next day
     weekend_groups: tuple[tuple[int, ...], ...]
     wish: np.ndarray             # [P, D, S] int: cost added when that shift is worked (wishes, ShiftCost)
@@ -210,6 +211,7 @@ def build_index(problem: FlexProblem) -> FlexIndex:
         min_run=col(lambda c: c.min_consecutive_work),
         min_off=col(lambda c: c.min_consecutive_off),
         max_weekends=col(lambda c: NO_LIMIT if c.max_weekends is None else c.max_weekends),
+        off_pair=col(lambda c: NO_LIMIT if c.off_pair_every is None else c.off_pair_every),
         forbid=forbid,
         weekend_groups=tuple(weekends(D, problem.first_weekday)),
         wish=wish, wish_const=const, wanted=wanted, under=under, over=over, **hourly,

@@ -21,6 +21,7 @@ from constraints.hours import day_parts, night_credit_h
 from constraints.ledger import period_ledger
 from constraints.lines import Line
 from constraints.overtime import accounting_periods
+from constraints.patterns import FLEX
 from constraints.pay import FUTURE_COLUMNS, overtime
 from planner.workspace.config import RotaConfig
 from planner.workspace.people import hired_for_nights
@@ -127,6 +128,8 @@ def continued_hours(line_of: Mapping[str, int], lines: Sequence[Line], agents: p
     rows = []
     for agent in sorted(set(open_["agent_id"]) & set(map(str, line_of))):
         line = lines[line_of[agent]]
+        if line.pattern == FLEX:      # a flex roster has no cycle to go on: its next plan says
+            continue
         for a, b, name in _future_shifts(line, cfg, start, days - 1, (p1 - start).days, away.get(agent, set())):
             rows.append((agent, a, b, cfg.book.templates[name].break_h))
     if not rows:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
@@ -24,27 +24,34 @@ import pandas as pd
 
 from constraints.calendar import RU_CALENDAR
 from constraints.checker import Violation, check_rota
+from constraints.patterns import FLEX
 from constraints.labour import LabourRules
 from constraints.lines import Line, coverage_matrix, generate_lines, weekly_rest_kept
 from constraints.hours import night_credit_h
 from constraints.pay import night_hours_of, rate_hours, shift_hours_frame
 from common.errors import InputError
-from forecasts.staffing import productive_agents, service_delivered
 from planner.solve.assign import Assignment, assign, line_traits
 from planner.workspace.config import RotaConfig
 from planner.solve.continuity import Carry, carry_over
+from planner.solve.flex_inputs import FlexInputs
+from planner.solve.flex_plan import (
+    FLEX_SHARE, STAFF_FIRST, FlexPlan, contract_violations, flex_book, flex_residual, plan_flex, wishes_frame,
+    with_fixed_lines,
+)
+from planner.workspace.people import flex_refusal, hired_for_nights
 from planner.solve.model import ModelInput, ModelResult, NoLineError, solve
 from planner.solve.allocation import SeriesDemand, spread_idle
 from planner.solve.balancing import (
     PeriodCaps, balance_lines, days_off, hours_caps, need_per_agent, plan_periods,
 )
-from planner.solve.payroll import credited, hired_for_nights, horizon_pay, horizon_timesheet
+from planner.solve.payroll import credited, horizon_pay, horizon_timesheet
 from planner.solve.periods import continued_hours, counted_before, line_overtime, plan_ledger
 from planner.solve.penalties import ShortfallPenalty, shortfall_penalty
 from planner.solve.published import (
     Signature, change_counts, changes_frame, line_codes, published_line, published_shifts,
 )
 from planner.solve.queues import SkillSetup, coverage_by_queue, pooled_split, series_demand, skill_setup
+from planner.solve.service import coverage_frame, on_duty_per_hour
 from planner.solve.skill_model import solve_by_series
 
 ROTA_COLUMNS = ("agent_id", "date", "start", "end", "paid_hours", "night_hours", "holiday_hours", "pattern", "shift",
@@ -105,6 +112,8 @@ class Schedule:
     ledger: pd.DataFrame | None = None      # each accounting period's norm and hours before (planner.solve.periods)
     days_off: pd.DataFrame | None = None    # balancing days off (planner.solve.balancing): agent_id, date
     changes: pd.DataFrame | None = None     # against the published rota (planner.solve.published)
+    flex: FlexPlan | None = None            # the flex agents' rosters (planner.solve.flex_plan)
+    wishes: pd.DataFrame | None = None      # wishes.csv: each flex wish, granted or not
 
 
 def absence_days(absences: pd.DataFrame, start: date, days: int) -> dict[str, set[date]]:
@@ -421,22 +430,33 @@ def solve_schedule(
     progress: Callable[[float, float, float], None] | None = None,
     stop: threading.Event | None = None,
     published: pd.DataFrame | None = None,
+    flex: FlexInputs | None = None,
 ) -> Schedule:
     """Schedule every agent over [start, start + days) against the requirements: as one pooled
     team when everyone may serve every series, else each series by the agents who may serve it.
     `previous` (every previous rota) and `worked` (worked.csv) give the hours already worked in
     the accounting periods the plan touches (`planner.solve.periods.plan_ledger`). With a
-    `published` rota, its shifts are kept unless a change is worth `changed_shift_rub`."""
+    `published` rota, its shifts are kept unless a change is worth `changed_shift_rub`. Agents on
+    a flexible schedule (`flex`, from `planner.solve.flex_inputs`) are planned per person against
+    what the rota leaves, then fixed on their rosters while the rota is solved again
+    (`planner.solve.flex_plan`)."""
+    flexers = [str(a) for a in agents.loc[agents["pattern"] == FLEX, "agent_id"]]
+    if flexers and flex is None:
+        raise InputError(flex_refusal(flexers), column="pattern")
+    if flexers:
+        cfg = replace(cfg, book=flex_book(cfg.book, flex.shift_types))
+    staff = agents[agents["pattern"] != FLEX]
     penalty = horizon_penalty(requirements, cfg, start, days)
     ledger = plan_ledger(cfg, agents, absences, start, days, previous, worked)
     absent = absence_days(absences, start, days)
-    carry = carry_over(agents, absences, cfg.book, cfg.labour, start, previous)
+    carry = {**carry_over(staff, absences, cfg.book, cfg.labour, start, previous),
+             **{a: Carry(None, FLEX) for a in flexers}}
     hours_ix = penalty.ts
     setup = skill_setup(agents, requirements[requirements["ts"].isin(hours_ix)], cfg.queues)
     periods = plan_periods(start, days, cfg.pay.accounting_period)
-    caps = hours_caps(agents, ledger, periods, cfg.labour.planned_overtime)
+    caps = hours_caps(staff, ledger, periods, cfg.labour.planned_overtime)
     shown = published_shifts(published, start, days) if published is not None else {}
-    classes = agent_classes(agents, absent, carry, None if setup.pooled else setup.group_of, caps, shown)
+    classes = agent_classes(staff, absent, carry, None if setup.pooled else setup.group_of, caps, shown)
     lines, allowed = build_lines(cfg, classes, start, days)
     lines, allowed = _with_published(cfg, classes, lines, allowed, start, days)
     hours = days * 24
@@ -448,27 +468,47 @@ def solve_schedule(
                                np.array([len(c.members) for c in classes]))[demand.group])
     lines, allowed = balance_lines(lines, allowed, [_class_caps(c) for c in classes], start, days, periods,
                                    cfg.labour, per_hour, origin)
-    shifts = _shift_table(lines, cfg)
-    coverage = coverage_matrix(lines, origin, hours)
-    inp = ModelInput(
-        required=penalty.required.astype(float),
-        shortfall_cost=penalty.cost,
-        over_cost=cfg.objective.over_staffing_rub_h,
-        class_sizes=np.array([len(c.members) for c in classes], dtype=np.int64),
-        coverage=coverage,
-        allowed=allowed,
-        availability=None,
-        line_cost=line_costs(cfg, classes, lines, allowed, agents, start, days, shifts, ledger)
-        + cfg.objective.changed_shift_rub * _change_counts(lines, classes, allowed, start, days),
-    )
-    options = dict(time_limit_s=time_limit_s or cfg.solver.time_limit_s, workers=cfg.solver.workers,
-                   seed=cfg.solver.seed, progress=progress, stop=stop,
-                   deterministic_time=cfg.solver.deterministic_time, relative_gap=cfg.solver.gap_limit)
-    try:
-        result = solve(inp, **options) if demand is None else solve_by_series(inp, demand, **options)
-    except NoLineError as exc:  # build_lines already names them; kept as a safety net
-        names = "; ".join(", ".join(classes[c].members) for c in exc.classes)
-        raise InputError(f"no legal line for {names}", column="agents") from None
+    limit = time_limit_s or cfg.solver.time_limit_s
+    options = dict(workers=cfg.solver.workers, seed=cfg.solver.seed, progress=progress, stop=stop,
+                   relative_gap=cfg.solver.gap_limit)
+
+    def run(share: float) -> tuple[ModelResult, pd.DataFrame, np.ndarray]:
+        """The class model on the classes and lines as they stand, with `share` of the time."""
+        shifts, coverage = _shift_table(lines, cfg), coverage_matrix(lines, origin, hours)
+        inp = ModelInput(
+            required=penalty.required.astype(float), shortfall_cost=penalty.cost,
+            over_cost=cfg.objective.over_staffing_rub_h,
+            class_sizes=np.array([len(c.members) for c in classes], dtype=np.int64),
+            coverage=coverage, allowed=allowed, availability=None,
+            line_cost=line_costs(cfg, classes, lines, allowed, agents, start, days, shifts, ledger)
+            + cfg.objective.changed_shift_rub * _change_counts(lines, classes, allowed, start, days),
+        )
+        budget = dict(options, time_limit_s=limit * share, deterministic_time=None if cfg.solver.deterministic_time
+                      is None else cfg.solver.deterministic_time * share)
+        try:
+            got = solve(inp, **budget) if demand is None else solve_by_series(inp, demand, **budget)
+        except NoLineError as exc:  # build_lines already names them; kept as a safety net
+            names = "; ".join(", ".join(classes[c].members) for c in exc.classes)
+            raise InputError(f"no legal line for {names}", column="agents") from None
+        return got, shifts, coverage
+
+    plan = None
+    if not flexers:
+        result, shifts, coverage = run(1.0)
+    else:
+        result, shifts, coverage = run(STAFF_FIRST) if classes else (None, None, np.zeros((len(lines), hours)))
+        residual = flex_residual(result, coverage, penalty, demand, [c.group for c in classes],
+                                 cfg.objective.over_staffing_rub_h)
+        groups = {a: np.ones(1, dtype=bool) if setup.pooled else setup.serves[setup.group_of[a]] for a in flexers}
+        plan = plan_flex(flex, residual, groups, dict(zip(agents["agent_id"].astype(str), agents["rate_rub_h"])),
+                         start, cfg.pay, time_limit_s=limit * FLEX_SHARE, workers=cfg.solver.workers,
+                         seed=cfg.solver.seed)
+        own = flex_classes(agents, flexers, {} if setup.pooled else setup.group_of)
+        lines, allowed = with_fixed_lines(lines, allowed, [plan.lines[a] for a in flexers])
+        classes = classes + own
+        if demand is not None:
+            demand = series_demand(requirements, cfg, hours_ix, setup, np.array([c.group for c in classes]))
+        result, shifts, coverage = run(1.0 - STAFF_FIRST - FLEX_SHARE)
     traits = line_traits(lines, start, days,
                          night_hours=lambda a, b: night_hours_of(a, b, cfg.pay),
                          holiday_hours=None)
@@ -489,11 +529,22 @@ def solve_schedule(
     off = days_off(assignment, lines, start, days)
     violations = check_rota(rota, cycles_as_planned(agents, carry, start), absences, cfg.labour, cfg.book,
                             start, days, previous, pay=cfg.pay, before=counted_before(ledger), days_off=off)
+    if plan is not None:
+        violations += [Violation(*v) for v in contract_violations(flex, plan.roster, start)]
     changes = changes_frame(rota, {a: v for a, v in shown.items() if a in set(agents["agent_id"].astype(str))},
                             absences, off, start, days) if published is not None else None
     return Schedule(start, days, rota, cover, pay, tuple(violations), result, assignment,
                     tuple(classes), tuple(lines), penalty, by_queue, setup, timesheet,
-                    ledger=ledger, days_off=off, changes=changes)
+                    ledger=ledger, days_off=off, changes=changes, flex=plan,
+                    wishes=wishes_frame(flex, plan.roster, start) if plan is not None else None)
+
+
+def flex_classes(agents: pd.DataFrame, flexers: list[str], group_of: dict[str, int]) -> list[AgentClass]:
+    """A one-agent class per flex agent, for the one line its roster is (`flex_plan.with_fixed_lines`)."""
+    night_ok = dict(zip(agents["agent_id"].astype(str), agents["night_ok"]))
+    hired = hired_for_nights(agents)
+    return [AgentClass(FLEX, 0, FLEX, bool(night_ok[a]), (), None, (), group=group_of.get(a, 0),
+                       credit=not hired.get(a, False), members=(a,)) for a in flexers]
 
 
 def _series_on_site(requirements: pd.DataFrame, hours: pd.DatetimeIndex, setup: SkillSetup,
@@ -520,65 +571,3 @@ def cycles_as_planned(agents: pd.DataFrame, carry: dict[str, Carry], start: date
         if c.phase_source == "previous rota":
             out.loc[out.index[i], "cycle_start"] = pd.Timestamp(start - timedelta(days=c.phase))
     return out
-
-
-def on_duty_per_hour(assignment: Assignment, coverage: np.ndarray) -> np.ndarray:
-    """Agents on site per hour, counted from the named assignment (not from the model's counts)."""
-    on = np.zeros(coverage.shape[1], dtype=np.int64)
-    for line in assignment.line_of.values():
-        on += coverage[line]
-    return on
-
-
-def coverage_frame(requirements: pd.DataFrame, penalty: ShortfallPenalty, on_duty: np.ndarray,
-                   cfg: RotaConfig, by_queue: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per hour: agents required and scheduled, and the service level the scheduled deliver: for
-    a pooled team from the pool, else the contact-weighted level of the series' own coverage."""
-    if by_queue is None:
-        sl, contacts = delivered_service(requirements, penalty.ts, on_duty, cfg)
-    else:
-        sl, contacts = _weighted_level(by_queue, penalty.ts)
-    return pd.DataFrame({
-        "ts": penalty.ts, "required": penalty.required, "scheduled": on_duty,
-        "service_level": sl, "contacts": contacts,
-    })
-
-
-def _weighted_level(by_queue: pd.DataFrame, hours: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
-    """Contact-weighted service level per hour over the series that have one, and those contacts."""
-    pos = hours.get_indexer(by_queue["ts"])
-    sl = by_queue["service_level"].to_numpy(float)
-    weight = np.where(np.isnan(sl), 0.0, by_queue["contacts"].to_numpy(float))
-    contacts = np.zeros(len(hours))
-    served = np.zeros(len(hours))
-    np.add.at(contacts, pos, weight)
-    np.add.at(served, pos, np.nan_to_num(sl) * weight)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(contacts > 0, served / contacts, np.nan), contacts
-
-
-def delivered_service(requirements: pd.DataFrame, hours: pd.DatetimeIndex, on_duty: np.ndarray,
-                      cfg: RotaConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Contact-weighted service level per hour that the agents on duty deliver, and contacts.
-
-    The agents on duty in an hour serve the channels and queues of that hour in proportion to
-    what each asked for (one pooled team); shrinkage takes the requirement's own share of them
-    off the phones (`forecasts.staffing.productive_agents`); each queue's model then gives its
-    service level.
-    """
-    needed = {"ts", "channel", "queue", "contacts", "aht_s", "agents", "scheduled_agents", "answer_s"}
-    contacts = np.zeros(len(hours))
-    if not needed <= set(requirements.columns):
-        return np.full(len(hours), np.nan), contacts
-    req = requirements[requirements["ts"].isin(hours)].reset_index(drop=True)
-    pos = hours.get_indexer(req["ts"])
-    productive = productive_agents(req, hours, on_duty, cfg.staffing.shrinkage)
-    sl = service_delivered(req, productive, cfg.staffing)
-    c = req["contacts"].to_numpy(float)
-    weight = np.where(np.isnan(sl), 0.0, c)
-    np.add.at(contacts, pos, weight)
-    served = np.zeros(len(hours))
-    np.add.at(served, pos, np.nan_to_num(sl) * weight)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        level = np.where(contacts > 0, served / contacts, np.nan)
-    return level, contacts
