@@ -39,7 +39,34 @@ def daily(history: pd.DataFrame) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def agents() -> pd.DataFrame:
-    return pd.read_csv(SAMPLE / "agents.csv", dtype=str, keep_default_na=False, encoding="utf-8")
+    """The rota staff (2/2, 3/3, 5/2); the flex group is checked on its own below."""
+    every = pd.read_csv(SAMPLE / "agents.csv", dtype=str, keep_default_na=False, encoding="utf-8")
+    return every[every["pattern"] != "flex"].reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def flex_agents() -> pd.DataFrame:
+    every = pd.read_csv(SAMPLE / "agents.csv", dtype=str, keep_default_na=False, encoding="utf-8")
+    return every[every["pattern"] == "flex"].reset_index(drop=True)
+
+
+def test_the_flex_group_is_fifteen_part_timers_mostly_on_evenings_and_weekends(flex_agents: pd.DataFrame) -> None:
+    """Issue 17's sample: about 15 flex agents, most of their hours of availability in the evening
+    (from 17:00) or on a weekend; each has availability rows; the wishes are theirs, in the weeks
+    the sample plans, with weights in roubles."""
+    assert len(flex_agents) == 15 and flex_agents["agent_id"].str.fullmatch(r"F0\d\d").all()
+    assert set(flex_agents["team"]) == {"flex"} and flex_agents["name"].is_unique
+    windows = pd.read_csv(SAMPLE / "availability.csv", dtype=str, keep_default_na=False)
+    assert set(windows["agent_id"]) == set(flex_agents["agent_id"])
+    on = windows[windows["from"] != ""]
+    hour = lambda t: int(t[:2])  # noqa: E731
+    evening_or_weekend = sum(
+        (hour(b) - hour(a)) if d in ("sat", "sun") else max(hour(b) - max(hour(a), 17), 0)
+        for d, a, b in zip(on["day"], on["from"], on["to"]))
+    assert evening_or_weekend / sum(hour(b) - hour(a) for a, b in zip(on["from"], on["to"])) > 0.6
+    wishes = pd.read_csv(SAMPLE / "requests.csv", dtype=str, keep_default_na=False)
+    assert set(wishes["agent_id"]) <= set(flex_agents["agent_id"]) and len(wishes) >= 10
+    assert wishes["date"].between("2026-11-23", "2026-12-13").all() and (wishes["weight"].astype(int) >= 1000).all()
 
 
 @pytest.fixture(scope="module")

@@ -114,6 +114,7 @@ class Schedule:
     changes: pd.DataFrame | None = None     # against the published rota (planner.solve.published)
     flex: FlexPlan | None = None            # the flex agents' rosters (planner.solve.flex_plan)
     wishes: pd.DataFrame | None = None      # wishes.csv: each flex wish, granted or not
+    model_input: ModelInput | None = None   # what the (last) class model was given: benchmarks rebuild on it
 
 
 def absence_days(absences: pd.DataFrame, start: date, days: int) -> dict[str, set[date]]:
@@ -472,7 +473,7 @@ def solve_schedule(
     options = dict(workers=cfg.solver.workers, seed=cfg.solver.seed, progress=progress, stop=stop,
                    relative_gap=cfg.solver.gap_limit)
 
-    def run(share: float) -> tuple[ModelResult, pd.DataFrame, np.ndarray]:
+    def run(share: float) -> tuple[ModelResult, pd.DataFrame, np.ndarray, ModelInput]:
         """The class model on the classes and lines as they stand, with `share` of the time."""
         shifts, coverage = _shift_table(lines, cfg), coverage_matrix(lines, origin, hours)
         inp = ModelInput(
@@ -490,13 +491,13 @@ def solve_schedule(
         except NoLineError as exc:  # build_lines already names them; kept as a safety net
             names = "; ".join(", ".join(classes[c].members) for c in exc.classes)
             raise InputError(f"no legal line for {names}", column="agents") from None
-        return got, shifts, coverage
+        return got, shifts, coverage, inp
 
     plan = None
     if not flexers:
-        result, shifts, coverage = run(1.0)
+        result, shifts, coverage, inp = run(1.0)
     else:
-        result, shifts, coverage = run(STAFF_FIRST) if classes else (None, None, np.zeros((len(lines), hours)))
+        result, shifts, coverage, inp = run(STAFF_FIRST) if classes else (None, None, np.zeros((len(lines), hours)), None)
         residual = flex_residual(result, coverage, penalty, demand, [c.group for c in classes],
                                  cfg.objective.over_staffing_rub_h)
         groups = {a: np.ones(1, dtype=bool) if setup.pooled else setup.serves[setup.group_of[a]] for a in flexers}
@@ -508,7 +509,7 @@ def solve_schedule(
         classes = classes + own
         if demand is not None:
             demand = series_demand(requirements, cfg, hours_ix, setup, np.array([c.group for c in classes]))
-        result, shifts, coverage = run(1.0 - STAFF_FIRST - FLEX_SHARE)
+        result, shifts, coverage, inp = run(1.0 - STAFF_FIRST - FLEX_SHARE)
     traits = line_traits(lines, start, days,
                          night_hours=lambda a, b: night_hours_of(a, b, cfg.pay),
                          holiday_hours=None)
@@ -535,7 +536,7 @@ def solve_schedule(
                             absences, off, start, days) if published is not None else None
     return Schedule(start, days, rota, cover, pay, tuple(violations), result, assignment,
                     tuple(classes), tuple(lines), penalty, by_queue, setup, timesheet,
-                    ledger=ledger, days_off=off, changes=changes, flex=plan,
+                    ledger=ledger, days_off=off, changes=changes, flex=plan, model_input=inp,
                     wishes=wishes_frame(flex, plan.roster, start) if plan is not None else None)
 
 

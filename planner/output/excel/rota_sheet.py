@@ -96,6 +96,7 @@ def legend_rows(grid: DayGrid) -> list[tuple[str, str, str]]:
         for label, g in sorted(mine.groupby("label"), key=lambda kv: kv[0]):
             start, end = (t if ":" in t else f"{t}:00" for t in label.split(DASH))
             paid, night = float(g["paid"].iloc[0]), float(g["night"].iloc[0])
+            end = "24:00" if end == "00:00" else end          # ends at midnight, not the next morning
             text = f"{kind} shift {start}{DASH}{end}" + (" the next morning" if end < start else "")
             text += f", {paid:g} h paid" + (f", {night:g} of them at night" if night else "")
             rows.append((label, kind, f"{text} ({len(g)} in this rota)"))
