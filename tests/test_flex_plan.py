@@ -18,7 +18,7 @@ from planner.solve.allocation import SeriesDemand
 from planner.solve.flex_inputs import FlexInputs
 from planner.solve.flex_join import Residual
 from planner.solve.flex_model import solve_flex
-from planner.solve.flex_plan import flex_book, flex_line, wishes_frame, with_fixed_lines
+from planner.solve.flex_plan import after_previous, flex_book, flex_line, wishes_frame, with_fixed_lines
 from planner.solve.flex_problem import FlexProblem, HourlyCover, ShiftWish
 
 MONDAY = date(2026, 11, 23)
@@ -148,3 +148,15 @@ def test_the_engine_keeps_the_weekly_rest_even_where_every_evening_is_wanted():
     found = check_rota(rota, agents, pd.DataFrame(columns=["agent_id", "start", "end", "kind"]), LabourRules(),
                        flex_book(DEFAULT_BOOK, (EVE,)), MONDAY, 7)
     assert [v.rule for v in found] == []
+
+
+def test_a_flex_agent_keeps_the_daily_rest_after_the_previous_rota():
+    """The previous rota's last shift ends Monday 02:00: with 12 h of rest, Monday's 08:00 shift is
+    not offered, 18:00 is; Tuesday is free."""
+    morning = ShiftType("08:00+6", 360, start_min=8 * 60)
+    inputs = FlexInputs((morning, EVE), (FlexContract("F1", frozenset({morning.id, EVE.id})),), (), 7, 0)
+    previous = pd.DataFrame({"agent_id": ["F1"], "start": [pd.Timestamp("2026-11-22 20:00")],
+                             "end": [pd.Timestamp("2026-11-23 02:00")]})
+    got = after_previous(inputs, previous, MONDAY, 12.0).contracts[0]
+    assert got.unavailable_shifts == {(0, "08:00+6")}
+    assert after_previous(inputs, None, MONDAY, 12.0) is inputs

@@ -13,7 +13,7 @@ rota staff can move away from the hours the flex agents now cover.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
@@ -178,3 +178,25 @@ def with_fixed_lines(lines: list[Line], allowed: np.ndarray, fixed: Sequence[Lin
     for k in range(len(fixed)):
         out[C + k, L + k] = True
     return [*lines, *fixed], out
+
+
+def after_previous(inputs: FlexInputs, previous: pd.DataFrame | None, start: date, min_rest_h: float) -> FlexInputs:
+    """The flex agents' contracts with the daily rest after their last shift of the previous rota:
+    a shift of the horizon that would start before it ends is not offered."""
+    if previous is None or previous.empty:
+        return inputs
+    horizon = pd.Timestamp(start)
+    ends = previous[pd.to_datetime(previous["start"]) < horizon].groupby(
+        previous["agent_id"].astype(str))["end"].max()
+    types = {t.id: t for t in inputs.shift_types}
+    out = []
+    for c in inputs.contracts:
+        if c.person not in ends.index:
+            out.append(c)
+            continue
+        earliest = pd.Timestamp(ends[c.person]) + pd.Timedelta(hours=min_rest_h)
+        days = range(max((earliest - horizon).days + 1, 0) + 1)
+        early = {(d, s) for d in days if d < inputs.horizon_days for s in c.allowed
+                 if horizon + pd.Timedelta(days=d, minutes=types[s].start_min or 0) < earliest}
+        out.append(replace(c, unavailable_shifts=c.unavailable_shifts | frozenset(early)))
+    return replace(inputs, contracts=tuple(out))

@@ -35,8 +35,8 @@ from planner.workspace.config import RotaConfig
 from planner.solve.continuity import Carry, carry_over
 from planner.solve.flex_inputs import FlexInputs
 from planner.solve.flex_plan import (
-    FLEX_SHARE, STAFF_FIRST, FlexPlan, contract_violations, flex_book, flex_residual, plan_flex, wishes_frame,
-    with_fixed_lines,
+    FLEX_SHARE, STAFF_FIRST, FlexPlan, after_previous, contract_violations, flex_book, flex_residual, plan_flex,
+    wishes_frame, with_fixed_lines,
 )
 from planner.workspace.people import flex_refusal, hired_for_nights
 from planner.solve.model import ModelInput, ModelResult, NoLineError, solve
@@ -446,6 +446,7 @@ def solve_schedule(
         raise InputError(flex_refusal(flexers), column="pattern")
     if flexers:
         cfg = replace(cfg, book=flex_book(cfg.book, flex.shift_types))
+        flex = after_previous(flex, previous, start, cfg.labour.min_daily_rest_h)
     staff = agents[agents["pattern"] != FLEX]
     penalty = horizon_penalty(requirements, cfg, start, days)
     ledger = plan_ledger(cfg, agents, absences, start, days, previous, worked)
