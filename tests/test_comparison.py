@@ -19,6 +19,7 @@ def _result(name: str, sl: float, total: float, contacts: float, heads: dict[str
             "total": total}
     summary = {"status": "OPTIMAL", "contacts": contacts, "required_agent_hours": 1000.0,
                "scheduled_agent_hours": 1100.0 + 10 * sum(heads.values()), "service_level": sl,
+               "shortfall_agent_hours": 60.0 - 5 * sum(heads.values()),
                "hours_short": 3, "cost": cost, "cost_per_contact": total / contacts}
     return ScenarioResult(name, desc, summary, heads, under)
 
@@ -37,6 +38,7 @@ def test_deltas_against_the_base(frame: pd.DataFrame):
     assert hire["delta_cost_total"] == pytest.approx(60_000)
     assert hire["delta_headcount"] == 4
     assert hire["delta_hours_under_target"] == -8
+    assert hire["delta_shortfall_agent_hours"] == -20     # 5 h fewer short per agent, 4 more agents
     assert hire["delta_cost_per_contact"] == pytest.approx(6.0)    # 56 - 50 RUB
     assert hire["headcount_2/2"] == 14 and hire["headcount_5/2"] == 5
     assert frame.iloc[0]["delta_cost_total"] == 0

@@ -26,6 +26,7 @@ from planner.output.report import COST_PARTS
 DELTAS = {
     "required_agent_hours": ("required agent-h", "#,##0"),
     "scheduled_agent_hours": ("scheduled agent-h", "#,##0"),
+    "shortfall_agent_hours": ("short agent-h", "#,##0"),
     "headcount": ("headcount", "0"),
     "service_level": ("service level", "0.0%"),
     "hours_under_target": ("hours under target", "0"),
@@ -43,6 +44,7 @@ def comparison_frame(results: Sequence[ScenarioResult]) -> pd.DataFrame:
         row = {"scenario": r.name, "description": r.description, "status": s["status"],
                "contacts": s["contacts"], "required_agent_hours": s["required_agent_hours"],
                "scheduled_agent_hours": s["scheduled_agent_hours"],
+               "shortfall_agent_hours": s["shortfall_agent_hours"],
                "headcount": sum(r.headcount.values())}
         row.update({f"headcount_{p}": r.headcount.get(p, 0) for p in patterns})
         row.update({"service_level": s["service_level"], "target": r.target,
@@ -73,6 +75,7 @@ def write_comparison_xlsx(df: pd.DataFrame, path: str | os.PathLike[str]) -> Pat
         ("scenario", "Scenario", None), ("description", "Description", None),
         ("required_agent_hours", "Required agent-hours", "#,##0"),
         ("scheduled_agent_hours", "Scheduled agent-hours", "#,##0"),
+        ("shortfall_agent_hours", "Short agent-hours", "#,##0"),
         ("headcount", "Headcount", "0"),
         *[(c, f"Headcount {c.removeprefix('headcount_')}", "0") for c in heads],
         ("service_level", "Service level", "0.0%"), ("target", "Target (contact-weighted)", "0.0%"),

@@ -225,6 +225,7 @@ def _comparison_cells(df: pd.DataFrame) -> list[tuple[str, list[str]]]:
     thousand = ("k RUB", 1e3, ",.0f")
     spec = [("required agent-h", "required_agent_hours", ("", 1, ",.0f"), True),
             ("scheduled agent-h", "scheduled_agent_hours", ("", 1, ",.0f"), True),
+            ("short agent-h", "shortfall_agent_hours", ("", 1, ",.0f"), True),
             ("headcount", "headcount", ("", 1, ",.0f"), True),
             *[(f"  on {c.removeprefix('headcount_')}", c, ("", 1, ",.0f"), False) for c in heads],
             ("service level", "service_level", ("pp", 0.01, ".1f"), True),
