@@ -35,8 +35,8 @@ from planner.workspace.config import RotaConfig
 from planner.solve.continuity import Carry, carry_over
 from planner.solve.flex_inputs import FlexInputs
 from planner.solve.flex_plan import (
-    FLEX_SHARE, STAFF_FIRST, FlexPlan, after_previous, contract_violations, flex_book, flex_residual, plan_flex,
-    wishes_frame, with_fixed_lines,
+    FLEX_SHARE, STAFF_FIRST, STAFF_FIRST_GAP, FlexPlan, after_previous, contract_violations, flex_book,
+    flex_residual, plan_flex, wishes_frame, with_fixed_lines,
 )
 from planner.workspace.people import flex_refusal, hired_for_nights
 from planner.solve.model import ModelInput, ModelResult, NoLineError, solve
@@ -471,10 +471,9 @@ def solve_schedule(
     lines, allowed = balance_lines(lines, allowed, [_class_caps(c) for c in classes], start, days, periods,
                                    cfg.labour, per_hour, origin)
     limit = time_limit_s or cfg.solver.time_limit_s
-    options = dict(workers=cfg.solver.workers, seed=cfg.solver.seed, progress=progress, stop=stop,
-                   relative_gap=cfg.solver.gap_limit)
+    options = dict(workers=cfg.solver.workers, seed=cfg.solver.seed, progress=progress, stop=stop)
 
-    def run(share: float) -> tuple[ModelResult, pd.DataFrame, np.ndarray, ModelInput]:
+    def run(share: float, gap: float = cfg.solver.gap_limit) -> tuple[ModelResult, pd.DataFrame, np.ndarray, ModelInput]:
         """The class model on the classes and lines as they stand, with `share` of the time."""
         shifts, coverage = _shift_table(lines, cfg), coverage_matrix(lines, origin, hours)
         inp = ModelInput(
@@ -485,8 +484,9 @@ def solve_schedule(
             line_cost=line_costs(cfg, classes, lines, allowed, agents, start, days, shifts, ledger)
             + cfg.objective.changed_shift_rub * _change_counts(lines, classes, allowed, start, days),
         )
-        budget = dict(options, time_limit_s=limit * share, deterministic_time=None if cfg.solver.deterministic_time
-                      is None else cfg.solver.deterministic_time * share)
+        work = cfg.solver.deterministic_time
+        budget = dict(options, relative_gap=gap, time_limit_s=limit * share,
+                      deterministic_time=None if work is None else work * share)
         try:
             got = solve(inp, **budget) if demand is None else solve_by_series(inp, demand, **budget)
         except NoLineError as exc:  # build_lines already names them; kept as a safety net
@@ -498,7 +498,8 @@ def solve_schedule(
     if not flexers:
         result, shifts, coverage, inp = run(1.0)
     else:
-        result, shifts, coverage, inp = run(STAFF_FIRST) if classes else (None, None, np.zeros((len(lines), hours)), None)
+        result, shifts, coverage, inp = (run(STAFF_FIRST, max(cfg.solver.gap_limit, STAFF_FIRST_GAP)) if classes
+                                         else (None, None, np.zeros((len(lines), hours)), None))
         residual = flex_residual(result, coverage, penalty, demand, [c.group for c in classes],
                                  cfg.objective.over_staffing_rub_h)
         groups = {a: np.ones(1, dtype=bool) if setup.pooled else setup.serves[setup.group_of[a]] for a in flexers}
