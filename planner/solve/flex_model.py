@@ -41,7 +41,8 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from planner.solve.flex_problem import (NO_LIMIT, OFF, DayShiftCover, FlexIndex, FlexProblem, HourlyCover,
-                                        build_index, counts, cover_cost, hour_cost, objective, on_duty, to_roster)
+                                        build_index, counts, cover_cost, fairness_cost, hour_cost, objective, on_duty,
+                                        to_roster, weekend_days)
 from planner.solve.flex_search import NEIGHBOURHOODS, Adaptive, pick
 
 Lit = cp_model.IntVar | int
@@ -56,6 +57,7 @@ class SubModel:
     x: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
     w: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     aux: list[tuple[cp_model.IntVar, int]] = field(default_factory=list)   # (var, hinted value)
+    const: int = 0       # objective terms of this model's people that no variable carries
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ def _person(m: SubModel, ix: FlexIndex, A: np.ndarray, p: int, terms: list) -> N
                                 (w(a + length), worked)])
 
     _off_pairs(m, ix, p, w, lo, hi)
+    _weekend_fairness(m, ix, A, p, w, terms)
 
     fixed = np.where(m.free[p], OFF, A[p])
     fixed_minutes = int(ix.minutes[fixed[fixed >= 0]].sum())
@@ -202,6 +205,26 @@ def _off_pairs(m: SubModel, ix: FlexIndex, p: int, w: Callable[[int], Lit], lo: 
             lits.append(pair[e])
         if not any(isinstance(v, int) and v for v in lits):
             m.model.add_bool_or([v for v in lits if not isinstance(v, int)])
+
+
+def _weekend_fairness(m: SubModel, ix: FlexIndex, A: np.ndarray, p: int, w: Callable[[int], Lit],
+                      terms: list) -> None:
+    """n weekend days worked cost n² x ix.weekend_fair: the k-th one (2k - 1) x that, one Boolean
+    per possible day, the cheapest taken first (convex, so the LP is exact)."""
+    if not ix.weekend_fair:
+        return
+    days = [w(d) for d in weekend_days(ix)]
+    free = [v for v in days if not isinstance(v, int)]
+    fixed = sum(v for v in days if isinstance(v, int))
+    if not free:
+        m.const += ix.weekend_fair * fixed * fixed
+        return
+    now = int((A[p, weekend_days(ix)] >= 0).sum())
+    units = [m.model.new_bool_var(f"we_fair{p}_{k}") for k in range(len(days))]
+    m.model.add(sum(units) >= sum(free) + fixed)
+    for k, u in enumerate(units):
+        terms.append((u, ix.weekend_fair * (2 * k + 1)))
+        m.aux.append((u, int(k < now)))
 
 
 def _hourly_terms(m: SubModel, ix: FlexIndex, A: np.ndarray, terms: list) -> int:
@@ -278,7 +301,8 @@ def build(ix: FlexIndex, A: np.ndarray, free: np.ndarray, cover: object) -> SubM
         _person(m, ix, A, int(p), terms)
     fixed = np.where(free, OFF, A)
     fp, fd = np.nonzero(fixed >= 0)
-    const = ix.wish_const + int(ix.wish[fp, fd, fixed[fp, fd]].sum())
+    const = ix.wish_const + int(ix.wish[fp, fd, fixed[fp, fd]].sum()) + m.const
+    const += fairness_cost(ix, np.where(free.any(axis=1)[:, None], OFF, A))   # the people left out
     const += _cover_terms(m, ix, A, cover, terms)
     m.model.minimize(sum(c * v for v, c in terms) + const)
     return m

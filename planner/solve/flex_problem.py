@@ -106,6 +106,7 @@ class FlexProblem:
     wishes: tuple[ShiftWish, ...] = ()
     first_weekday: int = 0
     costs: tuple[ShiftCost, ...] = ()
+    weekend_fairness: int = 0   # a person's n weekend days worked cost n² x this (spreads them fairly)
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ class FlexIndex:
     hour_wanted: np.ndarray | None = None  # [H]
     hour_price: np.ndarray | None = None   # [H, K] price of the k-th missing agent (0 beyond wanted)
     hour_over: int = 0
+    weekend_fair: int = 0                  # FlexProblem.weekend_fairness
 
     @property
     def size(self) -> tuple[int, int, int]:
@@ -215,6 +217,7 @@ def build_index(problem: FlexProblem) -> FlexIndex:
         forbid=forbid,
         weekend_groups=tuple(weekends(D, problem.first_weekday)),
         wish=wish, wish_const=const, wanted=wanted, under=under, over=over, **hourly,
+        weekend_fair=int(problem.weekend_fairness),
     )
 
 
@@ -271,10 +274,24 @@ def cover_cost(ix: FlexIndex, n: np.ndarray) -> np.ndarray:
     return ix.under * np.maximum(ix.wanted - n, 0) + ix.over * np.maximum(n - ix.wanted, 0)
 
 
+def weekend_days(ix: FlexIndex) -> list[int]:
+    """The horizon's Saturdays and Sundays."""
+    return sorted(d for g in ix.weekend_groups for d in g)
+
+
+def fairness_cost(ix: FlexIndex, A: np.ndarray) -> int:
+    """Each person's weekend days worked, squared, times the fairness price."""
+    if not ix.weekend_fair:
+        return 0
+    n = (A[:, weekend_days(ix)] >= 0).sum(axis=1)
+    return int(ix.weekend_fair * (n * n).sum())
+
+
 def objective(ix: FlexIndex, A: np.ndarray) -> int:
-    """Unmet on-wishes + granted off-wishes + shift costs + the coverage cost of assignment A."""
+    """Unmet on-wishes + granted off-wishes + shift costs + weekend fairness + the coverage cost of
+    assignment A."""
     p, d = np.nonzero(A >= 0)
-    wishes = ix.wish_const + int(ix.wish[p, d, A[p, d]].sum())
+    wishes = ix.wish_const + int(ix.wish[p, d, A[p, d]].sum()) + fairness_cost(ix, A)
     if ix.hourly:
         return wishes + int(hour_cost(ix, on_duty(ix, A)).sum())
     return wishes + int(cover_cost(ix, counts(ix, A)).sum())

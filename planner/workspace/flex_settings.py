@@ -132,6 +132,12 @@ class FlexTerms(BaseModel):
 
 class _Section(FlexTerms):
     agents: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # fairness: the k-th weekend day a flex agent works costs (2k - 1) x this, so weekend days
+    # spread over the group (one agent's n days cost n² x this); 0: no fairness
+    weekend_fairness_rub: Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)] = 300.0
+
+
+SECTION_ONLY = ("agents", "weekend_fairness_rub")   # keys of [flex] that are not one agent's terms
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,7 @@ class FlexConfig:
 
     defaults: FlexTerms = field(default_factory=FlexTerms)
     agents: Mapping[str, FlexTerms] = field(default_factory=dict)
+    weekend_fairness_rub: float = 300.0
 
     def terms(self, agent_id: str) -> FlexTerms:
         return self.agents.get(agent_id, self.defaults)
@@ -196,7 +203,7 @@ def parse_flex(raw: Any, labour: LabourRules, source: str) -> FlexConfig:
     """Validate `[flex]` (the defaults when absent) and every `[flex.agents.ID]` override."""
     section: _Section = _validated({} if raw is None else raw, ("flex",), source, _Section)
     _lawful_lengths(section, labour, ("flex",), source)
-    base = {k: v for k, v in raw.items() if k != "agents"} if isinstance(raw, dict) else {}
+    base = {k: v for k, v in raw.items() if k not in SECTION_ONLY} if isinstance(raw, dict) else {}
     agents: dict[str, FlexTerms] = {}
     for agent_id, override in section.agents.items():
         where = ("flex", "agents", agent_id)
@@ -205,7 +212,7 @@ def parse_flex(raw: Any, labour: LabourRules, source: str) -> FlexConfig:
         terms = _validated(_merged(base, override), where, source)
         _lawful_lengths(terms, labour, where, source)
         agents[agent_id] = terms
-    return FlexConfig(section, agents)
+    return FlexConfig(section, agents, section.weekend_fairness_rub)
 
 
 def flex_ids(agents: pd.DataFrame) -> list[str]:
