@@ -10,8 +10,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from openpyxl.styles import Alignment
-from openpyxl.worksheet.worksheet import Worksheet
 
 from constraints.calendar import RU_CALENDAR
 from constraints.timesheet import ABSENCE_CODES, ANNUAL_LEAVE, DAY_OFF, absence_kinds
@@ -26,6 +24,7 @@ from planner.output.excel.cells import (
     WEEKEND_FILL,
     put,
 )
+from planner.output.excel.sheet import Sheet, Style
 from planner.runs import PlanRun
 
 WEEKDAYS_RU = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
@@ -107,25 +106,25 @@ def day_grid(run: PlanRun) -> DayGrid:
     return DayGrid(days, pd.DataFrame(rows, columns=["agent_id", "date", "kind", "label", "paid", "night"]))
 
 
-def day_headers(ws: Worksheet, days: Sequence[date], first_col: int, note_row: int, weekday_row: int,
-                 header_row: int) -> None:
+def day_headers(sh: Sheet, days: Sequence[date], first_col: int, note_row: int, weekday_row: int,
+                header_row: int) -> None:
     """Holiday names, weekdays and dates above the day columns; weekends and holidays coloured."""
+    note = NOTE_FONT.but(align="center", valign="bottom", wrap=True)
     for k, d in enumerate(days):
         col = first_col + k
         name = RU_CALENDAR.holiday_name(d)
         weekend = d.weekday() >= 5
-        note = put(ws, note_row, col, name)
-        note.font = NOTE_FONT
-        note.alignment = Alignment(horizontal="center", vertical="bottom", wrap_text=True, shrink_to_fit=False)
-        wd = put(ws, weekday_row, col, WEEKDAYS_RU[d.weekday()])
-        head = put(ws, header_row, col, d, DAY_HEADER)
-        for c in (wd, head):
-            c.alignment = CENTER
-            c.font = HOLIDAY_FONT if name else BOLD
-            c.fill = HOLIDAY_FILL if name else (WEEKEND_FILL if weekend else HEADER_FILL)
+        put(sh, note_row, col, name, style=note)
+        fill = HOLIDAY_FILL if name else (WEEKEND_FILL if weekend else HEADER_FILL)
+        look = (HOLIDAY_FONT if name else BOLD).but(fill=fill, align=CENTER.align, valign=CENTER.valign)
+        put(sh, weekday_row, col, WEEKDAYS_RU[d.weekday()], style=look)
+        put(sh, header_row, col, d, DAY_HEADER, style=look)
 
 
-
+def kind_styles() -> dict[str, Style]:
+    """The look of each kind of day in the grid: its fill and font colour, centred; shifts bold."""
+    return {k: CENTER.but(fill=fill, color=colour, bold=k in ("day", "night"))
+            for k, (fill, colour, _) in KIND_STYLE.items()}
 
 
 def agent_info(run: PlanRun) -> pd.DataFrame:
