@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,13 @@ HEADER = Style(bold=True, fill=HEADER_FILL, align="center", valign="center", wra
 _FORMULA_START = ("=", "+", "-", "@")
 
 
+@lru_cache(maxsize=65536)
+def _clean(text: str) -> str:
+    """Text without the characters XML cannot hold; remembered, since the same codes, names and
+    shifts come back thousands of times in a large rota."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
 def _plain(value: Any) -> Any:
     """A value openpyxl stores natively: NaN/NaT -> empty, numpy -> python, Timestamp -> datetime."""
     if value is None or value is pd.NaT or value is pd.NA:
@@ -75,7 +83,7 @@ def put(sh: Sheet, row: int, col: int, value: Any, number_format: str | None = N
     if kind is not str and kind is not int and value is not None:   # those two, the most common, as they are
         value = _plain(value)
     if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        text = _clean(value)
         # "" is an empty cell (with its style), as a reader finds it anyway
         sh.write(row, col, text or None, None, style.but(quote=True) if text.startswith(_FORMULA_START) else style)
         return

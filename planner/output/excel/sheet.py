@@ -12,6 +12,7 @@ sheet is written with `cells.put`, `cells.header` and the setters of `Sheet`.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -45,6 +46,8 @@ class Style(NamedTuple):
 
 
 PLAIN = Style()
+DEFAULT_WIDTH = 8.43       # characters: Excel's width of a column whose width was never set
+DEFAULT_COLUMN_PX = 64     # the same on screen, padding included
 
 
 @dataclass
@@ -119,7 +122,13 @@ class Sheet:
         self.merged.append((first_row, first_col, last_row, last_col))
 
     def add_chart(self, chart: LineChart) -> None:
+        """A chart over the cells from its anchor. The columns under it get Excel's default width
+        set: the chart is anchored to cells, and LibreOffice takes a column of no set width as
+        85 px wide where Excel takes 64, which printed the chart a third wider than asked."""
         self.charts.append(chart)
+        row, col = chart.anchor
+        for k in range(math.ceil(chart.size_cm[0] / 2.54 * 96 / DEFAULT_COLUMN_PX)):
+            self.widths.setdefault(col + k, DEFAULT_WIDTH)
 
     def finish(self) -> None:
         """Apply the layout; called once, when the workbook is saved."""
@@ -139,26 +148,29 @@ class XlsxSheet(Sheet):
     def __init__(self, book: Book, ws: Worksheet) -> None:
         super().__init__(ws.name)
         self._book = book
+        self._formats = book.formats
         self._ws = ws
 
     def write(self, row: int, col: int, value: Any, number_format: str | None, style: Style) -> None:
         if col > self.max_col:
             self.max_col = col
-        fmt = self._book.format(style, number_format)
-        r, c = row - 1, col - 1
-        if value is None:
+        fmt = self._formats.get((style, number_format), False)   # the cache read here: a million cells
+        if fmt is False:
+            fmt = self._book.format(style, number_format)
+        r, c, kind = row - 1, col - 1, type(value)
+        if kind is str:
+            self._ws.write_string(r, c, value, fmt)
+        elif kind is float or kind is int:
+            self._ws.write_number(r, c, value, fmt)
+        elif value is None:
             if fmt is not None:
                 self._ws.write_blank(r, c, None, fmt)
-        elif isinstance(value, str):
-            self._ws.write_string(r, c, value, fmt)
-        elif isinstance(value, bool):
+        elif kind is bool:
             self._ws.write_boolean(r, c, value, fmt)
-        elif isinstance(value, (int, float)):
-            self._ws.write_number(r, c, value, fmt)
         elif isinstance(value, (date, datetime, time)):
             self._ws.write_datetime(r, c, value, fmt)
         else:
-            raise TypeError(f"{type(value).__name__} is not a cell value: cells.put converts values")
+            raise TypeError(f"{kind.__name__} is not a cell value: cells.put converts values")
 
     def finish(self) -> None:
         ws, p = self._ws, self.page
@@ -208,8 +220,9 @@ class XlsxSheet(Sheet):
                               "values": [self.name, first, col - 1, last, col - 1],
                               "line": {"color": f"#{colour}", "width": width}, "smooth": False})
         chart.set_title({"name": spec.title})
+        # a text axis, one point an hour: a date axis would pile each day's hours onto its date
         chart.set_x_axis({"name": spec.x_title, "num_format": spec.x_format, "interval_unit": spec.label_every,
-                          "interval_tick": spec.label_every})
+                          "interval_tick": spec.label_every, "text_axis": True})
         chart.set_y_axis({"name": spec.y_title})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": round(spec.size_cm[0] / 2.54 * 96), "height": round(spec.size_cm[1] / 2.54 * 96)})
@@ -222,7 +235,7 @@ class Book:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.workbook = xlsxwriter.Workbook(os.fspath(path))
         self.sheets: list[XlsxSheet] = []
-        self._formats: dict[tuple[Style, str | None], Any] = {}
+        self.formats: dict[tuple[Style, str | None], Any] = {}   # (style, number format) -> format
 
     def add_sheet(self, name: str) -> XlsxSheet:
         sheet = XlsxSheet(self, self.workbook.add_worksheet(name))
@@ -232,9 +245,9 @@ class Book:
     def format(self, style: Style, number_format: str | None) -> Any:
         """The shared format of a look; None for a plain cell."""
         key = (style, number_format)
-        fmt = self._formats.get(key, False)
+        fmt = self.formats.get(key, False)
         if fmt is False:
-            fmt = self._formats[key] = self._new_format(style, number_format)
+            fmt = self.formats[key] = self._new_format(style, number_format)
         return fmt
 
     def _new_format(self, s: Style, number_format: str | None) -> Any:

@@ -29,7 +29,7 @@ from planner.output.excel.report_sheets import (
     write_summary_sheet,
 )
 from planner.output.excel.rota_sheet import write_rota_sheet
-from planner.output.excel.sheet import Book, Sheet
+from planner.output.excel.sheet import DEFAULT_WIDTH, Book, Sheet
 from planner.output.excel.timesheet import write_timesheet_sheet
 from planner.runs import PlanRun
 from planner.workspace.previous import (
@@ -44,7 +44,6 @@ DAY_SHEETS = ("Rota", "Timesheet")   # a column per day: printed a week per page
 
 
 A4_LANDSCAPE_PT = 841.9       # the page's width
-DEFAULT_WIDTH = 8.43          # characters: a column whose width was never set
 CHAR_PX = 9.5                 # a width unit: 7 px in Calibri, but 9.3 px in DejaVu Sans, which stands in for
                               # it where Calibri is missing (LibreOffice on Linux): the wider one, to be safe
 
