@@ -8,6 +8,7 @@ process's (ru_maxrss) after the load and after the write, so the write's share i
     python3 bench/workbook_speed.py --sample                     # the sample's week
     python3 bench/workbook_speed.py --agents 5000 --days 28      # plans once (a few minutes), then writes
     python3 bench/workbook_speed.py --agents 5000 --days 28 --profile 25   # cProfile's top 25 as well
+    python3 bench/workbook_speed.py --engines 15000      # the two ways to write many styled cells, alone
 """
 
 from __future__ import annotations
@@ -31,10 +32,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from sites import SAMPLE, START, make_site  # noqa: E402
+
 from planner.output.excel.workbook import write_workbook  # noqa: E402
 from planner.pipeline import run_plan  # noqa: E402
 from planner.runs import PlanRun  # noqa: E402
-from sites import SAMPLE, START, make_site  # noqa: E402
 
 CACHE = Path(tempfile.gettempdir()) / "rota-workbook-bench"
 # the pattern book keeps its tables read-only (MappingProxyType), which pickle does not know
@@ -71,6 +73,52 @@ def planned(agents: int | None, days: int, work: float) -> PlanRun:
     return run
 
 
+def engines(rows: int, cols: int = 41) -> None:
+    """The choice of writer in numbers: `rows` x `cols` cells (the Timesheet of rows/3 agents and
+    4 weeks), text and numbers in four looks, by openpyxl's write-only mode with named styles and
+    by XlsxWriter with shared formats."""
+    import xlsxwriter
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+
+    fills = ("FFF2CC", "8EA9DB", "F2F2F2", "C6EFCE")
+
+    def openpyxl_write_only(path: Path) -> None:
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("T")
+        for k, fill in enumerate(fills):
+            wb.add_named_style(NamedStyle(name=f"k{k}", fill=PatternFill("solid", fgColor=fill), font=Font(bold=True),
+                                          alignment=Alignment(horizontal="center")))
+        for r in range(rows):
+            cells = []
+            for c in range(cols):
+                cell = WriteOnlyCell(ws, value="Я/Н" if c % 2 else 11.5)
+                cell.style = f"k{(r + c) % 4}"
+                cells.append(cell)
+            ws.append(cells)
+        wb.save(path)
+
+    def xlsxwriter_formats(path: Path) -> None:
+        wb = xlsxwriter.Workbook(str(path))
+        ws = wb.add_worksheet("T")
+        looks = [wb.add_format({"bg_color": f"#{f}", "pattern": 1, "bold": True, "align": "center"}) for f in fills]
+        for r in range(rows):
+            for c in range(cols):
+                if c % 2:
+                    ws.write_string(r, c, "Я/Н", looks[(r + c) % 4])
+                else:
+                    ws.write_number(r, c, 11.5, looks[(r + c) % 4])
+        wb.close()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, write in (("openpyxl write-only, named styles", openpyxl_write_only),
+                            ("XlsxWriter, shared formats", xlsxwriter_formats)):
+            began = time.perf_counter()
+            write(Path(tmp) / "cells.xlsx")
+            print(f"{name}: {rows * cols:,} cells in {time.perf_counter() - began:.1f} s")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sample", action="store_true", help="the sample workspace's week (the default)")
@@ -80,7 +128,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--repeat", type=int, default=1, help="writes timed; the best is reported")
     ap.add_argument("--profile", type=int, default=0, metavar="N", help="print cProfile's N costliest functions")
     ap.add_argument("--out", type=Path, default=None, help="keep the workbook here")
+    ap.add_argument("--engines", type=int, default=0, metavar="ROWS", help="only compare the two writers")
     args = ap.parse_args(argv)
+    if args.engines:
+        return engines(args.engines)
     days = args.days or (7 if args.agents is None else 28)
     run = planned(args.agents, days, args.work)
     before = _rss_mb()

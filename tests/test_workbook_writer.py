@@ -22,16 +22,16 @@ from datetime import date, datetime, timedelta
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl_book import OpenpyxlBook
+from workbook_facts import differences, workbook_facts
 
 import cli
-from openpyxl_book import OpenpyxlBook
 from planner.output.excel.days import KIND_STYLE, day_grid
 from planner.output.excel.report_sheets import COVERAGE_COLUMNS
 from planner.output.excel.workbook import build_workbook
 from planner.pipeline import run_plan, write_schedule
 from planner.solve.schedule import ROTA_COLUMNS
 from planner.workspace.previous import HORIZON_PROPERTY, read_previous, rota_horizon
-from workbook_facts import differences, workbook_facts
 
 START = date(2026, 11, 23)
 DAYS = 14
@@ -104,7 +104,7 @@ def test_the_shifts_sheet_holds_the_rota_with_its_types(written) -> None:
     assert [c.value for c in rows[0]] == list(ROTA_COLUMNS)
     assert len(rows) - 1 == len(rota)
     for cells, rec in zip(rows[1:], rota[list(ROTA_COLUMNS)].itertuples(index=False)):
-        agent, day, start, end, paid, night, holiday, pattern, shift, serves = cells
+        agent, day, start, end, paid, night, holiday, pattern, shift, _ = cells
         assert agent.value == str(rec.agent_id) and agent.data_type == "s"
         assert day.value == datetime.combine(pd.Timestamp(rec.date).date(), datetime.min.time())
         assert day.is_date and day.number_format == "DD.MM.YYYY"

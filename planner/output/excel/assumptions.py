@@ -12,7 +12,13 @@ import pandas as pd
 from constraints.calendar import RU_CALENDAR
 from constraints.ledger import period_label
 from constraints.overtime import accounting_periods
-from planner.output.excel.cells import BOLD, SEPARATOR, fitted, frame_sheet, header, widths
+from planner.output.excel.cells import (
+    SEPARATOR,
+    fitted,
+    frame_sheet,
+    header,
+    widths,
+)
 from planner.output.excel.days import DASH
 from planner.output.excel.sheet import PLAIN, Sheet
 from planner.runs import PlanRun

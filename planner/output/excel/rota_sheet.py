@@ -18,7 +18,14 @@ from planner.output.excel.cells import (
     text_width,
     widths,
 )
-from planner.output.excel.days import DASH, KIND_STYLE, DayGrid, agent_info, day_headers, kind_styles
+from planner.output.excel.days import (
+    DASH,
+    KIND_STYLE,
+    DayGrid,
+    agent_info,
+    day_headers,
+    kind_styles,
+)
 from planner.output.excel.sheet import PLAIN, Sheet
 from planner.runs import PlanRun
 

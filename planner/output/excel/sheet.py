@@ -126,7 +126,7 @@ class Sheet:
         set: the chart is anchored to cells, and LibreOffice takes a column of no set width as
         85 px wide where Excel takes 64, which printed the chart a third wider than asked."""
         self.charts.append(chart)
-        row, col = chart.anchor
+        col = chart.anchor[1]
         for k in range(math.ceil(chart.size_cm[0] / 2.54 * 96 / DEFAULT_COLUMN_PX)):
             self.widths.setdefault(col + k, DEFAULT_WIDTH)
 
@@ -152,7 +152,7 @@ class XlsxSheet(Sheet):
         self._ws = ws
 
     def write(self, row: int, col: int, value: Any, number_format: str | None, style: Style) -> None:
-        if col > self.max_col:
+        if col > self.max_col:   # noqa: PLR1730 (not max(): a call less, a million times)
             self.max_col = col
         fmt = self._formats.get((style, number_format), False)   # the cache read here: a million cells
         if fmt is False:
