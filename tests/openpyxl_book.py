@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from planner.output.excel.sheet import LineChart, Sheet, Style
+from planner.output.excel.sheet import PLAIN, LineChart, Sheet, Style
 
 
 class OpenpyxlSheet(Sheet):
@@ -46,6 +46,13 @@ class OpenpyxlSheet(Sheet):
             c.alignment = Alignment(horizontal=s.align, vertical=s.valign, wrap_text=s.wrap or None)
         if s.quote:
             c.quotePrefix = True
+
+    def merge(self, first_row: int, first_col: int, last_row: int, last_col: int, style: Style = PLAIN) -> None:
+        super().merge(first_row, first_col, last_row, last_col, style)
+        self.max_col = max(self.max_col, last_col)
+        for row in range(first_row, last_row + 1):
+            for col in range(first_col, last_col + 1):
+                self.write(row, col, None, None, style)
 
     def finish(self) -> None:
         ws, p = self.ws, self.page

@@ -159,3 +159,53 @@ def test_previous_reads_the_workbook_back_as_the_csv(written) -> None:
     from_xlsx, from_csv = read_previous(out / "rota.xlsx"), read_previous(out / "rota.csv")
     pd.testing.assert_frame_equal(from_xlsx, from_csv)
     assert len(from_xlsx) == len(written["run"].schedule.rota)
+
+
+def test_a_new_sheet_written_with_the_helpers_is_the_same_through_either_writer(tmp_path) -> None:
+    """What a sheet to come (say, agents' wishes) would use: a title over merged cells, a header,
+    dates, times, booleans, numbers in formats, text like a formula, blanks with a fill, a frozen
+    header with a filter, widths and print setup: the same facts from XlsxWriter as from openpyxl."""
+    from datetime import time
+
+    from planner.output.excel.cells import (
+        DATE,
+        HEADER_FILL,
+        HOURS,
+        TITLE,
+        frame_sheet,
+        header,
+        print_setup,
+        put,
+    )
+    from planner.output.excel.sheet import PLAIN, Book
+
+    rows = [("A1", date(2026, 12, 1), time(8, 0), True, 11.0, "=wish()"),
+            ("A2", date(2026, 12, 2), time(20, 30), False, 7.5, "+7 nights"),
+            ("A3", None, None, None, None, "")]
+
+    def wishes(book) -> None:
+        sh = book.add_sheet("Wishes")
+        sh.merge(1, 1, 1, 6, TITLE.but(align="center"))
+        put(sh, 1, 1, "Wishes 01.12–07.12.2026", style=TITLE.but(align="center"))
+        header(sh, 2, ["agent", "day", "from", "may swap", "hours", "note"])
+        for r, values in enumerate(rows, start=3):
+            for c, (value, fmt) in enumerate(zip(values, (None, DATE, None, None, HOURS, None)), start=1):
+                put(sh, r, c, value, fmt, PLAIN.but(fill=HEADER_FILL) if value is None else PLAIN)
+        frame_sheet(sh, 2, 2 + len(rows), 6)
+        sh.width(6, 30)
+        print_setup(sh, "Wishes & notes")
+        book.properties("Wishes", "rota", {})
+        book.save()
+
+    wishes(Book(tmp_path / "new.xlsx"))
+    wishes(OpenpyxlBook(tmp_path / "old.xlsx"))
+    new, old = workbook_facts(tmp_path / "new.xlsx"), workbook_facts(tmp_path / "old.xlsx")
+    assert differences(new, old) == []
+    sheet = new["Wishes"]
+    assert sheet["merged"] == ["A1:F1"] and sheet["freeze"] == "A3" and sheet["filter"] == "A2:F5"
+    assert sheet["cells"]["B3"][:3] == (datetime(2026, 12, 1), "d", "DD.MM.YYYY")
+    assert sheet["cells"]["C3"][0] == time(8, 0) and sheet["cells"]["D3"][:2] == (True, "b")
+    assert sheet["cells"]["E4"][:3] == (7.5, "n", "#,##0.0#") and sheet["cells"]["E3"][2] == "#,##0"
+    assert sheet["cells"]["F3"][0] == "=wish()" and sheet["cells"]["F3"][-1]          # text, quote prefix
+    assert sheet["cells"]["B5"][4] == HEADER_FILL and "F5" not in sheet["cells"]     # "": an empty cell
+    assert sheet["print"]["header"][0] == "Wishes && notes"

@@ -5,7 +5,7 @@ applied when the workbook is saved.
 A workbook of 5,000 agents over 4 weeks has more than a million cells. openpyxl keeps an object
 per cell and a style object per styled cell and compares them on every assignment, which made
 writing rota.xlsx take longer than planning (bench/README.md); XlsxWriter streams cells into
-compact rows and gets one shared format per distinct look, made once here (`Book._format`).
+compact rows and gets one shared format per distinct look, made once here (`Book.format`).
 Reading workbooks stays with openpyxl. A sheet module needs nothing of either library: a new
 sheet is written with `cells.put`, `cells.header` and the setters of `Sheet`.
 """
@@ -117,8 +117,8 @@ class Sheet:
     def autofilter(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         self.filter = (first_row, first_col, last_row, last_col)
 
-    def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
-        """One cell over the range; its value and look are the first cell's, written with `put`."""
+    def merge(self, first_row: int, first_col: int, last_row: int, last_col: int, style: Style = PLAIN) -> None:
+        """One cell over the range, in `style`; write its value with `put` to the first cell after."""
         self.merged.append((first_row, first_col, last_row, last_col))
 
     def add_chart(self, chart: LineChart) -> None:
@@ -172,6 +172,12 @@ class XlsxSheet(Sheet):
         else:
             raise TypeError(f"{kind.__name__} is not a cell value: cells.put converts values")
 
+    def merge(self, first_row: int, first_col: int, last_row: int, last_col: int, style: Style = PLAIN) -> None:
+        super().merge(first_row, first_col, last_row, last_col, style)
+        self.max_col = max(self.max_col, last_col)
+        self._ws.merge_range(first_row - 1, first_col - 1, last_row - 1, last_col - 1, "",
+                             self._book.format(style, None))
+
     def finish(self) -> None:
         ws, p = self._ws, self.page
         for col, width in self.widths.items():
@@ -183,8 +189,6 @@ class XlsxSheet(Sheet):
             ws.freeze_panes(self.frozen[0] - 1, self.frozen[1] - 1)
         if self.filter:
             ws.autofilter(*(k - 1 for k in self.filter))
-        for first_row, first_col, last_row, last_col in self.merged:
-            ws.merge_range(first_row - 1, first_col - 1, last_row - 1, last_col - 1, None)
         if p is not None:
             self._page_setup(p)
         for chart in self.charts:
