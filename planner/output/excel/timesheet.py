@@ -80,7 +80,8 @@ def write_timesheet_sheet(sh: Sheet, run: PlanRun) -> None:
     day_headers(sh, days, first_day, note_row, weekday_row, header_row)
     header(sh, header_row, [name for name, _, _ in TIMESHEET_TOTALS], first_col=first_total)
 
-    totals = timesheet_totals(run).set_index("agent_id")
+    per = timesheet_totals(run)
+    totals = dict(zip(per["agent_id"], per[[key for _, key, _ in TIMESHEET_TOTALS]].itertuples(index=False)))
     cells = {(a, d): (code, kind, hours, night) for a, d, code, kind, hours, night in
              zip(t["agent_id"], t["date"], t["code"], t["kind"], t["hours"], t["night_hours"])}
     # the code line opens an agent's three rows: a grey line above it
@@ -88,7 +89,7 @@ def write_timesheet_sheet(sh: Sheet, run: PlanRun) -> None:
     first = PLAIN.but(top=SEPARATOR)
     row = header_row
     for rec in info.itertuples(index=False):
-        mine = totals.loc[rec.agent_id]
+        mine = totals[rec.agent_id]
         for line in TIMESHEET_LINES:
             row += 1
             for k, v in enumerate((rec.agent_id, rec.name, rec.team, rec.pattern, line)):
@@ -102,8 +103,8 @@ def write_timesheet_sheet(sh: Sheet, run: PlanRun) -> None:
                 else:
                     put(sh, row, first_day + k, night if night > 0 else None, HOURS, CENTER)
             if line == "hours":
-                for k, (_, key, fmt) in enumerate(TIMESHEET_TOTALS):
-                    put(sh, row, first_total + k, mine[key], fmt, BOLD)
+                for k, (_, _, fmt) in enumerate(TIMESHEET_TOTALS):
+                    put(sh, row, first_total + k, mine[k], fmt, BOLD)
             elif line == "code":
                 for k in range(len(TIMESHEET_TOTALS)):
                     put(sh, row, first_total + k, None, style=first)
