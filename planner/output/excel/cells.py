@@ -54,7 +54,7 @@ def _clean(text: str) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """A value openpyxl stores natively: NaN/NaT -> empty, numpy -> python, Timestamp -> datetime."""
+    """A value a cell holds: NaN/NaT -> empty, numpy -> python, Timestamp -> datetime."""
     if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, (np.bool_, bool)):
