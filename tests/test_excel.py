@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+import xlsxwriter
 
 from conftest import SMALL_TOML, small_agents, small_history
 from planner.workspace.previous import read_previous
@@ -293,11 +294,11 @@ def test_next_week_from_the_workbook_keeps_every_cycle(planned):
 def test_a_failed_write_leaves_no_file_and_keeps_the_old_one(planned, tmp_path, monkeypatch):
     target = tmp_path / "rota.xlsx"
 
-    def broken_save(self, filename):
-        Path(filename).write_bytes(b"PK\x03\x04 half a workbook")
+    def broken_close(self):   # XlsxWriter writes the file when the workbook is closed
+        Path(self.filename).write_bytes(b"PK\x03\x04 half a workbook")
         raise OSError("disk full")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    monkeypatch.setattr(xlsxwriter.Workbook, "close", broken_close)
     with pytest.raises(OSError, match="disk full"):
         write_workbook(planned["run"], target)
     assert list(tmp_path.iterdir()) == []

@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 
 import openpyxl
 import pytest
-from openpyxl.utils import get_column_letter
 
 from conftest import SMALL_TOML, small_agents, small_history
 from planner.output.excel.assumptions import assumption_rows
@@ -101,8 +100,8 @@ def test_every_sheet_prints_landscape_one_page_wide_with_its_header_rows_and_a_t
     # agent_id, name, team, pattern and skills repeated on every page of the rota
     assert wb["Rota"].print_title_cols == "$A:$E" and wb["Rota"]["E3"].value == "skills"
     assert wb["Pay"].print_title_rows == "$1:$1" and wb["Coverage by queue"].print_title_rows == "$1:$1"
-    assert wb["Coverage by queue"].page_setup.fitToWidth == 1
-    assert wb["Pay"].page_setup.fitToWidth == 1
+    assert _fit_width(wb["Coverage by queue"]) == 1
+    assert _fit_width(wb["Pay"]) == 1
 
 
 def test_a_plan_of_two_weeks_prints_a_week_per_page_width(planned) -> None:
@@ -118,23 +117,32 @@ def test_a_plan_of_two_weeks_prints_a_week_per_page_width(planned) -> None:
         assert not ws.sheet_properties.pageSetUpPr.fitToPage and 10 <= ws.page_setup.scale <= 100
 
 
-def _sheet(days: int, widths: dict[int, float], eve: bool, totals: int = 0) -> tuple:
+def _fit_width(ws) -> int:
+    """Pages wide a sheet fits to: a file that does not say means 1 (the file format's default)."""
+    return 1 if ws.page_setup.fitToWidth is None else ws.page_setup.fitToWidth
+
+
+def _sheet(days: int, widths: dict[int, float], eve: bool, totals: int, path) -> tuple:
     """A sheet of 5 name columns and `days` day columns (an evening before first, if `eve`), then
-    `totals` columns, as the Rota and Timesheet sheets lay them out; frozen at the first day."""
-    from openpyxl import Workbook
+    `totals` columns, as the Rota and Timesheet sheets lay them out; frozen at the first day; its
+    week breaks set, saved to `path` and read back."""
+    from planner.output.excel.cells import print_setup, put
+    from planner.output.excel.sheet import Book
+    from planner.output.excel.workbook import week_breaks
 
-    from planner.output.excel.cells import print_setup
-
-    ws = Workbook().active
+    book = Book(path)
+    sh = book.add_sheet("Sheet")
     n = days + eve
     for col in range(1, 6 + n + totals):
-        ws.cell(row=3, column=col, value="x")
-        ws.column_dimensions[get_column_letter(col)].width = widths.get(col, 7)
-    ws.freeze_panes = "F4"
-    print_setup(ws, "t")
+        put(sh, 3, col, "x")
+        sh.width(col, widths.get(col, 7))
+    sh.freeze(4, 6)
+    print_setup(sh, "t")
     start = date(2027, 1, 1)
     days_shown = [start - timedelta(days=1)] * eve + [start + timedelta(days=k) for k in range(days)]
-    return ws, days_shown, start
+    week_breaks(sh, days_shown, start)
+    book.save()
+    return sh, openpyxl.load_workbook(path).active, days_shown
 
 
 @pytest.mark.parametrize("days, eve, totals, blocks", [
@@ -144,20 +152,21 @@ def _sheet(days: int, widths: dict[int, float], eve: bool, totals: int = 0) -> t
     (29, True, 0, [8, 7, 7, 7, 1]),        # February of a leap year: one day on the last page
     (7, True, 0, None),                    # a week: one page wide, as before
 ])
-def test_a_month_prints_a_week_per_page_and_its_last_days_on_a_page_of_their_own(days, eve, totals, blocks) -> None:
-    from planner.output.excel.workbook import A4_LANDSCAPE_PT, _column_pt, week_breaks
+def test_a_month_prints_a_week_per_page_and_its_last_days_on_a_page_of_their_own(days, eve, totals, blocks,
+                                                                                   tmp_path) -> None:
+    from planner.output.excel.workbook import A4_LANDSCAPE_PT, _column_pt
 
-    ws, shown, start = _sheet(days, {2: 30, 5: 24}, eve, totals)
-    week_breaks(ws, shown, start)
+    sh, ws, shown = _sheet(days, {2: 30, 5: 24}, eve, totals, tmp_path / "month.xlsx")
     if blocks is None:
-        assert not ws.col_breaks.brk and ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert not ws.col_breaks.brk and ws.sheet_properties.pageSetUpPr.fitToPage and _fit_width(ws) == 1
         return
     ends = [b.id for b in ws.col_breaks.brk] + [5 + len(shown) + totals]
     assert [b - a for a, b in zip([5, *ends], ends)] == blocks
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage
     # the widest block and the names repeated before it fit the page at the scale set, with 3 % to spare
     scale = ws.page_setup.scale / 100
-    titles = sum(_column_pt(ws, c) for c in range(1, 6))
-    widest = max(sum(_column_pt(ws, c) for c in range(a + 1, b + 1)) for a, b in zip([5, *ends], ends))
+    titles = sum(_column_pt(sh, c) for c in range(1, 6))
+    widest = max(sum(_column_pt(sh, c) for c in range(a + 1, b + 1)) for a, b in zip([5, *ends], ends))
     printable = A4_LANDSCAPE_PT - 72 * (ws.page_margins.left + ws.page_margins.right)
     assert (titles + widest) * scale <= 0.97 * printable < (titles + widest) * (scale + 0.01)
 

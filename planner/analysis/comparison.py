@@ -14,9 +14,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from common.files import write_csv
 from planner.analysis.scenarios import ScenarioResult
@@ -66,10 +63,10 @@ def comparison_frame(results: Sequence[ScenarioResult]) -> pd.DataFrame:
 def write_comparison_xlsx(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     """A one-sheet workbook: one row per scenario, figures then their change against the base."""
     from planner.output.excel.cells import put
+    from planner.output.excel.sheet import PLAIN, Book, Style
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Comparison"
+    book = Book(path)
+    sh = book.add_sheet("Comparison")
     heads = [c for c in df.columns if c.startswith("headcount_")]
     cols: list[tuple[str, str, str | None]] = [
         ("scenario", "Scenario", None), ("description", "Description", None),
@@ -85,34 +82,28 @@ def write_comparison_xlsx(df: pd.DataFrame, path: str | os.PathLike[str]) -> Pat
         ("cost_per_contact", "Cost per contact, RUB", "#,##0.00"),
         *[(f"delta_{c}", f"Δ {label}", fmt) for c, (label, fmt) in DELTAS.items()],
     ]
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    delta_fill = PatternFill("solid", fgColor="F2F2F2")
-    ws.cell(row=1, column=1).value = "Scenarios compared with the base (Δ = scenario − base)"
-    ws.cell(row=1, column=1).font = Font(bold=True, size=13)
+    head = Style(bold=True, fill="DDEBF7", align="center", valign="center", wrap=True)
+    put(sh, 1, 1, "Scenarios compared with the base (Δ = scenario − base)", style=Style(bold=True, size=13))
     for j, (col, label, _) in enumerate(cols, start=1):
-        c = put(ws, 3, j, label)
-        c.font, c.fill = bold, fill
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        width = 40 if col == "description" else 30 if col == "own_targets" else 16 if col == "scenario" else 13
-        ws.column_dimensions[get_column_letter(j)].width = width
-    ws.row_dimensions[3].height = 45
+        put(sh, 3, j, label, style=head)
+        sh.width(j, 40 if col == "description" else 30 if col == "own_targets" else 16 if col == "scenario" else 13)
+    sh.height(3, 45)
     for i, rec in enumerate(df.to_dict("records"), start=4):
         for j, (col, _, fmt) in enumerate(cols, start=1):
             value = rec[col]
-            if col.startswith("delta_") and i == 4:
-                value = None   # the base against itself
-            c = put(ws, i, j, value, fmt)
+            look = PLAIN.but(bold=j == 1)
             if col.startswith("delta_"):
-                c.fill = delta_fill
-                if fmt and value is not None:
-                    c.number_format = "+" + fmt + ";-" + fmt + ";0"
+                look = look.but(fill="F2F2F2")
+                if i == 4:
+                    value = None   # the base against itself
+                elif fmt:
+                    fmt = "+" + fmt + ";-" + fmt + ";0"
             if col in ("description", "own_targets"):
-                c.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.cell(row=i, column=1).font = bold
-    ws.freeze_panes = ws.cell(row=4, column=3)
-    ws.auto_filter.ref = f"A3:{get_column_letter(len(cols))}{3 + len(df)}"
-    wb.save(path)
+                look = look.but(wrap=True, valign="top")
+            put(sh, i, j, value, fmt, look)
+    sh.freeze(4, 3)
+    sh.autofilter(3, 1, 3 + len(df), len(cols))
+    book.save()
     return Path(path)
 
 

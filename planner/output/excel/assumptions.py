@@ -8,14 +8,19 @@ from datetime import date, time, timedelta
 from typing import Any
 
 import pandas as pd
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.worksheet import Worksheet
 
 from constraints.calendar import RU_CALENDAR
 from constraints.ledger import period_label
 from constraints.overtime import accounting_periods
-from planner.output.excel.cells import BOLD, SEPARATOR, fit_row, frame_sheet, header, put, widths
+from planner.output.excel.cells import (
+    SEPARATOR,
+    fitted,
+    frame_sheet,
+    header,
+    widths,
+)
 from planner.output.excel.days import DASH
+from planner.output.excel.sheet import PLAIN, Sheet
 from planner.runs import PlanRun
 from planner.workspace.config import RotaConfig
 from planner.workspace.flex_files import FLEX_DATA
@@ -316,22 +321,17 @@ def assumption_rows(run: PlanRun) -> list[Row]:
 _WIDTHS = {1: 14, 2: 34, 3: 45, 4: 14, 5: 70}
 
 
-def write_assumptions_sheet(ws: Worksheet, run: PlanRun) -> None:
+def write_assumptions_sheet(sh: Sheet, run: PlanRun) -> None:
     """Every setting used, with its source (rota.toml or default), and the calendar facts."""
-    header(ws, 1, ["section", "setting", "value", "source", "meaning"])
+    header(sh, 1, ["section", "setting", "value", "source", "meaning"])
     row = 1
     prev = None
     for section, setting, value, source, meaning in assumption_rows(run):
         row += 1
-        put(ws, row, 1, section).font = BOLD if section != prev else Font()
-        put(ws, row, 2, setting)
-        put(ws, row, 3, value).alignment = Alignment(horizontal="left")
-        put(ws, row, 4, source)
-        put(ws, row, 5, meaning)
-        fit_row(ws, row, {2: _WIDTHS[2], 3: _WIDTHS[3], 5: _WIDTHS[5]})
-        if section != prev and prev is not None:
-            for col in range(1, 6):
-                ws.cell(row=row, column=col).border = SEPARATOR
+        plain = PLAIN.but(top=SEPARATOR if section != prev and prev is not None else None)
+        fitted(sh, row, {1: (section, None, plain.but(bold=section != prev)), 2: (setting, None, plain),
+                         3: (value, None, plain.but(align="left")), 4: (source, None, plain), 5: (meaning, None, plain)},
+               {2: _WIDTHS[2], 3: _WIDTHS[3], 5: _WIDTHS[5]})
         prev = section
-    frame_sheet(ws, 1, row, 5)
-    widths(ws, _WIDTHS)
+    frame_sheet(sh, 1, row, 5)
+    widths(sh, _WIDTHS)

@@ -2,7 +2,8 @@
 
 Numbers are numeric cells and dates date cells, so a clerk can sum, sort and filter them. Text is
 always a text cell: a name such as `=HYPERLINK(...)` is stored as a string with Excel's quote
-prefix, so neither openpyxl nor an edit in Excel turns it into a formula.
+prefix, so neither a reader nor an edit in Excel turns it into a formula. A cell's look is a
+`Style` given with its value (`sheet.Style`): the writer makes one shared format per look.
 """
 
 from __future__ import annotations
@@ -11,15 +12,14 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from planner.output.excel.sheet import PLAIN, PageSetup, Sheet, Style
 
 MONEY = "#,##0.00"
 HOURS = "0.##"         # asked for by the sheets; `put` writes a whole number as 44, not Excel's "44."
@@ -31,21 +31,30 @@ DATE = "DD.MM.YYYY"
 DATETIME = "DD.MM.YYYY HH:MM"
 DAY_HEADER = "DD.MM"
 
-BOLD = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-WEEKEND_FILL = PatternFill("solid", fgColor="FCE4D6")
-HOLIDAY_FILL = PatternFill("solid", fgColor="FF7C80")
-HOLIDAY_FONT = Font(bold=True, color="9C0006")
-NOTE_FONT = Font(italic=True, size=8, color="9C0006")
-GREY_FONT = Font(color="808080", size=9)
-TOP_BORDER = Border(top=Side(style="thin"))
-SEPARATOR = Border(top=Side(style="thin", color="808080"))
-CENTER = Alignment(horizontal="center", vertical="center")
+BOLD = Style(bold=True)
+TITLE = Style(bold=True, size=12)
+HEADER_FILL = "D9E1F2"
+WEEKEND_FILL = "FCE4D6"
+HOLIDAY_FILL = "FF7C80"
+HOLIDAY_FONT = Style(bold=True, color="9C0006")
+NOTE_FONT = Style(italic=True, size=8, color="9C0006")
+GREY_FONT = Style(color="808080", size=9)
+TOP_BORDER = ""          # a thin border above, automatic colour (Style.top)
+SEPARATOR = "808080"     # a thin grey border above: the first row of a group
+CENTER = Style(align="center", valign="center")
+HEADER = Style(bold=True, fill=HEADER_FILL, align="center", valign="center", wrap=True)
 _FORMULA_START = ("=", "+", "-", "@")
 
 
+@lru_cache(maxsize=65536)
+def _clean(text: str) -> str:
+    """Text without the characters XML cannot hold; remembered, since the same codes, names and
+    shifts come back thousands of times in a large rota."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
 def _plain(value: Any) -> Any:
-    """A value openpyxl stores natively: NaN/NaT -> empty, numpy -> python, Timestamp -> datetime."""
+    """A value a cell holds: NaN/NaT -> empty, numpy -> python, Timestamp -> datetime."""
     if value is None or value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, (np.bool_, bool)):
@@ -63,65 +72,84 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def put(ws: Worksheet, row: int, col: int, value: Any, number_format: str | None = None) -> Cell:
+def put(sh: Sheet, row: int, col: int, value: Any, number_format: str | None = None, style: Style = PLAIN) -> None:
     """Write one cell; text always stays text (never a formula, error code or number).
 
     A string starting with =, +, - or @ also gets the quote prefix, so editing the cell in
     Excel keeps it text too. Characters XML cannot hold are dropped rather than failing the run.
+    None writes an empty cell, which still shows its style (a fill, a border).
     """
-    value = _plain(value)
-    cell = ws.cell(row=row, column=col)
+    kind = type(value)
+    if kind is not str and kind is not int and value is not None:   # those two, the most common, as they are
+        value = _plain(value)
     if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.value = text
-        cell.data_type = "s"
-        if text.startswith(_FORMULA_START):
-            cell.quotePrefix = True
-        return cell
+        text = _clean(value)
+        # "" is an empty cell (with its style), as a reader finds it anyway
+        sh.write(row, col, text or None, None, style.but(quote=True) if text.startswith(_FORMULA_START) else style)
+        return
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isinf(value):
         value = None
     if isinstance(value, (list, tuple, set, frozenset)):
-        return put(ws, row, col, ", ".join(str(v) for v in value), number_format)
+        return put(sh, row, col, ", ".join(str(v) for v in value), number_format, style)
     if value is not None and not isinstance(value, (bool, int, float, date, time)):
-        return put(ws, row, col, str(value))  # anything else is shown, never a failed run
-    cell.value = value
-    if number_format == HOURS and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return put(sh, row, col, str(value), style=style)  # anything else is shown, never a failed run
+    if value is None:
+        number_format = None
+    elif number_format == HOURS and isinstance(value, (int, float)) and not isinstance(value, bool):
         # Excel has no format that drops the point of a whole number ("0.##" shows 44 as "44.")
         number_format = _WHOLE_HOURS if abs(value - round(value)) < 0.005 else _PART_HOURS
-    if number_format is not None and value is not None:
-        cell.number_format = number_format
-    elif isinstance(value, datetime):
-        cell.number_format = DATETIME
-    elif isinstance(value, date):
-        cell.number_format = DATE
-    return cell
+    elif number_format is None and isinstance(value, datetime):
+        number_format = DATETIME
+    elif number_format is None and isinstance(value, date):
+        number_format = DATE
+    elif number_format is None and isinstance(value, time):
+        number_format = "h:mm:ss"
+    sh.write(row, col, value, number_format, style)
 
 
-def header(ws: Worksheet, row: int, labels: Sequence[str], first_col: int = 1) -> None:
+def plain_column(values: pd.Series) -> list[Any]:
+    """A column as Python values, converted once for all its cells (timestamps as datetimes)."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return list(values.dt.to_pydatetime())
+    return values.tolist()
+
+
+def put_rows(sh: Sheet, first_row: int, columns: Sequence[tuple[Sequence[Any], str | None]],
+             style: Style = PLAIN) -> int:
+    """A table's rows from its columns (values, number format), from column 1; the last row written."""
+    rows = len(columns[0][0]) if columns else 0
+    for i in range(rows):
+        for k, (values, number_format) in enumerate(columns):
+            put(sh, first_row + i, k + 1, values[i], number_format, style)
+    return first_row + rows - 1
+
+
+def header(sh: Sheet, row: int, labels: Sequence[str], first_col: int = 1) -> None:
     for k, label in enumerate(labels):
-        c = put(ws, row, first_col + k, label)
-        c.font = BOLD
-        c.fill = HEADER_FILL
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        put(sh, row, first_col + k, label, style=HEADER)
 
 
-def widths(ws: Worksheet, widths: Mapping[int, float]) -> None:
+def widths(sh: Sheet, widths: Mapping[int, float]) -> None:
     for col, width in widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = width
+        sh.width(col, width)
 
 
-def fit_row(ws: Worksheet, row: int, column_widths: Mapping[int, float], line_height: float = 15.0) -> None:
-    """Wrap the text cells of a row that are wider than their column and make the row tall
-    enough for the longest: a spreadsheet does not grow a row for wrapped text by itself when
-    printed, and the next row's text would be drawn over it."""
+Cells = Mapping[int, tuple[Any, str | None, Style]]   # a row's cells: column -> (value, number format, style)
+
+
+def fitted(sh: Sheet, row: int, cells: Cells, column_widths: Mapping[int, float], line_height: float = 15.0) -> None:
+    """Write a row's cells, wrapping the text cells that are wider than their column, and make the
+    row tall enough for the longest: a spreadsheet does not grow a row for wrapped text by itself
+    when printed, and the next row's text would be drawn over it."""
     lines = 1
-    for col, width in column_widths.items():
-        cell = ws.cell(row=row, column=col)
-        if isinstance(cell.value, str) and len(cell.value) > width:
-            cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="top", wrap_text=True)
-            lines = max(lines, math.ceil(len(cell.value) / width))
+    for col, (value, number_format, style) in cells.items():
+        width = column_widths.get(col)
+        if width is not None and isinstance(value, str) and len(value) > width:
+            style = style.but(valign="top", wrap=True)
+            lines = max(lines, math.ceil(len(value) / width))
+        put(sh, row, col, value, number_format, style)
     if lines > 1:
-        ws.row_dimensions[row].height = line_height * lines
+        sh.height(row, line_height * lines)
 
 
 def text_width(values: Iterable[Any], lo: float = 6, hi: float = 40) -> float:
@@ -131,10 +159,10 @@ def text_width(values: Iterable[Any], lo: float = 6, hi: float = 40) -> float:
     return float(min(max(longest + 2, lo), hi))
 
 
-def frame_sheet(ws: Worksheet, header_row: int, last_row: int, last_col: int, freeze_col: int = 1) -> None:
+def frame_sheet(sh: Sheet, header_row: int, last_row: int, last_col: int, freeze_col: int = 1) -> None:
     """Frozen header (and first columns), and a filter over the header and its data rows."""
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=freeze_col)
-    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(last_col)}{max(last_row, header_row)}"
+    sh.freeze(header_row + 1, freeze_col)
+    sh.autofilter(header_row, 1, max(last_row, header_row), last_col)
 
 
 def period(first: date, last: date) -> str:
@@ -142,36 +170,21 @@ def period(first: date, last: date) -> str:
     return f"{first:%d.%m}\u2013{last:%d.%m.%Y}"
 
 
-def note_evening_before(ws: Worksheet, days: Sequence[date], start: date, first_col: int, note_row: int) -> None:
+def note_evening_before(sh: Sheet, days: Sequence[date], start: date, first_col: int, note_row: int) -> None:
     """Say over an extra first day column (the nights begun the evening before the plan, which
     staff its first morning) that it is not a day of the plan."""
     if days and days[0] < start:
-        c = put(ws, note_row, first_col, "night before")
-        c.font = GREY_FONT
-        c.alignment = Alignment(horizontal="center", vertical="bottom", wrap_text=True)
+        put(sh, note_row, first_col, "night before", style=GREY_FONT.but(align="center", valign="bottom", wrap=True))
 
 
-def print_setup(ws: Worksheet, title: str) -> None:
+def print_setup(sh: Sheet, title: str) -> None:
     """How a sheet comes out of the printer: A4 landscape, all columns on one page width (as many
     pages down as it takes), the rows and columns frozen on screen repeated on every page, and a
     page header that names the sheet, the site and the dates (HR hangs the rota on the wall)."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.page_margins.header = ws.page_margins.footer = 0.25
-    if ws.freeze_panes:
-        frozen = ws[ws.freeze_panes]
-        if frozen.row > 1:
-            ws.print_title_rows = f"1:{frozen.row - 1}"
-        if frozen.column > 2:   # the names, not just the first column, on every page of a wide sheet
-            ws.print_title_cols = f"A:{get_column_letter(frozen.column - 1)}"
-    ws.oddHeader.center.text = title.replace("&", "&&")
-    ws.oddHeader.center.size = 11
-    ws.oddHeader.center.font = "Arial,Bold"
-    ws.oddFooter.left.text = "&A"
-    ws.oddFooter.right.text = "page &P"
+    p = sh.page = PageSetup(title=title.replace("&", "&&"))   # A4 landscape, 1 page wide: its defaults
+    if sh.frozen:
+        row, col = sh.frozen
+        if row > 1:
+            p.repeat_rows = (1, row - 1)
+        if col > 2:   # the names, not just the first column, on every page of a wide sheet
+            p.repeat_cols = (1, col - 1)

@@ -3,10 +3,8 @@ the agent's agreement (art. 103), with the reason."""
 
 from __future__ import annotations
 
-from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
-
 from planner.output.excel.cells import DATE, frame_sheet, header, put, widths
+from planner.output.excel.sheet import Sheet, Style
 from planner.runs import PlanRun
 
 CHANGE_COLUMNS = (("agent_id", "agent", None), ("name", "name", None), ("date", "date", DATE),
@@ -15,11 +13,11 @@ CHANGE_COLUMNS = (("agent_id", "agent", None), ("name", "name", None), ("date", 
 REASONS = {"demand": "the forecast needs it", "norm": "day off for the month's norm (art. 104)"}
 
 
-def write_changes_sheet(ws: Worksheet, run: PlanRun) -> None:
+def write_changes_sheet(sh: Sheet, run: PlanRun) -> None:
     """One row per agent and day whose shift differs from the published rota (empty = no shift)."""
     changes = run.schedule.changes
     names = dict(zip(run.agents["agent_id"].astype(str), run.agents.get("name", run.agents["agent_id"]).astype(str)))
-    header(ws, 1, [c[1] for c in CHANGE_COLUMNS])
+    header(sh, 1, [c[1] for c in CHANGE_COLUMNS])
     row = 1
     for rec in changes.itertuples(index=False):
         row += 1
@@ -27,8 +25,8 @@ def write_changes_sheet(ws: Worksheet, run: PlanRun) -> None:
                   "published": rec.published or "day off", "planned": rec.planned or "day off",
                   "reason": REASONS.get(rec.reason, rec.reason), "agreed": ""}
         for k, (key, _, fmt) in enumerate(CHANGE_COLUMNS):
-            put(ws, row, k + 1, values[key], fmt)
+            put(sh, row, k + 1, values[key], fmt)
     if row == 1:
-        put(ws, 2, 1, "No change: the re-plan keeps every published shift.").font = Font(italic=True)
-    frame_sheet(ws, 1, max(row, 2), len(CHANGE_COLUMNS))
-    widths(ws, {1: 10, 2: 26, 3: 11, 4: 15, 5: 15, 6: 34, 7: 20})
+        put(sh, 2, 1, "No change: the re-plan keeps every published shift.", style=Style(italic=True))
+    frame_sheet(sh, 1, max(row, 2), len(CHANGE_COLUMNS))
+    widths(sh, {1: 10, 2: 26, 3: 11, 4: 15, 5: 15, 6: 34, 7: 20})

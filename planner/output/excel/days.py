@@ -7,11 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 import pandas as pd
-from openpyxl.styles import Alignment
-from openpyxl.worksheet.worksheet import Worksheet
 
 from constraints.calendar import RU_CALENDAR
 from constraints.timesheet import ABSENCE_CODES, ANNUAL_LEAVE, DAY_OFF, absence_kinds
@@ -26,6 +23,7 @@ from planner.output.excel.cells import (
     WEEKEND_FILL,
     put,
 )
+from planner.output.excel.sheet import Sheet, Style
 from planner.runs import PlanRun
 
 WEEKDAYS_RU = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
@@ -63,9 +61,13 @@ class DayGrid:
     frame: pd.DataFrame  # agent_id, date, kind, label, paid, night
 
 
-def _shift_label(start: pd.Timestamp, end: pd.Timestamp) -> str:
-    fmt = "%H" if start.minute == 0 and end.minute == 0 else "%H:%M"
-    return f"{start:{fmt}}{DASH}{end:{fmt}}"
+def _shift_labels(rota: pd.DataFrame) -> list[str]:
+    """Each shift's hours as the grid shows them: 08–20, or 08:30–20:30 when one of its times is
+    not on the hour (formatted column-wise: a Timestamp at a time is slow at 100,000 shifts)."""
+    start, end = rota["start"], rota["end"]
+    whole = (start.dt.minute == 0) & (end.dt.minute == 0)
+    hours = start.dt.strftime("%H") + DASH + end.dt.strftime("%H")
+    return hours.where(whole, start.dt.strftime("%H:%M") + DASH + end.dt.strftime("%H:%M")).tolist()
 
 
 def _rest_day(kind: str | None, d: date) -> tuple[str, str]:
@@ -86,18 +88,19 @@ def day_grid(run: PlanRun) -> DayGrid:
     away = absence_kinds(run.absences, days[0], days[-1])
     off = s.days_off if s.days_off is not None else pd.DataFrame({"agent_id": [], "date": []})
     balancing = {(str(a), pd.Timestamp(d).date()) for a, d in zip(off["agent_id"], off["date"])}
-    shifts: dict[tuple[str, date], list[Any]] = {}
-    for r in s.rota.itertuples(index=False):
-        shifts.setdefault((str(r.agent_id), pd.Timestamp(r.date).date()), []).append(r)
+    r = s.rota
+    shifts: dict[tuple[str, date], list[tuple[str, float, float]]] = {}   # (label, paid, night hours)
+    for a, d, label, paid, night in zip(r["agent_id"].astype(str), r["date"].dt.date, _shift_labels(r),
+                                        r["paid_hours"].tolist(), r["night_hours"].tolist()):
+        shifts.setdefault((a, d), []).append((label, paid, night))
     rows = []
     for a in (str(x) for x in run.agents["agent_id"]):
         for d in days:
             mine = shifts.get((a, d))
             if mine:
-                label = ", ".join(_shift_label(pd.Timestamp(r.start), pd.Timestamp(r.end)) for r in mine)
-                night = float(sum(r.night_hours for r in mine))
-                rows.append((a, d, "night" if night > 0 else "day", label, float(sum(r.paid_hours for r in mine)),
-                             night))
+                night = float(sum(n for _, _, n in mine))
+                rows.append((a, d, "night" if night > 0 else "day", ", ".join(lab for lab, _, _ in mine),
+                             float(sum(p for _, p, _ in mine)), night))
             elif d < s.start:
                 rows.append((a, d, "before", "", 0.0, 0.0))
             elif (a, d) in balancing and (a, d) not in away:
@@ -107,25 +110,25 @@ def day_grid(run: PlanRun) -> DayGrid:
     return DayGrid(days, pd.DataFrame(rows, columns=["agent_id", "date", "kind", "label", "paid", "night"]))
 
 
-def day_headers(ws: Worksheet, days: Sequence[date], first_col: int, note_row: int, weekday_row: int,
-                 header_row: int) -> None:
+def day_headers(sh: Sheet, days: Sequence[date], first_col: int, note_row: int, weekday_row: int,
+                header_row: int) -> None:
     """Holiday names, weekdays and dates above the day columns; weekends and holidays coloured."""
+    note = NOTE_FONT.but(align="center", valign="bottom", wrap=True)
     for k, d in enumerate(days):
         col = first_col + k
         name = RU_CALENDAR.holiday_name(d)
         weekend = d.weekday() >= 5
-        note = put(ws, note_row, col, name)
-        note.font = NOTE_FONT
-        note.alignment = Alignment(horizontal="center", vertical="bottom", wrap_text=True, shrink_to_fit=False)
-        wd = put(ws, weekday_row, col, WEEKDAYS_RU[d.weekday()])
-        head = put(ws, header_row, col, d, DAY_HEADER)
-        for c in (wd, head):
-            c.alignment = CENTER
-            c.font = HOLIDAY_FONT if name else BOLD
-            c.fill = HOLIDAY_FILL if name else (WEEKEND_FILL if weekend else HEADER_FILL)
+        put(sh, note_row, col, name, style=note)
+        fill = HOLIDAY_FILL if name else (WEEKEND_FILL if weekend else HEADER_FILL)
+        look = (HOLIDAY_FONT if name else BOLD).but(fill=fill, align=CENTER.align, valign=CENTER.valign)
+        put(sh, weekday_row, col, WEEKDAYS_RU[d.weekday()], style=look)
+        put(sh, header_row, col, d, DAY_HEADER, style=look)
 
 
-
+def kind_styles() -> dict[str, Style]:
+    """The look of each kind of day in the grid: its fill and font colour, centred; shifts bold."""
+    return {k: CENTER.but(fill=fill, color=colour, bold=k in ("day", "night"))
+            for k, (fill, colour, _) in KIND_STYLE.items()}
 
 
 def agent_info(run: PlanRun) -> pd.DataFrame:

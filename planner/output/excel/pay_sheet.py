@@ -5,7 +5,6 @@ the rota ends, total) with the agent's name and rate, and the totals."""
 from __future__ import annotations
 
 import pandas as pd
-from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.output.excel.cells import (
     BOLD,
@@ -20,6 +19,7 @@ from planner.output.excel.cells import (
     widths,
 )
 from planner.output.excel.days import agent_info
+from planner.output.excel.sheet import PLAIN, Sheet
 from planner.runs import PlanRun
 
 PAY_SHEET_COLUMNS = (
@@ -53,30 +53,33 @@ def pay_table(run: PlanRun) -> pd.DataFrame:
     return out
 
 
-def write_pay_sheet(ws: Worksheet, run: PlanRun) -> None:
+def write_pay_sheet(sh: Sheet, run: PlanRun) -> None:
     """Per agent base pay, night and holiday premiums, overtime and total; a totals row below."""
     table = pay_table(run)
-    header(ws, 1, [c[0] for c in PAY_SHEET_COLUMNS])
+    header(sh, 1, [c[0] for c in PAY_SHEET_COLUMNS])
     row = 1
-    for rec in table.itertuples(index=False):
+    keys = [key for _, key, _ in PAY_SHEET_COLUMNS]
+    for values in table[keys].itertuples(index=False):
         row += 1
-        for k, (_, key, fmt) in enumerate(PAY_SHEET_COLUMNS):
-            put(ws, row, k + 1, getattr(rec, key), fmt)
+        for k, (_, _, fmt) in enumerate(PAY_SHEET_COLUMNS):
+            put(sh, row, k + 1, values[k], fmt)
     last_data = row
     row += 1
-    put(ws, row, 1, "Total").font = BOLD
+    ruled = PLAIN.but(top=TOP_BORDER)
     for k, (_, key, fmt) in enumerate(PAY_SHEET_COLUMNS):
-        c = ws.cell(row=row, column=k + 1)
-        c.border = TOP_BORDER
-        if key in PAY_SUMS:
-            put(ws, row, k + 1, round(float(table[key].sum()), 2), fmt).font = BOLD
-    frame_sheet(ws, 1, last_data, len(PAY_SHEET_COLUMNS), freeze_col=3)
+        if k == 0:
+            put(sh, row, 1, "Total", style=BOLD.but(top=TOP_BORDER))
+        elif key in PAY_SUMS:
+            put(sh, row, k + 1, round(float(table[key].sum()), 2), fmt, BOLD.but(top=TOP_BORDER))
+        else:
+            put(sh, row, k + 1, None, style=ruled)
+    frame_sheet(sh, 1, last_data, len(PAY_SHEET_COLUMNS), freeze_col=3)
     info = agent_info(run)
-    widths(ws, {1: text_width(info["agent_id"], 9, 16), 2: text_width(info["name"], 12, 34),
+    widths(sh, {1: text_width(info["agent_id"], 9, 16), 2: text_width(info["name"], 12, 34),
                  3: text_width(info["team"], 8, 20), 4: 8.5,
                  5: 10, 6: 9, 7: 13, **{k: 10 for k in range(8, FIRST_MONEY)},
                  **{k: 14 for k in range(FIRST_MONEY, len(PAY_SHEET_COLUMNS) + 1)}})
-    ws.row_dimensions[1].height = 45
+    sh.height(1, 45)
     p = run.cfg.pay
     notes = (
         (f"Summed accounting by {p.accounting_period} (art. 104): one row per agent and accounting period the rota "
@@ -93,4 +96,4 @@ def write_pay_sheet(ws: Worksheet, run: PlanRun) -> None:
          "night premium (art. 152, ruling 35-П). Premiums are extras on top of base pay."),
     )
     for k, text in enumerate(notes):
-        put(ws, row + 2 + k, 1, text).font = GREY_FONT
+        put(sh, row + 2 + k, 1, text, style=GREY_FONT)

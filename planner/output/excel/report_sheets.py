@@ -9,9 +9,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl.chart import LineChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.output.excel.cells import (
     BOLD,
@@ -22,13 +19,17 @@ from planner.output.excel.cells import (
     MONEY,
     PERCENT,
     SEPARATOR,
-    fit_row,
+    TITLE,
+    fitted,
     frame_sheet,
     header,
+    plain_column,
     put,
+    put_rows,
     widths,
 )
 from planner.output.excel.days import DASH
+from planner.output.excel.sheet import PLAIN, LineChart, Sheet
 from planner.runs import PlanRun
 from planner.solve.queues import without_skill
 from planner.solve.schedule import ROTA_COLUMNS
@@ -40,44 +41,32 @@ COVERAGE_COLUMNS = (
 )
 
 
-def write_coverage_sheet(ws: Worksheet, run: PlanRun) -> None:
+SHORT_FILL = "FFC7CE"      # an hour with too few agents
+NOBODY_FILL = "FF7C80"     # an hour with contacts and nobody who may serve them
+
+
+def write_coverage_sheet(sh: Sheet, run: PlanRun) -> None:
     """Per hour: required and scheduled agents, shortfall, expected service level; a line chart."""
     cov = run.schedule.coverage.copy()
     cov["short"] = np.maximum(cov["required"] - cov["scheduled"], 0)
-    header(ws, 1, [c[1] for c in COVERAGE_COLUMNS])
-    short_fill = PatternFill("solid", fgColor="FFC7CE")
+    header(sh, 1, [c[1] for c in COVERAGE_COLUMNS])
+    short = PLAIN.but(fill=SHORT_FILL)
+    keys = [key for key, _, _ in COVERAGE_COLUMNS]
     row = 1
-    for rec in cov.itertuples(index=False):
+    for values in cov[keys].itertuples(index=False):
         row += 1
         for k, (key, _, fmt) in enumerate(COVERAGE_COLUMNS):
-            c = put(ws, row, k + 1, getattr(rec, key), fmt)
-            if key == "short" and getattr(rec, key) > 0:
-                c.fill = short_fill
+            put(sh, row, k + 1, values[k], fmt, short if key == "short" and values[k] > 0 else PLAIN)
     last = row
-    frame_sheet(ws, 1, last, len(COVERAGE_COLUMNS))
-    widths(ws, {1: 17, 2: 11, 3: 11, 4: 9, 5: 12, 6: 10})
-    ws.row_dimensions[1].height = 30
+    frame_sheet(sh, 1, last, len(COVERAGE_COLUMNS))
+    widths(sh, {1: 17, 2: 11, 3: 11, 4: 9, 5: 12, 6: 10})
+    sh.height(1, 30)
     if last < 3:
         return
-    chart = LineChart()
-    chart.title = "Agents on duty against the requirement"
-    chart.y_axis.title = "agents"
-    chart.x_axis.title = "hour"
-    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=1, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
-    chart.x_axis.number_format = "DD.MM HH:MM"
-    chart.x_axis.tickLblSkip = 24
-    chart.x_axis.tickMarkSkip = 24
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.legend.position = "b"
-    for series, colour, width in zip(chart.series, ("C00000", "2F5597"), (22000, 16000)):
-        series.graphicalProperties.line.solidFill = colour
-        series.graphicalProperties.line.width = width
-        series.smooth = False
-    chart.width = 32
-    chart.height = 11
-    ws.add_chart(chart, "H2")
+    sh.add_chart(LineChart(
+        title="Agents on duty against the requirement", x_title="hour", y_title="agents", header_row=1,
+        last_row=last, category_col=1, series=((2, "C00000", 1.75), (3, "2F5597", 1.25)),
+        x_format="DD.MM HH:MM", label_every=24, anchor=(2, 8), size_cm=(32, 11)))
 
 
 QUEUE_COLUMNS = (
@@ -88,26 +77,26 @@ QUEUE_COLUMNS = (
 )
 
 
-def write_queue_coverage_sheet(ws: Worksheet, run: PlanRun) -> None:
+def write_queue_coverage_sheet(sh: Sheet, run: PlanRun) -> None:
     """Per hour and series (channel, queue): agents required and the agents on site the plan puts on
     it, with filters to look at one series; hours with contacts and nobody on it are marked."""
     cov = run.schedule.by_queue.copy()
     cov["nobody"] = without_skill(cov)
     cov["may_serve"] = cov.get("may_serve", cov["scheduled"])
     cov["short"] = np.maximum(cov["required"] - cov["scheduled"], 0)
-    header(ws, 1, [c[1] for c in QUEUE_COLUMNS])
-    short_fill = PatternFill("solid", fgColor="FFC7CE")
-    empty_fill = PatternFill("solid", fgColor="FF7C80")
+    header(sh, 1, [c[1] for c in QUEUE_COLUMNS])
+    short, nobody = PLAIN.but(fill=SHORT_FILL), PLAIN.but(fill=NOBODY_FILL)
+    keys = [key for key, _, _ in QUEUE_COLUMNS]
+    at_short = keys.index("short")
     row = 1
-    for rec in cov.itertuples(index=False):
+    for values, empty in zip(cov[keys].itertuples(index=False), cov["nobody"]):
         row += 1
+        look = (nobody if empty else short) if values[at_short] > 0 else PLAIN
         for k, (key, _, fmt) in enumerate(QUEUE_COLUMNS):
-            c = put(ws, row, k + 1, getattr(rec, key), fmt)
-            if key == "short" and rec.short > 0:
-                c.fill = empty_fill if rec.nobody else short_fill
-    frame_sheet(ws, 1, row, len(QUEUE_COLUMNS))
-    widths(ws, {1: 17, 2: 10, 3: 12, 4: 10, 5: 11, 6: 11, 7: 9, 8: 13, 9: 12})
-    ws.row_dimensions[1].height = 30
+            put(sh, row, k + 1, values[k], fmt, look if k == at_short else PLAIN)
+    frame_sheet(sh, 1, row, len(QUEUE_COLUMNS))
+    widths(sh, {1: 17, 2: 10, 3: 12, 4: 10, 5: 11, 6: 11, 7: 9, 8: 13, 9: 12})
+    sh.height(1, 30)
 
 
 # --------------------------------------------------------------------------- Summary
@@ -208,48 +197,35 @@ def summary_rows(summary: Mapping[str, Any]) -> list[tuple[str, str, Any, str | 
     return sorted(rows, key=lambda r: rank[r[0]])
 
 
-def write_summary_sheet(ws: Worksheet, run: PlanRun) -> None:
+def write_summary_sheet(sh: Sheet, run: PlanRun) -> None:
     """KPIs, solver status and gap, with labels a reader understands."""
     s = run.schedule
-    put(ws, 1, 1, f"Rota {s.start:%d.%m.%Y}{DASH}{s.start + timedelta(days=s.days - 1):%d.%m.%Y}, "
-                  f"{run.cfg.site.name}").font = Font(bold=True, size=12)
-    header(ws, 3, ["group", "figure", "value"])
+    put(sh, 1, 1, f"Rota {s.start:%d.%m.%Y}{DASH}{s.start + timedelta(days=s.days - 1):%d.%m.%Y}, "
+                  f"{run.cfg.site.name}", style=TITLE)
+    header(sh, 3, ["group", "figure", "value"])
     row = 3
     prev_group = None
     for group, label, value, fmt in summary_rows(run.summary):
         row += 1
-        g = put(ws, row, 1, group if group != prev_group else None)
-        g.font = BOLD
-        put(ws, row, 2, label)
-        c = put(ws, row, 3, value, fmt)
-        c.alignment = Alignment(horizontal="right")
-        fit_row(ws, row, {3: 40})
-        if group != prev_group and prev_group is not None:
-            for col in (1, 2, 3):
-                ws.cell(row=row, column=col).border = SEPARATOR
+        top = SEPARATOR if group != prev_group and prev_group is not None else None
+        fitted(sh, row, {1: (group if group != prev_group else None, None, BOLD.but(top=top)),
+                         2: (label, None, PLAIN.but(top=top)),
+                         3: (value, fmt, PLAIN.but(align="right", top=top))}, {3: 40})
         prev_group = group
-    ws.freeze_panes = "A4"
-    widths(ws, {1: 14, 2: 48, 3: 40})
+    sh.freeze(4, 1)
+    widths(sh, {1: 14, 2: 48, 3: 40})
 
 
-
-
-
-def write_shifts_sheet(ws: Worksheet, run: PlanRun) -> None:
+def write_shifts_sheet(sh: Sheet, run: PlanRun) -> None:
     """Exactly the rota.csv columns, one row per shift: what `--previous rota.xlsx` reads back."""
     cols = list(ROTA_COLUMNS)
     fmts = {"date": DATE, "start": DATETIME, "end": DATETIME, "paid_hours": HOURS, "night_hours": HOURS,
             "holiday_hours": HOURS}
     for k, c in enumerate(cols):
-        put(ws, 1, k + 1, c).font = BOLD
+        put(sh, 1, k + 1, c, style=BOLD)
     rota = run.schedule.rota
-    row = 1
-    for rec in rota[cols].itertuples(index=False):
-        row += 1
-        for k, c in enumerate(cols):
-            v = rec[k]
-            if c == "date":
-                v = pd.Timestamp(v).date()
-            put(ws, row, k + 1, v, fmts.get(c))
-    frame_sheet(ws, 1, row, len(cols))
-    widths(ws, {1: 10, 2: 12, 3: 17, 4: 17, 5: 11, 6: 11, 7: 12, 8: 9, 9: 10})
+    values = {c: plain_column(rota[c]) for c in cols}
+    values["date"] = [pd.Timestamp(d).date() for d in values["date"]]
+    row = put_rows(sh, 2, [(values[c], fmts.get(c)) for c in cols])
+    frame_sheet(sh, 1, row, len(cols))
+    widths(sh, {1: 10, 2: 12, 3: 17, 4: 17, 5: 11, 6: 11, 7: 12, 8: 9, 9: 10})

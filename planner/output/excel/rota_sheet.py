@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
-
 from constraints.calendar import RU_CALENDAR
 from constraints.timesheet import ABSENCE_CODES, DAY_OFF
 from planner.output.excel.cells import (
     BOLD,
-    CENTER,
     GREY_FONT,
     HOLIDAY_FILL,
+    TITLE,
     WEEKEND_FILL,
     frame_sheet,
     header,
@@ -21,11 +18,19 @@ from planner.output.excel.cells import (
     text_width,
     widths,
 )
-from planner.output.excel.days import DASH, KIND_STYLE, DayGrid, agent_info, day_headers
+from planner.output.excel.days import (
+    DASH,
+    KIND_STYLE,
+    DayGrid,
+    agent_info,
+    day_headers,
+    kind_styles,
+)
+from planner.output.excel.sheet import PLAIN, Sheet
 from planner.runs import PlanRun
 
 
-def write_rota_sheet(ws: Worksheet, run: PlanRun, grid: DayGrid) -> None:
+def write_rota_sheet(sh: Sheet, run: PlanRun, grid: DayGrid) -> None:
     """Agents x days: each cell the shift (08–20, 20–08) or the day's code, coloured by kind."""
     info = agent_info(run)
     skills = dict(zip(run.agents["agent_id"].astype(str), run.agents["skills"])) if "skills" in run.agents else {}
@@ -34,56 +39,50 @@ def write_rota_sheet(ws: Worksheet, run: PlanRun, grid: DayGrid) -> None:
     first_day = len(fixed) + 1
     note_row, weekday_row, header_row = 1, 2, 3
     days = grid.days
-    put(ws, 1, 1, f"Rota {period(run.schedule.start, days[-1])}").font = Font(bold=True, size=12)
-    put(ws, 2, 1, run.cfg.site.name).font = GREY_FONT
-    put(ws, note_row, len(fixed), "holiday").font = GREY_FONT
-    put(ws, weekday_row, len(fixed), "weekday").font = GREY_FONT
-    for r in (note_row, weekday_row):
-        ws.cell(row=r, column=len(fixed)).alignment = Alignment(horizontal="right")
-    header(ws, header_row, fixed)
-    day_headers(ws, days, first_day, note_row, weekday_row, header_row)
-    note_evening_before(ws, days, run.schedule.start, first_day, note_row)
+    put(sh, 1, 1, f"Rota {period(run.schedule.start, days[-1])}", style=TITLE)
+    put(sh, 2, 1, run.cfg.site.name, style=GREY_FONT)
+    put(sh, note_row, len(fixed), "holiday", style=GREY_FONT.but(align="right"))
+    put(sh, weekday_row, len(fixed), "weekday", style=GREY_FONT.but(align="right"))
+    header(sh, header_row, fixed)
+    day_headers(sh, days, first_day, note_row, weekday_row, header_row)
+    note_evening_before(sh, days, run.schedule.start, first_day, note_row)
 
-    fills = {k: PatternFill("solid", fgColor=v[0]) for k, v in KIND_STYLE.items()}
-    fonts = {k: Font(color=v[1], bold=k in ("day", "night")) for k, v in KIND_STYLE.items()}
+    looks = kind_styles()
     cells = {(a, d): (kind, label) for a, d, kind, label in
              zip(grid.frame["agent_id"], grid.frame["date"], grid.frame["kind"], grid.frame["label"])}
     row = header_row
     for rec in info.itertuples(index=False):
         row += 1
         for k, v in enumerate((rec.agent_id, rec.name, rec.team, rec.pattern, rec.skills)):
-            put(ws, row, k + 1, v)
+            put(sh, row, k + 1, v)
         for k, d in enumerate(days):
             kind, label = cells[(rec.agent_id, d)]
-            c = put(ws, row, first_day + k, label)
-            c.fill, c.font, c.alignment = fills[kind], fonts[kind], CENTER
+            put(sh, row, first_day + k, label, style=looks[kind])
     last_row = row
     last_col = first_day + len(days) - 1
-    frame_sheet(ws, header_row, last_row, last_col, freeze_col=first_day)
+    frame_sheet(sh, header_row, last_row, last_col, freeze_col=first_day)
     if any(RU_CALENDAR.is_holiday(d) for d in days):  # room for the holiday's name, wrapped
-        ws.row_dimensions[note_row].height = 36
+        sh.height(note_row, 36)
     label_w = text_width(grid.frame["label"], lo=6.5, hi=14)
-    widths(ws, {1: text_width(info["agent_id"], 9, 16), 2: text_width(info["name"], 12, 34),
+    widths(sh, {1: text_width(info["agent_id"], 9, 16), 2: text_width(info["name"], 12, 34),
                  3: text_width(info["team"], 8, 20), 4: 8.5, 5: text_width(info["skills"], 8, 24),
                  **{first_day + k: label_w for k in range(len(days))}})
 
     row = last_row + 2
-    put(ws, row, 2, "Legend").font = BOLD
+    put(sh, row, 2, "Legend", style=BOLD)
     for sample, kind, meaning in legend_rows(grid):
         row += 1
-        c = put(ws, row, 1, sample)
-        c.fill, c.font, c.alignment = fills[kind], fonts[kind], CENTER
-        put(ws, row, 2, meaning)
+        put(sh, row, 1, sample, style=looks[kind])
+        put(sh, row, 2, meaning)
     row += 1
-    c = put(ws, row, 1, "")
-    c.fill = HOLIDAY_FILL
+    put(sh, row, 1, "", style=PLAIN.but(fill=HOLIDAY_FILL))
     mult = run.cfg.pay.holiday_multiplier
-    put(ws, row, 2, f"non-working holiday (art. 112 ТК РФ): its hours are paid ×{mult:g} (art. 153)")
+    put(sh, row, 2, f"non-working holiday (art. 112 ТК РФ): its hours are paid ×{mult:g} (art. 153)")
     row += 1
-    ws.cell(row=row, column=1).fill = WEEKEND_FILL
-    put(ws, row, 2, "Saturday, Sunday: ordinary working days for rota staff")
+    put(sh, row, 1, None, style=PLAIN.but(fill=WEEKEND_FILL))
+    put(sh, row, 2, "Saturday, Sunday: ordinary working days for rota staff")
     row += 1
-    put(ws, row, 2, "Times are local; a night shift belongs to the day it starts.").font = GREY_FONT
+    put(sh, row, 2, "Times are local; a night shift belongs to the day it starts.", style=GREY_FONT)
 
 
 def legend_rows(grid: DayGrid) -> list[tuple[str, str, str]]:

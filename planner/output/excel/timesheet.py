@@ -8,8 +8,6 @@ the Pay sheet agree to the hour."""
 from __future__ import annotations
 
 import pandas as pd
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
 
 from constraints.calendar import RU_CALENDAR
 from constraints.labour import NIGHT_SHIFT_CREDIT_H
@@ -27,6 +25,7 @@ from planner.output.excel.cells import (
     GREY_FONT,
     HOURS,
     SEPARATOR,
+    TITLE,
     frame_sheet,
     header,
     period,
@@ -35,6 +34,7 @@ from planner.output.excel.cells import (
     widths,
 )
 from planner.output.excel.days import KIND_STYLE, agent_info, day_headers
+from planner.output.excel.sheet import PLAIN, Sheet
 from planner.runs import PlanRun
 
 TIMESHEET_LINES = ("code", "hours", "night")
@@ -65,7 +65,7 @@ def timesheet_totals(run: PlanRun) -> pd.DataFrame:
     return per.rename_axis("agent_id").reset_index()
 
 
-def write_timesheet_sheet(ws: Worksheet, run: PlanRun) -> None:
+def write_timesheet_sheet(sh: Sheet, run: PlanRun) -> None:
     """T-13 style: per agent a row of codes, a row of hours and a row of night hours per day."""
     info = agent_info(run)
     fixed = ["agent_id", "name", "team", "pattern", "line"]
@@ -74,49 +74,47 @@ def write_timesheet_sheet(ws: Worksheet, run: PlanRun) -> None:
     days = sorted(set(t["date"]))
     first_total = first_day + len(days)
     note_row, weekday_row, header_row = 1, 2, 3
-    put(ws, 1, 1, f"Timesheet {period(run.schedule.start, days[-1])}").font = Font(bold=True, size=12)
-    put(ws, 2, 1, run.cfg.site.name).font = GREY_FONT
-    header(ws, header_row, fixed)
-    day_headers(ws, days, first_day, note_row, weekday_row, header_row)
-    header(ws, header_row, [name for name, _, _ in TIMESHEET_TOTALS], first_col=first_total)
+    put(sh, 1, 1, f"Timesheet {period(run.schedule.start, days[-1])}", style=TITLE)
+    put(sh, 2, 1, run.cfg.site.name, style=GREY_FONT)
+    header(sh, header_row, fixed)
+    day_headers(sh, days, first_day, note_row, weekday_row, header_row)
+    header(sh, header_row, [name for name, _, _ in TIMESHEET_TOTALS], first_col=first_total)
 
-    totals = timesheet_totals(run).set_index("agent_id")
+    per = timesheet_totals(run)
+    totals = dict(zip(per["agent_id"], per[[key for _, key, _ in TIMESHEET_TOTALS]].itertuples(index=False)))
     cells = {(a, d): (code, kind, hours, night) for a, d, code, kind, hours, night in
              zip(t["agent_id"], t["date"], t["code"], t["kind"], t["hours"], t["night_hours"])}
-    fills = {k: PatternFill("solid", fgColor=v[0]) for k, v in KIND_STYLE.items()}
+    # the code line opens an agent's three rows: a grey line above it
+    codes = {k: CENTER.but(fill=v[0], top=SEPARATOR) for k, v in KIND_STYLE.items()}
+    first = PLAIN.but(top=SEPARATOR)
     row = header_row
     for rec in info.itertuples(index=False):
+        mine = totals[rec.agent_id]
         for line in TIMESHEET_LINES:
             row += 1
             for k, v in enumerate((rec.agent_id, rec.name, rec.team, rec.pattern, line)):
-                c = put(ws, row, k + 1, v)
-                if line == "code":
-                    c.border = SEPARATOR
+                put(sh, row, k + 1, v, style=first if line == "code" else PLAIN)
             for k, d in enumerate(days):
                 code, kind, hours, night = cells[(rec.agent_id, d)]
                 if line == "code":
-                    c = put(ws, row, first_day + k, code)
-                    c.fill = fills[kind]
-                    c.border = SEPARATOR
+                    put(sh, row, first_day + k, code, style=codes[kind])
                 elif line == "hours":
-                    c = put(ws, row, first_day + k, hours if hours > 0 else None, HOURS)
+                    put(sh, row, first_day + k, hours if hours > 0 else None, HOURS, CENTER)
                 else:
-                    c = put(ws, row, first_day + k, night if night > 0 else None, HOURS)
-                c.alignment = CENTER
+                    put(sh, row, first_day + k, night if night > 0 else None, HOURS, CENTER)
             if line == "hours":
-                mine = totals.loc[rec.agent_id]
-                for k, (_, key, fmt) in enumerate(TIMESHEET_TOTALS):
-                    put(ws, row, first_total + k, mine[key], fmt).font = BOLD
+                for k, (_, _, fmt) in enumerate(TIMESHEET_TOTALS):
+                    put(sh, row, first_total + k, mine[k], fmt, BOLD)
             elif line == "code":
                 for k in range(len(TIMESHEET_TOTALS)):
-                    ws.cell(row=row, column=first_total + k).border = SEPARATOR
+                    put(sh, row, first_total + k, None, style=first)
     last_row = row
     last_col = first_total + len(TIMESHEET_TOTALS) - 1
-    frame_sheet(ws, header_row, last_row, last_col, freeze_col=first_day)
+    frame_sheet(sh, header_row, last_row, last_col, freeze_col=first_day)
     if any(RU_CALENDAR.is_holiday(d) for d in days):  # room for the holiday's name, wrapped
-        ws.row_dimensions[note_row].height = 36
-    ws.row_dimensions[header_row].height = 30
-    widths(ws, {1: text_width(info["agent_id"], 9, 16), 2: text_width(info["name"], 12, 34),
+        sh.height(note_row, 36)
+    sh.height(header_row, 30)
+    widths(sh, {1: text_width(info["agent_id"], 9, 16), 2: text_width(info["name"], 12, 34),
                  3: text_width(info["team"], 8, 20), 4: 8.5, 5: 7,
                  **{first_day + k: 6.5 for k in range(len(days))},
                  **{first_total + k: 10 for k in range(len(TIMESHEET_TOTALS))}})
@@ -138,4 +136,4 @@ def write_timesheet_sheet(ws: Worksheet, run: PlanRun) -> None:
          "and the balance are on the Pay sheet."),
     )
     for k, text in enumerate(notes):
-        put(ws, last_row + 2 + k, 1, text).font = GREY_FONT
+        put(sh, last_row + 2 + k, 1, text, style=GREY_FONT)
