@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -362,6 +363,16 @@ def test_a_flex_workspace_validates_and_plans_its_flex_agents_like_everyone(flex
     assert bool(wishes["granted"].iloc[0]) == ("2026-11-24" not in set(mine.loc[mine["agent_id"] == "F002", "date"]))
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["violations"] == 0 and summary["flex"]["agents"] == 2
+    book = openpyxl.load_workbook(out / "rota.xlsx")
+    assert book.sheetnames.index("Wishes") == book.sheetnames.index("Pay") + 1
+    sheet_rows = list(book["Wishes"].iter_rows(min_row=2, max_row=2, max_col=7, values_only=True))
+    granted = "yes" if wishes["granted"].iloc[0] else "no"
+    names = dict(pd.read_csv(flex_workspace / "agents.csv", dtype=str)[["agent_id", "name"]].values)
+    assert sheet_rows == [("F002", names["F002"], datetime(2026, 11, 24), "off", 1, wishes["planned"].iloc[0], granted)]
+    per_agent = list(book["Wishes"].iter_rows(min_row=2, max_row=3, min_col=9, max_col=13, values_only=True))
+    assert per_agent == [("F001", names["F001"], 0, 0, 0),
+                         ("F002", names["F002"], 1, int(granted == "yes"), int(granted == "no"))]
+    assert {r[0] for r in book["Rota"].iter_rows(values_only=True)} >= {"F001", "F002"}
 
 
 def test_validate_checks_the_flex_files_when_the_history_is_broken(flex_workspace: Path) -> None:

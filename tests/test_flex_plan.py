@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from common.errors import InputError
 from constraints.checker import check_rota
 from constraints.flex import FlexContract, ShiftType, flex_violations
 from constraints.labour import LabourRules
@@ -19,7 +20,9 @@ from planner.solve.flex_inputs import FlexInputs
 from planner.solve.flex_join import Residual
 from planner.solve.flex_model import solve_flex
 from planner.solve.flex_plan import after_previous, flex_book, flex_line, wishes_frame, with_fixed_lines
-from planner.solve.flex_problem import FlexProblem, HourlyCover, ShiftWish
+from planner.solve.flex_problem import (FlexProblem, HourlyCover, ShiftCost, ShiftWish, build_index, from_roster,
+                                        objective)
+from planner.workspace.flex_settings import parse_flex
 
 MONDAY = date(2026, 11, 23)
 EVE = ShiftType("18:00+6", 360, start_min=18 * 60)
@@ -160,3 +163,31 @@ def test_a_flex_agent_keeps_the_daily_rest_after_the_previous_rota():
     got = after_previous(inputs, previous, MONDAY, 12.0).contracts[0]
     assert got.unavailable_shifts == {(0, "08:00+6")}
     assert after_previous(inputs, None, MONDAY, 12.0) is inputs
+
+
+def test_weekend_fairness_spreads_the_weekend_days_over_the_flex_agents():
+    """Saturday and Sunday evening want one agent each, dearly. F1's shift costs 100, F2's 300: with
+    no fairness F1 works both (200 against 400); when one agent's two weekend days cost 2² x 500
+    against 1² + 1² for two agents, each works one, and the objective counts it."""
+    wanted = [0] * (7 * 24)
+    for d in (5, 6):
+        for h in range(18, 24):
+            wanted[d * 24 + h] = 1
+    cover = HourlyCover(tuple(wanted), tuple((10_000,) * w for w in wanted))
+    costs = tuple(ShiftCost(p, d, EVE.id, c) for p, c in (("F1", 100), ("F2", 300)) for d in range(7))
+    people = tuple(FlexContract(p, frozenset({EVE.id})) for p in ("F1", "F2"))
+    for fairness, workers in ((0, {"F1": 2}), (500, {"F1": 1, "F2": 1})):
+        problem = FlexProblem(7, (EVE,), people, cover, costs=costs, weekend_fairness=fairness)
+        got = solve_flex(problem, time_limit_s=5, workers=1, seed=1)
+        assert got.roster["person"].value_counts().to_dict() == workers
+        assert got.objective == objective(build_index(problem), from_roster(build_index(problem),
+                                                                            got.roster.itertuples(index=False)))
+    assert got.objective == 100 + 300 + 500 * 2
+
+
+def test_weekend_fairness_is_a_setting_of_the_whole_flex_section():
+    flex = parse_flex({"weekend_fairness_rub": 800, "agents": {"F1": {"max_hours_week": 20}}}, LabourRules(), "rota.toml")
+    assert flex.weekend_fairness_rub == 800 and flex.terms("F1").max_hours_week == 20
+    with pytest.raises(InputError) as info:
+        parse_flex({"agents": {"F1": {"weekend_fairness_rub": 5}}}, LabourRules(), "rota.toml")
+    assert info.value.column == "flex.agents.F1.weekend_fairness_rub"

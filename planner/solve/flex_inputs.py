@@ -69,6 +69,7 @@ class FlexInputs:
     horizon_days: int
     first_weekday: int               # 0 = Monday, as `FlexProblem` counts
     notes: tuple[FlexNote, ...] = ()  # wishes that no plan can grant, left out
+    weekend_fairness: int = 0        # roubles: n weekend days of one agent cost n² x this ([flex])
 
 
 def shift_id(start_min: int, minutes: int) -> str:
@@ -237,7 +238,8 @@ def flex_inputs(flex: FlexConfig, agents: pd.DataFrame, availability: pd.DataFra
                                  f"flex.agents.{a}" if a in flex.agents else "flex", labour.weekly_rest_h > 0)
     wished = requests[requests["agent_id"].isin(contracts)]
     wishes, notes = _wishes(wished, contracts, flex, by_id, night, start, days, requests_file)
-    return FlexInputs(types, tuple(contracts.values()), tuple(wishes), days, start.weekday(), tuple(notes))
+    return FlexInputs(types, tuple(contracts.values()), tuple(wishes), days, start.weekday(), tuple(notes),
+                      int(round(flex.weekend_fairness_rub)))
 
 
 def load_flex_inputs(cfg: RotaConfig, start: date, days: int) -> FlexInputs:

@@ -140,4 +140,4 @@ def flex_problem(inputs: FlexInputs, cover: HourlyCover, rates: Mapping[str, flo
     costs = shift_costs({p: rates[p] for p in allowed}, inputs.shift_types, start, inputs.horizon_days,
                         allowed=allowed, rules=rules, calendar=calendar)
     return FlexProblem(inputs.horizon_days, inputs.shift_types, inputs.contracts, cover, inputs.wishes,
-                       inputs.first_weekday, costs)
+                       inputs.first_weekday, costs, inputs.weekend_fairness)

@@ -98,9 +98,8 @@ def plan_flex(inputs: FlexInputs, residual: Residual, groups: Mapping[str, np.nd
     for k, (key, people) in enumerate(order):
         serves = np.frombuffer(key, dtype=bool)
         mine = set(people)
-        sub = FlexInputs(inputs.shift_types, tuple(c for c in inputs.contracts if c.person in mine),
-                         tuple(w for w in inputs.wishes if w.person in mine), inputs.horizon_days,
-                         inputs.first_weekday)
+        sub = replace(inputs, contracts=tuple(c for c in inputs.contracts if c.person in mine),
+                      wishes=tuple(w for w in inputs.wishes if w.person in mine), notes=())
         problem: FlexProblem = flex_problem(sub, residual.cover(serves), {p: rates[p] for p in people}, start, pay)
         got = solve_flex(problem, time_limit_s=max(time_limit_s - seconds, 0.5) / (len(order) - k),
                          workers=workers, seed=seed)

@@ -2,7 +2,7 @@
 
 Sheets, in the order a reader meets them: Rota (agents x days grid), Changes (a re-plan against the
 published rota only), Timesheet (T-13 codes and
-hours), Pay, Coverage (with a chart), Coverage by queue, Summary, Assumptions, and Shifts, the
+hours), Pay, Wishes (flex agents' wishes, granted or not; only with flex agents), Coverage (with a chart), Coverage by queue, Summary, Assumptions, and Shifts, the
 machine-readable copy of rota.csv that `--previous rota.xlsx` reads back (with the plan's days, a
 property of the file: `planner.workspace.previous.HORIZON_PROPERTY`). The file is written to a
 temporary file and renamed, so a failed run never leaves a half-written workbook. XlsxWriter
@@ -31,6 +31,7 @@ from planner.output.excel.report_sheets import (
 from planner.output.excel.rota_sheet import write_rota_sheet
 from planner.output.excel.sheet import DEFAULT_WIDTH, Book, Sheet
 from planner.output.excel.timesheet import write_timesheet_sheet
+from planner.output.excel.wishes_sheet import write_wishes_sheet
 from planner.runs import PlanRun
 from planner.workspace.previous import (
     HORIZON_PROPERTY,
@@ -38,8 +39,8 @@ from planner.workspace.previous import (
     horizon_property,
 )
 
-SHEETS = ("Rota", "Changes", "Timesheet", "Pay", "Coverage", "Coverage by queue", "Summary", "Assumptions",
-          PREVIOUS_SHEET)   # Changes only in a re-plan against a published rota
+SHEETS = ("Rota", "Changes", "Timesheet", "Pay", "Wishes", "Coverage", "Coverage by queue", "Summary",
+          "Assumptions", PREVIOUS_SHEET)   # Changes only in a re-plan against a published rota, Wishes only with flex agents
 DAY_SHEETS = ("Rota", "Timesheet")   # a column per day: printed a week per page width
 
 
@@ -88,6 +89,7 @@ def build_workbook(run: PlanRun, book: Book) -> None:
         "Changes": lambda sh: write_changes_sheet(sh, run),
         "Timesheet": lambda sh: write_timesheet_sheet(sh, run),
         "Pay": lambda sh: write_pay_sheet(sh, run),
+        "Wishes": lambda sh: write_wishes_sheet(sh, run),
         "Coverage": lambda sh: write_coverage_sheet(sh, run),
         "Coverage by queue": lambda sh: write_queue_coverage_sheet(sh, run),
         "Summary": lambda sh: write_summary_sheet(sh, run),
@@ -96,7 +98,8 @@ def build_workbook(run: PlanRun, book: Book) -> None:
     }
     s = run.schedule
     dates = period(s.start, s.start + timedelta(days=s.days - 1))
-    for name in (n for n in SHEETS if n != "Changes" or s.changes is not None):
+    optional = {"Changes": s.changes is not None, "Wishes": s.wishes is not None}
+    for name in (n for n in SHEETS if optional.get(n, True)):
         sh = book.add_sheet(name)
         writers[name](sh)
         print_setup(sh, f"{name} {dates} · {run.cfg.site.name}")
