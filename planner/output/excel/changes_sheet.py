@@ -3,7 +3,7 @@ the agent's agreement (art. 103), with the reason."""
 
 from __future__ import annotations
 
-from planner.output.excel.cells import DATE, frame_sheet, header, put, widths
+from planner.output.excel.cells import DATE, frame_sheet, header, plain_column, put, put_rows, widths
 from planner.output.excel.sheet import Sheet, Style
 from planner.runs import PlanRun
 
@@ -18,14 +18,11 @@ def write_changes_sheet(sh: Sheet, run: PlanRun) -> None:
     changes = run.schedule.changes
     names = dict(zip(run.agents["agent_id"].astype(str), run.agents.get("name", run.agents["agent_id"]).astype(str)))
     header(sh, 1, [c[1] for c in CHANGE_COLUMNS])
-    row = 1
-    for rec in changes.itertuples(index=False):
-        row += 1
-        values = {"agent_id": rec.agent_id, "name": names.get(str(rec.agent_id), ""), "date": rec.date,
-                  "published": rec.published or "day off", "planned": rec.planned or "day off",
-                  "reason": REASONS.get(rec.reason, rec.reason), "agreed": ""}
-        for k, (key, _, fmt) in enumerate(CHANGE_COLUMNS):
-            put(sh, row, k + 1, values[key], fmt)
+    values = {"agent_id": changes["agent_id"].tolist(), "name": [names.get(str(a), "") for a in changes["agent_id"]],
+              "date": plain_column(changes["date"]), "published": [p or "day off" for p in changes["published"]],
+              "planned": [p or "day off" for p in changes["planned"]],
+              "reason": [REASONS.get(r, r) for r in changes["reason"]], "agreed": [""] * len(changes)}
+    row = put_rows(sh, 2, [(values[key], fmt) for key, _, fmt in CHANGE_COLUMNS])
     if row == 1:
         put(sh, 2, 1, "No change: the re-plan keeps every published shift.", style=Style(italic=True))
     frame_sheet(sh, 1, max(row, 2), len(CHANGE_COLUMNS))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from planner.output.excel.cells import COUNT, DATE, frame_sheet, header, put, widths
+from planner.output.excel.cells import COUNT, DATE, frame_sheet, header, plain_column, put, put_rows, widths
 from planner.output.excel.sheet import Sheet, Style
 from planner.runs import PlanRun
 
@@ -22,14 +22,12 @@ def write_wishes_sheet(sh: Sheet, run: PlanRun) -> None:
     wishes = run.schedule.wishes
     names = dict(zip(run.agents["agent_id"].astype(str), run.agents.get("name", run.agents["agent_id"]).astype(str)))
     header(sh, 1, [c[1] for c in WISH_COLUMNS])
-    row = 1
-    for rec in wishes.itertuples(index=False):
-        row += 1
-        values = {"agent_id": rec.agent_id, "name": names.get(str(rec.agent_id), ""), "date": rec.date,
-                  "wish": rec.wish, "weight": rec.weight, "planned": rec.planned, "granted": rec.granted}
-        for k, (key, _, fmt) in enumerate(WISH_COLUMNS[:-1]):
-            put(sh, row, k + 1, values[key], fmt)
-        put(sh, row, len(WISH_COLUMNS), "yes" if rec.granted else "no", style=GRANTED if rec.granted else REFUSED)
+    values = {"agent_id": wishes["agent_id"].tolist(), "name": [names.get(str(a), "") for a in wishes["agent_id"]],
+              "date": plain_column(wishes["date"]), "wish": wishes["wish"].tolist(),
+              "weight": wishes["weight"].tolist(), "planned": wishes["planned"].tolist()}
+    row = put_rows(sh, 2, [(values[key], fmt) for key, _, fmt in WISH_COLUMNS[:-1]])
+    for i, granted in enumerate(wishes["granted"].astype(bool), start=2):
+        put(sh, i, len(WISH_COLUMNS), "yes" if granted else "no", style=GRANTED if granted else REFUSED)
     if row == 1:
         put(sh, 2, 1, "No wish in requests.csv for the plan's days.", style=Style(italic=True))
     frame_sheet(sh, 1, max(row, 2), len(WISH_COLUMNS))
