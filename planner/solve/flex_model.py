@@ -58,8 +58,6 @@ class SubModel:
     w: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     aux: list[tuple[cp_model.IntVar, int]] = field(default_factory=list)   # (var, hinted value)
     const: int = 0       # objective terms of this model's people that no variable carries
-    share: float = 1.0   # < 1: the free days end the first `share` of the horizon, the later days are
-    # not planned yet; the horizon's totals then hold pro rata, one shift of slack either way
 
 
 @dataclass(frozen=True)
@@ -151,21 +149,20 @@ def _person(m: SubModel, ix: FlexIndex, A: np.ndarray, p: int, terms: list) -> N
 
     fixed = np.where(m.free[p], OFF, A[p])
     fixed_minutes = int(ix.minutes[fixed[fixed >= 0]].sum())
-    least, most, caps, weekends = _totals(ix, p, m.share)
-    if least > fixed_minutes or most < NO_LIMIT:
+    if ix.min_minutes[p] > fixed_minutes or ix.max_minutes[p] < NO_LIMIT:
         expr = sum(int(ix.minutes[s]) * v for s, v in mine) + fixed_minutes
-        if least > 0:
-            model.add(expr >= least)
-        if most < NO_LIMIT:
-            model.add(expr <= most)
+        if ix.min_minutes[p] > 0:
+            model.add(expr >= int(ix.min_minutes[p]))
+        if ix.max_minutes[p] < NO_LIMIT:
+            model.add(expr <= int(ix.max_minutes[p]))
     for s in range(len(ix.shifts)):
-        cap = int(caps[s])
+        cap = int(ix.cap[p, s])
         of_s = [v for t, v in mine if t == s]
         done = int((fixed == s).sum())
         if of_s and cap < done + len(of_s):
             model.add(sum(of_s) + done <= cap)
 
-    if weekends < len(ix.weekend_groups):
+    if ix.max_weekends[p] < len(ix.weekend_groups):
         worked = []
         for g in ix.weekend_groups:
             vals = [w(d) for d in g]
@@ -180,19 +177,7 @@ def _person(m: SubModel, ix: FlexIndex, A: np.ndarray, p: int, terms: list) -> N
                         model.add_implication(v, we)
                 m.aux.append((we, int(any(A[p, d] >= 0 for d in g))))
                 worked.append(we)
-        model.add(sum(worked) <= weekends)
-
-
-def _totals(ix: FlexIndex, p: int, share: float) -> tuple[int, int, np.ndarray, int]:
-    """Least and most minutes, most shifts of each type and most weekends of person p; pro rata
-    (`SubModel.share`) with one shift of slack while the horizon's later days are not planned."""
-    least, most, caps, weekends = int(ix.min_minutes[p]), int(ix.max_minutes[p]), ix.cap[p], int(ix.max_weekends[p])
-    if share >= 1:
-        return least, most, caps, weekends
-    slack = int(ix.minutes.max(initial=0))
-    return (max(int(least * share) - slack, 0), most if most >= NO_LIMIT else int(math.ceil(most * share)) + slack,
-            np.where(caps >= NO_LIMIT, caps, np.ceil(caps * share).astype(np.int64) + 1),
-            weekends if weekends >= NO_LIMIT else int(math.ceil(weekends * share)))
+        model.add(sum(worked) <= int(ix.max_weekends[p]))
 
 
 def _off_pairs(m: SubModel, ix: FlexIndex, p: int, w: Callable[[int], Lit], lo: int, hi: int) -> None:
@@ -307,11 +292,10 @@ def _cover_terms(m: SubModel, ix: FlexIndex, A: np.ndarray, cover: object, terms
     return const
 
 
-def build(ix: FlexIndex, A: np.ndarray, free: np.ndarray, cover: object, share: float = 1.0) -> SubModel:
+def build(ix: FlexIndex, A: np.ndarray, free: np.ndarray, cover: object) -> SubModel:
     """The model of the free person-days, everything else fixed at A (A is also the hint when
-    it is a complete, lawful roster; the caller decides whether to hint). `share` < 1: the days after
-    the free ones are not planned yet (`_totals`)."""
-    m = SubModel(model=cp_model.CpModel(), free=free, share=share)
+    it is a complete, lawful roster; the caller decides whether to hint)."""
+    m = SubModel(model=cp_model.CpModel(), free=free)
     terms: list[tuple[cp_model.IntVar, int]] = []
     for p in np.nonzero(free.any(axis=1))[0]:
         _person(m, ix, A, int(p), terms)
@@ -371,15 +355,11 @@ FULL_MODEL_MAX_VARS = 8_000
 #: share of the time the full model gets before the search takes over
 FULL_MODEL_SHARE = 0.25
 #: longest single CP-SAT run on a neighbourhood
-PART_SECONDS = 1.0
+PART_SECONDS = 0.3
 #: the first roster: person-days per group, longest run per group, share of the time left
 FIRST_GROUP_DAYS = 400
 FIRST_GROUP_SECONDS = 0.5
 FIRST_SHARE = 0.4
-#: horizons longer than this get their first roster a window of days at a time (`_rolling_roster`)
-ROLLING_FROM_DAYS = 28
-ROLLING_SHARE = 0.25      # of the time, shared evenly by the windows
-WINDOW_CELLS = 2_500
 
 
 @dataclass(frozen=True)
@@ -429,8 +409,6 @@ def solve_flex(problem: FlexProblem, time_limit_s: float = 60.0, workers: int = 
         m = build(ix, empty, np.ones((P, D), dtype=bool), problem.cover)
         got = solve(m, empty, FULL_MODEL_SHARE * time_limit_s - (time.perf_counter() - t0), workers, seed)
         A, bound, proved = got.A, got.bound, got.status == "OPTIMAL"
-    if A is None and ix.days > ROLLING_FROM_DAYS:
-        A = _rolling_roster(ix, problem.cover, deadline, workers, seed)
     if A is None:
         A = _first_roster(ix, problem.cover, deadline, workers, seed)
     if A is None:
@@ -444,30 +422,6 @@ def solve_flex(problem: FlexProblem, time_limit_s: float = 60.0, workers: int = 
         proved = True
     return FlexResult(to_roster(ix, A), best, bound, "OPTIMAL" if proved else "FEASIBLE",
                       time.perf_counter() - t0, tuple(trace), moves)
-
-
-def _rolling_roster(ix: FlexIndex, cover: object, deadline: float, workers: int, seed: int) -> np.ndarray | None:
-    """Everyone, a window of days at a time (about WINDOW_CELLS person-day-shifts, a week at least),
-    each window optimised with the earlier ones fixed and the later ones not yet planned, the
-    horizon's totals held pro rata until the last (`_totals`). None when a window finds no roster
-    (pro rata can paint a person into a corner): the caller then builds it person by person."""
-    P, D, S = ix.size
-    length = int(np.clip(round(WINDOW_CELLS / max(P * S, 1)), 7, D))
-    ends = list(range(length, D - length // 2, length)) + [D]    # a short last window joins the one before
-    A = np.full((P, D), OFF, dtype=np.int64)
-    a = 0
-    each = (deadline - time.perf_counter()) * ROLLING_SHARE / len(ends)
-    for e in ends:
-        free = np.zeros((P, D), dtype=bool)
-        free[:, a:e] = True
-        m = build(ix, A, free, cover, share=e / D)
-        got = solve(m, A, each, workers, seed)
-        if got.A is None:
-            got = solve(m, A, (deadline - time.perf_counter()) * FIRST_SHARE, workers, seed, stop_after_first=True)
-        if got.A is None:
-            return None
-        A, a = got.A, e
-    return A
 
 
 def _first_roster(ix: FlexIndex, cover: object, deadline: float, workers: int, seed: int) -> np.ndarray | None:
