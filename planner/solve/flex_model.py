@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import math
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -452,62 +451,26 @@ def _search(ix: FlexIndex, cover: object, A: np.ndarray, best: int, deadline: fl
             rng: np.random.Generator, workers: int, seed: int,
             note: Callable[[np.ndarray], int]) -> tuple[np.ndarray, int, int]:
     """Large-neighbourhood search from A until the deadline: free a part, re-optimise it with
-    CP-SAT from the incumbent as hint, keep it when the objective is not worse.
-
-    With several workers, a small part gains little from CP-SAT's parallel search, so each worker
-    gets a part of its own: parts of different people (a person's rules bind only their own days;
-    people meet only in the soft coverage), solved at once by one CP-SAT worker each and kept one
-    after the other on the incumbent when the whole roster is no worse. A part of every person (a
-    window of days) runs alone with all the workers."""
+    CP-SAT from the incumbent as hint, keep it when the objective is not worse."""
     P, D, _ = ix.size
     size = Adaptive(size=min(P * D, max(60, 6 * D)), most=P * D)
     wins: dict[str, float] = {}
     moves = 0
-    pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
-    try:
-        while (left := deadline - time.perf_counter()) > 0.05:
-            parts = _parts(ix, A, size, rng, wins, workers)
-            models = [build(ix, A, free, cover) for _, free in parts]
-            for m in models:
-                hint(m, A)
-            seconds = min(PART_SECONDS, deadline - time.perf_counter())
-            lanes = 1 if len(parts) == 1 else 0
-            jobs = [(m, seconds, workers if lanes else 1, seed + moves + k + 1) for k, m in enumerate(models)]
-            results = list(pool.map(lambda j: solve(j[0], A, *j[1:]), jobs)) if pool and len(jobs) > 1 else \
-                [solve(m, A, sec, w, sd) for m, sec, w, sd in jobs]
-            for (kind, free), got in zip(parts, results):
-                moves += 1
-                size.update(got.status == "OPTIMAL")
-                if got.A is None:
-                    continue
-                tried = np.where(free, got.A, A)
-                obj = objective(ix, tried)
-                gain = best - obj
-                wins[kind] = 0.9 * wins.get(kind, 1.0) + (1.0 if gain > 0 else 0.0)
-                if gain >= 0:
-                    A, best = tried, obj
-                    note(A)
-    finally:
-        if pool is not None:
-            pool.shutdown()
-    return A, best, moves
-
-
-def _parts(ix: FlexIndex, A: np.ndarray, size: Adaptive, rng: np.random.Generator, wins: dict[str, float],
-           lanes: int) -> list[tuple[str, np.ndarray]]:
-    """The next parts to free: one, or up to `lanes` of different people (see `_search`)."""
-    kind = pick(rng, wins)
-    free = NEIGHBOURHOODS[kind](ix, A, int(size.size), rng)
-    parts = [(kind, free)]
-    if lanes < 2 or free.any(axis=1).all():
-        return parts
-    taken = free.any(axis=1)
-    for _ in range(lanes - 1):
+    while (left := deadline - time.perf_counter()) > 0.05:
         kind = pick(rng, wins)
-        more = NEIGHBOURHOODS[kind](ix, A, int(size.size), rng)
-        more[taken] = False
-        if not more.any() or more.any(axis=1).all():
-            break
-        parts.append((kind, more))
-        taken |= more.any(axis=1)
-    return parts
+        free = NEIGHBOURHOODS[kind](ix, A, int(size.size), rng)
+        m = build(ix, A, free, cover)
+        hint(m, A)
+        got = solve(m, A, min(PART_SECONDS, deadline - time.perf_counter()), workers,
+                    seed + moves + 1)
+        moves += 1
+        size.update(got.status == "OPTIMAL")
+        if got.A is None:
+            continue
+        obj = objective(ix, got.A)
+        gain = best - obj
+        wins[kind] = 0.9 * wins.get(kind, 1.0) + (1.0 if gain > 0 else 0.0)
+        if gain >= 0:
+            A, best = got.A, obj
+            note(A)
+    return A, best, moves
