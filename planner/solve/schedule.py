@@ -511,7 +511,7 @@ def solve_schedule(
         classes = classes + own
         if demand is not None:
             demand = series_demand(requirements, cfg, hours_ix, setup, np.array([c.group for c in classes]))
-        result, shifts, coverage, inp = run(1.0 - STAFF_FIRST - FLEX_SHARE)
+        result, shifts, coverage, inp = run(1.0)   # the whole time limit: the rota as it will be
     traits = line_traits(lines, start, days,
                          night_hours=lambda a, b: night_hours_of(a, b, cfg.pay),
                          holiday_hours=None)
