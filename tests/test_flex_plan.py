@@ -5,7 +5,6 @@ and the whole join inside `solve_schedule`."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -192,17 +191,3 @@ def test_weekend_fairness_is_a_setting_of_the_whole_flex_section():
     with pytest.raises(InputError) as info:
         parse_flex({"agents": {"F1": {"weekend_fairness_rub": 5}}}, LabourRules(), "rota.toml")
     assert info.value.column == "flex.agents.F1.weekend_fairness_rub"
-
-
-def test_a_flex_agents_norm_is_part_time_in_proportion_to_their_most_hours_a_week():
-    """Art. 93: November 2026's norm is 159 h (DESIGN.md); a flex agent of at most 30 h a week has
-    159 x 30 / 40 = 119.25 h, one of 16 h has 63.6 h; a rota agent keeps 159 h."""
-    from planner.solve.periods import plan_ledger
-    from planner.workspace.config import load_config_dict
-
-    cfg = load_config_dict({"flex": {"max_hours_week": 30, "agents": {"F2": {"max_hours_week": 16}}}}, "rota.toml",
-                           Path("."))
-    agents = pd.DataFrame({"agent_id": ["A1", "F1", "F2"], "pattern": ["2/2", "flex", "flex"]})
-    absences = pd.DataFrame(columns=["agent_id", "start", "end", "kind"])
-    ledger = plan_ledger(cfg, agents, absences, MONDAY, 7).set_index("agent_id")["norm_hours"]
-    assert ledger.to_dict() == {"A1": 159.0, "F1": 119.25, "F2": 63.6}

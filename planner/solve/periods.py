@@ -44,21 +44,9 @@ def plan_ledger(cfg: RotaConfig, agents: pd.DataFrame, absences: pd.DataFrame, s
     touches: hours before the plan from the previous rotas and worked.csv (`worked_days`), the
     norm less every absence inside the period, before, in or after the plan."""
     spans = accounting_periods(start, start + timedelta(days=days - 1), cfg.pay.accounting_period)
-    ledger = period_ledger(list(agents["agent_id"].astype(str)), worked_days(previous, worked, agents, cfg),
-                           absent_dates(absences, spans[0][0], spans[-1][1]), start, days,
-                           cfg.pay.accounting_period, cfg.pay.hours_per_week)
-    return part_time_norms(ledger, agents, cfg)
-
-
-def part_time_norms(ledger: pd.DataFrame, agents: pd.DataFrame, cfg: RotaConfig) -> pd.DataFrame:
-    """A flex agent works part time (art. 93): the period's norm in proportion to the most hours a
-    week of their `[flex]` terms against the full week (`pay.hours_per_week`)."""
-    flex = [str(a) for a, p in zip(agents["agent_id"], agents["pattern"]) if p == FLEX]
-    if not flex:
-        return ledger
-    share = {a: min(1.0, cfg.flex.terms(a).max_hours_week / cfg.pay.hours_per_week) for a in flex}
-    factor = ledger["agent_id"].map(share).fillna(1.0)
-    return ledger.assign(norm_hours=(ledger["norm_hours"] * factor).round(2))
+    return period_ledger(list(agents["agent_id"].astype(str)), worked_days(previous, worked, agents, cfg),
+                         absent_dates(absences, spans[0][0], spans[-1][1]), start, days,
+                         cfg.pay.accounting_period, cfg.pay.hours_per_week)
 
 
 def counted_before(ledger: pd.DataFrame) -> dict[tuple[str, date], float]:
