@@ -37,7 +37,7 @@ def write_wishes_sheet(sh: Sheet, run: PlanRun) -> None:
         for k, value in enumerate((rec.agent_id, names.get(str(rec.agent_id), ""), rec.wishes, rec.granted,
                                    rec.refused)):
             put(sh, i, first + k, value, COUNT if k >= 2 else None)
-    widths(sh, {1: 10, 2: 26, 3: 11, 4: 13, 5: 11, 6: 13, 7: 9, 8: 3, first: 10, first + 1: 26,
+    widths(sh, {1: 10, 2: 26, 3: 11, 4: 13, 5: 13, 6: 13, 7: 9, 8: 3, first: 10, first + 1: 26,
                 first + 2: 8, first + 3: 8, first + 4: 8})
 
 
