@@ -36,9 +36,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from sites import SAMPLE, START, TODAY, make_site  # noqa: E402
 
 #: the stages in the order a plan runs them (`common.stages` names)
-STAGES = ("forecast", "sizing", "prices", "classes and lines", "line costs", "LP start", "model build",
-          "local search", "CP-SAT", "naming agents", "coverage", "timesheet and pay", "checker", "CSVs",
-          "workbook", "charts")
+STAGES = ("forecast", "sizing", "prices", "classes and lines", "line costs", "LP start and model", "LP start",
+          "model build", "local search", "CP-SAT", "CP-SAT and repair", "naming agents", "coverage",
+          "timesheet and pay", "checker", "CSVs", "workbook", "charts")
 
 
 def child(times: Path, args: list[str]) -> None:
