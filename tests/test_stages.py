@@ -45,6 +45,8 @@ def test_status_line_says_the_stage_its_seconds_and_the_gap_within_80_columns():
     line = status.line()
     assert "best 403,668,805 RUB" in line and "gap 0.66%" in line and line.endswith("s in all")
     assert len(line) + 2 <= 80   # the spinner and a space before it
+    status.heard("LP start and model", None)   # the model solved again: the last search's gap is gone
+    assert "gap" not in status.line()
 
 
 def test_status_follows_the_stages_while_it_is_shown():

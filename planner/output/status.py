@@ -30,6 +30,8 @@ class RunStatus:
     def heard(self, name: str, seconds: float | None) -> None:
         if seconds is None:
             self._stage, self._since = name, time.perf_counter()
+            if name.startswith("LP start"):   # a model solved again (flex: the rota after the rosters)
+                self._search = None
 
     def solver(self, t: float, objective: float, bound: float) -> None:
         gap = (objective - bound) / objective if objective else 0.0
@@ -38,7 +40,7 @@ class RunStatus:
     def line(self) -> str:
         """What the status says now (its width stays under 80 columns for a cost below 10^12 RUB)."""
         now = time.perf_counter()
-        text = f"{self._stage} … {now - self._since:4.0f} s"
+        text = f"{self._stage} … {now - self._since:.0f} s"
         if self._search is not None:
             objective, gap = self._search
             text += f" · best {objective:,.0f} RUB · gap {gap:.2%}"
