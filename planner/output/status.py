@@ -21,9 +21,14 @@ class RunStatus:
     """A transient status line for `console` that follows the stages begun inside it; `solver`
     takes the search's (seconds, objective, bound) reports."""
 
+    _origin: float | None = None   # the first status line's start: "in all" counts the whole command
+
     def __init__(self, console: Console, first: str = "starting") -> None:
         self._console = console
-        self._began = self._since = time.perf_counter()
+        self._since = time.perf_counter()
+        if RunStatus._origin is None:
+            RunStatus._origin = self._since
+        self._began = RunStatus._origin
         self._stage = first
         self._search: tuple[float, float] | None = None   # (objective, gap) of the last report
 
