@@ -217,19 +217,21 @@ def requirements(
 
 
 class _Solving:
-    """Live solver progress (objective and bound) and Ctrl-C as 'stop and keep the best rota'."""
+    """Live progress (the stage, its seconds, the solver's gap) and Ctrl-C as 'stop and keep the best rota'."""
 
     def __init__(self) -> None:
         import threading
 
+        from planner.output.status import RunStatus
+
         self.stop = threading.Event()
-        self._status = None
+        self._status = RunStatus(out, "reading")
+        self.progress = self._status.solver
 
     def __enter__(self) -> "_Solving":
         import signal
 
         self._old = signal.signal(signal.SIGINT, self._interrupt)
-        self._status = out.status("solving …")
         self._status.__enter__()
         return self
 
@@ -238,10 +240,6 @@ class _Solving:
             raise KeyboardInterrupt
         self.stop.set()
         err.print("[yellow]stopping: the best rota found so far will be kept (Ctrl-C again to abort)[/]")
-
-    def progress(self, t: float, objective: float, bound: float) -> None:
-        gap = (objective - bound) / objective if objective else 0.0
-        self._status.update(f"solving … {t:5.1f} s   objective {objective:,.0f} RUB   bound {bound:,.0f}   gap {gap:.2%}")
 
     def __exit__(self, *exc: Any) -> None:
         import signal
@@ -252,9 +250,11 @@ class _Solving:
 
 def _finish(run: Any, out_dir: Path) -> None:
     from planner import pipeline
+    from planner.output.status import RunStatus
     from planner.output.terminal import queue_table, summary_table
 
-    written = pipeline.write_schedule(run, out_dir)
+    with RunStatus(out, "writing"):
+        written = pipeline.write_schedule(run, out_dir)
     out.print(summary_table(run.summary))
     if (queues := queue_table(run.summary)) is not None:
         out.print(queues)

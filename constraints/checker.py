@@ -43,7 +43,7 @@ import pandas as pd
 from common.errors import RuleError
 from constraints.labour import LabourRules
 from constraints.night import is_night_shift
-from constraints.overtime import OVERTIME_TWO_DAYS_H, certain_overtime, two_day_excess
+from constraints.overtime import OVERTIME_TWO_DAYS_H, two_day_excess
 from constraints.patterns import FLEX, PatternBook
 from constraints.pay import PayRules
 from constraints.rota_facts import HOUR, ROTA_COLUMNS, RotaFacts, night_hours, prepare
@@ -352,20 +352,11 @@ def check_hours_consistency(f: RotaFacts) -> list[Violation]:
     return out
 
 
-def _overtime(f: RotaFacts) -> pd.DataFrame:
-    """The overtime the rota makes certain, per agent and day of the horizon (art. 104)."""
-    absent: dict[str, list] = {}
-    for a, lo, hi in zip(f.absences["agent_id"], f.absences["start"], f.absences["end"]):
-        absent.setdefault(a, []).extend(d.date() for d in pd.date_range(lo, hi, freq="D"))
-    days = f.days_worked.assign(date=lambda d: d["date"].dt.date)
-    return certain_overtime(days, absent, f.pay.accounting_period, f.pay.hours_per_week, before=f.before)
-
-
 def check_overtime_two_days(f: RotaFacts) -> list[Violation]:
     """More than 4 h of overtime in two consecutive days (art. 99): the hours of an accounting
     period worked after its whole norm is used up (`constraints.overtime`), so only what the rota
     makes certain whatever was worked before it."""
-    bad = two_day_excess(_overtime(f))
+    bad = two_day_excess(f.overtime)
     return [_v("overtime_two_days", r.agent_id, r.date, f"{r.overtime_h:g} h of overtime in two consecutive "
                f"days from {r.date}; art. 99 allows {OVERTIME_TWO_DAYS_H:g} h") for r in bad.itertuples()]
 
@@ -375,7 +366,7 @@ def check_overtime_year(f: RotaFacts) -> list[Violation]:
     overtime_ytd_h (the periods settled before the horizon), for the horizon's first year, plus
     the overtime the rota makes certain in each accounting period it touches, the hours worked
     in it before the horizon included, in the period's year."""
-    ot = _overtime(f)
+    ot = f.overtime
     cap, first_year = f.pay.overtime_cap_year_h, f.start.year
     out = []
     periods = ot.groupby(["agent_id", "period"], as_index=False)["period_overtime_h"].first()

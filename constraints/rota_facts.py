@@ -22,6 +22,7 @@ from common.errors import RuleError
 from common.words import YES_NO_HINT, is_blank, yes_no
 from constraints.hours import agent_credit, day_parts
 from constraints.labour import LabourRules, in_a_row
+from constraints.overtime import certain_overtime
 from constraints.patterns import PatternBook
 from constraints.pay import PayRules, parse_pay, shift_hours_frame
 
@@ -52,6 +53,16 @@ class RotaFacts:
     @property
     def end(self) -> pd.Timestamp:
         return self.start + pd.Timedelta(days=self.days)
+
+    @cached_property
+    def overtime(self) -> pd.DataFrame:
+        """The overtime the rota makes certain, per agent and day of the horizon (art. 104); once
+        per check, though two rules read it."""
+        absent: dict[str, list] = {}
+        for a, lo, hi in zip(self.absences["agent_id"], self.absences["start"], self.absences["end"]):
+            absent.setdefault(a, []).extend(d.date() for d in pd.date_range(lo, hi, freq="D"))
+        days = self.days_worked.assign(date=lambda d: d["date"].dt.date)
+        return certain_overtime(days, absent, self.pay.accounting_period, self.pay.hours_per_week, before=self.before)
 
     @cached_property
     def hours(self) -> pd.DataFrame:

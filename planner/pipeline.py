@@ -18,6 +18,7 @@ from rich.console import Console
 
 from common.errors import InputError
 from common.files import atomic_path, csv_to, write_csv, write_text
+from common import stages
 from constraints.labour import late_notice
 from constraints.patterns import FLEX
 from constraints.pay import PAY_COLUMNS
@@ -304,29 +305,12 @@ def write_schedule(run: PlanRun, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".rota-", dir=out))
     try:
-        r = run.schedule.rota
-        rota = r.assign(date=r["date"].dt.strftime("%Y-%m-%d"), start=r["start"].dt.strftime("%Y-%m-%dT%H:%M"),
-                        end=r["end"].dt.strftime("%Y-%m-%dT%H:%M"))
-        made = [
-            write_csv(rota, staging / "rota.csv"),
-            write_csv(pay_csv(run.schedule.pay), staging / "pay.csv"),
-            write_csv(timesheet_csv(run.schedule.timesheet), staging / "timesheet.csv"),
-            write_csv(run.schedule.coverage.round({"service_level": 4, "contacts": 1}), staging / "coverage.csv"),
-            write_csv(run.schedule.by_queue[list(BY_QUEUE_COLUMNS)].round({"service_level": 4, "contacts": 1}),
-                      staging / "coverage_by_queue.csv"),
-            write_text(summary_json(run.summary), staging / "summary.json"),
-            write_workbook(run, staging / "rota.xlsx"),
-        ]
-        if run.schedule.days_off is not None:   # balancing days off (the norm): the checker's input too
-            made.append(write_csv(dated_csv(run.schedule.days_off), staging / "days_off.csv"))
-        if run.schedule.wishes is not None:     # flex agents' wishes, granted or not
-            made.append(write_csv(dated_csv(run.schedule.wishes), staging / "wishes.csv"))
-        if run.schedule.changes is not None:    # a re-plan against the published rota
-            made.append(write_csv(dated_csv(run.schedule.changes), staging / "changes.csv"))
-        if run.forecast is not None:
-            made.append(write_csv(run.forecast.forecast, staging / "forecast.csv"))
-            made.append(write_csv(run.requirements, staging / "requirements.csv"))
-        made.extend(write_charts(run, staging))
+        with stages.stage("CSVs"):
+            made = _write_csvs(run, staging)
+        with stages.stage("workbook"):
+            made.append(write_workbook(run, staging / "rota.xlsx"))
+        with stages.stage("charts"):
+            made.extend(write_charts(run, staging))
         written = []
         for path in made:
             os.replace(path, out / Path(path).name)
@@ -334,6 +318,32 @@ def write_schedule(run: PlanRun, out: Path) -> list[Path]:
         return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_csvs(run: PlanRun, staging: Path) -> list[Path]:
+    """Every CSV of a run and summary.json into `staging`; the paths written."""
+    r = run.schedule.rota
+    rota = r.assign(date=r["date"].dt.strftime("%Y-%m-%d"), start=r["start"].dt.strftime("%Y-%m-%dT%H:%M"),
+                    end=r["end"].dt.strftime("%Y-%m-%dT%H:%M"))
+    made = [
+        write_csv(rota, staging / "rota.csv"),
+        write_csv(pay_csv(run.schedule.pay), staging / "pay.csv"),
+        write_csv(timesheet_csv(run.schedule.timesheet), staging / "timesheet.csv"),
+        write_csv(run.schedule.coverage.round({"service_level": 4, "contacts": 1}), staging / "coverage.csv"),
+        write_csv(run.schedule.by_queue[list(BY_QUEUE_COLUMNS)].round({"service_level": 4, "contacts": 1}),
+                  staging / "coverage_by_queue.csv"),
+        write_text(summary_json(run.summary), staging / "summary.json"),
+    ]
+    if run.schedule.days_off is not None:   # balancing days off (the norm): the checker's input too
+        made.append(write_csv(dated_csv(run.schedule.days_off), staging / "days_off.csv"))
+    if run.schedule.wishes is not None:     # flex agents' wishes, granted or not
+        made.append(write_csv(dated_csv(run.schedule.wishes), staging / "wishes.csv"))
+    if run.schedule.changes is not None:    # a re-plan against the published rota
+        made.append(write_csv(dated_csv(run.schedule.changes), staging / "changes.csv"))
+    if run.forecast is not None:
+        made.append(write_csv(run.forecast.forecast, staging / "forecast.csv"))
+        made.append(write_csv(run.requirements, staging / "requirements.csv"))
+    return made
 
 
 def next_monday(today: date) -> date:
@@ -366,9 +376,11 @@ def run_plan(
     cfg = load_config(workspace_toml(workspace))
     handover, shown = load_handover(previous, published, start)   # a day left out is said before forecasting
     at_stage("forecasting")
-    fc = run_forecast(cfg.path(cfg.data.history), start, days, cfg, console=console, force=force)
+    with stages.stage("forecast"):
+        fc = run_forecast(cfg.path(cfg.data.history), start, days, cfg, console=console, force=force)
     at_stage("sizing")
-    req, sized = size_staff(fc.forecast, cfg, console)
+    with stages.stage("sizing"):
+        req, sized = size_staff(fc.forecast, cfg, console)
     at_stage("solving")
     return _schedule(cfg, req, cfg.path(cfg.data.agents), cfg.absences_path(), start, days, handover, today=today,
                      time_limit_s=time_limit_s, progress=progress, stop=stop, forecast=fc, console=console,

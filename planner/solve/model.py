@@ -39,6 +39,8 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
+from common.stages import stage
+
 from planner.solve.problem import ModelInput, ModelResult, NoLineError, Problem, unit_costs
 from planner.solve.repair import repair_search
 from planner.solve.warm_start import SearchState, greedy_start, lp_start
@@ -352,11 +354,13 @@ def solve(inp: ModelInput, *, time_limit_s: float = 30, workers: int = 2, seed: 
     """
     t_start = time.perf_counter()
     limits = Limits(t_start + float(time_limit_s), stop, relative_gap, deterministic_time)
-    p = Problem.from_input(inp)
-    start = _warm_start(p, warm_start)
-    b = _build(p)
-    if warm_start:
-        _hint(b, start.counts, p)
+    with stage("LP start"):
+        p = Problem.from_input(inp)
+        start = _warm_start(p, warm_start)
+    with stage("model build"):
+        b = _build(p)
+        if warm_start:
+            _hint(b, start.counts, p)
     build_s = time.perf_counter() - t_start
 
     use_repair = repair and workers >= 2 and deterministic_time is None
@@ -364,7 +368,8 @@ def solve(inp: ModelInput, *, time_limit_s: float = 30, workers: int = 2, seed: 
     t0 = time.perf_counter()
     watch = ProgressWatch(b.scale, t0, progress)
     watch.offer(objective=start.objective, bound=start.bound)
-    code, found = run_search(p, b, solver, watch, start, limits, use_repair=use_repair, seed=seed)
+    with stage("CP-SAT and repair" if use_repair else "CP-SAT"):
+        code, found = run_search(p, b, solver, watch, start, limits, use_repair=use_repair, seed=seed)
     seconds = time.perf_counter() - t0
 
     status, counts, bound = _reconcile(p, b, solver, code, found, watch)

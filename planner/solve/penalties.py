@@ -24,12 +24,14 @@ first (merging sorted marginal costs is the exact cost of the best split for con
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from forecasts.erlang import erlang_a, erlang_c
 from common.errors import InputError
+from forecasts.erlang import erlang_a, erlang_c
+from planner.workspace.config import RotaConfig
 
 QUEUE_MODELS = ("erlang_c", "erlang_a", "chat")
 
@@ -173,3 +175,40 @@ def shortfall_penalty(requirements: pd.DataFrame, *, missed_contact_rub: float =
 def shortfall_cost(requirements: pd.DataFrame, **kwargs) -> np.ndarray:
     """Just the (H, K) cost array of `shortfall_penalty`."""
     return shortfall_penalty(requirements, **kwargs).cost
+
+
+def horizon_penalty(requirements: pd.DataFrame, cfg: RotaConfig, start: date, days: int) -> ShortfallPenalty:
+    """The shortfall penalty on exactly the hours of the horizon (missing hours need nobody)."""
+    hours = pd.date_range(pd.Timestamp(start), periods=days * 24, freq="h")
+    req = requirements[(requirements["ts"] >= hours[0]) & (requirements["ts"] <= hours[-1])]
+    if req.empty:
+        raise InputError(f"the requirements have no hour between {hours[0]:%Y-%m-%d %H:%M} and "
+                         f"{hours[-1]:%Y-%m-%d %H:%M}: nothing to schedule", column="ts")
+    pen = shortfall_penalty(req, missed_contact_rub=cfg.objective.missed_contact_rub,
+                            steps=cfg.objective.max_shortfall_steps,
+                            min_missed_per_agent=cfg.objective.min_missed_per_agent)
+    pos = hours.get_indexer(pen.ts)
+    required = np.zeros(len(hours), dtype=np.int64)
+    cost = np.zeros((len(hours), pen.cost.shape[1]))
+    required[pos] = pen.required
+    cost[pos] = pen.cost
+    return ShortfallPenalty(hours, required, empty_hour_bump(cost, required, cfg.objective.empty_hour_rub),
+                            pen.erlang_rows)
+
+
+def empty_hour_bump(cost: np.ndarray, required: np.ndarray, price: float) -> np.ndarray:
+    """Add `price` to the missing agent that would leave an hour with nobody on duty.
+
+    That agent is the last one of the hour (k = required), the dearest step already, so the
+    penalty stays convex. Past the last explicit step the remaining agents share one step,
+    which then carries the price divided among them.
+    """
+    out = cost.copy()
+    K = cost.shape[1]
+    for h in np.flatnonzero(required > 0):
+        r = int(required[h])
+        if r <= K:
+            out[h, r - 1:] += price
+        else:
+            out[h, K - 1] += price / (r - K + 1)
+    return out

@@ -30,6 +30,7 @@ from constraints.lines import Line, coverage_matrix, generate_lines, weekly_rest
 from constraints.hours import night_credit_h
 from constraints.pay import night_hours_of, rate_hours, shift_hours_frame
 from common.errors import InputError
+from common.stages import stage
 from planner.solve.assign import Assignment, assign, line_traits
 from planner.workspace.config import RotaConfig
 from planner.solve.continuity import Carry, carry_over
@@ -46,7 +47,7 @@ from planner.solve.balancing import (
 )
 from planner.solve.payroll import credited, horizon_pay, horizon_timesheet
 from planner.solve.periods import continued_hours, counted_before, line_overtime, plan_ledger
-from planner.solve.penalties import ShortfallPenalty, shortfall_penalty
+from planner.solve.penalties import ShortfallPenalty, horizon_penalty
 from planner.solve.published import (
     Signature, change_counts, changes_frame, line_codes, published_line, published_shifts,
 )
@@ -366,43 +367,6 @@ def line_costs(cfg: RotaConfig, classes: list[AgentClass], lines: list[Line], al
     return np.where(allowed, cost, 0.0)
 
 
-def horizon_penalty(requirements: pd.DataFrame, cfg: RotaConfig, start: date, days: int) -> ShortfallPenalty:
-    """The shortfall penalty on exactly the hours of the horizon (missing hours need nobody)."""
-    hours = pd.date_range(pd.Timestamp(start), periods=days * 24, freq="h")
-    req = requirements[(requirements["ts"] >= hours[0]) & (requirements["ts"] <= hours[-1])]
-    if req.empty:
-        raise InputError(f"the requirements have no hour between {hours[0]:%Y-%m-%d %H:%M} and "
-                         f"{hours[-1]:%Y-%m-%d %H:%M}: nothing to schedule", column="ts")
-    pen = shortfall_penalty(req, missed_contact_rub=cfg.objective.missed_contact_rub,
-                            steps=cfg.objective.max_shortfall_steps,
-                            min_missed_per_agent=cfg.objective.min_missed_per_agent)
-    pos = hours.get_indexer(pen.ts)
-    required = np.zeros(len(hours), dtype=np.int64)
-    cost = np.zeros((len(hours), pen.cost.shape[1]))
-    required[pos] = pen.required
-    cost[pos] = pen.cost
-    return ShortfallPenalty(hours, required, empty_hour_bump(cost, required, cfg.objective.empty_hour_rub),
-                            pen.erlang_rows)
-
-
-def empty_hour_bump(cost: np.ndarray, required: np.ndarray, price: float) -> np.ndarray:
-    """Add `price` to the missing agent that would leave an hour with nobody on duty.
-
-    That agent is the last one of the hour (k = required), the dearest step already, so the
-    penalty stays convex. Past the last explicit step the remaining agents share one step,
-    which then carries the price divided among them.
-    """
-    out = cost.copy()
-    K = cost.shape[1]
-    for h in np.flatnonzero(required > 0):
-        r = int(required[h])
-        if r <= K:
-            out[h, r - 1:] += price
-        else:
-            out[h, K - 1] += price / (r - K + 1)
-    return out
-
-
 def rota_frame(agents: pd.DataFrame, assignment: Assignment, lines: list[Line], shifts: pd.DataFrame,
                start: date, days: int, carried: set[str] = frozenset()) -> pd.DataFrame:
     """One row per agent-shift in the rota.csv layout: the shifts of the horizon's days, and
@@ -448,42 +412,45 @@ def solve_schedule(
         cfg = replace(cfg, book=flex_book(cfg.book, flex.shift_types))
         flex = after_previous(flex, previous, start, cfg.labour.min_daily_rest_h)
     staff = agents[agents["pattern"] != FLEX]
-    penalty = horizon_penalty(requirements, cfg, start, days)
-    ledger = plan_ledger(cfg, agents, absences, start, days, previous, worked)
-    absent = absence_days(absences, start, days)
-    carry = {**carry_over(staff, absences, cfg.book, cfg.labour, start, previous),
-             **{a: Carry(None, FLEX) for a in flexers}}
-    hours_ix = penalty.ts
-    setup = skill_setup(agents, requirements[requirements["ts"].isin(hours_ix)], cfg.queues)
-    periods = plan_periods(start, days, cfg.pay.accounting_period)
-    caps = hours_caps(staff, ledger, periods, cfg.labour.planned_overtime)
-    shown = published_shifts(published, start, days) if published is not None else {}
-    classes = agent_classes(staff, absent, carry, None if setup.pooled else setup.group_of, caps, shown)
-    lines, allowed = build_lines(cfg, classes, start, days)
-    lines, allowed = _with_published(cfg, classes, lines, allowed, start, days)
-    hours = days * 24
-    origin = datetime.combine(start, time())
-    demand = None if setup.pooled else series_demand(requirements, cfg, hours_ix, setup,
-                                                     np.array([c.group for c in classes]))
-    per_hour = (np.broadcast_to(penalty.required, (len(classes), hours)) if demand is None else
-                need_per_agent(demand.need, demand.serves, demand.group,
-                               np.array([len(c.members) for c in classes]))[demand.group])
-    lines, allowed = balance_lines(lines, allowed, [_class_caps(c) for c in classes], start, days, periods,
-                                   cfg.labour, per_hour, origin)
+    with stage("prices"):
+        penalty = horizon_penalty(requirements, cfg, start, days)
+    with stage("classes and lines"):
+        ledger = plan_ledger(cfg, agents, absences, start, days, previous, worked)
+        absent = absence_days(absences, start, days)
+        carry = {**carry_over(staff, absences, cfg.book, cfg.labour, start, previous),
+                 **{a: Carry(None, FLEX) for a in flexers}}
+        hours_ix = penalty.ts
+        setup = skill_setup(agents, requirements[requirements["ts"].isin(hours_ix)], cfg.queues)
+        periods = plan_periods(start, days, cfg.pay.accounting_period)
+        caps = hours_caps(staff, ledger, periods, cfg.labour.planned_overtime)
+        shown = published_shifts(published, start, days) if published is not None else {}
+        classes = agent_classes(staff, absent, carry, None if setup.pooled else setup.group_of, caps, shown)
+        lines, allowed = build_lines(cfg, classes, start, days)
+        lines, allowed = _with_published(cfg, classes, lines, allowed, start, days)
+        hours = days * 24
+        origin = datetime.combine(start, time())
+        demand = None if setup.pooled else series_demand(requirements, cfg, hours_ix, setup,
+                                                         np.array([c.group for c in classes]))
+        per_hour = (np.broadcast_to(penalty.required, (len(classes), hours)) if demand is None else
+                    need_per_agent(demand.need, demand.serves, demand.group,
+                                   np.array([len(c.members) for c in classes]))[demand.group])
+        lines, allowed = balance_lines(lines, allowed, [_class_caps(c) for c in classes], start, days, periods,
+                                       cfg.labour, per_hour, origin)
     limit = time_limit_s or cfg.solver.time_limit_s
     options = dict(workers=cfg.solver.workers, seed=cfg.solver.seed, progress=progress, stop=stop)
 
     def run(share: float, gap: float = cfg.solver.gap_limit) -> tuple[ModelResult, pd.DataFrame, np.ndarray, ModelInput]:
         """The class model on the classes and lines as they stand, with `share` of the time."""
-        shifts, coverage = _shift_table(lines, cfg), coverage_matrix(lines, origin, hours)
-        inp = ModelInput(
-            required=penalty.required.astype(float), shortfall_cost=penalty.cost,
-            over_cost=cfg.objective.over_staffing_rub_h,
-            class_sizes=np.array([len(c.members) for c in classes], dtype=np.int64),
-            coverage=coverage, allowed=allowed, availability=None,
-            line_cost=line_costs(cfg, classes, lines, allowed, agents, start, days, shifts, ledger)
-            + cfg.objective.changed_shift_rub * _change_counts(lines, classes, allowed, start, days),
-        )
+        with stage("line costs"):
+            shifts, coverage = _shift_table(lines, cfg), coverage_matrix(lines, origin, hours)
+            inp = ModelInput(
+                required=penalty.required.astype(float), shortfall_cost=penalty.cost,
+                over_cost=cfg.objective.over_staffing_rub_h,
+                class_sizes=np.array([len(c.members) for c in classes], dtype=np.int64),
+                coverage=coverage, allowed=allowed, availability=None,
+                line_cost=line_costs(cfg, classes, lines, allowed, agents, start, days, shifts, ledger)
+                + cfg.objective.changed_shift_rub * _change_counts(lines, classes, allowed, start, days),
+            )
         work = cfg.solver.deterministic_time
         budget = dict(options, relative_gap=gap, time_limit_s=limit * share,
                       deterministic_time=None if work is None else work * share)
@@ -500,38 +467,44 @@ def solve_schedule(
     else:
         result, shifts, coverage, inp = (run(STAFF_FIRST, max(cfg.solver.gap_limit, STAFF_FIRST_GAP)) if classes
                                          else (None, None, np.zeros((len(lines), hours)), None))
-        residual = flex_residual(result, coverage, penalty, demand, [c.group for c in classes],
-                                 cfg.objective.over_staffing_rub_h)
-        groups = {a: np.ones(1, dtype=bool) if setup.pooled else setup.serves[setup.group_of[a]] for a in flexers}
-        plan = plan_flex(flex, residual, groups, dict(zip(agents["agent_id"].astype(str), agents["rate_rub_h"])),
-                         start, cfg.pay, time_limit_s=limit * FLEX_SHARE, workers=cfg.solver.workers,
-                         seed=cfg.solver.seed)
+        with stage("flex agents"):
+            residual = flex_residual(result, coverage, penalty, demand, [c.group for c in classes],
+                                     cfg.objective.over_staffing_rub_h)
+            groups = {a: np.ones(1, dtype=bool) if setup.pooled else setup.serves[setup.group_of[a]]
+                      for a in flexers}
+            plan = plan_flex(flex, residual, groups, dict(zip(agents["agent_id"].astype(str), agents["rate_rub_h"])),
+                             start, cfg.pay, time_limit_s=limit * FLEX_SHARE, workers=cfg.solver.workers,
+                             seed=cfg.solver.seed)
         own = flex_classes(agents, flexers, {} if setup.pooled else setup.group_of)
         lines, allowed = with_fixed_lines(lines, allowed, [plan.lines[a] for a in flexers])
         classes = classes + own
         if demand is not None:
             demand = series_demand(requirements, cfg, hours_ix, setup, np.array([c.group for c in classes]))
         result, shifts, coverage, inp = run(1.0)   # the whole time limit: the rota as it will be
-    traits = line_traits(lines, start, days,
-                         night_hours=lambda a, b: night_hours_of(a, b, cfg.pay),
-                         holiday_hours=None)
-    assignment = assign(result.counts, [c.members for c in classes], traits,
-                        shift_pref=dict(zip(agents["agent_id"], agents["shift_pref"])),
-                        history={a: c.history for a, c in carry.items()})
-    carried = {a for a, c in carry.items() if c.earliest_start is not None}
-    rota = credited(rota_frame(agents, assignment, lines, shifts, start, days, carried), agents, cfg)
-    rota["serves"] = [setup.serves_text(str(a)) for a in rota["agent_id"]]
-    on_duty = on_duty_per_hour(assignment, coverage)
-    by_series, able = _series_on_site(requirements, hours_ix, setup, assignment, coverage, result, demand)
-    by_queue = coverage_by_queue(requirements, hours_ix, setup.series, by_series, cfg, able)
-    cover = coverage_frame(requirements, penalty, on_duty, cfg, None if setup.pooled else by_queue)
-    on_site = rota_frame(agents, assignment, lines, shifts, start, days)   # carried nights' mornings too
-    timesheet = horizon_timesheet(on_site, agents, absences, cfg, start, days)
-    pay = horizon_pay(timesheet, agents, ledger, cfg,
-                      continued_hours(assignment.line_of, lines, agents, absences, ledger, cfg, start, days))
-    off = days_off(assignment, lines, start, days)
-    violations = check_rota(rota, cycles_as_planned(agents, carry, start), absences, cfg.labour, cfg.book,
-                            start, days, previous, pay=cfg.pay, before=counted_before(ledger), days_off=off)
+    with stage("naming agents"):
+        traits = line_traits(lines, start, days,
+                             night_hours=lambda a, b: night_hours_of(a, b, cfg.pay),
+                             holiday_hours=None)
+        assignment = assign(result.counts, [c.members for c in classes], traits,
+                            shift_pref=dict(zip(agents["agent_id"], agents["shift_pref"])),
+                            history={a: c.history for a, c in carry.items()})
+        carried = {a for a, c in carry.items() if c.earliest_start is not None}
+        rota = credited(rota_frame(agents, assignment, lines, shifts, start, days, carried), agents, cfg)
+        rota["serves"] = [setup.serves_text(str(a)) for a in rota["agent_id"]]
+    with stage("coverage"):
+        on_duty = on_duty_per_hour(assignment, coverage)
+        by_series, able = _series_on_site(requirements, hours_ix, setup, assignment, coverage, result, demand)
+        by_queue = coverage_by_queue(requirements, hours_ix, setup.series, by_series, cfg, able)
+        cover = coverage_frame(requirements, penalty, on_duty, cfg, None if setup.pooled else by_queue)
+    with stage("timesheet and pay"):
+        on_site = rota_frame(agents, assignment, lines, shifts, start, days)   # carried nights' mornings too
+        timesheet = horizon_timesheet(on_site, agents, absences, cfg, start, days)
+        pay = horizon_pay(timesheet, agents, ledger, cfg,
+                          continued_hours(assignment.line_of, lines, agents, absences, ledger, cfg, start, days))
+        off = days_off(assignment, lines, start, days)
+    with stage("checker"):
+        violations = check_rota(rota, cycles_as_planned(agents, carry, start), absences, cfg.labour, cfg.book,
+                                start, days, previous, pay=cfg.pay, before=counted_before(ledger), days_off=off)
     if plan is not None:
         violations += [Violation(*v) for v in contract_violations(flex, plan.roster, start)]
     changes = changes_frame(rota, {a: v for a, v in shown.items() if a in set(agents["agent_id"].astype(str))},

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.linear_solver import pywraplp
+from ortools.linear_solver import linear_solver_pb2, pywraplp
 
 from planner.solve.allocation import SeriesDemand
 from planner.solve.problem import Problem
@@ -159,6 +159,11 @@ class SplitLP:
                 row.SetCoefficient(self.a[k], 1.0)
         _series_rows(lp, d, lay, self.a)
         obj.SetMinimization()
+        # where each split variable and group row sits in GLOP's solution, read back in one piece
+        self._flows = tuple(np.array(lay.flows, dtype=np.int64).reshape(-1, 3).T)
+        self._a_at = np.array([v.index() for v in self.a], dtype=np.int64)
+        self._rows_gh = tuple(np.array(list(self.rows), dtype=np.int64).reshape(-1, 2).T)
+        self._rows_at = np.array([row.index() for row in self.rows.values()], dtype=np.int64)
 
     def value(self, on_site: np.ndarray) -> float | None:
         """The split's own cost (shortfall less the reward for agents serving) for these agents on
@@ -175,12 +180,12 @@ class SplitLP:
 
     def last(self) -> Split:
         """The split of the last `value` call, with the group rows' duals."""
+        got = linear_solver_pb2.MPSolutionResponse()   # every value and dual at once: a call per
+        self.lp.FillSolutionResponseProto(got)          # variable took most of a local-search step
         alloc = np.zeros(self.d.shape, dtype=np.int64)
-        for v, (g, s, h) in zip(self.a, self.lay.flows):
-            alloc[g, s, h] = int(round(v.solution_value()))
+        alloc[self._flows] = np.rint(np.asarray(got.variable_value)[self._a_at])
         worth = np.zeros((self.d.serves.shape[0], self.d.need.shape[1]))
-        for (g, h), row in self.rows.items():
-            worth[g, h] = max(-row.dual_value(), 0.0)
+        worth[self._rows_gh] = np.maximum(-np.asarray(got.dual_value)[self._rows_at], 0.0)
         return Split(alloc, worth)
 
     def solve(self, on_site: np.ndarray) -> Split | None:

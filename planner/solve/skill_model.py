@@ -29,10 +29,13 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
+
+from common.stages import stage
 
 from planner.solve.allocation import SeriesDemand, evaluate_split, greedy_allocation
 from planner.solve.model import (
@@ -188,12 +191,11 @@ def _close_enough(objective: float, bound: float, relative_gap: float) -> bool:
     return relative_gap > 0 and math.isfinite(bound) and objective - bound <= relative_gap * abs(objective)
 
 
-def _start(p: Problem, d: SeriesDemand, lay: Layout, splitter: SplitLP, use_lp: bool
+def _start(p: Problem, d: SeriesDemand, lay: Layout, splitter: SplitLP, lp: tuple[np.ndarray, float] | None
            ) -> tuple[Start, np.ndarray, float]:
-    """The rounded LP relaxation (the pooled greedy start where there is none) with the exact split
-    of its agents; and the LP bound. The pooled start ignores skills: on the sample it is 35 %
+    """The rounded LP relaxation `lp` (the pooled greedy start where there is none) with the exact
+    split of its agents; and the LP bound. The pooled start ignores skills: on the sample it is 35 %
     dearer than the rounded LP, so it only stands in."""
-    lp = lp_relaxation(p, d, lay) if use_lp else None
     counts = round_counts(lp[0], p) if lp is not None else greedy_start(p)
     bound = lp[1] if lp is not None else -math.inf
     split = splitter.solve(d.on_site(p, counts))
@@ -210,15 +212,18 @@ def solve_by_series(inp: ModelInput, demand: SeriesDemand, *, time_limit_s: floa
     each series' need and price come from `demand`."""
     t_start = time.perf_counter()
     limits = Limits(t_start + float(time_limit_s), stop, relative_gap, deterministic_time)
-    p = Problem.from_input(inp)
-    if demand.need.shape[1] != p.need.shape[0] or demand.group.shape[0] != p.pairs.shape[0]:
-        raise ValueError("series demand must have the model's hours and one group per class")
-    lay = Layout.of(p, demand)
-    splitter = SplitLP(demand, lay, p.over_cost)
-    start, start_alloc, lp_bound = _start(p, demand, lay, splitter, warm_start)
-    b = build(p, demand, lay)
-    if warm_start:
-        hint(b, lay, demand, start.counts, start_alloc, demand.on_site(p, start.counts))
+    with stage("LP start and model"), ThreadPoolExecutor(1) as beside:
+        p = Problem.from_input(inp)
+        if demand.need.shape[1] != p.need.shape[0] or demand.group.shape[0] != p.pairs.shape[0]:
+            raise ValueError("series demand must have the model's hours and one group per class")
+        lay = Layout.of(p, demand)
+        # the LP solver works outside the GIL: the split LP and the CP-SAT model are built meanwhile
+        relaxed = beside.submit(lp_relaxation, p, demand, lay) if warm_start else None
+        splitter = SplitLP(demand, lay, p.over_cost)
+        b = build(p, demand, lay)
+        start, start_alloc, lp_bound = _start(p, demand, lay, splitter, relaxed and relaxed.result())
+        if warm_start:
+            hint(b, lay, demand, start.counts, start_alloc, demand.on_site(p, start.counts))
     build_s = time.perf_counter() - t_start
     t0 = time.perf_counter()
     watch = ProgressWatch(b.scale, t0, progress)
@@ -226,12 +231,13 @@ def solve_by_series(inp: ModelInput, demand: SeriesDemand, *, time_limit_s: floa
     if warm_start:   # the local search first (by the clock, or by a count of trials), then CP-SAT
         left = limits.deadline - time.perf_counter()
         timed = deterministic_time is None
-        counts, alloc, value = improve(p, demand, lay, start.counts, start.objective, start_alloc,
-                                       time.perf_counter() + (LOCAL_SHARE * left if timed else left),
-                                       should_stop=lambda: stop is not None and stop.is_set(),
-                                       improved=lambda c, a, v: watch.offer(objective=v),
-                                       max_trials=None if timed else round(TRIALS_PER_UNIT * deterministic_time),
-                                       splitter=splitter, good_enough=_within_gap(lp_bound, relative_gap))
+        with stage("local search"):
+            counts, alloc, value = improve(p, demand, lay, start.counts, start.objective, start_alloc,
+                                           time.perf_counter() + (LOCAL_SHARE * left if timed else left),
+                                           should_stop=lambda: stop is not None and stop.is_set(),
+                                           improved=lambda c, a, v: watch.offer(objective=v),
+                                           max_trials=None if timed else round(TRIALS_PER_UNIT * deterministic_time),
+                                           splitter=splitter, good_enough=_within_gap(lp_bound, relative_gap))
         if value < start.objective:
             start, start_alloc = Start(counts, value, start.bound), alloc
             b.model.clear_hints()
@@ -245,7 +251,8 @@ def solve_by_series(inp: ModelInput, demand: SeriesDemand, *, time_limit_s: floa
         status, cp_bound, searched = "FEASIBLE", -math.inf, False   # within the gap limit: no search needed
     else:
         searched = True
-        code, _ = run_search(p, b, solver, watch, start, limits, use_repair=False, seed=seed)
+        with stage("CP-SAT"):
+            code, _ = run_search(p, b, solver, watch, start, limits, use_repair=False, seed=seed)
         status, cp_bound = solver.status_name(code), solver.best_objective_bound / b.scale
     seconds = time.perf_counter() - t0
     if searched and status == "OPTIMAL" and solver.best_objective_bound < solver.objective_value:
