@@ -31,7 +31,7 @@ from forecasts.models import METHODS
 from forecasts.plot import plot_forecast
 from forecasts.staffing import quantile_warnings, requirements as staffing_requirements
 from forecasts.tables import read_table
-from planner.output.charts import write_charts
+from planner.output.charts import charts_beside
 from planner.output.excel.workbook import write_workbook
 from planner.output.report import summary, summary_json
 from planner.output.terminal import print_warnings, series_progress
@@ -305,12 +305,13 @@ def write_schedule(run: PlanRun, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".rota-", dir=out))
     try:
+        charts = charts_beside(run, staging)      # drawn in another process meanwhile
         with stages.stage("CSVs"):
             made = _write_csvs(run, staging)
         with stages.stage("workbook"):
             made.append(write_workbook(run, staging / "rota.xlsx"))
         with stages.stage("charts"):
-            made.extend(write_charts(run, staging))
+            made.extend(charts())
         written = []
         for path in made:
             os.replace(path, out / Path(path).name)

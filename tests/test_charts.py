@@ -109,3 +109,26 @@ def test_write_charts_writes_coverage_service_and_forecast(tmp_path):
     assert all(p.read_bytes()[:8] == PNG_MAGIC for p in written)
     run_without = SimpleNamespace(schedule=run.schedule, requirements=run.requirements, forecast=None)
     assert len(write_charts(run_without, tmp_path / "bare")) == 2
+
+
+def test_charts_drawn_beside_the_workbook_are_the_same_files_and_a_failed_child_is_redrawn_here(
+        tmp_path, monkeypatch):
+    """`charts_beside` draws in a forked process; the files are those `write_charts` draws. When the
+    child fails, waiting draws them in this process instead, so nothing is missing."""
+    import planner.output.charts as charts
+
+    run = SimpleNamespace(schedule=SimpleNamespace(coverage=coverage(2)),
+                          requirements=pd.DataFrame({"model": ["erlang_c"], "sl_target": [0.8]}), forecast=None)
+    (tmp_path / "beside").mkdir()
+    got = charts.charts_beside(run, tmp_path / "beside")()
+    assert [p.name for p in got] == ["coverage_by_day.png", "service_by_hour.png"]
+    assert all(p.read_bytes()[:8] == PNG_MAGIC for p in got)
+
+    def broken(jobs):
+        raise SystemExit(3)
+
+    monkeypatch.setattr(charts, "_draw_all", broken)
+    (tmp_path / "again").mkdir()
+    again = charts.charts_beside(run, tmp_path / "again")()
+    assert [p.name for p in again] == ["coverage_by_day.png", "service_by_hour.png"]
+    assert all(p.read_bytes()[:8] == PNG_MAGIC for p in again)

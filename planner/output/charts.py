@@ -13,7 +13,9 @@ saved atomically, so a failed run leaves no half-written image.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -263,18 +265,50 @@ def coverage_by_queue(by_queue: pd.DataFrame, path: str | os.PathLike[str]) -> P
     return _save(fig, path)
 
 
-def write_charts(run: PlanRun, out: str | os.PathLike[str]) -> list[Path]:
-    """coverage_by_day.png, service_by_hour.png, coverage_by_queue.png and (with a forecast)
-    forecast.png in `out`."""
+def chart_jobs(run: PlanRun, out: str | os.PathLike[str]) -> list[tuple[Path, Callable[[], Path]]]:
+    """(file, how to draw it) for coverage_by_day.png, service_by_hour.png, coverage_by_queue.png
+    and (with a forecast) forecast.png in `out`."""
     out = Path(out)
     cov = run.schedule.coverage
-    written = [
-        coverage_by_day(cov, out / CHART_FILES["coverage"]),
-        service_by_hour(cov, out / CHART_FILES["service"], target=service_target(run.requirements)),
+    jobs: list[tuple[Path, Callable[[], Path]]] = [
+        (out / CHART_FILES["coverage"], lambda: coverage_by_day(cov, out / CHART_FILES["coverage"])),
+        (out / CHART_FILES["service"], lambda: service_by_hour(cov, out / CHART_FILES["service"],
+                                                                target=service_target(run.requirements))),
     ]
     by_queue = getattr(run.schedule, "by_queue", None)
     if by_queue is not None and len(by_queue):
-        written.append(coverage_by_queue(by_queue, out / CHART_FILES["queues"]))
+        jobs.append((out / CHART_FILES["queues"], lambda: coverage_by_queue(by_queue, out / CHART_FILES["queues"])))
     if run.forecast is not None:
-        written.append(plot_forecast(run.forecast.hourly, run.forecast.forecast, out / CHART_FILES["forecast"]))
-    return written
+        fc = run.forecast
+        jobs.append((out / CHART_FILES["forecast"],
+                     lambda: plot_forecast(fc.hourly, fc.forecast, out / CHART_FILES["forecast"])))
+    return jobs
+
+
+def write_charts(run: PlanRun, out: str | os.PathLike[str]) -> list[Path]:
+    """Every chart of a run drawn into `out` (`chart_jobs`); the paths written."""
+    return [draw() for _, draw in chart_jobs(run, out)]
+
+
+def charts_beside(run: PlanRun, out: str | os.PathLike[str]) -> Callable[[], list[Path]]:
+    """Start drawing the charts in a forked process, so that they are drawn while the caller
+    writes the workbook (both are pure Python: on one process they take turns); the returned
+    function waits for them. Without fork or a second core, or when the child fails, the charts
+    are drawn in this process when waited for, where an error is raised as usual."""
+    jobs = chart_jobs(run, out)
+    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return lambda: [draw() for _, draw in jobs]
+    child = multiprocessing.get_context("fork").Process(target=_draw_all, args=(jobs,), daemon=True)
+    child.start()
+
+    def wait() -> list[Path]:
+        child.join()
+        if child.exitcode == 0 and all(path.is_file() for path, _ in jobs):
+            return [path for path, _ in jobs]
+        return [draw() for _, draw in jobs]
+    return wait
+
+
+def _draw_all(jobs: list[tuple[Path, Callable[[], Path]]]) -> None:
+    for _, draw in jobs:
+        draw()
