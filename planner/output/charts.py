@@ -296,16 +296,21 @@ def charts_beside(run: PlanRun, out: str | os.PathLike[str]) -> Callable[[], lis
     function waits for them. Without fork or a second core, or when the child fails, the charts
     are drawn in this process when waited for, where an error is raised as usual."""
     jobs = chart_jobs(run, out)
-    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return lambda: [draw() for _, draw in jobs]
+    here = lambda: [draw() for _, draw in jobs]  # noqa: E731
+    if ((os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods()
+            or multiprocessing.current_process().daemon):   # a daemonic worker (Dask's) may have no children
+        return here
     child = multiprocessing.get_context("fork").Process(target=_draw_all, args=(jobs,), daemon=True)
-    child.start()
+    try:
+        child.start()
+    except (OSError, AssertionError):
+        return here
 
     def wait() -> list[Path]:
         child.join()
         if child.exitcode == 0 and all(path.is_file() for path, _ in jobs):
             return [path for path, _ in jobs]
-        return [draw() for _, draw in jobs]
+        return here()
     return wait
 
 
