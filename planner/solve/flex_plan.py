@@ -27,7 +27,7 @@ from planner.solve.allocation import SeriesDemand, greedy_allocation
 from planner.solve.flex_inputs import FlexInputs
 from planner.solve.flex_join import Residual, flex_problem
 from planner.solve.flex_model import solve_flex
-from planner.solve.flex_problem import FlexProblem
+from planner.solve.flex_problem import FlexProblem, build_index, from_roster, on_duty
 from planner.solve.penalties import ShortfallPenalty
 from planner.solve.problem import ModelResult
 
@@ -73,17 +73,6 @@ def flex_line(agent: str, rows: pd.DataFrame, types: Mapping[str, ShiftType], st
     return Line(f"flex {agent}", FLEX, FLEX, 0, {}, tuple(shifts))
 
 
-def _on_duty(rows: pd.DataFrame, types: Mapping[str, ShiftType], hours: int) -> np.ndarray:
-    """Agents of a roster on duty in each hour of the horizon (a night's hours after it dropped)."""
-    step = np.zeros(hours + 48, dtype=np.int64)
-    for day, shift in zip(rows["day"].astype(int), rows["shift"]):
-        t = types[shift]
-        first = day * 24 + (t.start_min or 0) // 60
-        step[first] += 1
-        step[first + -(-t.minutes // 60)] -= 1
-    return np.cumsum(step)[:hours]
-
-
 def plan_flex(inputs: FlexInputs, residual: Residual, groups: Mapping[str, np.ndarray],
               rates: Mapping[str, float], start: date, pay: PayRules, *, time_limit_s: float,
               workers: int, seed: int) -> FlexPlan:
@@ -105,7 +94,8 @@ def plan_flex(inputs: FlexInputs, residual: Residual, groups: Mapping[str, np.nd
         problem: FlexProblem = flex_problem(sub, residual.cover(serves), {p: rates[p] for p in people}, start, pay)
         got = solve_flex(problem, time_limit_s=max(time_limit_s - seconds, 0.5) / (len(order) - k),
                          workers=workers, seed=seed)
-        residual.take(serves, _on_duty(got.roster, types, hours))
+        ix = build_index(problem)
+        residual.take(serves, on_duty(ix, from_roster(ix, got.roster.itertuples(index=False)))[:hours])
         rosters.append(got.roster)
         objective += got.objective or 0
         proven &= got.status == "OPTIMAL"
