@@ -161,3 +161,53 @@ def test_everyone_serving_everything_plans_exactly_as_a_pooled_site():
                        NO_ABSENCES, MONDAY, 2, time_limit_s=5)
     assert b.skills.pooled
     pd.testing.assert_frame_equal(a.rota.drop(columns="serves"), b.rota.drop(columns="serves"))
+
+
+def _three_lines():
+    """Three agents, three lines of two hours each (0-1, 1-2, 2-0), one agent needed per hour: every
+    agent works, so the rota is all three lines (3 RUB of pay, 3 idle hours at 1 RUB). The LP's bound
+    (interior point) sits a hair below 6, so the rota is proven only by CP-SAT."""
+    return tiny(need=[[1, 1, 1]], serves=[[True]], group=[0], sizes=[3],
+                cov=[[1, 1, 0], [0, 1, 1], [1, 0, 1]], allowed=[[True, True, True]])
+
+
+@pytest.fixture
+def budget_spies(monkeypatch):
+    """Record each local search's (most trials, trials used) and each CP-SAT search's work limit."""
+    import planner.solve.skill_model as sm
+    seen: dict[str, list] = {"trials": [], "cp_work": []}
+    real_improve, real_search = sm.improve, sm.run_search
+
+    def spy_improve(*args, **kwargs):
+        got = real_improve(*args, **kwargs)
+        seen["trials"].append((kwargs["max_trials"], got.trials))
+        return got
+
+    def spy_search(p, b, solver, watch, start, limits, **kwargs):
+        seen["cp_work"].append(limits.deterministic_time)
+        return real_search(p, b, solver, watch, start, limits, **kwargs)
+
+    monkeypatch.setattr(sm, "improve", spy_improve)
+    monkeypatch.setattr(sm, "run_search", spy_search)
+    return seen
+
+
+def test_a_work_limit_is_one_budget_cp_sat_gets_what_the_local_search_left(budget_spies):
+    from planner.solve.skill_model import TRIALS_PER_UNIT
+    inp, demand = _three_lines()
+    r = solve_by_series(inp, demand, time_limit_s=60, workers=1, deterministic_time=5.0)
+    (most, used), = budget_spies["trials"]
+    assert most == 5 * TRIALS_PER_UNIT and 0 < used < most        # it settled before its trials ran out
+    assert budget_spies["cp_work"] == [pytest.approx(5.0 - used / TRIALS_PER_UNIT)]
+    assert r.status == "OPTIMAL" and r.objective == pytest.approx(6.0)
+
+
+def test_a_local_search_that_uses_the_whole_work_limit_leaves_no_cp_sat_search(budget_spies):
+    from planner.solve.skill_model import TRIALS_PER_UNIT
+    inp, demand = _three_lines()
+    r = solve_by_series(inp, demand, time_limit_s=60, workers=1, deterministic_time=2 / TRIALS_PER_UNIT)
+    (most, used), = budget_spies["trials"]
+    assert most == 2 and used <= 2
+    assert budget_spies["cp_work"] == []                            # nothing left to start CP-SAT with
+    assert r.status == "FEASIBLE" and r.objective == pytest.approx(6.0)
+    assert r.bound < r.objective and r.gap > 0                      # the LP's bound stands, unproven

@@ -112,7 +112,7 @@ def test_the_search_moves_the_english_speaker_to_the_hour_only_it_can_serve(empt
     p, d, lay = two_line_site(empty_price)
     wrong = np.array([[0, 1], [1, 0]])
     start_value = sum(evaluate_split(p, d, wrong, np.zeros(d.shape, dtype=np.int64))[2].values())
-    counts, alloc, value = improve(p, d, lay, wrong, start_value, np.zeros(d.shape, dtype=np.int64),
+    counts, alloc, value, _ = improve(p, d, lay, wrong, start_value, np.zeros(d.shape, dtype=np.int64),
                                    time.perf_counter() + 10)
     assert counts.tolist() == [[1, 0], [0, 1]]
     assert alloc[:, :, 0].tolist() == [[1, 0], [0, 0]]
@@ -126,8 +126,9 @@ def test_the_search_stops_after_its_trials():
     p, d, lay = two_line_site(0.0)
     wrong = np.array([[0, 1], [1, 0]])
     alloc = np.zeros(d.shape, dtype=np.int64)
-    counts, _, value = improve(p, d, lay, wrong, 123.0, alloc, time.perf_counter() + 10, max_trials=0)
-    assert counts.tolist() == wrong.tolist() and value == 123.0
+    counts, _, value, trials = improve(p, d, lay, wrong, 123.0, alloc, time.perf_counter() + 10, max_trials=0)
+    assert counts.tolist() == wrong.tolist() and value == 123.0 and trials == 0
+    assert improve(p, d, lay, wrong, 123.0, alloc, time.perf_counter() + 10, max_trials=1).trials == 1
 
 
 def test_the_24_7_price_joins_a_moves_score_where_it_fills_or_leaves_an_empty_hour():
@@ -158,7 +159,7 @@ def test_the_search_stops_once_the_rota_is_good_enough():
     p, d, lay = two_line_site(0.0)
     wrong = np.array([[0, 1], [1, 0]])
     alloc = np.zeros(d.shape, dtype=np.int64)
-    counts, _, value = improve(p, d, lay, wrong, 123.0, alloc, time.perf_counter() + 10, good_enough=200.0)
+    counts, _, value, _ = improve(p, d, lay, wrong, 123.0, alloc, time.perf_counter() + 10, good_enough=200.0)
     assert counts.tolist() == wrong.tolist() and value == 123.0
-    counts, _, value = improve(p, d, lay, wrong, 123.0, alloc, time.perf_counter() + 10, good_enough=1.0)
+    counts, _, value, _ = improve(p, d, lay, wrong, 123.0, alloc, time.perf_counter() + 10, good_enough=1.0)
     assert counts.tolist() == [[1, 0], [0, 1]]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -47,11 +48,20 @@ def _watch_worth(d: SeriesDemand, lay: Layout, on_site: np.ndarray) -> tuple[np.
     return add, drop
 
 
+class Improved(NamedTuple):
+    """The local search's rota (counts, split, objective) and the moves it priced to get there."""
+
+    counts: np.ndarray
+    alloc: np.ndarray
+    value: float
+    trials: int
+
+
 def improve(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray, value: float, alloc: np.ndarray,
             deadline: float, should_stop: Callable[[], bool] = lambda: False,
             improved: Callable[[np.ndarray, np.ndarray, float], None] = lambda c, a, v: None,
             max_trials: int | None = None, splitter: SplitLP | None = None, good_enough: float = -np.inf
-            ) -> tuple[np.ndarray, np.ndarray, float]:
+            ) -> Improved:
     """Move agents between the lines of their class while a move pays; stop when none does, at
     `deadline`, when `should_stop()`, once a rota costs `good_enough` or less, or after
     `max_trials` priced moves (the same rota on any
@@ -120,7 +130,7 @@ def improve(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray, value:
             if v < current - _MIN_SAVING:
                 new = splitter.solve(trial_on)
                 if new is None:
-                    return counts, alloc, value
+                    return Improved(counts, alloc, value, trials)
                 counts, on_site, hours_value, current = trial, trial_on, trial_hours, v
                 alloc, split = new.alloc, new
                 value = _priced(p, d, counts, on_site, alloc)
@@ -133,7 +143,7 @@ def improve(p: Problem, d: SeriesDemand, lay: Layout, counts: np.ndarray, value:
                 tabu.add(batch[0][1:])
             if time.perf_counter() >= deadline or (max_trials is not None and trials >= max_trials):
                 break
-    return (counts, alloc, value) if value < best[0] else (best[1], best[2], best[0])
+    return Improved(counts, alloc, value, trials) if value < best[0] else Improved(best[1], best[2], best[0], trials)
 
 
 def _kicked(counts: np.ndarray, classes: list[int], lines: dict[int, np.ndarray], rng: np.random.Generator

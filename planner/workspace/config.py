@@ -71,7 +71,8 @@ class SolverSettings(_Strict):
     time_limit_s: float = Field(30.0, gt=0)
     workers: int = Field(2, ge=1, le=64)
     seed: int = Field(0, ge=0)
-    deterministic_time: float | None = Field(None, gt=0)  # CP-SAT work units: with workers = 1 the same rota on any machine
+    # units of work shared by the local search and CP-SAT: with workers = 1 the same rota anywhere
+    deterministic_time: float | None = Field(None, gt=0)
     gap_limit: float = Field(0.0, ge=0, lt=1)   # stop once proven within this share of the optimum; 0 = use all the time
 
 
