@@ -143,3 +143,16 @@ def test_cost_is_non_decreasing_in_k(contacts, aht, extra, shrink):
     cost = shortfall_cost(df, steps=None)
     assert np.all(np.diff(cost, axis=1) >= -1e-9)
     assert np.all(cost > 0)
+
+
+def test_each_hour_is_priced_as_when_alone_among_many_of_other_sizes():
+    """Hours are sized in batches of similar headcount: a quiet night next to twenty busy hours
+    (Erlang A and C, several batches) costs what it costs alone, and so does every busy hour."""
+    rows = [{"ts": f"2026-11-02 {h:02d}:00", "contacts": 40.0 + 60 * h, "agents": 2 + 3 * h,
+             "scheduled_agents": 3 + 4 * h, "model": "erlang_a" if h % 2 else "erlang_c", "patience_s": 240.0}
+            for h in range(21)]
+    together = shortfall_penalty(_frame(rows), steps=None).cost
+    for h, row in enumerate(rows):
+        alone = shortfall_penalty(_frame([row]), steps=None).cost[0]
+        width = min(alone.size, together.shape[1])
+        assert together[h, :width] == pytest.approx(alone[:width], rel=1e-9, abs=1e-9)

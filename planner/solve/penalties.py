@@ -34,6 +34,7 @@ from forecasts.erlang import erlang_a, erlang_c
 from planner.workspace.config import RotaConfig
 
 QUEUE_MODELS = ("erlang_c", "erlang_a", "chat")
+_SL_BATCHES = 8   # groups of rows of similar headcount whose service levels are computed together
 
 
 @dataclass(frozen=True)
@@ -106,16 +107,20 @@ def _marginals(df: pd.DataFrame, interval_s: float, min_missed: float) -> list[n
         pat = np.full(idx.size, np.nan)
         if patience is not None and model is not None:
             pat = np.where(model[idx] == "erlang_a", patience[idx], np.nan)
-        n_max = int(np.ceil(agents[idx].max()))
-        sl = _service_levels(contacts[idx], _effective_aht(df, interval_s)[idx], df["answer_s"].to_numpy(float)[idx],
-                             pat, n_max, interval_s)
-        grid = np.arange(n_max + 1, dtype=float)
-        for j, i in enumerate(idx):
-            k = np.arange(sched[i] + 1)
-            productive = agents[i] * (sched[i] - k) / sched[i]
-            level = np.interp(productive, grid, sl[j])
-            missed = contacts[i] * np.maximum(level[0] - level, 0.0)
-            out[i] = np.maximum.accumulate(np.diff(missed))
+        aht, answer = _effective_aht(df, interval_s)[idx], df["answer_s"].to_numpy(float)[idx]
+        # a row needs SL only up to its own agents: rows are sized in batches of similar need, so a
+        # quiet hour is not computed up to the busiest hour's headcount (each SL is its own)
+        top = np.ceil(agents[idx]).astype(np.int64)
+        for batch in np.array_split(np.argsort(top, kind="stable"), min(_SL_BATCHES, idx.size)):
+            n_max = int(top[batch].max())
+            sl = _service_levels(contacts[idx[batch]], aht[batch], answer[batch], pat[batch], n_max, interval_s)
+            grid = np.arange(n_max + 1, dtype=float)
+            for j, i in enumerate(idx[batch]):
+                k = np.arange(sched[i] + 1)
+                productive = agents[i] * (sched[i] - k) / sched[i]
+                level = np.interp(productive, grid, sl[j])
+                missed = contacts[i] * np.maximum(level[0] - level, 0.0)
+                out[i] = np.maximum.accumulate(np.diff(missed))
     for i in np.flatnonzero(~queue & (sched > 0)):
         out[i] = np.full(sched[i], contacts[i] / sched[i])
     return [np.maximum(m, min_missed) for m in out]
