@@ -12,9 +12,11 @@ nothing is converted, so a Vladivostok rota reads as Vladivostok's staff read it
 from __future__ import annotations
 
 import json
+import signal
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -129,9 +131,44 @@ def write_site(run: PlanRun, folder: Path) -> list[Path]:
     return [folder / p.name for p in written]
 
 
+#: this process's Ctrl-C: every site planned here from then on stops its search and keeps its best rota
+_STOP = threading.Event()
+_DEPTH = [0]   # ctrl_c_stops open in this process: the outermost starts with the stop cleared
+STOPPED = "stopped by Ctrl-C: the best rota found until then"
+
+
+@contextmanager
+def ctrl_c_stops(first: Callable[[], None] = lambda: None) -> Iterator[threading.Event]:
+    """Ctrl-C as 'stop and keep the best rota' while planning sites: the first sets this process's
+    stop (and calls `first`), a second aborts. A terminal sends it to the command and its worker
+    processes alike, so each worker stops its own site and the command waits for their rotas.
+    Signals can only be caught in a main thread (not in a Dask worker's task): elsewhere this
+    changes nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield _STOP
+        return
+
+    def interrupt(*_: Any) -> None:
+        if _STOP.is_set():
+            raise KeyboardInterrupt
+        _STOP.set()
+        first()
+
+    if _DEPTH[0] == 0:
+        _STOP.clear()
+    _DEPTH[0] += 1
+    old = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield _STOP
+    finally:
+        signal.signal(signal.SIGINT, old)
+        _DEPTH[0] -= 1
+
+
 def plan_site(job: SiteJob, report: Callable[[SiteEvent], None] | None = None) -> SiteResult:
     """Plan and write one site (in whatever process or machine the executor chose). Bad input
-    ends this site alone, as its one line in the result."""
+    ends this site alone, as its one line in the result; Ctrl-C stops the search and keeps the
+    best rota found (`ctrl_c_stops`)."""
     began = time.perf_counter()
 
     def stage(name: str) -> None:
@@ -140,10 +177,12 @@ def plan_site(job: SiteJob, report: Callable[[SiteEvent], None] | None = None) -
 
     folder = Path(job.out) / job.site
     try:
-        run = run_plan(job.workspace, job.start, days=job.days, time_limit_s=job.time_limit_s,
-                       previous=[previous_file(Path(p) / job.site) for p in job.previous],
-                       published=previous_file(Path(job.published) / job.site) if job.published else None,
-                       today=job.today, force=job.force, stage=stage)
+        with ctrl_c_stops(lambda: stage("stopping")) as stop:
+            run = run_plan(job.workspace, job.start, days=job.days, time_limit_s=job.time_limit_s,
+                           previous=[previous_file(Path(p) / job.site) for p in job.previous],
+                           published=previous_file(Path(job.published) / job.site) if job.published else None,
+                           today=job.today, force=job.force, stage=stage, stop=stop)
+        stopped = stop.is_set()
         stage("writing")
         write_site(run, folder)
     except INPUT_ERRORS as exc:
@@ -152,7 +191,8 @@ def plan_site(job: SiteJob, report: Callable[[SiteEvent], None] | None = None) -
     s = run.summary
     figures = {**{k: s[k] for k in FIGURES}, "pay_rub": s["cost"]["total"]}
     return SiteResult(job.site, str(job.workspace), run.cfg.site.timezone, time.perf_counter() - began,
-                      figures=figures, folder=str(folder), warnings=tuple(s.get("warnings", ())))
+                      figures=figures, folder=str(folder),
+                      warnings=(STOPPED,) * stopped + tuple(s.get("warnings", ())))
 
 
 class SiteProgress:
@@ -195,8 +235,10 @@ def plan_sites(jobs: Sequence[SiteJob], *, executor: str = "processes", schedule
     if console is None:
         return fan_out(plan_site, jobs, executor, scheduler=scheduler, workers=workers)
     progress = SiteProgress(console, [j.site for j in jobs])
-    return fan_out(plan_site, jobs, executor, scheduler=scheduler, workers=workers, listen=progress.stage,
-                   done=progress.done)
+    said = "[yellow]stopping: every site keeps the best rota found so far (Ctrl-C again to abort)[/]"
+    with ctrl_c_stops(lambda: console.print(said)):
+        return fan_out(plan_site, jobs, executor, scheduler=scheduler, workers=workers, listen=progress.stage,
+                       done=progress.done)
 
 
 def sites_frame(results: Sequence[SiteResult]) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +24,8 @@ from conftest import SMALL_TOML, small_agents, small_history
 from planner.executors import fan_out
 
 START = "2026-11-23"
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_data"
 ZONES = {"msk": "Europe/Moscow", "nsk": "Asia/Novosibirsk", "vvo": "Asia/Vladivostok"}
 SAME_FILES = ("rota.csv", "coverage.csv", "coverage_by_queue.csv", "pay.csv", "timesheet.csv", "forecast.csv",
               "requirements.csv", "days_off.csv")
@@ -198,3 +201,50 @@ def test_a_new_folder_appears_whole_or_not_at_all(tmp_path: Path):
     with new_folder(tmp_path / "site") as staging:
         (staging / "rota.csv").write_text("whole", encoding="utf-8")
     assert [p.name for p in tmp_path.iterdir()] == ["site"] and (tmp_path / "site" / "rota.csv").is_file()
+
+
+def test_ctrl_c_stops_every_site_and_keeps_each_best_rota(tmp_path: Path):
+    """A terminal's Ctrl-C reaches the command and its worker processes: each site stops its search
+    (set to 300 s here, never proven in that time) and writes its best rota, and the command ends
+    with every site's folder and the sites summary, each site warned that it was stopped."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from planner.sites import STOPPED
+
+    root = tmp_path / "sites"
+    for name in ("north", "south"):
+        shutil.copytree(SAMPLE, root / name)
+        toml = root / name / "rota.toml"
+        text = toml.read_text(encoding="utf-8")
+        assert text.count("time_limit_s = 30\n") == 1 and text.count("gap_limit = 0.005 ") == 1
+        toml.write_text(text.replace("time_limit_s = 30\n", "time_limit_s = 300\n")
+                        .replace("gap_limit = 0.005 ", "gap_limit = 0 "), encoding="utf-8")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-c", "import cli; cli.main()", "plan", "--sites", str(root), "--start", START,
+           "--out", str(out), "--executor", "processes"]
+    began = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
+                            env={**os.environ, "COLUMNS": "100"}, start_new_session=True)
+    said = []
+    for line in proc.stdout:   # both sites searching: Ctrl-C, to the whole group as a terminal sends it
+        said.append(line)
+        if sum("solving" in s for s in said) == 2:
+            time.sleep(1.0)
+            os.killpg(proc.pid, signal.SIGINT)
+            break
+    rest, _ = proc.communicate(timeout=240)
+    output = "".join(said) + rest
+    assert proc.returncode == 0, output
+    assert time.monotonic() - began < 240
+    assert "stopping: every site keeps the best rota" in output
+    summary = json.loads((out / "sites.json").read_text(encoding="utf-8"))
+    assert summary["sites_planned"] == 2 and summary["sites_failed"] == 0
+    for site in summary["sites"]:
+        assert STOPPED in site["warnings"]
+        folder = out / site["site"]
+        assert (folder / "rota.csv").is_file() and (folder / "rota.xlsx").is_file()
+        assert json.loads((folder / "summary.json").read_text(encoding="utf-8"))["violations"] == 0
