@@ -164,6 +164,24 @@ def test_an_absence_in_the_previous_rota_counts_as_either_work_or_rest():
     assert c["A"].phase == 0 and c["B"].phase == 3
 
 
+def test_a_work_day_given_off_for_the_norm_does_not_lose_the_phase():
+    """A 2/2 agent worked 14, 15, 18 and 22: the 19th, a work day of its cycle, was given off to
+    keep the month's norm (days_off.csv), and no absence says so. No phase fits exactly; the one
+    that holds every shift with one work day given off has the 22nd as cycle day 0, so Monday
+    23rd is day 1, as before the change of this rule it would have been free (a shifted cycle).
+    B worked three days in a row: no 2/2 holds them, days given off or not."""
+    prev = shifts(("A", "2026-11-14 08:00", 12), ("A", "2026-11-15 08:00", 12), ("A", "2026-11-18 08:00", 12),
+                  ("A", "2026-11-22 08:00", 12),
+                  ("B", "2026-11-20 08:00", 12), ("B", "2026-11-21 08:00", 12), ("B", "2026-11-22 08:00", 12))
+    ag = agents_frame({"agent_id": "A"}, {"agent_id": "B"})
+    cfg = default_config()
+    c = carry_over(ag, NO_ABSENCES, cfg.book, cfg.labour, WEEK1, prev)
+    assert (c["A"].phase, c["A"].phase_source) == (1, "previous rota")
+    assert phases_fitting({date(2026, 11, d) for d in (14, 15, 18, 22)}, set(), date(2026, 11, 15),
+                          date(2026, 11, 22), WORK_DAYS["2/2"], WEEK1) == []      # no phase fits exactly
+    assert c["B"].phase_source == "free"
+
+
 def test_a_night_left_out_before_an_absence_still_tells_the_phase():
     """A 2/2 agent worked nights 17, 18 and 21; the night of the 22nd would have run into the
     absence from the 23rd, so the rota left it out. That is the cycle with the 23rd as day 2,
@@ -174,10 +192,17 @@ def test_a_night_left_out_before_an_absence_still_tells_the_phase():
     cfg = default_config()
     c = carry_over(ag, ab, cfg.book, cfg.labour, WEEK1, prev)
     assert (c["A"].phase, c["A"].phase_source) == (2, "previous rota")
-    # a day shift is no excuse: with day shifts on 17, 18 and 21 the 22nd had to be worked
+    # a day shift is no excuse: with day shifts on 17, 18 and 21 the 22nd had to be worked, so
+    # no phase fits exactly; the 22nd is then read as a work day given off (one, for the norm),
+    # not as the end of the cycle
     days = shifts(("A", "2026-11-17 08:00", 12), ("A", "2026-11-18 08:00", 12), ("A", "2026-11-21 08:00", 12))
     days["shift"] = "day"
-    assert carry_over(ag, ab, cfg.book, cfg.labour, WEEK1, days)["A"].phase is None
+    ab_none = NO_ABSENCES
+    assert carry_over(ag, ab_none, cfg.book, cfg.labour, WEEK1, days)["A"].phase == 2
+    # two work days of the last two cycles unworked are not one given off: no phase
+    one = shifts(("A", "2026-11-17 08:00", 12), ("A", "2026-11-18 08:00", 12))
+    one["shift"] = "day"
+    assert carry_over(ag, ab_none, cfg.book, cfg.labour, WEEK1, one)["A"].phase is None
 
 
 def test_a_previous_rota_that_fits_several_phases_keeps_the_agent_to_them():

@@ -4,6 +4,7 @@ overtime the optimiser prices, only for a period the plan ends."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import numpy as np
@@ -63,6 +64,20 @@ def test_the_cycle_goes_on_to_the_periods_end() -> None:
     got = continued_hours({"N": 0, "H": 0, "D": 1, "V": 1, "R": 0}, lines, agents, away, ledger, CFG, start, 7)
     assert dict(zip(got["agent_id"], got["hours"])) == {"N": 12, "H": 11, "D": 11, "R": 8}
     assert set(got["period_start"]) == {date(2026, 11, 1)} and got["holiday_hours"].sum() == 0
+
+
+def test_a_last_night_given_off_for_the_norm_has_no_morning_after_the_plan() -> None:
+    """The same 2/2 nights in phase 2, on a balanced line that gives the night of Sunday the 29th
+    off (the plan's last day): no morning on the 30th runs on from it, so November's projection
+    is the 30th's evening alone, 4 h (12 h when the 29th is worked)."""
+    start = date(2026, 11, 23)
+    worked = line("2/2", "2/2 night p2 20:00", start)
+    given_off = dataclasses.replace(worked, shifts=tuple(s for s in worked.shifts if s.day != date(2026, 11, 29)))
+    assert len(given_off.shifts) == len(worked.shifts) - 1
+    agents = agents_frame({"agent_id": "N"}, {"agent_id": "M"})
+    ledger = plan_ledger(CFG, agents, NO_ABSENCES, start, 7)
+    got = continued_hours({"N": 0, "M": 1}, [worked, given_off], agents, NO_ABSENCES, ledger, CFG, start, 7)
+    assert dict(zip(got["agent_id"], got["hours"])) == {"N": 12, "M": 4}
 
 
 def test_a_long_continuation_counts_the_holidays_it_crosses() -> None:

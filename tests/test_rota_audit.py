@@ -730,15 +730,16 @@ def hours_before(previous: list[Shift], worked: dict[tuple[str, date], tuple[flo
 
 
 def continued(shifts: list[Shift], agent: Agent, away: set[date], rules: Rules, start: date, days: int,
-              last: date) -> list[tuple[date, float]] | None:
+              last: date, balanced: set[date] = frozenset()) -> list[tuple[date, float]] | None:
     """(day, hours) after the horizon to `last`, the agent's cycle going on: the shift of day D is
-    the horizon's shift of D - k x cycle length (the first such day not spoilt by an absence),
-    moved to D, and left out when it would be on site on a day of absence. None when the
-    horizon shows no clean day of the cycle to copy from."""
+    the horizon's shift of D - k x cycle length (the first such day not spoilt by an absence, nor
+    a work day of the cycle the plan gave off to keep the norm, `balanced`: the cycle goes on
+    without them), moved to D, and left out when it would be on site on a day of absence. None
+    when the horizon shows no clean day of the cycle to copy from."""
     n = sum(rules.blocks[agent.pattern])
     by_day = {s.day: s for s in shifts}
     horizon_last = start + (days - 1) * DAY
-    spoilt = away | {d - DAY for d in away}
+    spoilt = away | {d - DAY for d in away} | set(balanced)
     out: list[tuple[date, float]] = []
     d = horizon_last
     while d <= last:
@@ -782,7 +783,8 @@ PAY_COLUMNS = ["agent_id", "period", "settled", "period_norm_hours", "hours_befo
 def check_pay(pay: list[dict], sheet: list[dict], summary: dict, agents: dict[str, Agent],
               absences: dict[str, list[tuple[date, date]]], rules: Rules, start: date, days: int,
               rota: list[Shift] = (), previous: list[Shift] = (),
-              worked: dict[tuple[str, date], tuple[float, float]] | None = None) -> list[str]:
+              worked: dict[tuple[str, date], tuple[float, float]] | None = None,
+              balanced: dict[str, set[date]] | None = None) -> list[str]:
     """pay.csv per agent and accounting period the horizon touches (summed accounting, art. 104):
     the whole period's norm less the absences' working days, the hours before (previous rota,
     worked.csv winning), the horizon's, the cycle continued to the period's end; overtime only for
@@ -825,7 +827,7 @@ def check_pay(pay: list[dict], sheet: list[dict], summary: dict, agents: dict[st
         norm = period_norm(a, absences, p0, p1) if in_calendar else float(r["period_norm_hours"])
         ot = max(counted - norm, 0.0) if settled else 0.0
         future = [] if settled else continued(mine_shifts[a], agents[a], absent_days(absences.get(a, [])), rules,
-                                              start, days, p1)
+                                              start, days, p1, (balanced or {}).get(a, set()))
         want = {"period_norm_hours": norm, "hours_before": sum(h for _, h, _ in prior), "planned_hours": planned,
                 "night_hours": night, "holiday_hours": hol_h, "overtime_hours": ot,
                 "base": round(planned * rate, 2), "night_premium": round(night * rate * rules.night_premium, 2),
@@ -911,12 +913,15 @@ def audit_by_rule(run: Run) -> list[tuple[str, str]]:
     add("weekly_rest", check_weekly_rest(timeline, max(rules.weekly_rest_h, LAW_WEEKLY_REST_H), first, last))
     add("absences", check_absences(rota, absences))
     # balancing days off (days_off.csv): work days of the cycle given off to keep within the norm
-    given = absences
-    if (run.out / "days_off.csv").is_file():
-        given = {a: list(v) for a, v in absences.items()}
-        for r in read_rows(run.out / "days_off.csv"):
-            d = date.fromisoformat(r["date"])
-            given.setdefault(r["agent_id"], []).append((d, d))
+    # (the previous run's too: a chained audit checks the cycle across both horizons)
+    given = {a: list(v) for a, v in absences.items()}
+    balanced: dict[str, set[date]] = defaultdict(set)
+    for out in ([run.previous.out] if run.previous is not None else []) + [run.out]:
+        if (out / "days_off.csv").is_file():
+            for r in read_rows(out / "days_off.csv"):
+                d = date.fromisoformat(r["date"])
+                given.setdefault(r["agent_id"], []).append((d, d))
+                balanced[r["agent_id"]].add(d)
     add("patterns", check_patterns(timeline, agents, given, rules, first, last))
     add("coverage", check_coverage(coverage, rota, previous, read_required(run.requirements), run.start, run.days))
     add("summary", check_summary(summary, coverage, rota, agents, absences, rules, run.start, run.days))
@@ -924,7 +929,7 @@ def audit_by_rule(run: Run) -> list[tuple[str, str]]:
     expected = expected_days(rota, previous, agents, rules, run.start, run.days)
     add("timesheet", check_timesheet(sheet, expected, agents, read_absence_kinds(run.absences), run.start, run.days))
     add("pay", check_pay(read_rows(run.out / "pay.csv"), sheet, summary, agents, absences, rules, run.start, run.days,
-                         rota, previous, read_worked(run.toml)))
+                         rota, previous, read_worked(run.toml), balanced))
     return found
 
 
@@ -1004,6 +1009,20 @@ def test_auditor_weekly_rest_is_a_sliding_window() -> None:
     assert found and all("X: no uninterrupted rest" in f for f in found)
     # the calendar weeks Nov 2-8 and Nov 9-15 each have 21 h of a 42-h rest inside: not enough here
     assert any("2026-11-04..2026-11-10" in f for f in found)
+
+
+def test_auditor_continues_the_cycle_past_a_day_the_plan_gave_off_for_the_norm() -> None:
+    """A 5/2 agent working Sunday to Thursday over 2026-05-03..30, with Sunday 24 May given off to
+    keep May's norm (days_off.csv): the cycle goes on without that day off, so Sunday 31 May, after
+    the horizon, is a work day (8 paid hours), copied from Sunday 17 May; copying 24 May would
+    leave it off. Pay's documented rule: before + planned + the agent's cycle continued."""
+    rules = read_rules(None)
+    agent = Agent("X", "5/2", date(2026, 5, 3), True, 400)
+    works = [date(2026, 5, 3) + k * DAY for k in range(28) if (date(2026, 5, 3) + k * DAY).weekday() in (6, 0, 1, 2, 3)]
+    shifts = [_s("X", f"{d.isoformat()}T09:00", 9, "office", "5/2") for d in works if d != date(2026, 5, 24)]
+    last = date(2026, 5, 31)
+    assert continued(shifts, agent, set(), rules, date(2026, 5, 3), 28, last) == []
+    assert continued(shifts, agent, set(), rules, date(2026, 5, 3), 28, last, {date(2026, 5, 24)}) == [(last, 8.0)]
 
 
 def test_auditor_reads_blocks_and_phases() -> None:

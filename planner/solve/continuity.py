@@ -64,6 +64,37 @@ def _fitting_phases(worked: dict[date, str | None], absent: set[date], first: da
     return fits
 
 
+def _phases_with_days_given_off(worked: dict[date, str | None], absent: set[date], first: date, start: date,
+                                variants: list[tuple[str, tuple[str | None, ...]]]) -> dict[int, list[str]]:
+    """When no phase fits [first, start) exactly: the phases whose work days hold every shift the
+    agent worked, with the fewest work days of the cycle left unworked, if those are few (one, or
+    a quarter of the shifts). A plan gives work days of the cycle off to keep an agent within the
+    norm (days_off.csv, reason norm), and an absence may be missing from the absences file; a
+    shift on a rest day of the cycle has no such reason."""
+    length = len(variants[0][1])
+    misses: dict[int, int] = {}
+    names: dict[int, list[str]] = {}
+    for p in range(length):
+        for name, cycle in variants:
+            off = 0
+            for k in range((start - first).days):
+                d = first + timedelta(days=k)
+                template = cycle[(p + (d - start).days) % length]
+                works = template is not None and template != OFF
+                if d in worked and not (works and (worked[d] is None or worked[d] == template)):
+                    break
+                off += works and d not in worked and d not in absent
+            else:
+                if off < misses.get(p, off + 1):
+                    misses[p], names[p] = off, [name]
+                elif off == misses[p]:
+                    names[p].append(name)
+    fewest = min(misses.values(), default=None)
+    if fewest is None or fewest > max(1, len(worked) // 4):
+        return {}   # too many days off for a cycle kept: a shift or two tell nothing of the phase
+    return {p: names[p] for p, m in misses.items() if m == fewest}
+
+
 def _absent_days(absences: pd.DataFrame, agent: str) -> set[date]:
     mine = absences[absences["agent_id"] == agent]
     return {(s + timedelta(days=k)).date() for s, e in zip(mine["start"], mine["end"])
@@ -76,8 +107,10 @@ def _phase_from_previous(worked: dict[date, str | None], absent: set[date], know
                          ) -> tuple[int | None, str | None, str | None, tuple[int, ...]]:
     """What the previous rota, known from day `known`, tells of the agent's cycle on `start`:
     (phase, source, variant, phases). Source None: nothing (no phase fits). The last two cycles
-    decide; when they leave several phases, the rest of the rota may tell which. With several
-    phases and no `phase` from cycle_start, the agent is kept to those phases. An agent who may
+    decide; when they leave several phases, the rest of the rota may tell which; when they fit
+    none exactly, the phases that hold every shift worked with the fewest work days given off
+    (`_phases_with_days_given_off`). With several phases and no `phase` from cycle_start, the
+    agent is kept to those phases. An agent who may
     not work nights never had a night left out on the eve of an absence."""
     n = len(variants[0][1])
     overnight = frozenset(name for name, t in book.templates.items() if t.may_cross_midnight and night_ok)
@@ -87,6 +120,9 @@ def _phase_from_previous(worked: dict[date, str | None], absent: set[date], know
         # the last two cycles leave several phases (a long absence): the rest of the previous
         # rota tells which, as long as the agent kept to one cycle
         fits = _fitting_phases(worked, absent, known, start, variants, overnight) or fits
+    if not fits and worked:
+        fits = _phases_with_days_given_off({d: t for d, t in worked.items() if d >= first}, absent, first, start,
+                                           variants)
     if len(fits) == 1:
         (p, names), = fits.items()
         return p, "previous rota", names[0] if len(names) == 1 else None, ()

@@ -89,14 +89,17 @@ def line_overtime(cfg: RotaConfig, members: Sequence[Sequence[str]], n_lines: in
 def _future_shifts(line: Line, cfg: RotaConfig, start: date, first: int, last: int,
                    away: set[date]) -> list[tuple[datetime, datetime, str]]:
     """The line's cycle continued over day offsets [first, last] from `start`: (start, end,
-    template) of each shift, leaving out one on site during a day of absence (as the plan does)."""
+    template) of each shift, leaving out one on site during a day of absence (as the plan does).
+    Day `first` is the plan's last day: its shift is there only if the line really has it (a
+    balanced line may give it off, and then no night runs on into the next morning)."""
     cycle = cfg.book.pattern(line.pattern).variant(line.variant).cycle
     n = len(cycle)
+    planned = {s.day for s in line.shifts}
     out = []
     for k in range(first, last + 1):
         i = (line.phase + k) % n
         name = cycle[i]
-        if name is None:
+        if name is None or (k == first and start + timedelta(days=k) not in planned):
             continue
         template = cfg.book.templates[name]
         at = line.cycle_starts[i] if line.cycle_starts else line.starts.get(name, template.starts[0])
