@@ -411,3 +411,26 @@ def test_a_workspaces_flex_agents_fill_the_evening_gap_the_rota_leaves():
     nobody = objective(build_index(problem), np.full((2, 7), -1))
     assert res.status == "OPTIMAL" and res.objective < nobody - 10_000   # 56 gap-hours at 600 RUB: 33,600
     assert minutes.sum() >= 30 * 60                 # at 250-360 RUB an hour, every allowed evening hour pays
+
+
+def test_a_flex_night_from_the_previous_rota_counts_on_this_plans_first_morning(flex_workspace: Path) -> None:
+    """F002 worked Sunday 22 November 22:00 to Monday 04:00 in the previous rota. Its hours after
+    midnight are worked on this plan's first day: this timesheet has them (4 night hours on the
+    23rd), rota.csv does not list the shift again (the previous rota does), and F002's first shift
+    here keeps the daily rest after 04:00 (the flex shifts start at 08:00 or 14:00: none on the 23rd)."""
+    previous = flex_workspace / "previous.csv"
+    previous.write_text("agent_id,date,start,end,paid_hours,night_hours,holiday_hours,pattern,shift,serves\n"
+                        "F002,2026-11-22,2026-11-22T22:00,2026-11-23T04:00,6,6,0,flex,22:00+6,*\n", encoding="utf-8")
+    out = flex_workspace / "out"
+    result = invoke("plan", "--workspace", flex_workspace, "--start", MONDAY, "--out", out, "--time-limit", 10,
+                    "--previous", previous)
+    assert result.exit_code == 0, result.output
+    rota = pd.read_csv(out / "rota.csv")
+    mine = rota[rota["agent_id"] == "F002"]
+    assert "2026-11-22" not in set(mine["date"]) and "2026-11-23" not in set(mine["date"])
+    sheet = pd.read_csv(out / "timesheet.csv")
+    monday = sheet[(sheet["agent_id"] == "F002") & (sheet["date"] == "2026-11-23")].iloc[0]
+    assert monday["night_hours"] == pytest.approx(4.0) and monday["hours"] >= 4.0
+    shifts_hours = ((pd.to_datetime(mine["end"]) - pd.to_datetime(mine["start"])).dt.total_seconds() / 3600).sum()
+    assert sheet.loc[sheet["agent_id"] == "F002", "hours"].sum() >= shifts_hours + 4.0
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["violations"] == 0

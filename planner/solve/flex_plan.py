@@ -63,9 +63,11 @@ def flex_book(book: PatternBook, shift_types: tuple[ShiftType, ...]) -> PatternB
     return PatternBook(book.patterns, templates)
 
 
-def flex_line(agent: str, rows: pd.DataFrame, types: Mapping[str, ShiftType], start: date) -> Line:
-    """One agent's roster (rows of person, day, shift) as a line of the horizon."""
-    shifts = []
+def flex_line(agent: str, rows: pd.DataFrame, types: Mapping[str, ShiftType], start: date,
+              before: PlannedShift | None = None) -> Line:
+    """One agent's roster (rows of person, day, shift) as a line of the horizon, after `before`,
+    the previous rota's shift that runs into the first day (`carried_nights`)."""
+    shifts = [] if before is None else [before]
     for day, shift in sorted(zip(rows["day"].astype(int), rows["shift"])):
         t = types[shift]
         at = datetime.combine(start + timedelta(days=day), time()) + timedelta(minutes=t.start_min or 0)
@@ -75,7 +77,7 @@ def flex_line(agent: str, rows: pd.DataFrame, types: Mapping[str, ShiftType], st
 
 def plan_flex(inputs: FlexInputs, residual: Residual, groups: Mapping[str, np.ndarray],
               rates: Mapping[str, float], start: date, pay: PayRules, *, time_limit_s: float,
-              workers: int, seed: int) -> FlexPlan:
+              workers: int, seed: int, carried: Mapping[str, PlannedShift] | None = None) -> FlexPlan:
     """Plan the flex agents of `inputs`, each skill group (agent -> the series it may serve, (S,))
     in turn against the residual, which each group's roster then reduces (`Residual.take`). A group
     whose agents may serve more series goes later: the narrow ones take what only they can."""
@@ -101,7 +103,8 @@ def plan_flex(inputs: FlexInputs, residual: Residual, groups: Mapping[str, np.nd
         proven &= got.status == "OPTIMAL"
         seconds += got.seconds
     roster = pd.concat(rosters, ignore_index=True) if rosters else pd.DataFrame(columns=["person", "day", "shift"])
-    lines = {c.person: flex_line(c.person, roster[roster["person"] == c.person], types, start)
+    lines = {c.person: flex_line(c.person, roster[roster["person"] == c.person], types, start,
+                                 (carried or {}).get(c.person))
              for c in inputs.contracts}
     return FlexPlan(roster, lines, objective, "OPTIMAL" if proven else "FEASIBLE", seconds, len(order))
 
@@ -172,6 +175,36 @@ def with_fixed_lines(lines: list[Line], allowed: np.ndarray, fixed: Sequence[Lin
     for k in range(len(fixed)):
         out[C + k, L + k] = True
     return [*lines, *fixed], out
+
+
+def with_carried(book: PatternBook, nights: Mapping[str, PlannedShift]) -> PatternBook:
+    """The book with a template for each carried night's label it lacks (its start and length,
+    no unpaid break), so that pay and the checker read that shift as they read the others."""
+    templates = dict(book.templates)
+    for s in nights.values():
+        if s.template not in templates:
+            templates[s.template] = ShiftTemplate(s.template, (s.start.time(),), s.on_site_h, 0.0)
+    return PatternBook(book.patterns, templates) if len(templates) > len(book.templates) else book
+
+
+def carried_nights(previous: pd.DataFrame | None, people: Sequence[str], start: date) -> dict[str, PlannedShift]:
+    """Each flex agent's shift of the previous rota that runs into the first day (a night begun the
+    evening before). Its hours after midnight are worked on this plan's first day, so the agent's
+    line carries it, as a rota agent's line carries its cycle's night: `rota_frame` leaves it out of
+    rota.csv (the previous rota lists it), the timesheet, pay and coverage count its hours here. A
+    flex shift has no unpaid break (`flex_book`), so none is taken off."""
+    if previous is None or previous.empty:
+        return {}
+    horizon = pd.Timestamp(start)
+    rows = previous[previous["agent_id"].astype(str).isin(set(people))]
+    begins, ends = pd.to_datetime(rows["start"]), pd.to_datetime(rows["end"])
+    rows = rows[(begins < horizon) & (ends > horizon)]
+    labels = rows["shift"] if "shift" in rows else pd.Series(FLEX, index=rows.index)
+    out = {}
+    for agent, begin, end, label in zip(rows["agent_id"].astype(str), pd.to_datetime(rows["start"]),
+                                        pd.to_datetime(rows["end"]), labels):
+        out[agent] = PlannedShift(begin.date(), begin.to_pydatetime(), end.to_pydatetime(), str(label or FLEX), 0.0)
+    return out
 
 
 def after_previous(inputs: FlexInputs, previous: pd.DataFrame | None, start: date, min_rest_h: float) -> FlexInputs:

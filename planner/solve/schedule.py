@@ -36,8 +36,8 @@ from planner.workspace.config import RotaConfig
 from planner.solve.continuity import Carry, carry_over
 from planner.solve.flex_inputs import FlexInputs
 from planner.solve.flex_plan import (
-    FLEX_SHARE, STAFF_FIRST, STAFF_FIRST_GAP, FlexPlan, after_previous, contract_violations, flex_book,
-    flex_residual, plan_flex, wishes_frame, with_fixed_lines,
+    FLEX_SHARE, STAFF_FIRST, STAFF_FIRST_GAP, FlexPlan, after_previous, carried_nights, contract_violations,
+    flex_book, flex_residual, plan_flex, wishes_frame, with_carried, with_fixed_lines,
 )
 from planner.workspace.people import flex_refusal, hired_for_nights
 from planner.solve.model import ModelInput, ModelResult, NoLineError, solve
@@ -411,6 +411,8 @@ def solve_schedule(
     if flexers:
         cfg = replace(cfg, book=flex_book(cfg.book, flex.shift_types))
         flex = after_previous(flex, previous, start, cfg.labour.min_daily_rest_h)
+    nights = carried_nights(previous, flexers, start)   # a flex night from the previous rota into day one
+    cfg = replace(cfg, book=with_carried(cfg.book, nights))
     staff = agents[agents["pattern"] != FLEX]
     with stage("prices"):
         penalty = horizon_penalty(requirements, cfg, start, days)
@@ -474,7 +476,7 @@ def solve_schedule(
                       for a in flexers}
             plan = plan_flex(flex, residual, groups, dict(zip(agents["agent_id"].astype(str), agents["rate_rub_h"])),
                              start, cfg.pay, time_limit_s=limit * FLEX_SHARE, workers=cfg.solver.workers,
-                             seed=cfg.solver.seed)
+                             seed=cfg.solver.seed, carried=nights)
         own = flex_classes(agents, flexers, {} if setup.pooled else setup.group_of)
         lines, allowed = with_fixed_lines(lines, allowed, [plan.lines[a] for a in flexers])
         classes = classes + own
@@ -488,7 +490,7 @@ def solve_schedule(
         assignment = assign(result.counts, [c.members for c in classes], traits,
                             shift_pref=dict(zip(agents["agent_id"], agents["shift_pref"])),
                             history={a: c.history for a, c in carry.items()})
-        carried = {a for a, c in carry.items() if c.earliest_start is not None}
+        carried = {a for a, c in carry.items() if c.earliest_start is not None} | set(nights)
         rota = credited(rota_frame(agents, assignment, lines, shifts, start, days, carried), agents, cfg)
         rota["serves"] = [setup.serves_text(str(a)) for a in rota["agent_id"]]
     with stage("coverage"):
