@@ -307,6 +307,21 @@ def test_the_first_shift_after_a_previous_night_respects_the_daily_rest():
     assert check_rota(s.rota, ag, NO_ABSENCES, cfg.labour, cfg.book, WEEK1, 7, prev) == []
 
 
+def test_a_last_night_given_off_in_the_previous_rota_is_not_expected_to_run_into_the_horizon():
+    """A 2/2 of nights worked 17, 18 and 21; Sunday 22nd, a night of its cycle, was given off for
+    the norm. The phase stands (Monday 23rd is cycle day 2: off), and no night of the 22nd runs
+    into Monday's first hours: A is not counted there, is not refused for want of a line that
+    has that night, and works its next nights on 25 and 26."""
+    cfg = dataclasses.replace(default_config(), book=parse_pattern_book(
+        {"2/2": {"variants": {"night": ["night", "night", "off", "off"]}}}, {}))
+    prev = shifts(("A", "2026-11-17 20:00", 12), ("A", "2026-11-18 20:00", 12), ("A", "2026-11-21 20:00", 12))
+    ag = agents_frame({"agent_id": "A", "cycle_start": "2026-11-17"})
+    s = solve_schedule(cfg, requirements(WEEK1, 7, 1, 1), ag, NO_ABSENCES, WEEK1, 7, prev, time_limit_s=2)
+    assert days_of(s.rota, "A") == {date(2026, 11, 25), date(2026, 11, 26), date(2026, 11, 29)}
+    assert (s.coverage["scheduled"].iloc[:8] == 0).all()          # nobody on the Monday morning
+    assert check_rota(s.rota, ag, NO_ABSENCES, cfg.labour, cfg.book, WEEK1, 7, prev) == []
+
+
 def test_read_previous_reads_a_rota_csv_and_names_a_bad_row(tmp_path: Path):
     path = tmp_path / "rota.csv"
     path.write_text("agent_id,date,start,end,paid_hours,night_hours,holiday_hours,pattern,shift\n"

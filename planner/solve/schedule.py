@@ -178,6 +178,18 @@ def _without(line: Line, absent: tuple[date, ...],
                 line.cycle_starts, line.days_off)
 
 
+def _as_before(line: Line, start: date, spill_in: tuple[tuple[datetime, datetime], ...]) -> Line:
+    """The line with its night begun before the horizon only if the previous rota has it: that
+    rota is what was worked, and it may have given the cycle's last day off (balancing, a day off
+    granted), leaving no night to run into the first morning."""
+    keep = set(spill_in)
+    shifts = tuple(s for s in line.shifts if s.day >= start or (s.start, s.end) in keep)
+    if len(shifts) == len(line.shifts):
+        return line
+    return Line(line.key + " -prev", line.pattern, line.variant, line.phase, line.starts, shifts,
+                line.cycle_starts, line.days_off)
+
+
 def _spill(line: Line, start: date) -> tuple[tuple[datetime, datetime], ...]:
     """The line's shifts begun before the horizon (a night running into its first morning)."""
     return tuple((s.start, s.end) for s in line.shifts if s.day < start)
@@ -236,6 +248,8 @@ def _usable(cls: AgentClass, pattern_lines: list[Line], day_only: set[str], star
     """(line, the line as the class works it) for every line the class may work."""
     usable = [l for l in pattern_lines if cls.night_ok or l.key in day_only]
     worked = [_without(l, cls.absent_days, cls.spill_in) if cls.absent_days else l for l in usable]
+    if cls.earliest_start is not None:   # after a previous rota, before the horizon is what it says
+        worked = [_as_before(w, start, cls.spill_in) for w in worked]
     return [(l, w) for l, w in zip(usable, worked) if _fits(cls, w, start, rules)]
 
 
@@ -263,10 +277,6 @@ def build_lines(cfg: RotaConfig, classes: list[AgentClass], start: date, days: i
             if cls.pattern not in sliding:
                 sliding[cls.pattern] = generate(cls.pattern, True)
             ok = _usable(cls, *sliding[cls.pattern], start, cfg.labour)
-            for l, _ in ok:
-                if not cls.absent_days and l.key not in index:
-                    index[l.key] = len(lines)
-                    lines.append(l)
         if not ok:
             every = stable[cls.pattern][0] + sliding[cls.pattern][0]
             night_lines = {l.key for l in every} - stable[cls.pattern][1] - sliding[cls.pattern][1]
@@ -275,14 +285,17 @@ def build_lines(cfg: RotaConfig, classes: list[AgentClass], start: date, days: i
                 + _no_line_reason(cls, every, night_lines, start, cfg.labour),
                 column="agents",
             )
-        if cls.absent_days:
-            idx = []
-            for _, w in ok:
+        idx = []
+        for l, w in ok:   # a line as this class works it (absences, the previous rota) is its own
+            if w is l:
+                if l.key not in index:
+                    index[l.key] = len(lines)
+                    lines.append(l)
+                idx.append(index[l.key])
+            else:
                 lines.append(w)
                 idx.append(len(lines) - 1)
-            rows.append(idx)
-        else:
-            rows.append([index[l.key] for l, _ in ok])
+        rows.append(idx)
     allowed = np.zeros((len(classes), len(lines)), dtype=bool)
     for c, idx in enumerate(rows):
         allowed[c, idx] = True
