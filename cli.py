@@ -448,7 +448,8 @@ def compare(
     month: MonthOpt = None,
     time_limit: Annotated[float | None, typer.Option(
         "--time-limit", min=0.1, metavar="S",
-        help="Solver work per scenario (CP-SAT deterministic seconds; default: rota.toml).")] = None,
+        help="Solver work per scenario (units of a CP-SAT deterministic second or 80 local-search moves; "
+             "default: rota.toml).")] = None,
     executor: Annotated[str, typer.Option(metavar="NAME", help="serial, processes (one per CPU) or dask.")] = "processes",
     scheduler: Annotated[str | None, typer.Option(metavar="ADDRESS",
                                                   help="Dask scheduler address for --executor dask.")] = None,
@@ -489,7 +490,8 @@ def size(
     month: MonthOpt = None,
     time_limit: Annotated[float | None, typer.Option(
         "--time-limit", min=0.1, metavar="S",
-        help="Solver work per trial (CP-SAT deterministic seconds; default: rota.toml).")] = None,
+        help="Solver work per trial (units of a CP-SAT deterministic second or 80 local-search moves; "
+             "default: rota.toml).")] = None,
     skills: Annotated[str | None, typer.Option(
         metavar="SKILLS", help="Size only the agents with exactly these skills, e.g. 'chat;sellers;en', against the "
                                "service of the series they may serve; everyone else stays.")] = None,

@@ -37,6 +37,10 @@ from planner.solve.problem import ModelResult
 STAFF_FIRST, FLEX_SHARE = 0.5, 0.15
 #: the rota alone only shapes what the flex agents are planned against: a looser proof will do
 STAFF_FIRST_GAP = 0.02
+#: seconds a skill group's rosters get at least, whatever the time limit: under a short limit on
+#: a busy machine a share of it found no roster at all, and an empty roster breaks every least-hours
+#: contract (the help example's `--time-limit 3`, four runs on one core)
+FLEX_GROUP_MIN_S = 2.0
 WISHES_COLUMNS = ("agent_id", "date", "wish", "weight", "planned", "granted")
 
 
@@ -94,7 +98,7 @@ def plan_flex(inputs: FlexInputs, residual: Residual, groups: Mapping[str, np.nd
         sub = replace(inputs, contracts=tuple(c for c in inputs.contracts if c.person in mine),
                       wishes=tuple(w for w in inputs.wishes if w.person in mine), notes=())
         problem: FlexProblem = flex_problem(sub, residual.cover(serves), {p: rates[p] for p in people}, start, pay)
-        got = solve_flex(problem, time_limit_s=max(time_limit_s - seconds, 0.5) / (len(order) - k),
+        got = solve_flex(problem, time_limit_s=max((time_limit_s - seconds) / (len(order) - k), FLEX_GROUP_MIN_S),
                          workers=workers, seed=seed)
         ix = build_index(problem)
         residual.take(serves, on_duty(ix, from_roster(ix, got.roster.itertuples(index=False)))[:hours])
