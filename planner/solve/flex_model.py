@@ -40,10 +40,13 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
+from constraints.flex import flex_violations
+from planner.solve.flex_first import greedy_roster
+from planner.solve.flex_polish import polish
 from planner.solve.flex_problem import (NO_LIMIT, OFF, DayShiftCover, FlexIndex, FlexProblem, HourlyCover,
                                         build_index, counts, cover_cost, fairness_cost, hour_cost, objective, on_duty,
                                         to_roster, weekend_days)
-from planner.solve.flex_search import NEIGHBOURHOODS, Adaptive, pick
+from planner.solve.flex_search import NEIGHBOURHOODS, Adaptive, pick, pick_rate
 
 Lit = cp_model.IntVar | int
 
@@ -354,12 +357,24 @@ def solve(m: SubModel, A: np.ndarray, seconds: float, workers: int, seed: int,
 FULL_MODEL_MAX_VARS = 8_000
 #: share of the time the full model gets before the search takes over
 FULL_MODEL_SHARE = 0.25
+RATE_PICK = True
 #: longest single CP-SAT run on a neighbourhood
 PART_SECONDS = 0.3
 #: the first roster: person-days per group, longest run per group, share of the time left
 FIRST_GROUP_DAYS = 400
 FIRST_GROUP_SECONDS = 0.5
 FIRST_SHARE = 0.4
+#: the first roster person by person costs about this per person-day (measured: 18 s for 182 days x
+#: 100 people, 42 s for 364 x 150); when that is more than this share of the time limit, the greedy
+#: first roster (`flex_first`, a second at most) is used instead. From the greedy, the search gains
+#: less per move (on 182 x 100 x 8: 78,948 against 74,587 after 45 s), so it pays only when the
+#: time it saves is large.
+FIRST_SECONDS_PER_DAY = 1e-3
+FIRST_SHARE_MOST = 0.35
+#: longest CP-SAT run re-planning one person the greedy first roster left breaking a rule
+REPAIR_SECONDS = 0.5
+#: most share of the time left the single-cell moves of `flex_polish` may take before the search
+POLISH_SHARE = 0.15
 
 
 @dataclass(frozen=True)
@@ -383,8 +398,11 @@ def solve_flex(problem: FlexProblem, time_limit_s: float = 60.0, workers: int = 
 
     1. The full model, if it is small, gets a quarter of the time (and ends everything when it
        proves its roster optimal); its bound is the reported bound.
-    2. Otherwise, or when it found nothing, a first roster is built a few people at a time, each
-       group optimised with the ones before it fixed (a group is always feasible on its own).
+    2. Otherwise, or when it found nothing, a first roster: a few people at a time, each group
+       optimised with the ones before it fixed (a group is always feasible on its own); or, when
+       that would take more than a third of the time (about a millisecond per person-day), the
+       greedy roster of `flex_first` (a second for a year of 150 people), its broken rows
+       re-planned by CP-SAT, then the single-cell moves of `flex_polish`.
     3. Large-neighbourhood search (`planner.solve.flex_search`) until the time is up.
     `start` (an assignment, e.g. last month's) replaces steps 1-2 when given.
     """
@@ -409,6 +427,10 @@ def solve_flex(problem: FlexProblem, time_limit_s: float = 60.0, workers: int = 
         m = build(ix, empty, np.ones((P, D), dtype=bool), problem.cover)
         got = solve(m, empty, FULL_MODEL_SHARE * time_limit_s - (time.perf_counter() - t0), workers, seed)
         A, bound, proved = got.A, got.bound, got.status == "OPTIMAL"
+    if A is None and P * D * FIRST_SECONDS_PER_DAY > FIRST_SHARE_MOST * time_limit_s:
+        A = _lawful(problem, ix, greedy_roster(ix), deadline, workers, seed)
+        if A is not None:
+            A = polish(ix, A, time.perf_counter() + POLISH_SHARE * (deadline - time.perf_counter()), rng)
     if A is None:
         A = _first_roster(ix, problem.cover, deadline, workers, seed)
     if A is None:
@@ -422,6 +444,27 @@ def solve_flex(problem: FlexProblem, time_limit_s: float = 60.0, workers: int = 
         proved = True
     return FlexResult(to_roster(ix, A), best, bound, "OPTIMAL" if proved else "FEASIBLE",
                       time.perf_counter() - t0, tuple(trace), moves)
+
+
+def _lawful(problem: FlexProblem, ix: FlexIndex, A: np.ndarray, deadline: float, workers: int,
+            seed: int) -> np.ndarray | None:
+    """A with every person whose row breaks a rule (by the checker) re-planned alone by CP-SAT,
+    everyone else fixed; None if one of them finds no lawful row in time."""
+    broken = {v.person for v in flex_violations(problem.contracts, problem.shift_types, to_roster(ix, A),
+                                                ix.days, problem.first_weekday)}
+    where = {name: p for p, name in enumerate(ix.people)}
+    for name in sorted(broken, key=where.get):
+        free = np.zeros(A.shape, dtype=bool)
+        free[where[name]] = True
+        got = solve(build(ix, A, free, problem.cover), A, min(REPAIR_SECONDS, deadline - time.perf_counter()),
+                    workers, seed)
+        if got.A is None:
+            got = solve(build(ix, A, free, problem.cover), A, deadline - time.perf_counter(), workers, seed,
+                        stop_after_first=True)
+        if got.A is None:
+            return None
+        A = got.A
+    return A
 
 
 def _first_roster(ix: FlexIndex, cover: object, deadline: float, workers: int, seed: int) -> np.ndarray | None:
@@ -457,7 +500,7 @@ def _search(ix: FlexIndex, cover: object, A: np.ndarray, best: int, deadline: fl
     wins: dict[str, float] = {}
     moves = 0
     while (left := deadline - time.perf_counter()) > 0.05:
-        kind = pick(rng, wins)
+        kind = pick_rate(rng, wins) if RATE_PICK else pick(rng, wins)
         free = NEIGHBOURHOODS[kind](ix, A, int(size.size), rng)
         m = build(ix, A, free, cover)
         hint(m, A)
@@ -469,7 +512,10 @@ def _search(ix: FlexIndex, cover: object, A: np.ndarray, best: int, deadline: fl
             continue
         obj = objective(ix, got.A)
         gain = best - obj
-        wins[kind] = 0.9 * wins.get(kind, 1.0) + (1.0 if gain > 0 else 0.0)
+        if RATE_PICK:
+            wins[kind] = 0.8 * wins.get(kind, 0.0) + 0.2 * max(gain, 0) / max(got.seconds, 0.01)
+        else:
+            wins[kind] = 0.9 * wins.get(kind, 1.0) + (1.0 if gain > 0 else 0.0)
         if gain >= 0:
             A, best = got.A, obj
             note(A)
