@@ -68,3 +68,22 @@ def test_row_check_agrees_with_the_checker_on_random_changes(problem) -> None:
         assert ok == (ix.people[p] not in broken(problem, ix, B))
         seen[ok] += 1
     assert seen[True] > 10 and seen[False] > 10
+
+
+def test_greedy_in_hourly_mode_covers_the_wanted_hours_lawfully() -> None:
+    """rota's own coverage (HourlyCover): the greedy places shifts where hours are short."""
+    from constraints.flex import FlexContract, ShiftType
+    from planner.solve.flex_problem import FlexProblem, HourlyCover
+    types = (ShiftType("m", 8 * 60, start_min=8 * 60), ShiftType("e", 8 * 60, start_min=14 * 60))
+    days = 14
+    wanted = [2 if 8 <= h % 24 < 16 else 0 for h in range(days * 24)]
+    price = tuple(tuple([100] * n) for n in wanted)
+    people = tuple(FlexContract(f"F{i}", frozenset({"m", "e"}), max_consecutive_work=5, min_consecutive_work=2,
+                                min_consecutive_off=2, max_weekends=1, min_minutes=5 * 480, max_minutes=9 * 480)
+                   for i in range(3))
+    problem = FlexProblem(days, types, people, HourlyCover(tuple(wanted), price, over_price=1))
+    ix = build_index(problem)
+    A = greedy_roster(ix)
+    assert (A == 0).sum() > (A == 1).sum()          # mornings are where the hours are wanted
+    lawful = _lawful(problem, ix, A, time.perf_counter() + 20, workers=1, seed=1)
+    assert lawful is not None and broken(problem, ix, lawful) == set()
