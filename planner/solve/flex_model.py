@@ -45,7 +45,7 @@ from planner.solve.flex_first import greedy_roster
 from planner.solve.flex_polish import polish
 from planner.solve.flex_problem import (NO_LIMIT, OFF, DayShiftCover, FlexIndex, FlexProblem, HourlyCover,
                                         build_index, counts, cover_cost, fairness_cost, hour_cost, objective, on_duty,
-                                        to_roster, weekend_days)
+                                        to_roster, weekend_days, weekend_pairs)
 from planner.solve.flex_search import NEIGHBOURHOODS, Adaptive, pick, pick_rate
 
 Lit = cp_model.IntVar | int
@@ -162,16 +162,24 @@ def _person(m: SubModel, ix: FlexIndex, A: np.ndarray, p: int, terms: list) -> N
             model.add(expr >= int(ix.min_minutes[p]))
         if ix.max_minutes[p] < NO_LIMIT:
             model.add(expr <= int(ix.max_minutes[p]))
-    for s in range(len(ix.shifts)):
-        cap = int(ix.cap[p, s])
-        of_s = [v for t, v in mine if t == s]
-        done = int((fixed == s).sum())
-        if of_s and cap < done + len(of_s):
-            model.add(sum(of_s) + done <= cap)
+    of_type: dict[int, list[cp_model.IntVar]] = {}
+    for t, v in mine:
+        of_type.setdefault(t, []).append(v)
+    for t, of_s in of_type.items():
+        cap = int(ix.cap[p, t])
+        if cap < len(of_s) + len(fixed):
+            done = int((fixed == t).sum())
+            if cap < done + len(of_s):
+                model.add(sum(of_s) + done <= cap)
 
     if ix.max_weekends[p] < len(ix.weekend_groups):
-        worked = []
-        for g in ix.weekend_groups:
+        # weekends with no free day are constants, counted at once (a move of a few days on a
+        # year of 52 weekends looked at every one of them)
+        groups = weekend_pairs(ix.weekend_groups)
+        touched = m.free[p][groups].any(axis=1)
+        worked = [int((fixed[groups[~touched]] >= 0).any(axis=1).sum())]
+        for g in np.nonzero(touched)[0]:
+            g = ix.weekend_groups[int(g)]
             vals = [w(d) for d in g]
             if any(isinstance(v, int) and v for v in vals):
                 worked.append(1)

@@ -13,11 +13,10 @@ still proven by `constraints.flex.flex_violations`).
 from __future__ import annotations
 
 import time
-from functools import lru_cache
 
 import numpy as np
 
-from planner.solve.flex_problem import NO_LIMIT, OFF, FlexIndex, counts
+from planner.solve.flex_problem import NO_LIMIT, OFF, FlexIndex, counts, weekend_pairs
 
 
 def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -26,12 +25,6 @@ def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     starts = np.concatenate(([0], change))
     ends = np.concatenate((change, [len(flags)]))
     return starts, ends - starts, flags[starts]
-
-
-@lru_cache(maxsize=8)
-def _weekend_days(groups: tuple[tuple[int, ...], ...]) -> np.ndarray:
-    """[weekends, 2] day indexes (a one-day weekend repeats its day), for one numpy test of all."""
-    return np.array([(g[0], g[-1]) for g in groups], dtype=np.int64).reshape(-1, 2)
 
 
 def row_ok(ix: FlexIndex, p: int, row: np.ndarray) -> bool:
@@ -56,7 +49,7 @@ def row_ok(ix: FlexIndex, p: int, row: np.ndarray) -> bool:
         return False
     if (inner & value & (lengths < ix.min_run[p])).any() or (inner & ~value & (lengths < ix.min_off[p])).any():
         return False
-    if ix.max_weekends[p] < NO_LIMIT and on[_weekend_days(ix.weekend_groups)].any(axis=1).sum() > ix.max_weekends[p]:
+    if ix.max_weekends[p] < NO_LIMIT and on[weekend_pairs(ix.weekend_groups)].any(axis=1).sum() > ix.max_weekends[p]:
         return False
     n = int(ix.off_pair[p])
     if n <= D:
