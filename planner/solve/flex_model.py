@@ -369,9 +369,12 @@ def solve(m: SubModel, A: np.ndarray, seconds: float, workers: int, seed: int,
 FULL_MODEL_MAX_VARS = 8_000
 #: share of the time the full model gets before the search takes over
 FULL_MODEL_SHARE = 0.25
-RATE_PICK = True
-#: longest single CP-SAT run on a neighbourhood
-PART_SECONDS = 0.15
+#: longest single CP-SAT run on a neighbourhood; on a large instance (the greedy first roster's),
+#: more and shorter moves, each neighbourhood drawn by its gain per second (364 x 100 x 16, one
+#: worker: 122,749 and 123,663 with 0.15 s against 127,248 and 124,973 with 0.3 s, seeds 1 and 2;
+#: on 84 and 182 days neither measured better, so they keep 0.3 s and the success count)
+PART_SECONDS = 0.3
+PART_SECONDS_LARGE = 0.15
 #: the first roster: person-days per group, longest run per group, share of the time left
 FIRST_GROUP_DAYS = 400
 FIRST_GROUP_SECONDS = 0.5
@@ -439,7 +442,8 @@ def solve_flex(problem: FlexProblem, time_limit_s: float = 60.0, workers: int = 
         m = build(ix, empty, np.ones((P, D), dtype=bool), problem.cover)
         got = solve(m, empty, FULL_MODEL_SHARE * time_limit_s - (time.perf_counter() - t0), workers, seed)
         A, bound, proved = got.A, got.bound, got.status == "OPTIMAL"
-    if A is None and P * D * FIRST_SECONDS_PER_DAY > FIRST_SHARE_MOST * time_limit_s:
+    large = P * D * FIRST_SECONDS_PER_DAY > FIRST_SHARE_MOST * time_limit_s
+    if A is None and large:
         A = _lawful(problem, ix, greedy_roster(ix), deadline, workers, seed)
         if A is not None:
             A = polish(ix, A, time.perf_counter() + POLISH_SHARE * (deadline - time.perf_counter()), rng)
@@ -451,7 +455,7 @@ def solve_flex(problem: FlexProblem, time_limit_s: float = 60.0, workers: int = 
     best = note(A)
     moves = 0
     if not proved:
-        A, best, moves = _search(ix, problem.cover, A, best, deadline, rng, workers, seed, note)
+        A, best, moves = _search(ix, problem.cover, A, best, deadline, rng, workers, seed, note, large)
     if bound is not None and best <= math.ceil(bound - 1e-6):   # integer weights: an integer optimum
         proved = True
     return FlexResult(to_roster(ix, A), best, bound, "OPTIMAL" if proved else "FEASIBLE",
@@ -504,27 +508,28 @@ def _first_roster(ix: FlexIndex, cover: object, deadline: float, workers: int, s
 
 def _search(ix: FlexIndex, cover: object, A: np.ndarray, best: int, deadline: float,
             rng: np.random.Generator, workers: int, seed: int,
-            note: Callable[[np.ndarray], int]) -> tuple[np.ndarray, int, int]:
+            note: Callable[[np.ndarray], int], large: bool = False) -> tuple[np.ndarray, int, int]:
     """Large-neighbourhood search from A until the deadline: free a part, re-optimise it with
-    CP-SAT from the incumbent as hint, keep it when the objective is not worse."""
+    CP-SAT from the incumbent as hint, keep it when the objective is not worse. `large`: shorter
+    parts, neighbourhoods drawn by gain per second (`PART_SECONDS_LARGE`)."""
     P, D, _ = ix.size
+    cap = PART_SECONDS_LARGE if large else PART_SECONDS
     size = Adaptive(size=min(P * D, max(60, 6 * D)), most=P * D)
     wins: dict[str, float] = {}
     moves = 0
     while (left := deadline - time.perf_counter()) > 0.05:
-        kind = pick_rate(rng, wins) if RATE_PICK else pick(rng, wins)
+        kind = pick_rate(rng, wins) if large else pick(rng, wins)
         free = NEIGHBOURHOODS[kind](ix, A, int(size.size), rng)
         m = build(ix, A, free, cover)
         hint(m, A)
-        got = solve(m, A, min(PART_SECONDS, deadline - time.perf_counter()), workers,
-                    seed + moves + 1)
+        got = solve(m, A, min(cap, deadline - time.perf_counter()), workers, seed + moves + 1)
         moves += 1
         size.update(got.status == "OPTIMAL")
         if got.A is None:
             continue
         obj = objective(ix, got.A)
         gain = best - obj
-        if RATE_PICK:
+        if large:
             wins[kind] = 0.8 * wins.get(kind, 0.0) + 0.2 * max(gain, 0) / max(got.seconds, 0.01)
         else:
             wins[kind] = 0.9 * wins.get(kind, 1.0) + (1.0 if gain > 0 else 0.0)
