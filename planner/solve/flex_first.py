@@ -106,7 +106,7 @@ def greedy_roster(ix: FlexIndex) -> np.ndarray:
     budget_cap = np.where(ix.cap < NO_LIMIT, ix.cap, 0).astype(np.float64)
     n_groups = max(len(ix.weekend_groups), 1)
 
-    def _ahead(rows: np.ndarray, d: int) -> np.ndarray:
+    def ahead(rows: np.ndarray, d: int) -> np.ndarray:
         """[len(rows), S]: the price of working someone ahead of the pace their budgets allow
         (minutes, weekends, shifts of a type, against the share of the horizon gone), so that the
         end of the horizon is not left to the people with budget left."""
@@ -157,7 +157,7 @@ def greedy_roster(ix: FlexIndex) -> np.ndarray:
                 gains = cover.gains(d)
         if free:
             rows = np.array(free)
-            score = gains[None, :] - ix.wish[rows, d] + 2.0 * behind[rows, None] - _ahead(rows, d)
+            score = gains[None, :] - ix.wish[rows, d] + 2.0 * behind[rows, None] - ahead(rows, d)
             ok = np.array([shift_ok(p, d) for p in free])
             score[~ok] = -np.inf
             while True:
@@ -166,9 +166,8 @@ def greedy_roster(ix: FlexIndex) -> np.ndarray:
                     break
                 put(int(rows[i]), d, int(s))
                 score[i, :] = -np.inf
-                old = gains[s]
-                gains = cover.gains(d)
-                score[:, s] += gains[s] - old
+                old, gains = gains, cover.gains(d)
+                score += (gains - old)[None, :]   # per cell only s moves; per hour, overlapping shifts too
         # advance every person's run
         now = A[:, d] >= 0
         same = now == working
