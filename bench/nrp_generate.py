@@ -9,6 +9,11 @@ instances and have no best-known value: only time, violations and the bound can 
 
     python bench/nrp_generate.py ../shared/data/shift_scheduling_benchmark/Instance3.txt \\
         --weeks 52 --copies 7 --out /tmp/tiled.txt
+
+With `--shape DAYSxPEOPLExSHIFTS` it writes a synthetic instance of that shape instead
+(`nrp_synthetic`: many shift types, varied contracts; no best-known value either):
+
+    python bench/nrp_generate.py --shape 182x100x8 --seed 1 --out /tmp/s182x100x8.txt
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from nrp_instance import NrpInstance, read  # noqa: E402
+from nrp_synthetic import synthetic  # noqa: E402
 
 
 def tile(inst: NrpInstance, weeks: int, copies: int, seed: int = 1) -> str:
@@ -63,13 +69,26 @@ def tile(inst: NrpInstance, weeks: int, copies: int, seed: int = 1) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("instance")
-    ap.add_argument("--weeks", type=int, required=True)
-    ap.add_argument("--copies", type=int, required=True)
+    ap.add_argument("instance", nargs="?", help="the instance to tile (not with --shape)")
+    ap.add_argument("--weeks", type=int)
+    ap.add_argument("--copies", type=int)
+    ap.add_argument("--shape", help="DAYSxPEOPLExSHIFTS: a synthetic instance of that shape instead")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", type=Path, required=True)
     a = ap.parse_args(argv)
-    a.out.write_text(tile(read(a.instance), a.weeks, a.copies, a.seed), encoding="utf-8", newline="")
+    if a.shape:
+        if a.instance:
+            ap.error("--shape makes an instance of its own: give no instance to tile")
+        try:
+            days, people, shifts = (int(v) for v in a.shape.lower().split("x"))
+        except ValueError:
+            ap.error(f"--shape {a.shape!r}: expected DAYSxPEOPLExSHIFTS, e.g. 182x100x8")
+        text = synthetic(days, people, shifts, a.seed)
+    elif a.instance and a.weeks and a.copies:
+        text = tile(read(a.instance), a.weeks, a.copies, a.seed)
+    else:
+        ap.error("give an instance with --weeks and --copies, or --shape")
+    a.out.write_text(text, encoding="utf-8", newline="")
     return 0
 
 

@@ -156,3 +156,23 @@ def test_engine_search_alone_keeps_the_rules_and_the_time_limit(monkeypatch: pyt
     assert evaluate(inst, result.roster.itertuples(index=False)).total == result.objective
     assert [o for _, o in result.trace] == sorted({o for _, o in result.trace}, reverse=True)
     assert np.isclose(result.objective, result.trace[-1][1])
+
+
+# ----------------------------------------------------------------------------- stand-ins
+
+
+def test_synthetic_instance_is_read_back_with_its_shape(tmp_path) -> None:
+    from nrp_generate import main as generate
+    path = tmp_path / "s.txt"
+    assert generate(["--shape", "28x12x6", "--seed", "2", "--out", str(path)]) == 0
+    text = path.read_bytes()
+    assert b"\r\n" in text and text.startswith(b"# SYNTHETIC")
+    inst = read(path)
+    assert (inst.horizon, len(inst.staff), len(inst.shifts)) == (28, 12, 6)
+    assert len(inst.cover) == 28 * 6 and inst.on_requests and inst.off_requests
+    ids = {s.id for s in inst.shifts}
+    assert all(set(e.max_shifts) == ids for e in inst.staff)
+    assert all(any(e.max_shifts[s] > 0 for e in inst.staff) for s in ids)   # every type has someone
+    again = tmp_path / "again.txt"
+    generate(["--shape", "28x12x6", "--seed", "2", "--out", str(again)])
+    assert again.read_bytes() == text                                     # seeded

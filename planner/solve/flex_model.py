@@ -40,10 +40,13 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
+from constraints.flex import flex_violations
+from planner.solve.flex_first import greedy_roster
+from planner.solve.flex_polish import polish
 from planner.solve.flex_problem import (NO_LIMIT, OFF, DayShiftCover, FlexIndex, FlexProblem, HourlyCover,
                                         build_index, counts, cover_cost, fairness_cost, hour_cost, objective, on_duty,
-                                        to_roster, weekend_days)
-from planner.solve.flex_search import NEIGHBOURHOODS, Adaptive, pick
+                                        to_roster, weekend_days, weekend_pairs)
+from planner.solve.flex_search import NEIGHBOURHOODS, Adaptive, pick, pick_rate
 
 Lit = cp_model.IntVar | int
 
@@ -96,14 +99,10 @@ def _person(m: SubModel, ix: FlexIndex, A: np.ndarray, p: int, terms: list) -> N
     lo, hi = int(free_days[0]), int(free_days[-1])
     wv: dict[int, Lit] = {}
     mine: list[tuple[int, cp_model.IntVar]] = []   # (shift, x) of this person's free days
+    by_day: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
 
     def w(d: int) -> Lit:
         return wv[d] if d in wv else int(A[p, d] >= 0)
-
-    def xv(d: int, s: int) -> Lit:
-        if m.free[p, d]:
-            return m.x.get((p, d, s), 0)
-        return int(A[p, d] == s)
 
     for d in free_days:
         d = int(d)
@@ -112,6 +111,7 @@ def _person(m: SubModel, ix: FlexIndex, A: np.ndarray, p: int, terms: list) -> N
             v = model.new_bool_var(f"x{p}_{d}_{s}")
             m.x[p, d, int(s)] = v
             mine.append((int(s), v))
+            by_day.setdefault(d, []).append((int(s), v))
             xs.append(v)
             if ix.wish[p, d, s]:
                 terms.append((v, int(ix.wish[p, d, s])))
@@ -122,13 +122,20 @@ def _person(m: SubModel, ix: FlexIndex, A: np.ndarray, p: int, terms: list) -> N
         else:
             wv[d] = 0
 
-    # forbidden successions
-    pairs = list(zip(*np.nonzero(ix.forbid)))
-    for d in range(max(lo - 1, 0), min(hi, D - 2) + 1):
-        for s, t in pairs:
-            a, b = xv(d, int(s)), xv(d + 1, int(t))
-            if not (isinstance(a, int) and isinstance(b, int)):
-                _clause(model, [(a, False), (b, False)])
+    # forbidden successions, only between the shifts the two days can hold (a year of 32 shift
+    # types made this loop two thirds of a search move when it went over every forbidden pair)
+    def options(d: int) -> list[tuple[int, Lit]]:
+        if m.free[p, d]:
+            return by_day.get(d, [])
+        return [(int(A[p, d]), 1)] if A[p, d] >= 0 else []
+
+    if ix.forbid.any():
+        for d in range(max(lo - 1, 0), min(hi, D - 2) + 1):
+            later = options(d + 1)
+            for s, a in options(d):
+                for t, b in later:
+                    if ix.forbid[s, t] and not (isinstance(a, int) and isinstance(b, int)):
+                        _clause(model, [(a, False), (b, False)])
 
     k = int(ix.max_run[p])
     if k < D:
@@ -155,16 +162,24 @@ def _person(m: SubModel, ix: FlexIndex, A: np.ndarray, p: int, terms: list) -> N
             model.add(expr >= int(ix.min_minutes[p]))
         if ix.max_minutes[p] < NO_LIMIT:
             model.add(expr <= int(ix.max_minutes[p]))
-    for s in range(len(ix.shifts)):
-        cap = int(ix.cap[p, s])
-        of_s = [v for t, v in mine if t == s]
-        done = int((fixed == s).sum())
-        if of_s and cap < done + len(of_s):
-            model.add(sum(of_s) + done <= cap)
+    of_type: dict[int, list[cp_model.IntVar]] = {}
+    for t, v in mine:
+        of_type.setdefault(t, []).append(v)
+    for t, of_s in of_type.items():
+        cap = int(ix.cap[p, t])
+        if cap < len(of_s) + len(fixed):
+            done = int((fixed == t).sum())
+            if cap < done + len(of_s):
+                model.add(sum(of_s) + done <= cap)
 
     if ix.max_weekends[p] < len(ix.weekend_groups):
-        worked = []
-        for g in ix.weekend_groups:
+        # weekends with no free day are constants, counted at once (a move of a few days on a
+        # year of 52 weekends looked at every one of them)
+        groups = weekend_pairs(ix.weekend_groups)
+        touched = m.free[p][groups].any(axis=1)
+        worked = [int((fixed[groups[~touched]] >= 0).any(axis=1).sum())]
+        for g in np.nonzero(touched)[0]:
+            g = ix.weekend_groups[int(g)]
             vals = [w(d) for d in g]
             if any(isinstance(v, int) and v for v in vals):
                 worked.append(1)
@@ -354,12 +369,27 @@ def solve(m: SubModel, A: np.ndarray, seconds: float, workers: int, seed: int,
 FULL_MODEL_MAX_VARS = 8_000
 #: share of the time the full model gets before the search takes over
 FULL_MODEL_SHARE = 0.25
-#: longest single CP-SAT run on a neighbourhood
+#: longest single CP-SAT run on a neighbourhood; on a large instance (the greedy first roster's),
+#: more and shorter moves, each neighbourhood drawn by its gain per second (364 x 100 x 16, one
+#: worker: 122,749 and 123,663 with 0.15 s against 127,248 and 124,973 with 0.3 s, seeds 1 and 2;
+#: on 84 and 182 days neither measured better, so they keep 0.3 s and the success count)
 PART_SECONDS = 0.3
+PART_SECONDS_LARGE = 0.15
 #: the first roster: person-days per group, longest run per group, share of the time left
 FIRST_GROUP_DAYS = 400
 FIRST_GROUP_SECONDS = 0.5
 FIRST_SHARE = 0.4
+#: the first roster person by person costs about this per person-day (measured: 18 s for 182 days x
+#: 100 people, 42 s for 364 x 150); when that is more than this share of the time limit, the greedy
+#: first roster (`flex_first`, a second at most) is used instead. From the greedy, the search gains
+#: less per move (on 182 x 100 x 8: 78,948 against 74,587 after 45 s), so it pays only when the
+#: time it saves is large.
+FIRST_SECONDS_PER_DAY = 1e-3
+FIRST_SHARE_MOST = 0.35
+#: longest CP-SAT run re-planning one person the greedy first roster left breaking a rule
+REPAIR_SECONDS = 0.5
+#: most share of the time left the single-cell moves of `flex_polish` may take before the search
+POLISH_SHARE = 0.15
 
 
 @dataclass(frozen=True)
@@ -383,8 +413,11 @@ def solve_flex(problem: FlexProblem, time_limit_s: float = 60.0, workers: int = 
 
     1. The full model, if it is small, gets a quarter of the time (and ends everything when it
        proves its roster optimal); its bound is the reported bound.
-    2. Otherwise, or when it found nothing, a first roster is built a few people at a time, each
-       group optimised with the ones before it fixed (a group is always feasible on its own).
+    2. Otherwise, or when it found nothing, a first roster: a few people at a time, each group
+       optimised with the ones before it fixed (a group is always feasible on its own); or, when
+       that would take more than a third of the time (about a millisecond per person-day), the
+       greedy roster of `flex_first` (a second for a year of 150 people), its broken rows
+       re-planned by CP-SAT, then the single-cell moves of `flex_polish`.
     3. Large-neighbourhood search (`planner.solve.flex_search`) until the time is up.
     `start` (an assignment, e.g. last month's) replaces steps 1-2 when given.
     """
@@ -409,6 +442,11 @@ def solve_flex(problem: FlexProblem, time_limit_s: float = 60.0, workers: int = 
         m = build(ix, empty, np.ones((P, D), dtype=bool), problem.cover)
         got = solve(m, empty, FULL_MODEL_SHARE * time_limit_s - (time.perf_counter() - t0), workers, seed)
         A, bound, proved = got.A, got.bound, got.status == "OPTIMAL"
+    large = P * D * FIRST_SECONDS_PER_DAY > FIRST_SHARE_MOST * time_limit_s
+    if A is None and large:
+        A = _lawful(problem, ix, greedy_roster(ix), deadline, workers, seed)
+        if A is not None:
+            A = polish(ix, A, time.perf_counter() + POLISH_SHARE * (deadline - time.perf_counter()), rng)
     if A is None:
         A = _first_roster(ix, problem.cover, deadline, workers, seed)
     if A is None:
@@ -417,11 +455,32 @@ def solve_flex(problem: FlexProblem, time_limit_s: float = 60.0, workers: int = 
     best = note(A)
     moves = 0
     if not proved:
-        A, best, moves = _search(ix, problem.cover, A, best, deadline, rng, workers, seed, note)
+        A, best, moves = _search(ix, problem.cover, A, best, deadline, rng, workers, seed, note, large)
     if bound is not None and best <= math.ceil(bound - 1e-6):   # integer weights: an integer optimum
         proved = True
     return FlexResult(to_roster(ix, A), best, bound, "OPTIMAL" if proved else "FEASIBLE",
                       time.perf_counter() - t0, tuple(trace), moves)
+
+
+def _lawful(problem: FlexProblem, ix: FlexIndex, A: np.ndarray, deadline: float, workers: int,
+            seed: int) -> np.ndarray | None:
+    """A with every person whose row breaks a rule (by the checker) re-planned alone by CP-SAT,
+    everyone else fixed; None if one of them finds no lawful row in time."""
+    broken = {v.person for v in flex_violations(problem.contracts, problem.shift_types, to_roster(ix, A),
+                                                ix.days, problem.first_weekday)}
+    where = {name: p for p, name in enumerate(ix.people)}
+    for name in sorted(broken, key=where.get):
+        free = np.zeros(A.shape, dtype=bool)
+        free[where[name]] = True
+        got = solve(build(ix, A, free, problem.cover), A, min(REPAIR_SECONDS, deadline - time.perf_counter()),
+                    workers, seed)
+        if got.A is None:
+            got = solve(build(ix, A, free, problem.cover), A, deadline - time.perf_counter(), workers, seed,
+                        stop_after_first=True)
+        if got.A is None:
+            return None
+        A = got.A
+    return A
 
 
 def _first_roster(ix: FlexIndex, cover: object, deadline: float, workers: int, seed: int) -> np.ndarray | None:
@@ -449,27 +508,31 @@ def _first_roster(ix: FlexIndex, cover: object, deadline: float, workers: int, s
 
 def _search(ix: FlexIndex, cover: object, A: np.ndarray, best: int, deadline: float,
             rng: np.random.Generator, workers: int, seed: int,
-            note: Callable[[np.ndarray], int]) -> tuple[np.ndarray, int, int]:
+            note: Callable[[np.ndarray], int], large: bool = False) -> tuple[np.ndarray, int, int]:
     """Large-neighbourhood search from A until the deadline: free a part, re-optimise it with
-    CP-SAT from the incumbent as hint, keep it when the objective is not worse."""
+    CP-SAT from the incumbent as hint, keep it when the objective is not worse. `large`: shorter
+    parts, neighbourhoods drawn by gain per second (`PART_SECONDS_LARGE`)."""
     P, D, _ = ix.size
+    cap = PART_SECONDS_LARGE if large else PART_SECONDS
     size = Adaptive(size=min(P * D, max(60, 6 * D)), most=P * D)
     wins: dict[str, float] = {}
     moves = 0
     while (left := deadline - time.perf_counter()) > 0.05:
-        kind = pick(rng, wins)
+        kind = pick_rate(rng, wins) if large else pick(rng, wins)
         free = NEIGHBOURHOODS[kind](ix, A, int(size.size), rng)
         m = build(ix, A, free, cover)
         hint(m, A)
-        got = solve(m, A, min(PART_SECONDS, deadline - time.perf_counter()), workers,
-                    seed + moves + 1)
+        got = solve(m, A, min(cap, deadline - time.perf_counter()), workers, seed + moves + 1)
         moves += 1
         size.update(got.status == "OPTIMAL")
         if got.A is None:
             continue
         obj = objective(ix, got.A)
         gain = best - obj
-        wins[kind] = 0.9 * wins.get(kind, 1.0) + (1.0 if gain > 0 else 0.0)
+        if large:
+            wins[kind] = 0.8 * wins.get(kind, 0.0) + 0.2 * max(gain, 0) / max(got.seconds, 0.01)
+        else:
+            wins[kind] = 0.9 * wins.get(kind, 1.0) + (1.0 if gain > 0 else 0.0)
         if gain >= 0:
             A, best = got.A, obj
             note(A)

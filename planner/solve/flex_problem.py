@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -277,6 +278,12 @@ def cover_cost(ix: FlexIndex, n: np.ndarray) -> np.ndarray:
 def weekend_days(ix: FlexIndex) -> list[int]:
     """The horizon's Saturdays and Sundays."""
     return sorted(d for g in ix.weekend_groups for d in g)
+
+
+@lru_cache(maxsize=8)
+def weekend_pairs(groups: tuple[tuple[int, ...], ...]) -> np.ndarray:
+    """[weekends, 2] day indexes (a one-day weekend repeats its day): every weekend tested at once."""
+    return np.array([(g[0], g[-1]) for g in groups], dtype=np.int64).reshape(-1, 2)
 
 
 def fairness_cost(ix: FlexIndex, A: np.ndarray) -> int:

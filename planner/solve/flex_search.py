@@ -108,3 +108,12 @@ def pick(rng: np.random.Generator, wins: dict[str, float]) -> str:
     names = list(NEIGHBOURHOODS)
     w = np.array([max(wins.get(n, 1.0), 0.2) for n in names])
     return names[int(rng.choice(len(names), p=w / w.sum()))]
+
+
+def pick_rate(rng: np.random.Generator, rate: dict[str, float]) -> str:
+    """A neighbourhood drawn in proportion to its recent objective gain per second of CP-SAT (each
+    keeps a floor of a tenth of the best, and one not tried yet counts as the best)."""
+    names = list(NEIGHBOURHOODS)
+    top = max([*rate.values(), 1e-9])
+    w = np.array([max(rate.get(n, top), 0.1 * top) for n in names])
+    return names[int(rng.choice(len(names), p=w / w.sum()))]
