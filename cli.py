@@ -220,32 +220,22 @@ class _Solving:
     """Live progress (the stage, its seconds, the solver's gap) and Ctrl-C as 'stop and keep the best rota'."""
 
     def __init__(self) -> None:
-        import threading
-
+        from common.interrupt import ctrl_c_stops
         from planner.output.status import RunStatus
 
-        self.stop = threading.Event()
         self._status = RunStatus(out, "reading")
         self.progress = self._status.solver
+        self._ctrl_c = ctrl_c_stops(lambda: err.print(
+            "[yellow]stopping: the best rota found so far will be kept (Ctrl-C again to abort)[/]"))
 
     def __enter__(self) -> "_Solving":
-        import signal
-
-        self._old = signal.signal(signal.SIGINT, self._interrupt)
+        self.stop = self._ctrl_c.__enter__()
         self._status.__enter__()
         return self
 
-    def _interrupt(self, *_: Any) -> None:
-        if self.stop.is_set():
-            raise KeyboardInterrupt
-        self.stop.set()
-        err.print("[yellow]stopping: the best rota found so far will be kept (Ctrl-C again to abort)[/]")
-
     def __exit__(self, *exc: Any) -> None:
-        import signal
-
         self._status.__exit__(*exc)
-        signal.signal(signal.SIGINT, self._old)
+        self._ctrl_c.__exit__(*exc)
 
 
 def _finish(run: Any, out_dir: Path) -> None:

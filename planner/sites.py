@@ -12,11 +12,9 @@ nothing is converted, so a Vladivostok rota reads as Vladivostok's staff read it
 from __future__ import annotations
 
 import json
-import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,6 +25,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from common.errors import INPUT_ERRORS, InputError, error_line
+from common.interrupt import ctrl_c_stops
 from common.files import new_folder, write_csv, write_text
 from planner.executors import fan_out
 from planner.pipeline import run_plan, write_schedule
@@ -131,38 +130,7 @@ def write_site(run: PlanRun, folder: Path) -> list[Path]:
     return [folder / p.name for p in written]
 
 
-#: this process's Ctrl-C: every site planned here from then on stops its search and keeps its best rota
-_STOP = threading.Event()
-_DEPTH = [0]   # ctrl_c_stops open in this process: the outermost starts with the stop cleared
 STOPPED = "stopped by Ctrl-C: the best rota found until then"
-
-
-@contextmanager
-def ctrl_c_stops(first: Callable[[], None] = lambda: None) -> Iterator[threading.Event]:
-    """Ctrl-C as 'stop and keep the best rota' while planning sites: the first sets this process's
-    stop (and calls `first`), a second aborts. A terminal sends it to the command and its worker
-    processes alike, so each worker stops its own site and the command waits for their rotas.
-    Signals can only be caught in a main thread (not in a Dask worker's task): elsewhere this
-    changes nothing."""
-    if threading.current_thread() is not threading.main_thread():
-        yield _STOP
-        return
-
-    def interrupt(*_: Any) -> None:
-        if _STOP.is_set():
-            raise KeyboardInterrupt
-        _STOP.set()
-        first()
-
-    if _DEPTH[0] == 0:
-        _STOP.clear()
-    _DEPTH[0] += 1
-    old = signal.signal(signal.SIGINT, interrupt)
-    try:
-        yield _STOP
-    finally:
-        signal.signal(signal.SIGINT, old)
-        _DEPTH[0] -= 1
 
 
 def plan_site(job: SiteJob, report: Callable[[SiteEvent], None] | None = None) -> SiteResult:
