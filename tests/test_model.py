@@ -270,3 +270,52 @@ def test_repair_search_reaches_the_enumerated_optimum_from_the_greedy_start():
         assert problem.objective(found) == pytest.approx(optimum), seed
         assert found.sum(axis=1).tolist() == inp.class_sizes.tolist()
     assert started_worse >= 1
+
+
+_CTRL_C_DURING_CP_SAT = '''
+import os, signal, sys, threading, time
+import numpy as np
+sys.path[:0] = [{root!r}, {tests!r}]
+from common.interrupt import ctrl_c_stops
+from common.stages import listening
+from planner.solve.model import solve
+from test_model import _inp
+
+rng = np.random.default_rng(1)
+H, L, C = 24 * 14, 200, 30
+cov = np.zeros((L, H), dtype=np.uint8)
+for l in range(L):
+    for d in range(H // 24):
+        if rng.random() < 0.6:
+            s = 24 * d + int(rng.integers(0, 16))
+            cov[l, s:s + 8] = 1
+inp = _inp(30 + 20 * np.sin(np.arange(H) / 24 * 2 * np.pi),
+           np.cumsum(rng.integers(5, 20, size=(H, 4)), axis=1).astype(float), np.full(C, 10), cov,
+           rng.random((C, L)) < 0.5, rng.integers(50, 60, (C, L)).astype(float))
+
+def hear(name, seconds):
+    if name == "CP-SAT" and seconds is None:
+        threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+
+began = time.perf_counter()
+with listening(hear), ctrl_c_stops() as stop:
+    r = solve(inp, time_limit_s=120, workers=1, stop=stop)
+print(stop.is_set(), r.status, round(time.perf_counter() - began, 1))
+'''
+
+
+def test_ctrl_c_during_cp_sat_stops_the_search_not_the_process(tmp_path):
+    """Half a second into CP-SAT (a model it proves in about 9 s on one worker), Ctrl-C sets the
+    command's stop, the search stops and its best rota comes back, unproven. CP-SAT's own SIGINT handler, on by default, ended
+    the process instead (exit code 130, nothing written)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parent
+    script = tmp_path / "ctrl_c.py"
+    script.write_text(_CTRL_C_DURING_CP_SAT.format(root=str(tests.parent), tests=str(tests)), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    stopped, status, _ = done.stdout.split()
+    assert stopped == "True" and status == "FEASIBLE"     # stopped with its best rota, long before the proof

@@ -343,6 +343,7 @@ def solve(m: SubModel, A: np.ndarray, seconds: float, workers: int, seed: int,
     params.num_workers = workers
     params.random_seed = seed
     params.stop_after_first_solution = stop_after_first
+    params.catch_sigint_signal = False   # Ctrl-C is the command's, as in `model.configure_solver`
     # The full linear relaxation (cuts on the run clauses and totals) is what proves rosters:
     # measured on Instance 3, default workers stall at a bound of 300 for an optimum of 1001,
     # with it the optimum is proven in 2-3 s. CP-SAT only runs it with 8+ workers by default.

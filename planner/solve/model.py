@@ -260,6 +260,7 @@ def configure_solver(limits: Limits, workers: int, seed: int, log_search: bool) 
     """A CP-SAT solver for the time left, on `workers` threads."""
     solver = cp_model.CpSolver()
     prm = solver.parameters
+    prm.catch_sigint_signal = False   # Ctrl-C is the command's: CP-SAT's own handler ended the process
     prm.max_time_in_seconds = max(limits.deadline - time.perf_counter(), 0.01)
     prm.num_workers = int(workers)
     prm.random_seed = int(seed)

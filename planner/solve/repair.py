@@ -126,6 +126,7 @@ def _repair(st: SearchState, units: list[np.ndarray], freed: Placement, scale: f
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.linearization_level = 2   # small models: the full LP closes them fastest
+    solver.parameters.catch_sigint_signal = False   # Ctrl-C is the command's, as in `model.configure_solver`
     status = solver.solve(pm.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
