@@ -36,63 +36,63 @@ class Carry:
                                                         # the horizon (the weekly rest across the boundary)
 
 
-def _fitting_phases(worked: dict[date, str | None], absent: set[date], first: date, start: date,
+def _days_given_off(worked: dict[date, str | None], absent: set[date], first: date, start: date,
                     variants: list[tuple[str, tuple[str | None, ...]]],
-                    overnight: frozenset[str] = frozenset()) -> dict[int, list[str]]:
-    """Every phase (cycle day index of `start`) with the variants that fit [first, start).
-
-    `worked` maps each worked day to its shift template when the previous rota names it.
-    A day of absence fits a work day or a rest day alike, and so does a work day of an
-    `overnight` template (a night) on the eve of an absence, which the rota leaves out.
+                    overnight: frozenset[str] = frozenset()) -> dict[tuple[int, str], int]:
+    """For each (phase, variant) whose work days hold every shift worked in [first, start): the
+    work days of the cycle there that were not worked (0: the phase fits exactly). The phase is
+    the cycle day index of `start`; `worked` maps each worked day to its shift template when the
+    previous rota names it. A day of absence fits a work day or a rest day alike, and so does a
+    work day of an `overnight` template (a night) on the eve of an absence, which the rota leaves out.
     """
     length = len(variants[0][1])
-    fits: dict[int, list[str]] = {}
+    out: dict[tuple[int, str], int] = {}
     for p in range(length):
         for name, cycle in variants:
-            ok = True
-            d = first
-            while ok and d < start:
+            off, d = 0, first
+            while d < start:
                 template = cycle[(p + (d - start).days) % length]
                 works = template is not None and template != OFF
                 if d in worked:
-                    ok = works and (worked[d] is None or worked[d] == template)
+                    if not (works and (worked[d] is None or worked[d] == template)):
+                        break
                 elif works:
-                    ok = d in absent or (template in overnight and d + timedelta(days=1) in absent)
+                    off += not (d in absent or (template in overnight and d + timedelta(days=1) in absent))
                 d += timedelta(days=1)
-            if ok:
-                fits.setdefault(p, []).append(name)
+            else:
+                out[p, name] = off
+    return out
+
+
+def _phases(given_off: dict[tuple[int, str], int], off: int) -> dict[int, list[str]]:
+    """The phases, each with its variants, that leave exactly `off` work days unworked."""
+    fits: dict[int, list[str]] = {}
+    for (p, name), n in given_off.items():
+        if n == off:
+            fits.setdefault(p, []).append(name)
     return fits
 
 
+def _fitting_phases(worked: dict[date, str | None], absent: set[date], first: date, start: date,
+                    variants: list[tuple[str, tuple[str | None, ...]]],
+                    overnight: frozenset[str] = frozenset()) -> dict[int, list[str]]:
+    """Every phase with the variants that fit [first, start) exactly (`_days_given_off`)."""
+    return _phases(_days_given_off(worked, absent, first, start, variants, overnight), 0)
+
+
 def _phases_with_days_given_off(worked: dict[date, str | None], absent: set[date], first: date, start: date,
-                                variants: list[tuple[str, tuple[str | None, ...]]]) -> dict[int, list[str]]:
+                                variants: list[tuple[str, tuple[str | None, ...]]],
+                                overnight: frozenset[str]) -> dict[int, list[str]]:
     """When no phase fits [first, start) exactly: the phases whose work days hold every shift the
     agent worked, with the fewest work days of the cycle left unworked, if those are few (one, or
     a quarter of the shifts). A plan gives work days of the cycle off to keep an agent within the
     norm (days_off.csv, reason norm), and an absence may be missing from the absences file; a
     shift on a rest day of the cycle has no such reason."""
-    length = len(variants[0][1])
-    misses: dict[int, int] = {}
-    names: dict[int, list[str]] = {}
-    for p in range(length):
-        for name, cycle in variants:
-            off = 0
-            for k in range((start - first).days):
-                d = first + timedelta(days=k)
-                template = cycle[(p + (d - start).days) % length]
-                works = template is not None and template != OFF
-                if d in worked and not (works and (worked[d] is None or worked[d] == template)):
-                    break
-                off += works and d not in worked and d not in absent
-            else:
-                if off < misses.get(p, off + 1):
-                    misses[p], names[p] = off, [name]
-                elif off == misses[p]:
-                    names[p].append(name)
-    fewest = min(misses.values(), default=None)
+    given_off = _days_given_off(worked, absent, first, start, variants, overnight)
+    fewest = min(given_off.values(), default=None)
     if fewest is None or fewest > max(1, len(worked) // 4):
         return {}   # too many days off for a cycle kept: a shift or two tell nothing of the phase
-    return {p: names[p] for p, m in misses.items() if m == fewest}
+    return _phases(given_off, fewest)
 
 
 def _absent_days(absences: pd.DataFrame, agent: str) -> set[date]:
@@ -122,7 +122,7 @@ def _phase_from_previous(worked: dict[date, str | None], absent: set[date], know
         fits = _fitting_phases(worked, absent, known, start, variants, overnight) or fits
     if not fits and worked:
         fits = _phases_with_days_given_off({d: t for d, t in worked.items() if d >= first}, absent, first, start,
-                                           variants)
+                                           variants, overnight)
     if len(fits) == 1:
         (p, names), = fits.items()
         return p, "previous rota", names[0] if len(names) == 1 else None, ()

@@ -200,15 +200,11 @@ def carried_nights(previous: pd.DataFrame | None, people: Sequence[str], start: 
     if previous is None or previous.empty:
         return {}
     horizon = pd.Timestamp(start)
-    rows = previous[previous["agent_id"].astype(str).isin(set(people))]
-    begins, ends = pd.to_datetime(rows["start"]), pd.to_datetime(rows["end"])
-    rows = rows[(begins < horizon) & (ends > horizon)]
-    labels = rows["shift"] if "shift" in rows else pd.Series(FLEX, index=rows.index)
-    out = {}
-    for agent, begin, end, label in zip(rows["agent_id"].astype(str), pd.to_datetime(rows["start"]),
-                                        pd.to_datetime(rows["end"]), labels):
-        out[agent] = PlannedShift(begin.date(), begin.to_pydatetime(), end.to_pydatetime(), str(label or FLEX), 0.0)
-    return out
+    begins, ends = pd.to_datetime(previous["start"]), pd.to_datetime(previous["end"])
+    into = previous["agent_id"].astype(str).isin(set(people)) & (begins < horizon) & (ends > horizon)
+    labels = previous["shift"] if "shift" in previous else pd.Series(FLEX, index=previous.index)
+    return {str(agent): PlannedShift(b.date(), b.to_pydatetime(), e.to_pydatetime(), str(label or FLEX), 0.0)
+            for agent, b, e, label in zip(previous["agent_id"][into], begins[into], ends[into], labels[into])}
 
 
 def after_previous(inputs: FlexInputs, previous: pd.DataFrame | None, start: date, min_rest_h: float) -> FlexInputs:

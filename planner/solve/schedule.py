@@ -421,11 +421,11 @@ def solve_schedule(
     flexers = [str(a) for a in agents.loc[agents["pattern"] == FLEX, "agent_id"]]
     if flexers and flex is None:
         raise InputError(flex_refusal(flexers), column="pattern")
+    nights = {}   # a flex agent's night from the previous rota that runs into day one
     if flexers:
-        cfg = replace(cfg, book=flex_book(cfg.book, flex.shift_types))
+        nights = carried_nights(previous, flexers, start)
+        cfg = replace(cfg, book=with_carried(flex_book(cfg.book, flex.shift_types), nights))
         flex = after_previous(flex, previous, start, cfg.labour.min_daily_rest_h)
-    nights = carried_nights(previous, flexers, start)   # a flex night from the previous rota into day one
-    cfg = replace(cfg, book=with_carried(cfg.book, nights))
     staff = agents[agents["pattern"] != FLEX]
     with stage("prices"):
         penalty = horizon_penalty(requirements, cfg, start, days)

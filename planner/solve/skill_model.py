@@ -236,33 +236,36 @@ def solve_by_series(inp: ModelInput, demand: SeriesDemand, *, time_limit_s: floa
     t0 = time.perf_counter()
     watch = ProgressWatch(b.scale, t0, progress)
     watch.offer(objective=start.objective, bound=lp_bound)
+    start_value = start.objective   # the rota the model was hinted with
     if warm_start:   # the local search first (by the clock, or by a count of trials), then CP-SAT
         left = limits.deadline - time.perf_counter()
         timed = deterministic_time is None
         with stage("local search"):
-            counts, alloc, value, trials = improve(p, demand, lay, start.counts, start.objective, start_alloc,
-                                           time.perf_counter() + (LOCAL_SHARE * left if timed else left),
-                                           should_stop=lambda: stop is not None and stop.is_set(),
-                                           improved=lambda c, a, v: watch.offer(objective=v),
-                                           max_trials=None if timed else round(TRIALS_PER_UNIT * deterministic_time),
-                                           splitter=splitter, good_enough=_within_gap(lp_bound, relative_gap))
-        if value < start.objective:
-            start, start_alloc = Start(counts, value, start.bound), alloc
-            b.model.clear_hints()
-            hint(b, lay, demand, start.counts, start_alloc, demand.on_site(p, start.counts))
+            counts, alloc, value, trials = improve(
+                p, demand, lay, start.counts, start.objective, start_alloc,
+                time.perf_counter() + (LOCAL_SHARE * left if timed else left),
+                should_stop=lambda: stop is not None and stop.is_set(),
+                improved=lambda c, a, v: watch.offer(objective=v),
+                max_trials=None if timed else round(TRIALS_PER_UNIT * deterministic_time),
+                splitter=splitter, good_enough=_within_gap(lp_bound, relative_gap))
         if timed:   # a local search that ran out of moves early leaves CP-SAT its share, not all of it
             limits = dataclasses.replace(limits, deadline=min(limits.deadline,
                                                               time.perf_counter() + (1 - LOCAL_SHARE) * left))
         else:       # one budget of work: CP-SAT gets what the local search's trials left of it
             limits = dataclasses.replace(limits, deterministic_time=deterministic_time - trials / TRIALS_PER_UNIT)
+        if value < start.objective:
+            start, start_alloc = Start(counts, value, start.bound), alloc
+    spent = limits.deterministic_time is not None and limits.deterministic_time < MIN_CP_WORK
+    # within the gap limit, or the local search used the work limit: no search (the LP bound stands)
+    searched = not spent and not _close_enough(start.objective, lp_bound, relative_gap)
+    if searched and warm_start and start.objective < start_value:   # CP-SAT starts from the better rota
+        b.model.clear_hints()
+        hint(b, lay, demand, start.counts, start_alloc, demand.on_site(p, start.counts))
     solver = configure_solver(limits, workers, seed, log_search)
     best = (start.objective, start.counts, start_alloc)
-    spent = limits.deterministic_time is not None and limits.deterministic_time < MIN_CP_WORK
-    if spent or _close_enough(start.objective, lp_bound, relative_gap):
-        # within the gap limit, or the local search used the work limit: no search (the LP bound stands)
-        status, cp_bound, searched = "FEASIBLE", -math.inf, False
+    if not searched:
+        status, cp_bound = "FEASIBLE", -math.inf
     else:
-        searched = True
         with stage("CP-SAT"):
             code, _ = run_search(p, b, solver, watch, start, limits, use_repair=False, seed=seed)
         status, cp_bound = solver.status_name(code), solver.best_objective_bound / b.scale
