@@ -225,7 +225,8 @@ class _Solving:
 
         self._status = RunStatus(out, "reading")
         self.progress = self._status.solver
-        self._ctrl_c = ctrl_c_stops(lambda: err.print(
+        # said on the live line's own console, which prints it above the line instead of through it
+        self._ctrl_c = ctrl_c_stops(lambda: out.print(
             "[yellow]stopping: the best rota found so far will be kept (Ctrl-C again to abort)[/]"))
 
     def __enter__(self) -> "_Solving":
